@@ -1,6 +1,7 @@
 package io.lorastream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
 
 /**
  * A batch flattened into labelled pairs for the pair losses: the B (anchor, positive) pairs with
@@ -24,11 +25,11 @@ record LabelledPairs(NDArray left, NDArray right, float[] labels, float[] weight
     NDArray positives = LossMath.working(batch.positives()); // [B, D]
     int[] owner = batch.negativeOwner(); // [M]
     int b = batch.batchSize();
-    float[] labels = java.util.Arrays.copyOf(pairLabels, b + owner.length); // negatives: 0
+    float[] labels = Arrays.copyOf(pairLabels, b + owner.length); // negatives: 0
     float[] pairWeights = batch.weights();
     float[] weights = null;
     if (pairWeights != null) {
-      weights = java.util.Arrays.copyOf(pairWeights, b + owner.length);
+      weights = Arrays.copyOf(pairWeights, b + owner.length);
       for (int j = 0; j < owner.length; j++) {
         weights[b + j] = pairWeights[owner[j]];
       }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * TripletLoss: an anchor must be closer to its positive than to a negative by a margin.
@@ -47,7 +48,7 @@ public final class TripletLoss implements EmbeddingLoss {
     int b = batch.batchSize();
     int[] owner = batch.negativeOwner(); // [M]
     int[] counts = batch.negativesPerAnchor(); // [B]
-    int[] lonely = java.util.stream.IntStream.range(0, b).filter(i -> counts[i] == 0).toArray(); // [S]
+    int[] lonely = IntStream.range(0, b).filter(i -> counts[i] == 0).toArray(); // [S]
     if (lonely.length > 0 && b == 1) {
       throw new IllegalArgumentException("triplet loss has no negative for a batch of one pair"
           + " without hard negatives; send batches of at least 2 pairs (the other pairs' positives"

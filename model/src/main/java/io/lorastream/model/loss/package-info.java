@@ -7,7 +7,8 @@
  * there too, so callers run a loss inside an {@code NDScope} (or a sub-manager they close) together
  * with the rest of the training step.
  *
- * <p>The math follows sentence-transformers' loss classes of the same names (UKPLab/sentence-transformers,
- * {@code sentence_transformers/losses/}); each class says where it departs and why.
+ * <p>The math follows sentence-transformers' loss classes of the same names
+ * (UKPLab/sentence-transformers, {@code sentence_transformers/losses/}); each class says where it
+ * departs and why.
  */
 package io.lorastream.model.loss;

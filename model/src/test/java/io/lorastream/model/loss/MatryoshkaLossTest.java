@@ -23,7 +23,8 @@ class MatryoshkaLossTest {
       // Width 4: cos = 0.64 -> (1 - 0.64)^2 = 0.1296.
       // Width 2: (0.6, 0) -> (1, 0) and (0, 0.6) -> (0, 1) after re-normalising: cos 0 -> 1.
       // Weights (1, 0.5): 0.1296 + 0.5 * 1 = 0.6296.
-      LossConfig config = LossConfig.matryoshka(LossConfig.of("cosine"), List.of(4, 2), List.of(1.0, 0.5));
+      LossConfig config =
+          LossConfig.matryoshka(LossConfig.of("cosine"), List.of(4, 2), List.of(1.0, 0.5));
       EmbeddingLoss loss = Losses.create(config, 4);
       assertThat(loss).isInstanceOf(MatryoshkaLoss.class);
       assertThat(loss.compute(batch).getDouble()).isCloseTo(0.6296, within(1e-12));

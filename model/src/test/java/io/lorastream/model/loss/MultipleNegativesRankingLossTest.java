@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class MultipleNegativesRankingLossTest {
 
-  // a1 = (1, 0), a2 = (0, 1); p1 = (0.6, 0.8), p2 = (0.8, 0.6): cos(a_i, p_j) = [[0.6, 0.8], [0.8, 0.6]].
+  // a1 = (1, 0), a2 = (0, 1); p1 = (0.6, 0.8), p2 = (0.8, 0.6):
+  // cos(a_i, p_j) = [[0.6, 0.8], [0.8, 0.6]].
   private static final double[] ANCHORS = {1, 0, 0, 1};
   private static final double[] POSITIVES = {0.6, 0.8, 0.8, 0.6};
 
@@ -41,7 +42,8 @@ class MultipleNegativesRankingLossTest {
       PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
           .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
       // Row 1 scores [12, 16, 16]: log(e^12 + 2 e^16) - 12 = log(1 + 2 e^4) = 4.702263321439095.
-      // Row 2 scores [16, 12, -12] (a2 sees a1's negative too): log(e^4 + 1 + e^-24) = 4.018149927918489.
+      // Row 2 scores [16, 12, -12] (a2 sees a1's negative too):
+      //   log(e^4 + 1 + e^-24) = 4.018149927918489.
       // Mean 4.360206624678792.
       assertThat(Losses.create(LossConfig.DEFAULT).compute(batch).getDouble())
           .isCloseTo(4.360206624678792, within(1e-12));
@@ -54,8 +56,8 @@ class MultipleNegativesRankingLossTest {
   @Test
   void aSinglePairWithoutNegativesCostsNothingRatherThanNaN() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings one = PairEmbeddings.of(
-          m.create(new double[] {1, 0}, new Shape(1, 2)), m.create(new double[] {0, 1}, new Shape(1, 2)));
+      PairEmbeddings one = PairEmbeddings.of(m.create(new double[] {1, 0}, new Shape(1, 2)),
+          m.create(new double[] {0, 1}, new Shape(1, 2)));
       // One candidate: softmax = 1, -log 1 = 0.
       assertThat(MultipleNegativesRankingLoss.computeLoss(one, 20).getDouble()).isEqualTo(0.0);
     }

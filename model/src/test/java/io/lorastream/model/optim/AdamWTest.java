@@ -23,9 +23,9 @@ class AdamWTest {
     // p0 = (1, -2), lr 0.1, betas (0.9, 0.999), eps 1e-8, weight decay 0.01.
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {1f, -2f}, new Shape(2));
-      try (AdamW adamW = new AdamW(new AdamWConfig(0.1, 0.9, 0.999, 1e-8, 0.01),
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS)
-              .stream().map(g -> new ParameterGroup(g.name(), g.parameters(), 0.1, 0.01)).toList())) {
+      AdamWConfig config = new AdamWConfig(0.1, 0.9, 0.999, 1e-8, 0.01);
+      try (AdamW adamW = new AdamW(config,
+          ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
         // Step 1, g = (0.5, -1):
         //   decay   p = (1, -2) * (1 - 0.1 * 0.01) = (0.999, -1.998)
         //   m = 0.1 g = (0.05, -0.1); v = 0.001 g^2 = (0.00025, 0.001)
