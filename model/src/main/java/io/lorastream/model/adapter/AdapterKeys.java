@@ -152,7 +152,7 @@ public final class AdapterKeys {
     }
     byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(body.replaceAll("\\s", ""));
+      der = Base64.getDecoder().decode(body.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new IOException(source + ": the " + which + " key is neither PEM nor base64: " + e.getMessage(), e);
     }
