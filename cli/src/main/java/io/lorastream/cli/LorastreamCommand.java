@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps an embedding model fitted to its domain while it serves.",
     subcommands = {
-      DemoCommand.class,
       KeysCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {
