@@ -56,6 +56,19 @@ public record AdapterKey(String adapter, int version) {
     return parsed;
   }
 
+  /**
+   * The partition of the adapters topic for every version of this adapter. Kafka's default partitioner
+   * hashes the whole key, which would scatter one adapter's versions over partitions; publishing with this
+   * explicit partition keeps them in publication order in one partition. {@link String#hashCode} is
+   * specified by the JLS, so every producer computes the same partition.
+   */
+  public int partition(int numPartitions) {
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("number of partitions must be >= 1, got " + numPartitions);
+    }
+    return Math.floorMod(adapter.hashCode(), numPartitions);
+  }
+
   /** The key string, e.g. {@code scifact@000042}. */
   @Override
   public String toString() {

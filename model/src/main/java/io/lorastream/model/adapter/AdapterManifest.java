@@ -60,6 +60,8 @@ public record AdapterManifest(
     if (steps < 0 || pairsSeen < 0) {
       throw new IllegalArgumentException("steps and pairs seen must be >= 0, got " + steps + " and " + pairsSeen);
     }
+    Objects.requireNonNull(eval, "eval figures (may be empty, not null)");
+    Objects.requireNonNull(inputOffsets, "input offsets (may be empty, not null)");
     for (Map.Entry<String, Double> e : eval.entrySet()) {
       if (e.getValue() == null || !Double.isFinite(e.getValue())) {
         throw new IllegalArgumentException("eval figure '" + e.getKey() + "' must be finite, got " + e.getValue());

@@ -16,6 +16,16 @@ class AdapterKeyTest {
   }
 
   @Test
+  void allVersionsOfAnAdapterShareOnePartition() {
+    int p = new AdapterKey("scifact", 1).partition(6);
+    for (int v = 2; v < 50; v++) {
+      assertThat(new AdapterKey("scifact", v).partition(6)).isEqualTo(p);
+    }
+    assertThat(p).isEqualTo(Math.floorMod("scifact".hashCode(), 6)).isBetween(0, 5);
+    assertThat(new AdapterKey("scifact", 1).partition(1)).isZero();
+  }
+
+  @Test
   void nonCanonicalOrInvalidKeysAreRefused() {
     assertThatThrownBy(() -> AdapterKey.parse("scifact@42")).hasMessageContaining("<adapter>@<version>");
     assertThatThrownBy(() -> AdapterKey.parse("scifact@0000042")).hasMessageContaining("expected 'scifact@000042'");
