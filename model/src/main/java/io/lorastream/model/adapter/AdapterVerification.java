@@ -1,0 +1,23 @@
+package io.lorastream.model.adapter;
+
+import io.lorastream.model.lora.AdapterWeights;
+
+/** The outcome of checking one adapters-topic record. */
+public sealed interface AdapterVerification
+    permits AdapterVerification.Accepted, AdapterVerification.Refused, AdapterVerification.Deleted {
+
+  /** Every check passed: the weights can be loaded and swapped in. */
+  record Accepted(AdapterRecord record, AdapterWeights weights) implements AdapterVerification {}
+
+  /**
+   * Refused; keep serving what was there.
+   *
+   * @param reason bounded, for a metric tag ({@link RefusalReason#tag()})
+   * @param subject the record's key as given, or {@code "?"}; for logs
+   * @param detail what was wrong, naming adapter and version when known
+   */
+  record Refused(RefusalReason reason, String subject, String detail) implements AdapterVerification {}
+
+  /** A tombstone (null value): the version under this key is deleted. */
+  record Deleted(AdapterKey key) implements AdapterVerification {}
+}

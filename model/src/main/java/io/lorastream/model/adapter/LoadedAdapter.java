@@ -1,0 +1,27 @@
+package io.lorastream.model.adapter;
+
+import io.lorastream.model.lora.AdapterWeights;
+import java.util.List;
+
+/**
+ * An adapter read from PEFT files, checked against an encoder.
+ *
+ * @param weights the factors and their LoRA config
+ * @param baseModelNameOrPath what {@code adapter_config.json} says the adapter was trained on (informative:
+ *     PEFT writes names or local paths)
+ * @param baseVerified true when a lorastream manifest pinned the base model's sha256 and it matched; false
+ *     for a plain PEFT folder, where only the shapes could be checked
+ * @param ignoredTensors tensors present in the file that do not affect embeddings (LoRA on the pooler,
+ *     which mean pooling never uses)
+ */
+public record LoadedAdapter(
+    AdapterWeights weights, String baseModelNameOrPath, boolean baseVerified, List<String> ignoredTensors) {
+
+  public LoadedAdapter {
+    ignoredTensors = List.copyOf(ignoredTensors);
+  }
+
+  LoadedAdapter withBaseVerified() {
+    return new LoadedAdapter(weights, baseModelNameOrPath, true, ignoredTensors);
+  }
+}
