@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds and reads base models: the bundled all-MiniLM-L6-v2 (from the ONNX file inside the
@@ -23,6 +25,8 @@ public final class BaseModelLoader {
 
   static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
   static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseModelLoader.class);
 
   private BaseModelLoader() {}
 
@@ -37,14 +41,30 @@ public final class BaseModelLoader {
     return HuggingFaceFolder.load(Path.of(spec));
   }
 
-  /** The bundled all-MiniLM-L6-v2. */
+  /**
+   * The bundled all-MiniLM-L6-v2. Its ONNX initializers are converted once into a Hugging Face
+   * folder under {@code $LORASTREAM_HOME/models/all-MiniLM-L6-v2}; later loads read that folder.
+   */
   public static BaseModel loadDefault() throws IOException {
     Path dir = LorastreamHome.dir().resolve("models").resolve("all-MiniLM-L6-v2");
+    if (Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("lorastream_base.json"))) {
+      try {
+        return HuggingFaceFolder.load(dir);
+      } catch (IOException e) {
+        LOG.warn("the converted default model in {} is unreadable ({}); converting it again", dir, e.getMessage());
+      }
+    }
+    BaseModel converted = convertBundled(dir);
+    HuggingFaceFolder.write(converted, dir);
+    LOG.info("converted the bundled all-MiniLM-L6-v2 into {}", dir);
+    return converted;
+  }
+
+  /** Reads the bundled ONNX model into Hugging Face names; writes its tokenizer.json into {@code dir}. */
+  static BaseModel convertBundled(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tokenizer = dir.resolve("tokenizer.json");
-    if (!Files.isRegularFile(tokenizer)) {
-      copyResource(TOKENIZER_RESOURCE, tokenizer);
-    }
+    copyResource(TOKENIZER_RESOURCE, tokenizer);
     Map<String, FloatTensor> weights;
     try (InputStream in = resource(ONNX_RESOURCE)) {
       OnnxGraph graph = OnnxGraph.read(in, "classpath:" + ONNX_RESOURCE);
