@@ -24,12 +24,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Our DJL encoder against the oracle: the same all-MiniLM-L6-v2 ONNX file run by ONNX Runtime through
- * langchain4j's {@link AllMiniLmL6V2EmbeddingModel}. Both see identical token ids for texts within our
- * max length (langchain4j only splits texts above 510 tokens), so their embeddings must agree.
+ * langchain4j's {@link AllMiniLmL6V2EmbeddingModel}.
+ *
+ * <p>langchain4j tokenizes with the bundled tokenizer.json as it is, which truncates at 128 tokens
+ * (we measured: a 249-token abstract matches our encoder at max length 128 with cosine 1.0000000 and
+ * differs at 256). So the oracle's max length is 128 and texts up to 128 tokens are compared with it.
  */
 class EncoderParityIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ORACLE_MAX_TOKENS = 128;
 
   private static BaseModel base;
   private static BertEncoder encoder;
@@ -64,7 +68,10 @@ class EncoderParityIT {
       String text = texts.get(i);
       if (exceedsMaxLength(text)) {
         longer++;
-        continue; // we truncate at 256, the oracle reads up to 510 tokens: not the same input
+        continue; // truncated by us at 256 tokens
+      }
+      if (tokenizer.countTokens(text) > ORACLE_MAX_TOKENS) {
+        continue; // the oracle truncates at 128 tokens: not the same input
       }
       float[] reference = oracle.embed(text).content().vector();
       double cos = cosine(ours[i], reference);
@@ -79,7 +86,7 @@ class EncoderParityIT {
     }
     System.out.printf("parity: %d texts compared, %d longer than %d tokens, worst cosine %.7f%n",
         compared, longer, tokenizer.maxLength(), worst);
-    assertThat(compared).isGreaterThanOrEqualTo(430);
+    assertThat(compared).isGreaterThanOrEqualTo(400);
     assertThat(longer).as("SciFact abstracts over the max length are in the set").isGreaterThanOrEqualTo(20);
     assertThat(worst).as("worst text: %s", worstText).isGreaterThanOrEqualTo(0.9999);
   }
