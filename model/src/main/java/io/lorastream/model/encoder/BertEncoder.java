@@ -1,0 +1,251 @@
+package io.lorastream.model.encoder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import io.lorastream.model.BaseModelId;
+import io.lorastream.model.lora.LoraAdapter;
+import io.lorastream.model.lora.LoraKey;
+import io.lorastream.model.lora.LoraMath;
+import io.lorastream.model.lora.LoraTarget;
+import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.tensor.FloatTensor;
+import io.lorastream.model.weights.BaseModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BERT-family sentence encoder on DJL/PyTorch: word + position + token-type embeddings with
+ * LayerNorm, N post-LN transformer layers (multi-head attention with the padding mask, GELU FFN),
+ * mean pooling over real tokens and L2 normalisation, as sentence-transformers' all-MiniLM-L6-v2.
+ *
+ * <p>The base weights are frozen: they never require gradients. An optional {@link LoraAdapter}
+ * adds its low-rank update to the targeted linears during {@link #embed}; {@link #withMergedAdapter}
+ * instead folds an adapter into a copy of the targeted weights for serving at base-model speed.
+ *
+ * <p>Dimension letters: B = batch, T = tokens, H = hidden size, F = FFN inner size.
+ *
+ * <p>Callers scope native memory: run {@link #embed} inside an {@code NDScope} (or a sub-manager
+ * that is closed) and copy out what they keep.
+ */
+public final class BertEncoder implements AutoCloseable {
+
+  private final BaseModelId baseId;
+  private final EncoderConfig config;
+  private final Precision precision;
+  private final NDManager manager;
+  private final NDArray wordEmbeddings; // [V, H]
+  private final NDArray positionEmbeddings; // [P, H]
+  private final NDArray typeEmbeddings; // [2, H]
+  private final NDArray embeddingNormGamma;
+  private final NDArray embeddingNormBeta;
+  private final List<LayerWeights> layers;
+
+  private BertEncoder(
+      BaseModelId baseId, EncoderConfig config, Precision precision, NDManager manager,
+      NDArray wordEmbeddings, NDArray positionEmbeddings, NDArray typeEmbeddings,
+      NDArray embeddingNormGamma, NDArray embeddingNormBeta, List<LayerWeights> layers) {
+    this.baseId = baseId;
+    this.config = config;
+    this.precision = precision;
+    this.manager = manager;
+    this.wordEmbeddings = wordEmbeddings;
+    this.positionEmbeddings = positionEmbeddings;
+    this.typeEmbeddings = typeEmbeddings;
+    this.embeddingNormGamma = embeddingNormGamma;
+    this.embeddingNormBeta = embeddingNormBeta;
+    this.layers = List.copyOf(layers);
+  }
+
+  /** Puts a base model's weights on {@code device} in {@code precision}. */
+  public static BertEncoder load(BaseModel base, Device device, Precision precision) {
+    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+    try {
+      Map<String, FloatTensor> w = base.weights();
+      DataType dtype = precision.dataType();
+      java.util.function.Function<String, NDArray> put =
+          name -> {
+            FloatTensor t = w.get(name);
+            NDArray a = manager.create(t.data(), new Shape(t.longShape()));
+            if (dtype != DataType.FLOAT32) {
+              NDArray cast = a.toType(dtype, false);
+              a.close();
+              a = cast;
+            }
+            a.setName(name);
+            return a;
+          };
+      List<LayerWeights> layers = new ArrayList<>();
+      for (int i = 0; i < base.config().numLayers(); i++) {
+        String p = "encoder.layer." + i + ".";
+        layers.add(
+            new LayerWeights(
+                put.apply(p + "attention.self.query.weight"), put.apply(p + "attention.self.query.bias"),
+                put.apply(p + "attention.self.key.weight"), put.apply(p + "attention.self.key.bias"),
+                put.apply(p + "attention.self.value.weight"), put.apply(p + "attention.self.value.bias"),
+                put.apply(p + "attention.output.dense.weight"), put.apply(p + "attention.output.dense.bias"),
+                put.apply(p + "attention.output.LayerNorm.weight"), put.apply(p + "attention.output.LayerNorm.bias"),
+                put.apply(p + "intermediate.dense.weight"), put.apply(p + "intermediate.dense.bias"),
+                put.apply(p + "output.dense.weight"), put.apply(p + "output.dense.bias"),
+                put.apply(p + "output.LayerNorm.weight"), put.apply(p + "output.LayerNorm.bias")));
+      }
+      return new BertEncoder(
+          base.id(), base.config(), precision, manager,
+          put.apply("embeddings.word_embeddings.weight"),
+          put.apply("embeddings.position_embeddings.weight"),
+          put.apply("embeddings.token_type_embeddings.weight"),
+          put.apply("embeddings.LayerNorm.weight"),
+          put.apply("embeddings.LayerNorm.bias"),
+          layers);
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  public BaseModelId baseId() {
+    return baseId;
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  public Precision precision() {
+    return precision;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** The manager holding this encoder's weights; create per-call inputs in a sub-manager or scope. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** The current [out, in] weight of an adaptable linear (merged if this encoder carries an adapter). */
+  public NDArray weight(LoraKey key) {
+    return layers.get(key.layer()).weight(key.target());
+  }
+
+  /**
+   * Sentence embeddings.
+   *
+   * @param tokens input ids [B, T] int64, token type ids [B, T] int64, mask [B, T] float32
+   *     (as {@code TokenBatch.toNDList} makes them)
+   * @param lora an adapter applied on the fly, or null
+   * @param training enables LoRA dropout
+   * @return [B, H] float32 unit vectors
+   */
+  public NDArray embed(NDList tokens, LoraAdapter lora, boolean training) {
+    NDArray mask = tokens.get(2);
+    return EncoderMath.meanPoolNormalize(hiddenStates(tokens, lora, training), mask);
+  }
+
+  /** Last hidden states [B, T, H] in the encoder's precision. */
+  public NDArray hiddenStates(NDList tokens, LoraAdapter lora, boolean training) {
+    NDArray ids = tokens.get(0);
+    NDArray typeIds = tokens.get(1);
+    NDArray mask = tokens.get(2);
+    long t = ids.getShape().get(1);
+    if (t > config.maxPositions()) {
+      throw new IllegalArgumentException(
+          "input has " + t + " tokens but the model has only " + config.maxPositions() + " positions");
+    }
+    float eps = (float) config.layerNormEps();
+    NDArray words = Embedding.embedding(ids, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
+    NDArray types = Embedding.embedding(typeIds, typeEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
+    NDArray positions = positionEmbeddings.get(new NDIndex("0:{}", t)); // [T, H]
+    NDArray x = EncoderMath.layerNorm(words.add(types).add(positions), embeddingNormGamma, embeddingNormBeta, eps);
+    NDArray bias = EncoderMath.attentionBias(mask, precision.dataType()); // [B, 1, 1, T]
+    for (int i = 0; i < layers.size(); i++) {
+      x = layer(i, layers.get(i), x, bias, lora, training, eps);
+    }
+    return x;
+  }
+
+  private NDArray layer(int index, LayerWeights w, NDArray x, NDArray bias, LoraAdapter lora, boolean training, float eps) {
+    NDArray q = adapted(index, LoraTarget.QUERY, x, w.queryWeight(), w.queryBias(), lora, training); // [B, T, H]
+    NDArray k = adapted(index, LoraTarget.KEY, x, w.keyWeight(), w.keyBias(), lora, training); // [B, T, H]
+    NDArray v = adapted(index, LoraTarget.VALUE, x, w.valueWeight(), w.valueBias(), lora, training); // [B, T, H]
+    NDArray context = EncoderMath.multiHeadAttention(q, k, v, bias, config.numHeads()); // [B, T, H]
+    NDArray attended =
+        adapted(index, LoraTarget.ATTENTION_OUTPUT, context, w.attentionOutputWeight(), w.attentionOutputBias(), lora, training);
+    NDArray h = EncoderMath.layerNorm(attended.add(x), w.attentionNormGamma(), w.attentionNormBeta(), eps); // [B, T, H]
+    NDArray inner = EncoderMath.gelu(adapted(index, LoraTarget.FFN_IN, h, w.ffnInWeight(), w.ffnInBias(), lora, training)); // [B, T, F]
+    NDArray out = adapted(index, LoraTarget.FFN_OUT, inner, w.ffnOutWeight(), w.ffnOutBias(), lora, training); // [B, T, H]
+    return EncoderMath.layerNorm(out.add(h), w.outputNormGamma(), w.outputNormBeta(), eps);
+  }
+
+  private NDArray adapted(int layer, LoraTarget target, NDArray x, NDArray w, NDArray b, LoraAdapter lora, boolean training) {
+    NDArray y = EncoderMath.linear(x, w, b);
+    if (lora == null) {
+      return y;
+    }
+    LoraKey key = new LoraKey(layer, target);
+    if (!lora.adapts(key)) {
+      return y;
+    }
+    NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray delta = LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling(), (float) lora.config().dropout(), training);
+    return y.add(delta.getDataType() == y.getDataType() ? delta : delta.toType(y.getDataType(), false));
+  }
+
+  /**
+   * A serving copy with {@code adapter} folded into the targeted weights (W + s B A). Untargeted
+   * weights are shared with this encoder, so a merged copy costs only the targeted matrices.
+   * Close the copy to free them; closing this encoder frees everything.
+   */
+  public BertEncoder withMergedAdapter(LoraAdapter adapter) {
+    return rebuilt(adapter, true);
+  }
+
+  /** The inverse of {@link #withMergedAdapter}: W' - s B A for every adapted linear. */
+  public BertEncoder withUnmergedAdapter(LoraAdapter adapter) {
+    return rebuilt(adapter, false);
+  }
+
+  private BertEncoder rebuilt(LoraAdapter adapter, boolean merge) {
+    NDManager sub = manager.newSubManager();
+    try {
+      List<LayerWeights> merged = new ArrayList<>(layers);
+      float s = adapter.scaling();
+      for (LoraKey key : adapter.aByKey().keySet()) {
+        if (key.layer() >= layers.size()) {
+          throw new IllegalArgumentException(
+              "adapter targets layer " + key.layer() + " but the encoder has " + layers.size() + " layers");
+        }
+        NDArray w = merged.get(key.layer()).weight(key.target());
+        NDArray nw;
+        try (NDScope scope = new NDScope()) {
+          NDArray a = adapter.a(key).stopGradient();
+          NDArray b = adapter.b(key).stopGradient();
+          nw = merge ? LoraMath.merge(w, a, b, s) : LoraMath.unmerge(w, a, b, s);
+          NDScope.unregister(nw);
+        }
+        nw.attach(sub);
+        merged.set(key.layer(), merged.get(key.layer()).withWeight(key.target(), nw));
+      }
+      return new BertEncoder(
+          baseId, config, precision, sub, wordEmbeddings, positionEmbeddings, typeEmbeddings,
+          embeddingNormGamma, embeddingNormBeta, merged);
+    } catch (RuntimeException e) {
+      sub.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
