@@ -34,7 +34,7 @@ class SciFactRetrievalIT {
           .build()
           .evaluate(scifact, "test");
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("scifact test, first run (%s corpus, %.1f s, %d documents truncated at 256 tokens): %s%n",
+      System.out.printf("scifact test, first run (%s corpus, %.1f s, %d embedded texts truncated at 256 tokens): %s%n",
           first.corpusFromCache() ? "cached" : "embedded", seconds, onnx.truncatedCount(),
           first.scores().asFlatMap());
 
