@@ -1,5 +1,6 @@
 package io.lorastream.model.eval;
 
+import io.lorastream.model.LorastreamHome;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -43,10 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddingCache {
   public static final int FORMAT_VERSION = 1;
-  /** System property naming the lorastream home folder; wins over the environment variable. */
-  public static final String HOME_PROPERTY = "lorastream.home";
-  /** Environment variable naming the lorastream home folder. */
-  public static final String HOME_ENV = "LORASTREAM_HOME";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingCache.class);
   private static final int MAGIC = 0x4C53454D; // "LSEM"
@@ -80,25 +77,9 @@ public final class EmbeddingCache {
     return new EmbeddingCache(defaultDirectory());
   }
 
-  /**
-   * {@code <home>/cache/embeddings}, where home is system property {@value #HOME_PROPERTY}, else
-   * environment variable {@value #HOME_ENV}, else {@code ~/.lorastream}.
-   */
+  /** {@code <home>/cache/embeddings}, home as {@link LorastreamHome} resolves it. */
   public static Path defaultDirectory() {
-    return defaultDirectory(
-        System.getProperty(HOME_PROPERTY), System.getenv(HOME_ENV), System.getProperty("user.home"));
-  }
-
-  static Path defaultDirectory(String homeProperty, String homeEnv, String userHome) {
-    Path home;
-    if (homeProperty != null && !homeProperty.isBlank()) {
-      home = Path.of(homeProperty);
-    } else if (homeEnv != null && !homeEnv.isBlank()) {
-      home = Path.of(homeEnv);
-    } else {
-      home = Path.of(userHome, ".lorastream");
-    }
-    return home.resolve("cache").resolve("embeddings");
+    return LorastreamHome.dir().resolve("cache").resolve("embeddings");
   }
 
   public Path directory() {

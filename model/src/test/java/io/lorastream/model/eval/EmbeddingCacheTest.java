@@ -100,12 +100,4 @@ class EmbeddingCacheTest {
     assertThat(cache.store(KEY, M)).isFalse();
     assertThat(cache.getOrCompute(KEY, () -> M)).isEqualTo(M);
   }
-
-  @Test
-  void theDefaultDirectoryPrefersThePropertyThenTheEnvironmentThenHome() {
-    assertThat(EmbeddingCache.defaultDirectory("/p", "/e", "/home/u")).isEqualTo(Path.of("/p/cache/embeddings"));
-    assertThat(EmbeddingCache.defaultDirectory(null, "/e", "/home/u")).isEqualTo(Path.of("/e/cache/embeddings"));
-    assertThat(EmbeddingCache.defaultDirectory(" ", null, "/home/u"))
-        .isEqualTo(Path.of("/home/u/.lorastream/cache/embeddings"));
-  }
 }
