@@ -31,14 +31,18 @@ final class AdapterPublisher {
   private final String topic;
   private final int partitions;
   private final int maxRecordBytes;
+  private final int maxCheckpointBytes;
 
-  AdapterPublisher(AdapterSigner signer, BaseModelId base, EncoderConfig encoder, String topic, int partitions, int maxRecordBytes) {
+  AdapterPublisher(
+      AdapterSigner signer, BaseModelId base, EncoderConfig encoder, String topic, int partitions, int maxRecordBytes,
+      int maxCheckpointBytes) {
     this.signer = signer;
     this.base = base;
     this.encoder = encoder;
     this.topic = topic;
     this.partitions = partitions;
     this.maxRecordBytes = maxRecordBytes;
+    this.maxCheckpointBytes = maxCheckpointBytes;
   }
 
   /**
@@ -55,7 +59,7 @@ final class AdapterPublisher {
             t.name, version, base, files.weightsSha256(), weights.config(), t.settings.mode(),
             t.settings.loss().kind().configName(), t.session.stepCount(), t.ledger().pairs(), eval, now, inputOffsets);
     byte[] value = AdapterRecordCodec.encode(manifest, files, signer);
-    requireFits(manifest.key().toString(), value, "adapter version " + manifest.key(),
+    requireFits(manifest.key().toString(), value, maxRecordBytes, "adapter version " + manifest.key(),
         "lower lora_r or target fewer modules (target_modules)");
     return new Publication(manifest, weights, value, t.newestUnpublishedEventMs);
   }
@@ -73,16 +77,21 @@ final class AdapterPublisher {
     return out;
   }
 
+  /** Refuses a checkpoint the broker or producer would reject. */
+  void requireCheckpointFits(String key, byte[] value, String what) {
+    requireFits(key, value, maxCheckpointBytes, what, "lower replay_buffer, holdout_max_queries or eval_pool_max_docs");
+  }
+
   /**
    * Refuses a record the broker or producer would reject, before it can fail a transaction.
    *
    * @param remedy what to change besides max_record_bytes
    */
-  void requireFits(String key, byte[] value, String what, String remedy) {
+  static void requireFits(String key, byte[] value, int limit, String what, String remedy) {
     long size = (long) key.getBytes(StandardCharsets.UTF_8).length + value.length + RECORD_OVERHEAD_BYTES;
-    if (size > maxRecordBytes) {
+    if (size > limit) {
       throw new RecordTooLargeException(
-          what + " is " + value.length + " bytes but records are limited to " + maxRecordBytes + " bytes (the smaller of"
+          what + " is " + value.length + " bytes but records are limited to " + limit + " bytes (the smaller of"
               + " max_record_bytes and the topic's max.message.bytes, less " + RECORD_OVERHEAD_BYTES + " bytes of framing)."
               + " Raise max_record_bytes and the topic's max.message.bytes together (the broker's message.max.bytes caps"
               + " both), or " + remedy);

@@ -104,8 +104,8 @@ public final class ContinualTrainer {
     try (Admin admin = Admin.create(KafkaProps.admin(settings))) {
       TrainerTopics topics = TrainerTopics.prepare(admin, settings, Duration.ofSeconds(60));
       publisher = new AdapterPublisher(signer, model.baseId(), model.encoder().config(), settings.topics().adapters(),
-          topics.adapterPartitions(), topics.maxRecordBytes());
-      producer = new KafkaProducer<>(KafkaProps.producer(settings, topics.maxRecordBytes()));
+          topics.adapterPartitions(), topics.adapterMaxBytes(), topics.checkpointMaxBytes());
+      producer = new KafkaProducer<>(KafkaProps.producer(settings, settings.maxRecordBytes()));
       producer.initTransactions(); // fences an earlier incarnation and aborts its open transaction
       checkpoints = new CheckpointStore(admin, new KafkaConsumer<>(KafkaProps.checkpointReader(settings)),
           settings.topics().trainerCheckpoints(), settings.transactionTimeout().plusSeconds(30));
@@ -275,8 +275,7 @@ public final class ContinualTrainer {
       if (t.dirty) {
         long offset = offsets.get(new TopicPartition(t.inputTopic, t.inputPartition)).offset();
         byte[] value = CheckpointCodec.encode(t.checkpoint(offset));
-        publisher.requireFits(t.name, value, "the checkpoint of adapter " + t.name,
-            "lower replay_buffer, holdout_max_queries or eval_pool_max_docs");
+        publisher.requireCheckpointFits(t.name, value, "the checkpoint of adapter " + t.name);
         records.add(new ProducerRecord<>(settings.topics().trainerCheckpoints(), t.inputPartition, t.name, value));
         checkpointBytes.put(t.name, value.length);
       }
@@ -287,7 +286,9 @@ public final class ContinualTrainer {
       for (ProducerRecord<String, byte[]> r : records) {
         producer.send(r);
       }
+      producer.flush();
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      listener.aboutToCommit();
       producer.commitTransaction();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
       throw new IllegalStateException("trainer " + settings.instanceId() + " cannot continue: " + e.getMessage()
@@ -372,6 +373,7 @@ public final class ContinualTrainer {
     } catch (AdapterPublisher.RecordTooLargeException e) {
       LOG.error("{}: {}", t.name, e.getMessage());
       metrics.refused(t.name, "adapter");
+      listener.refused(t.name, e.getMessage());
       return null;
     }
   }

@@ -25,9 +25,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * @param adapterPartitions partitions of adapters
  * @param checkpointPartitions partitions of trainer-checkpoints (at least the input's: partition p's
  *     checkpoints go to partition p)
- * @param maxRecordBytes the largest record both output topics and the producer accept
+ * @param adapterMaxBytes the largest record the adapters topic and the producer accept
+ * @param checkpointMaxBytes the largest record the checkpoints topic and the producer accept
  */
-public record TrainerTopics(int inputPartitions, int adapterPartitions, int checkpointPartitions, int maxRecordBytes) {
+public record TrainerTopics(
+    int inputPartitions, int adapterPartitions, int checkpointPartitions, int adapterMaxBytes, int checkpointMaxBytes) {
 
   static final String SEGMENT_MS = Long.toString(Duration.ofMinutes(10).toMillis());
 
@@ -50,6 +52,13 @@ public record TrainerTopics(int inputPartitions, int adapterPartitions, int chec
     return out;
   }
 
+  /** The smaller of the topic's max.message.bytes and the producer's limit. */
+  private static int limit(Map<ConfigResource, Config> configs, String topic, int producerLimit) {
+    Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+    var entry = c == null ? null : c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    return entry == null || entry.value() == null ? producerLimit : Math.min(producerLimit, Integer.parseInt(entry.value()));
+  }
+
   /** Creates what is missing (if allowed), then checks partition counts and record limits. */
   static TrainerTopics prepare(Admin admin, TrainerSettings s, Duration timeout) {
     if (s.createTopics()) {
@@ -66,16 +75,10 @@ public record TrainerTopics(int inputPartitions, int adapterPartitions, int chec
                   new ConfigResource(ConfigResource.Type.TOPIC, adapters),
                   new ConfigResource(ConfigResource.Type.TOPIC, checkpoints)))
               .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      int limit = s.maxRecordBytes();
-      for (Config c : configs.values()) {
-        var entry = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-        if (entry != null && entry.value() != null) {
-          limit = Math.min(limit, Integer.parseInt(entry.value()));
-        }
-      }
       TrainerTopics t =
           new TrainerTopics(
-              d.get(in).partitions().size(), d.get(adapters).partitions().size(), d.get(checkpoints).partitions().size(), limit);
+              d.get(in).partitions().size(), d.get(adapters).partitions().size(), d.get(checkpoints).partitions().size(),
+              limit(configs, adapters, s.maxRecordBytes()), limit(configs, checkpoints, s.maxRecordBytes()));
       if (t.checkpointPartitions < t.inputPartitions) {
         throw new IllegalStateException(
             "topic " + checkpoints + " has " + t.checkpointPartitions + " partitions but " + in + " has " + t.inputPartitions

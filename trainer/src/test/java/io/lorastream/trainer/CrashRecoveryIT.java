@@ -1,0 +1,284 @@
+package io.lorastream.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lorastream.kafka.KafkaCluster;
+import io.lorastream.kafka.TestKafka;
+import io.lorastream.model.adapter.AdapterKeys;
+import io.lorastream.model.adapter.AdapterManifest;
+import io.lorastream.model.adapter.AdapterVerification;
+import io.lorastream.model.adapter.AdapterVerifier;
+import io.lorastream.model.lora.AdapterWeights;
+import io.lorastream.model.lora.LoraPairWeights;
+import io.lorastream.model.runtime.DeviceSetting;
+import io.lorastream.model.runtime.Precision;
+import io.lorastream.schemas.TopicAdmin;
+import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TrainingPair;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kill the trainer hard (SIGKILL, {@code Process.destroyForcibly}) at random points, several times, some of them
+ * with a transaction open on the broker, and restart it each time: the final adapter must equal an uninterrupted
+ * run's and every pair must have been trained exactly once. A fixed stream, a fixed seed, the CPU and batches
+ * bounded by size only make the two runs comparable; a tiny base and short texts make it quick.
+ */
+class CrashRecoveryIT {
+
+  private static final int PAIRS = 200;
+  private static final String ADAPTER = "crashy";
+
+  @TempDir static Path dir;
+  static KafkaCluster kafka;
+  static KeyPair keys;
+  static Path privateKey;
+  static Path tinyBase;
+  static List<TrainingPair> stream;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = TestKafka.start();
+    keys = AdapterKeys.generate();
+    privateKey = dir.resolve(AdapterKeys.PRIVATE_KEY_FILE);
+    AdapterKeys.writePrivateKey(privateKey, keys.getPrivate(), false);
+    tinyBase = TinyBase.folder(dir.resolve("tiny"));
+    stream = Pairs.stream(ADAPTER, PAIRS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static Path settingsFile(String prefix) throws Exception {
+    Properties p = new Properties();
+    p.putAll(Map.ofEntries(
+        Map.entry("bootstrap", kafka.bootstrapServers()),
+        Map.entry("topic_prefix", prefix),
+        Map.entry("group_id", prefix + "trainers"),
+        Map.entry("instance_id", prefix + "trainer"),
+        Map.entry("base_model", tinyBase.toString()),
+        Map.entry("device", "cpu"),
+        Map.entry("signing_key", privateKey.toString()),
+        Map.entry("metrics_port", "-1"),
+        Map.entry("partitions", "1"),
+        Map.entry("batch_max_wait", "0"), // batches bounded by size only: reproducible
+        Map.entry("commit_every_steps", "3"),
+        Map.entry("commit_interval", "300ms"),
+        Map.entry("holdout_fraction", "0.1"),
+        Map.entry("transaction_timeout", "20s"),
+        Map.entry("kafka.group.instance.id", prefix + "trainer"), // a restart takes its partitions back at once
+        Map.entry("kafka.session.timeout.ms", "10000"),
+        Map.entry("adapter_defaults.seed", "7"),
+        Map.entry("adapter_defaults.lora_r", "2"),
+        Map.entry("adapter_defaults.batch_size", "4"),
+        Map.entry("adapter_defaults.replay_fraction", "0.5"),
+        Map.entry("adapter_defaults.max_seq_length", "24"),
+        Map.entry("adapter_defaults.lr", "1e-2"),
+        Map.entry("adapter_defaults.gate_min_queries", "1"),
+        Map.entry("adapter_defaults.gate_tolerance", "inf")));
+    Path f = dir.resolve(prefix + "properties");
+    try (Writer w = Files.newBufferedWriter(f)) {
+      p.store(w, "crash test");
+    }
+    return f;
+  }
+
+  /** A trainer JVM whose stdout markers arrive in a queue. */
+  private static final class Child {
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    Child(Path settings, int round) throws Exception {
+      Path log = dir.resolve("child-" + settings.getFileName() + "-" + round + ".log");
+      process = new ProcessBuilder(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-Xmx1g",
+              "-Dcrash.pause.ms=400", "-cp", System.getProperty("java.class.path"), CrashTrainerMain.class.getName(),
+              settings.toString())
+          .redirectError(log.toFile())
+          .start();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            lines.add(line);
+          }
+        } catch (Exception e) {
+          lines.add("EOF " + e);
+        }
+        lines.add("EOF");
+      });
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits for the {@code n}-th line starting with {@code prefix}. */
+    void await(String prefix, int n, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      int seen = 0;
+      while (seen < n) {
+        String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (line == null || line.startsWith("EOF")) {
+          throw new AssertionError("trainer child ended or went silent before " + n + " x " + prefix + " (" + line + ")");
+        }
+        seen += line.startsWith(prefix) ? 1 : 0;
+      }
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    void terminate() throws InterruptedException {
+      process.destroy(); // SIGTERM: commits and exits
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  /** Pairs the trainer takes steps on: not held out. */
+  private static List<TrainingPair> trainable() {
+    return stream.stream().filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.1)).toList();
+  }
+
+  private static AdapterCheckpoint checkpoint(TopicNames names) {
+    AdapterCheckpoint last = null;
+    for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
+      last = CheckpointCodec.decode(r.value(), r.topic() + "@" + r.offset());
+    }
+    return last;
+  }
+
+  /** Runs a child until every full step of the stream is committed and published, then stops it with SIGTERM. */
+  private static void runToEnd(Path settings, TopicNames names, int round, long steps) throws Exception {
+    Child c = new Child(settings, round);
+    try {
+      ContinualTrainerIT.await("all " + steps + " steps committed and published", Duration.ofMinutes(4), () -> {
+        AdapterCheckpoint cp = checkpoint(names);
+        return cp != null && cp.training().step() == steps && cp.stepsAtLastGate() == steps;
+      });
+    } finally {
+      c.terminate();
+    }
+  }
+
+  @Test
+  void killedAtRandomPointsTheTrainerEndsWithTheUninterruptedAdapterAndTrainsEveryPairOnce() throws Exception {
+    long trainable = trainable().size();
+    long steps = trainable / 2; // 2 new pairs per step (batch 4, half replay); an odd pair stays pending
+    TopicNames ref = new TopicNames("ref.");
+    TopicNames crash = new TopicNames("crash.");
+    Path refSettings = settingsFile("ref.");
+    Path crashSettings = settingsFile("crash.");
+    for (Path s : List.of(refSettings, crashSettings)) {
+      TrainerSettings ts = TrainerConfigFiles.load(s);
+      TopicAdmin.ensure(kafka.bootstrapServers(), TrainerTopics.specs(ts), Duration.ofSeconds(30));
+      KafkaTopics.produce(kafka.bootstrapServers(), ts.topics().trainingPairs(), stream);
+    }
+
+    runToEnd(refSettings, ref, 0, steps);
+
+    Random random = new Random(20241127);
+    int kills = 0;
+    int killsInTransaction = 0;
+    for (int round = 1; round <= 6; round++) {
+      AdapterCheckpoint before = checkpoint(crash);
+      if (before != null && before.training().step() >= steps - 4) {
+        break; // leave work for the last run
+      }
+      Child c = new Child(crashSettings, round);
+      c.await("READY", 1, Duration.ofMinutes(2));
+      switch (round % 3) {
+        case 1 -> c.await("STEP", 1 + random.nextInt(12), Duration.ofMinutes(2)); // mid-training
+        case 2 -> {
+          c.await("PRECOMMIT", 1 + random.nextInt(3), Duration.ofMinutes(2)); // records sent, transaction open
+          killsInTransaction++;
+        }
+        default -> Thread.sleep(random.nextInt(4000)); // anywhere, start-up and restore included
+      }
+      c.kill();
+      kills++;
+    }
+    runToEnd(crashSettings, crash, 99, steps);
+
+    AdapterCheckpoint expected = checkpoint(ref);
+    AdapterCheckpoint actual = checkpoint(crash);
+    assertThat(kills).isGreaterThanOrEqualTo(4);
+    assertThat(killsInTransaction).isGreaterThanOrEqualTo(1);
+    assertThat(actual.training().step()).isEqualTo(steps);
+    assertThat(maxAbsDiff(actual.training().adapter(), expected.training().adapter())).isLessThanOrEqualTo(1e-6f);
+    assertThat(actual.training()).isEqualTo(expected.training()); // in fact bit for bit, moments included
+
+    // exactly once: the ledger counts and hashes every trainable pair once, except the one left pending
+    Set<String> pending = actual.pending().stream().map(BufferedPair::pairId).collect(Collectors.toSet());
+    List<String> trained = trainable().stream().map(TrainingPair::pairId).filter(id -> !pending.contains(id)).toList();
+    assertThat(trained).hasSize((int) (2 * steps));
+    assertThat(actual.ledger()).isEqualTo(PairLedger.of(trained)).isEqualTo(expected.ledger());
+    assertThat(actual.pending()).isEqualTo(expected.pending());
+    assertThat(actual.counters()).isEqualTo(expected.counters());
+
+    // the last published versions agree too, and every crash-run version verifies and counts pairs monotonically
+    AdapterManifest refLast = lastVersion(ref, null);
+    List<AdapterManifest> crashVersions = new ArrayList<>();
+    AdapterManifest crashLast = lastVersion(crash, crashVersions);
+    assertThat(crashLast.steps()).isEqualTo(steps);
+    assertThat(crashLast.pairsSeen()).isEqualTo(refLast.pairsSeen()).isEqualTo(trained.size());
+    assertThat(crashLast.adapterSha256()).isEqualTo(refLast.adapterSha256());
+    for (int i = 1; i < crashVersions.size(); i++) {
+      assertThat(crashVersions.get(i).version()).isEqualTo(crashVersions.get(i - 1).version() + 1);
+      assertThat(crashVersions.get(i).pairsSeen()).isGreaterThanOrEqualTo(crashVersions.get(i - 1).pairsSeen());
+    }
+  }
+
+  private static AdapterManifest lastVersion(TopicNames names, List<AdapterManifest> all) throws Exception {
+    AdapterVerifier verifier = new AdapterVerifier(keys.getPublic(),
+        io.lorastream.model.weights.HuggingFaceFolder.load(tinyBase).id(), TinyBase.TINY);
+    AdapterManifest last = null;
+    for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.adapters())) {
+      AdapterVerification v = verifier.verify(r.key(), r.value());
+      if (v instanceof AdapterVerification.Deleted) {
+        continue;
+      }
+      assertThat(v).isInstanceOf(AdapterVerification.Accepted.class);
+      last = ((AdapterVerification.Accepted) v).record().manifest();
+      if (all != null) {
+        all.add(last);
+      }
+    }
+    assertThat(last).as("a published version on " + names.adapters()).isNotNull();
+    return last;
+  }
+
+  private static float maxAbsDiff(AdapterWeights a, AdapterWeights b) {
+    float max = 0;
+    for (var e : a.pairs().entrySet()) {
+      LoraPairWeights o = b.pairs().get(e.getKey());
+      max = Math.max(max, Math.max(e.getValue().a().maxAbsDiff(o.a()), e.getValue().b().maxAbsDiff(o.b())));
+    }
+    return max;
+  }
+}
