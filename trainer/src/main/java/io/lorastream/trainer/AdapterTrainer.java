@@ -23,6 +23,8 @@ import java.util.TreeMap;
  */
 final class AdapterTrainer implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterTrainer.class);
+
   /** A step taken: what the session reported and the batch's make-up. */
   record Step(StepResult result, int newPairs, int replayed, long newestEventMs) {}
 
@@ -165,6 +167,11 @@ final class AdapterTrainer implements AutoCloseable {
     }
     boolean labels = settings.loss().needsLabels();
     List<TrainingExample> examples = batch.stream().map(p -> p.toExample(labels)).toList();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} step {}: new {} replayed {} order {} random {}", name, session.stepCount() + 1,
+          fresh.stream().map(p -> p.pairId().substring(0, 8)).toList(), replayed.stream().map(p -> p.pairId().substring(0, 8)).toList(),
+          batch.stream().map(p -> p.pairId().substring(0, 8)).toList(), random.state());
+    }
     StepResult result = session.step(examples);
     long newest = 0;
     for (BufferedPair p : fresh) {

@@ -59,10 +59,43 @@ public record TrainerTopics(
     return entry == null || entry.value() == null ? producerLimit : Math.min(producerLimit, Integer.parseInt(entry.value()));
   }
 
+  /**
+   * {@link TopicAdmin#ensure}, retried while a topic just created is not yet known to the broker that answers
+   * the describe (metadata propagates asynchronously after creation).
+   */
+  public static void ensure(Admin admin, List<TopicSpec> specs, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        TopicAdmin.ensure(admin, specs, timeout);
+        return;
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** {@link #ensure(Admin, List, Duration)} with a short-lived admin client. */
+  public static void ensure(String bootstrap, List<TopicSpec> specs, Duration timeout) {
+    java.util.Properties p = new java.util.Properties();
+    p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      ensure(admin, specs, timeout);
+    }
+  }
+
   /** Creates what is missing (if allowed), then checks partition counts and record limits. */
   static TrainerTopics prepare(Admin admin, TrainerSettings s, Duration timeout) {
     if (s.createTopics()) {
-      TopicAdmin.ensure(admin, specs(s), timeout);
+      ensure(admin, specs(s), timeout);
     }
     String in = s.topics().trainingPairs();
     String adapters = s.topics().adapters();

@@ -12,7 +12,6 @@ import io.lorastream.model.adapter.AdapterVerification;
 import io.lorastream.model.adapter.AdapterVerifier;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
-import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicSpec;
 import io.lorastream.schemas.TrainingPair;
@@ -166,7 +165,7 @@ class ContinualTrainerIT {
     List<TrainingPair> alpha = Pairs.stream("alpha", 40);
     List<TrainingPair> beta = Pairs.stream("beta", 24);
     try (Running r = new Running(settings("it1.", "trainer-1"))) {
-      TopicAdmin.ensure(kafka.bootstrapServers(), TrainerTopics.specs(TrainerConfigFiles.fromMap(settings("it1.", "x"))), Duration.ofSeconds(30));
+      TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(TrainerConfigFiles.fromMap(settings("it1.", "x"))), Duration.ofSeconds(30));
       KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), Stream.concat(alpha.stream(), beta.stream()).toList());
       r.await("both adapters' pairs trained and checkpointed", Duration.ofMinutes(3), () -> {
         Map<String, AdapterCheckpoint> c = checkpoints(names);
@@ -236,7 +235,7 @@ class ContinualTrainerIT {
       }
       specs.add(new TopicSpec(spec.name(), spec.partitions(), spec.replicationFactor(), configs));
     }
-    TopicAdmin.ensure(kafka.bootstrapServers(), specs, Duration.ofSeconds(30));
+    TrainerTopics.ensure(kafka.bootstrapServers(), specs, Duration.ofSeconds(30));
     List<TrainingPair> pairs = Pairs.stream("gamma", 24);
     try (Running r = new Running(settings("it2.", "trainer-2"))) {
       KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), pairs);

@@ -12,7 +12,6 @@ import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.lora.LoraPairWeights;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
-import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TrainingPair;
 import java.io.BufferedReader;
@@ -111,16 +110,19 @@ class CrashRecoveryIT {
   /** A trainer JVM whose stdout markers arrive in a queue. */
   private static final class Child {
     final Process process;
+    final Path log;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     Child(Path settings, int round) throws Exception {
-      Path log = dir.resolve("child-" + settings.getFileName() + "-" + round + ".log");
-      process = new ProcessBuilder(
+      Path logs = Path.of("target", "crash-logs");
+      Files.createDirectories(logs);
+      log = logs.resolve("child-" + settings.getFileName() + "-" + round + ".log");
+      ProcessBuilder pb = new ProcessBuilder(
               Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-Xmx1g",
-              "-Dcrash.pause.ms=400", "-cp", System.getProperty("java.class.path"), CrashTrainerMain.class.getName(),
+              "-Dlog4j2.configurationFile=log4j2-crash.xml", "-Dcrash.pause.ms=400", "-cp", System.getProperty("java.class.path"), CrashTrainerMain.class.getName(),
               settings.toString())
-          .redirectError(log.toFile())
-          .start();
+          .redirectError(log.toFile());
+      process = pb.start();
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
@@ -149,14 +151,26 @@ class CrashRecoveryIT {
       }
     }
 
-    void kill() throws InterruptedException {
+    void kill() throws Exception {
       process.destroyForcibly();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      report("killed");
     }
 
-    void terminate() throws InterruptedException {
+    /** Echoes what the child said about resuming, for the test's output. */
+    void report(String how) throws Exception {
+      System.out.println(how + " " + log.getFileName());
+      for (String line : Files.readAllLines(log)) {
+        if (line.contains("resumed adapter") || line.contains("aborted") || line.contains("open transaction")) {
+          System.out.println("  " + line);
+        }
+      }
+    }
+
+    void terminate() throws Exception {
       process.destroy(); // SIGTERM: commits and exits
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      report("terminated (exit " + process.exitValue() + ")");
     }
   }
 
@@ -187,6 +201,22 @@ class CrashRecoveryIT {
   }
 
   @Test
+  void scratchTwoUninterruptedRunsAgree() throws Exception {
+    long steps = trainable().size() / 2;
+    List<AdapterCheckpoint> ends = new ArrayList<>();
+    for (String prefix : List.of("u1.", "u2.")) {
+      Path s = settingsFile(prefix);
+      TrainerSettings ts = TrainerConfigFiles.load(s);
+      TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(ts), Duration.ofSeconds(30));
+      KafkaTopics.produce(kafka.bootstrapServers(), ts.topics().trainingPairs(), stream);
+      runToEnd(s, new TopicNames(prefix), 0, steps);
+      ends.add(checkpoint(new TopicNames(prefix)));
+    }
+    System.out.println("diff " + maxAbsDiff(ends.get(0).training().adapter(), ends.get(1).training().adapter()));
+    assertThat(ends.get(0).training()).isEqualTo(ends.get(1).training());
+  }
+
+  @Test
   void killedAtRandomPointsTheTrainerEndsWithTheUninterruptedAdapterAndTrainsEveryPairOnce() throws Exception {
     long trainable = trainable().size();
     long steps = trainable / 2; // 2 new pairs per step (batch 4, half replay); an odd pair stays pending
@@ -196,7 +226,7 @@ class CrashRecoveryIT {
     Path crashSettings = settingsFile("crash.");
     for (Path s : List.of(refSettings, crashSettings)) {
       TrainerSettings ts = TrainerConfigFiles.load(s);
-      TopicAdmin.ensure(kafka.bootstrapServers(), TrainerTopics.specs(ts), Duration.ofSeconds(30));
+      TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(ts), Duration.ofSeconds(30));
       KafkaTopics.produce(kafka.bootstrapServers(), ts.topics().trainingPairs(), stream);
     }
 
@@ -212,14 +242,27 @@ class CrashRecoveryIT {
       }
       Child c = new Child(crashSettings, round);
       c.await("READY", 1, Duration.ofMinutes(2));
+      String where;
       switch (round % 3) {
-        case 1 -> c.await("STEP", 1 + random.nextInt(12), Duration.ofMinutes(2)); // mid-training
-        case 2 -> {
-          c.await("PRECOMMIT", 1 + random.nextInt(3), Duration.ofMinutes(2)); // records sent, transaction open
-          killsInTransaction++;
+        case 1 -> {
+          int n = 1 + random.nextInt(12);
+          c.await("STEP", n, Duration.ofMinutes(2)); // mid-training
+          where = "after " + n + " steps";
         }
-        default -> Thread.sleep(random.nextInt(4000)); // anywhere, start-up and restore included
+        case 2 -> {
+          int n = 1 + random.nextInt(3);
+          c.await("PRECOMMIT", n, Duration.ofMinutes(2)); // records sent, transaction open
+          killsInTransaction++;
+          where = "inside transaction " + n;
+        }
+        default -> {
+          int ms = random.nextInt(4000);
+          Thread.sleep(ms); // anywhere, start-up and restore included
+          where = ms + " ms after start";
+        }
       }
+      System.out.println("round " + round + ": kill " + where + "; committed step before: "
+          + (before == null ? 0 : before.training().step()) + " of " + steps);
       c.kill();
       kills++;
     }

@@ -34,6 +34,7 @@ public final class CrashTrainerMain {
             @Override
             public void stepTaken(String adapter, long step, double loss, int newPairs, int replayed) {
               say("STEP " + step);
+              System.err.println("STEP " + step + " loss " + loss + " new " + newPairs + " replayed " + replayed);
             }
 
             @Override

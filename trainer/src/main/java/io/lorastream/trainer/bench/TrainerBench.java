@@ -10,7 +10,6 @@ import io.lorastream.model.eval.ProgressListener;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.TextLimits;
-import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TrainingPair;
 import io.lorastream.trainer.AdapterEvaluation;
 import io.lorastream.trainer.AdapterSettings;
@@ -104,7 +103,7 @@ public final class TrainerBench {
           clicks.subList(0, Math.min(o.baselinePairs(), clicks.size())), s.holdoutFraction(), 1);
       double baselineRate = baseline.pairsTrained() / baseline.trainSeconds();
 
-      TopicAdmin.ensure(o.bootstrap(), TrainerTopics.specs(s), Duration.ofSeconds(60));
+      TrainerTopics.ensure(o.bootstrap(), TrainerTopics.specs(s), Duration.ofSeconds(60));
       Stats stats = new Stats();
       ContinualTrainer trainer = new ContinualTrainer(s, model, AdapterSigner.fromFile(privateKey), new SimpleMeterRegistry(), stats);
       Thread thread = new Thread(trainer::run, "bench-trainer");
