@@ -3,15 +3,12 @@ package io.lorastream.trainer;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterSigner;
-import io.lorastream.model.lora.AdapterWeights;
-import io.lorastream.model.lora.LoraAdapter;
 import io.lorastream.schemas.EventCodec;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TrainingPair;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +56,6 @@ public final class ContinualTrainer {
   private final TrainerMetrics metrics;
   private final TrainerListener listener;
   private final EventCodec<TrainingPair> pairCodec = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs();
-  private final GateEvaluator evaluator;
-  private final FixedEvalSets fixedEvals;
   private final Map<String, AdapterTrainer> adapters = new TreeMap<>();
   private final Set<TopicPartition> owned = new HashSet<>();
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -71,6 +65,7 @@ public final class ContinualTrainer {
   private KafkaProducer<String, byte[]> producer;
   private CheckpointStore checkpoints;
   private AdapterPublisher publisher;
+  private QualityGate gate;
   private long lastCommitNanos;
   private int stepsSinceCommit;
   private boolean uncommitted;
@@ -85,8 +80,6 @@ public final class ContinualTrainer {
     this.signer = signer;
     this.metrics = new TrainerMetrics(registry);
     this.listener = listener == null ? new TrainerListener() {} : listener;
-    this.evaluator = new GateEvaluator(model.encoder());
-    this.fixedEvals = new FixedEvalSets(model);
   }
 
   /** Asks {@link #run} to finish its step, commit what it has and return. */
@@ -105,6 +98,7 @@ public final class ContinualTrainer {
       TrainerTopics topics = TrainerTopics.prepare(admin, settings, Duration.ofSeconds(60));
       publisher = new AdapterPublisher(signer, model.baseId(), model.encoder().config(), settings.topics().adapters(),
           topics.adapterPartitions(), topics.adapterMaxBytes(), topics.checkpointMaxBytes());
+      gate = new QualityGate(model, publisher, metrics, listener);
       producer = new KafkaProducer<>(KafkaProps.producer(settings, settings.maxRecordBytes()));
       producer.initTransactions(); // fences an earlier incarnation and aborts its open transaction
       checkpoints = new CheckpointStore(admin, new KafkaConsumer<>(KafkaProps.checkpointReader(settings)),
@@ -254,7 +248,7 @@ public final class ContinualTrainer {
     List<Publication> publications = new ArrayList<>();
     if (runGate) {
       for (AdapterTrainer t : adapters.values()) {
-        Publication p = gate(t, offsets);
+        Publication p = gate.judge(t, offsets);
         if (p != null) {
           publications.add(p);
         }
@@ -321,61 +315,6 @@ public final class ContinualTrainer {
     stepsSinceCommit = 0;
     uncommitted = false;
     listener.committed(manifests, checkpointBytes.size());
-  }
-
-  /** Judges {@code t}'s candidate; returns the version to publish, or null. */
-  private Publication gate(AdapterTrainer t, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (!t.trainedSinceGate()) {
-      return null;
-    }
-    GateSettings g = t.settings.gate();
-    EvalData data = g.fixedEvalSet()
-        ? fixedEvals.get(g.evalDataset(), g.evalSplit(), t.settings.maxSeqLength())
-        : EvalData.of(t.heldOut);
-    if (data.queryCount() < g.minQueries()) {
-      metrics.gate(t.name, "waiting");
-      return null;
-    }
-    long step = t.session.stepCount();
-    t.stepsAtLastGate = step;
-    t.dirty = true;
-    AdapterWeights weights = t.session.adapterWeights();
-    double candidate = weights.allFinite()
-        ? evaluator.ndcgAt10(data, t.session.adapter(), t.settings.mode(), t.tokenizer, t.documents, null)
-        : Double.NaN;
-    double published;
-    if (t.publishedWeights == null) {
-      published = evaluator.ndcgAt10(data, null, t.settings.mode(), t.tokenizer, t.documents, t.publishedMemo);
-    } else {
-      try (LoraAdapter a = LoraAdapter.fromWeights(t.publishedWeights, model.encoder().manager(), false)) {
-        published = evaluator.ndcgAt10(data, a, t.settings.mode(), t.tokenizer, t.documents, t.publishedMemo);
-      }
-    }
-    boolean accepted = candidate >= published - g.tolerance();
-    String against = t.publishedVersion == 0 ? "base" : "v" + t.publishedVersion;
-    metrics.evalFigures(t.name, candidate, published);
-    metrics.gate(t.name, accepted ? "accepted" : "rejected");
-    listener.gateDecided(t.name, step, candidate, published, accepted);
-    if (!accepted) {
-      LOG.info("{}: candidate at step {} rejected: nDCG@10 {} vs {} {} (tolerance {}) on {} queries", t.name, step,
-          String.format("%.4f", candidate), against, String.format("%.4f", published), g.tolerance(), data.queryCount());
-      return null;
-    }
-    SortedMap<String, Double> eval = new TreeMap<>();
-    eval.put("candidate_ndcg@10", candidate);
-    eval.put((t.publishedVersion == 0 ? "base" : "published") + "_ndcg@10", published);
-    eval.put("eval_queries", (double) data.queryCount());
-    eval.put("eval_pool_docs", (double) data.poolIds().size());
-    TopicPartition in = new TopicPartition(t.inputTopic, t.inputPartition);
-    SortedMap<String, Long> inputOffsets = new TreeMap<>(Map.of(in.toString(), offsets.get(in).offset()));
-    try {
-      return publisher.prepare(t, t.publishedVersion + 1, weights, eval, inputOffsets, Instant.now());
-    } catch (AdapterPublisher.RecordTooLargeException e) {
-      LOG.error("{}: {}", t.name, e.getMessage());
-      metrics.refused(t.name, "adapter");
-      listener.refused(t.name, e.getMessage());
-      return null;
-    }
   }
 
   /** Drops uncommitted state and continues from the committed checkpoints and offsets. */

@@ -39,6 +39,7 @@ final class KafkaProps {
   static Properties checkpointReader(TrainerSettings s) {
     Properties p = consumer(s);
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.instanceId() + "-checkpoints");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
     return p;

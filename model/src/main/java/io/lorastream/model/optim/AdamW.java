@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.lorastream.model.optim.AdamWState.ParameterState;
 import io.lorastream.model.tensor.FloatTensor;
+import io.lorastream.model.tensor.OwnedArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -245,7 +246,7 @@ public final class AdamW implements AutoCloseable {
    * garbage collection.
    */
   private void copyInto(NDArray moment, FloatTensor values) {
-    try (NDArray host = stateManager.create(values.data(), moment.getShape())) {
+    try (NDArray host = OwnedArrays.of(stateManager, values.data(), moment.getShape())) {
       moment.set(new NDIndex("..."), host);
     }
   }

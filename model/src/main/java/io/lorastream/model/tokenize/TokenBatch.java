@@ -3,8 +3,8 @@ package io.lorastream.model.tokenize;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.lorastream.model.tensor.OwnedArrays;
 import java.util.List;
 
 /**
@@ -74,9 +74,9 @@ public record TokenBatch(long[][] ids, long[][] typeIds, int[] lengths, int trun
       }
     }
     Shape shape = new Shape(b, t);
-    NDArray idArray = manager.create(flatIds, shape);
-    NDArray typeArray = manager.create(flatTypes, shape);
-    NDArray maskArray = manager.create(mask, shape).toType(DataType.FLOAT32, false);
+    NDArray idArray = OwnedArrays.of(manager, flatIds, shape);
+    NDArray typeArray = OwnedArrays.of(manager, flatTypes, shape);
+    NDArray maskArray = OwnedArrays.of(manager, mask, shape);
     return new NDList(idArray, typeArray, maskArray);
   }
 }

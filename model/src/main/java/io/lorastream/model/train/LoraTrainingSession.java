@@ -21,6 +21,7 @@ import io.lorastream.model.optim.AdamW;
 import io.lorastream.model.optim.NamedParameter;
 import io.lorastream.model.optim.ParameterGroup;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.tensor.OwnedArrays;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.tokenize.TokenBatch;
 import java.util.ArrayList;
@@ -243,7 +244,7 @@ public final class LoraTrainingSession implements AutoCloseable {
     for (int i = 0; i < documents.size(); i++) {
       System.arraycopy(found.get(documents.get(i)), 0, flat, i * h, h);
     }
-    return encoder.manager().create(flat, new Shape(documents.size(), h)); // float32, like pooled queries
+    return OwnedArrays.of(encoder.manager(), flat, new Shape(documents.size(), h)); // float32, like pooled queries
   }
 
   /** Anchors whose own positive outscored every other candidate of the micro-batch. */
