@@ -3,6 +3,7 @@ package io.lorastream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.kafka.EmbeddedKafkaBroker;
 import io.lorastream.kafka.EmbeddedKafkaConfig;
+import io.lorastream.trainer.bench.ModeComparison;
 import io.lorastream.trainer.bench.TrainerBench;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,12 +45,27 @@ final class BenchTrainerCommand implements Callable<Integer> {
       description = "Pairs the offline baseline trains (default: ${DEFAULT-VALUE}).")
   int baselinePairs;
 
+  @Option(names = "--compare-modes",
+      description = "Instead: train 'query' and 'both' offline on the same click pairs (--burst of them; 0 = all) and"
+          + " report test nDCG@10 and seconds per step for each. 'both' re-embeds the corpus to evaluate: slow on a CPU.")
+  boolean compareModes;
+
   @Option(names = "--cold-documents",
       description = "Let the trainer embed every document itself instead of preloading the corpus' cached base embeddings.")
   boolean coldDocuments;
 
   @Override
   public Integer call() throws Exception {
+    if (compareModes) {
+      try {
+        Map<String, Object> result = ModeComparison.run(dataset, config, burst, System.err);
+        System.out.println(new ObjectMapper().writeValueAsString(result));
+        return 0;
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        System.err.println("lorastream bench trainer: " + e.getMessage());
+        return 1;
+      }
+    }
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.defaults())) {
       Map<String, Object> result = TrainerBench.run(
           new TrainerBench.Options(dataset, broker.bootstrapServers(), config, burst, stream, rate, coldDocuments, baselinePairs),

@@ -114,6 +114,13 @@ public record AdapterSettings(
     }
   }
 
+  /** These settings with another adaptation mode. */
+  public AdapterSettings withMode(AdaptationMode newMode) {
+    return new AdapterSettings(loss, lora, loraPlusRatio, learningRate, schedule, weightDecay, batchSize,
+        gradientAccumulation, maxSeqLength, mixedPrecision, newMode, seed, replayFraction, replayBufferSize, maxNegatives,
+        gate);
+  }
+
   /** Pairs in a full optimizer step: batch_size x gradient_accumulation. */
   public int stepCapacity() {
     return batchSize * gradientAccumulation;
