@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
     })
 final class TrainerCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   /** Environment variable holding the signing key (PEM or base64 PKCS#8) when no file is configured. */
   static final String SIGNING_KEY_ENV = "LORASTREAM_SIGNING_KEY";
 
@@ -67,7 +69,8 @@ final class TrainerCommand implements Callable<Integer> {
       settings = config == null ? TrainerConfigFiles.fromMap(overrides) : TrainerConfigFiles.load(config, overrides);
       signer = signer(settings);
     } catch (IllegalArgumentException | IOException e) {
-      System.err.println("lorastream trainer: " + e.getMessage());
+      spec.commandLine().getErr().println("lorastream trainer: " + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 2;
     }
     MetricsEndpoint endpoint = settings.metricsPort() >= 0 ? MetricsEndpoint.start(settings.metricsPort()) : null;
@@ -89,7 +92,8 @@ final class TrainerCommand implements Callable<Integer> {
       trainer.run();
       return 0;
     } catch (RuntimeException e) {
-      System.err.println("lorastream trainer: " + e.getMessage());
+      spec.commandLine().getErr().println("lorastream trainer: " + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 1;
     } finally {
       if (endpoint != null) {

@@ -10,14 +10,9 @@ import io.lorastream.model.adapter.AdapterVerification;
 import io.lorastream.model.adapter.AdapterVerifier;
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.lora.LoraPairWeights;
-import io.lorastream.model.runtime.DeviceSetting;
-import io.lorastream.model.runtime.Precision;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TrainingPair;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -28,9 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -107,73 +99,6 @@ class CrashRecoveryIT {
     return f;
   }
 
-  /** A trainer JVM whose stdout markers arrive in a queue. */
-  private static final class Child {
-    final Process process;
-    final Path log;
-    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-    Child(Path settings, int round) throws Exception {
-      Path logs = Path.of("target", "crash-logs");
-      Files.createDirectories(logs);
-      log = logs.resolve("child-" + settings.getFileName() + "-" + round + ".log");
-      ProcessBuilder pb = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-Xmx1g",
-              "-Dlog4j2.configurationFile=log4j2-crash.xml", "-Dcrash.pause.ms=400", "-cp", System.getProperty("java.class.path"), CrashTrainerMain.class.getName(),
-              settings.toString())
-          .redirectError(log.toFile());
-      process = pb.start();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            lines.add(line);
-          }
-        } catch (Exception e) {
-          lines.add("EOF " + e);
-        }
-        lines.add("EOF");
-      });
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    /** Waits for the {@code n}-th line starting with {@code prefix}. */
-    void await(String prefix, int n, Duration timeout) throws InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      int seen = 0;
-      while (seen < n) {
-        String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null || line.startsWith("EOF")) {
-          throw new AssertionError("trainer child ended or went silent before " + n + " x " + prefix + " (" + line + ")");
-        }
-        seen += line.startsWith(prefix) ? 1 : 0;
-      }
-    }
-
-    void kill() throws Exception {
-      process.destroyForcibly();
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      report("killed");
-    }
-
-    /** Echoes what the child said about resuming, for the test's output. */
-    void report(String how) throws Exception {
-      System.out.println(how + " " + log.getFileName());
-      for (String line : Files.readAllLines(log)) {
-        if (line.contains("resumed adapter") || line.contains("aborted") || line.contains("open transaction")) {
-          System.out.println("  " + line);
-        }
-      }
-    }
-
-    void terminate() throws Exception {
-      process.destroy(); // SIGTERM: commits and exits
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      report("terminated (exit " + process.exitValue() + ")");
-    }
-  }
-
   /** Pairs the trainer takes steps on: not held out. */
   private static List<TrainingPair> trainable() {
     return stream.stream().filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.1)).toList();
@@ -189,7 +114,7 @@ class CrashRecoveryIT {
 
   /** Runs a child until every full step of the stream is committed and published, then stops it with SIGTERM. */
   private static void runToEnd(Path settings, TopicNames names, int round, long steps) throws Exception {
-    Child c = new Child(settings, round);
+    TrainerChild c = new TrainerChild(settings, settings.getFileName() + "-" + round);
     try {
       ContinualTrainerIT.await("all " + steps + " steps committed and published", Duration.ofMinutes(4), () -> {
         AdapterCheckpoint cp = checkpoint(names);
@@ -198,22 +123,6 @@ class CrashRecoveryIT {
     } finally {
       c.terminate();
     }
-  }
-
-  @Test
-  void scratchTwoUninterruptedRunsAgree() throws Exception {
-    long steps = trainable().size() / 2;
-    List<AdapterCheckpoint> ends = new ArrayList<>();
-    for (String prefix : List.of("u1.", "u2.")) {
-      Path s = settingsFile(prefix);
-      TrainerSettings ts = TrainerConfigFiles.load(s);
-      TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(ts), Duration.ofSeconds(30));
-      KafkaTopics.produce(kafka.bootstrapServers(), ts.topics().trainingPairs(), stream);
-      runToEnd(s, new TopicNames(prefix), 0, steps);
-      ends.add(checkpoint(new TopicNames(prefix)));
-    }
-    System.out.println("diff " + maxAbsDiff(ends.get(0).training().adapter(), ends.get(1).training().adapter()));
-    assertThat(ends.get(0).training()).isEqualTo(ends.get(1).training());
   }
 
   @Test
@@ -240,7 +149,7 @@ class CrashRecoveryIT {
       if (before != null && before.training().step() >= steps - 4) {
         break; // leave work for the last run
       }
-      Child c = new Child(crashSettings, round);
+      TrainerChild c = new TrainerChild(crashSettings, "crash-" + round);
       c.await("READY", 1, Duration.ofMinutes(2));
       String where;
       switch (round % 3) {

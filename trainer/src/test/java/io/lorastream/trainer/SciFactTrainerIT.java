@@ -108,6 +108,13 @@ class SciFactTrainerIT {
           public void gateDecided(String adapter, long step, double candidate, double published, boolean accepted) {
             gates.add(new Gate(step, candidate, published, accepted));
           }
+
+          @Override
+          public void stepTaken(String adapter, long step, double loss, int newPairs, int replayed) {
+            if (!Double.isFinite(loss)) {
+              System.out.println("non-finite loss at step " + step);
+            }
+          }
         });
     Throwable[] failure = new Throwable[1];
     Thread t = new Thread(() -> {
@@ -129,7 +136,7 @@ class SciFactTrainerIT {
       });
     } finally {
       trainer.stop();
-      trainer.awaitStopped(Duration.ofMinutes(2));
+      assertThat(trainer.awaitStopped(Duration.ofMinutes(5))).as("the trainer stopped").isTrue();
     }
     return gates;
   }
@@ -191,12 +198,14 @@ class SciFactTrainerIT {
   @Test
   void poisonedFeedbackIsRejectedByTheGateAndNoWorseVersionIsPublished() throws Exception {
     TopicNames names = new TopicNames("gate.");
+    List<TrainingPair> clean = clicks.subList(0, 320);
+    long cleanPairs = trainable(clean);
+    train(settings("gate."), names, clean, Duration.ofMinutes(20),
+        c -> c.ledger().pairs() == cleanPairs && c.stepsAtLastGate() == c.training().step() && c.publishedVersion() > 0);
+    long poisonFrom = last(names).training().step();
     Map<String, String> keys = settings("gate.");
-    keys.put("commit_every_steps", "10"); // a gate decision every 10 steps (80 new pairs), not every 2 s
+    keys.put("commit_every_steps", "10"); // a gate decision every 10 poisoned steps (80 new pairs), not every 2 s
     keys.put("commit_interval", "10m");
-    List<TrainingPair> clean = clicks.subList(0, 240);
-    train(keys, names, clean, Duration.ofMinutes(20), c -> c.training().step() >= 20 && c.publishedVersion() > 0);
-    long poisonFrom = last(names).training().step(); // the stop committed the rest; the next trainer resumes here
     List<AdapterVerification.Accepted> before = versions(names);
     AdapterVerification.Accepted good = before.get(before.size() - 1);
     double goodTest = testNdcg(good.weights());
@@ -205,7 +214,7 @@ class SciFactTrainerIT {
     Random random = new Random(7);
     List<String> ids = corpus.ids();
     List<TrainingPair> poison = new ArrayList<>();
-    for (TrainingPair p : clicks.subList(240, 480)) {
+    for (TrainingPair p : clicks.subList(320, 560)) {
       String doc = ids.get(random.nextInt(ids.size()));
       List<String> sources = List.of("poison-" + p.pairId());
       poison.add(new TrainingPair(p.schemaVersion(), PairIds.of(PairKind.CLICK, sources, doc, List.of()), PairKind.CLICK,
