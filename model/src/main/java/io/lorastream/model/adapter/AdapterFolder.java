@@ -106,12 +106,10 @@ public final class AdapterFolder {
     PeftAdapterFiles files = new PeftAdapterFiles(Files.readAllBytes(config), Files.readAllBytes(weights));
 
     Path manifest = dir.resolve(MANIFEST_FILE);
+    boolean verified = Files.isRegularFile(manifest);
+    AdaptationMode mode = verified ? checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder) : null;
     LoadedAdapter loaded = files.decode(encoder, config.toString(), weights.toString());
-    if (Files.isRegularFile(manifest)) {
-      AdaptationMode mode = checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder);
-      loaded = loaded.withBaseVerified(mode);
-    }
-    return loaded;
+    return verified ? loaded.withBaseVerified(mode) : loaded;
   }
 
   /** Checks the manifest against the files and the base; returns its adaptation mode, or null. */
