@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps an embedding model fitted to its domain while it serves.",
     subcommands = {
+      EmbedCommand.class,
+      EvalCommand.class,
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,

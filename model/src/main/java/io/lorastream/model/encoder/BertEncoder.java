@@ -165,19 +165,29 @@ public final class BertEncoder implements AutoCloseable {
     NDArray words = Embedding.embedding(ids, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
     NDArray types = Embedding.embedding(typeIds, typeEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
     NDArray positions = positionEmbeddings.get(new NDIndex("0:{}", t)); // [T, H]
-    NDArray x = EncoderMath.layerNorm(words.add(types).add(positions), embeddingNormGamma, embeddingNormBeta, eps);
-    NDArray bias = EncoderMath.attentionBias(mask, precision.dataType()); // [B, 1, 1, T]
+    long b = ids.getShape().get(0);
+    int h = config.hiddenSize();
+    // Token vectors stay flat, [B*T, H], through the layers: torch's linear is then one addmm with the
+    // bias fused in, instead of a batched matmul followed by a separate bias add.
+    NDArray x = EncoderMath.layerNorm(words.add(types).add(positions), embeddingNormGamma, embeddingNormBeta, eps)
+        .reshape(b * t, h); // [B*T, H]
+    // A batch without padding (texts sorted by length often are) needs no mask: skipping it saves a
+    // pass over every [B, N, T, T] score tensor.
+    boolean padded = mask.min().toType(DataType.FLOAT32, false).getFloat() < 0.5f;
+    NDArray bias = padded ? EncoderMath.attentionBias(mask, precision.dataType()) : null; // [B, 1, 1, T]
     for (int i = 0; i < layers.size(); i++) {
-      x = layer(i, layers.get(i), x, bias, lora, training, eps);
+      x = layer(i, layers.get(i), x, b, t, bias, lora, training, eps);
     }
-    return x;
+    return x.reshape(b, t, h);
   }
 
-  private NDArray layer(int index, LayerWeights w, NDArray x, NDArray bias, LoraAdapter lora, boolean training, float eps) {
-    NDArray q = adapted(index, LoraTarget.QUERY, x, w.queryWeight(), w.queryBias(), lora, training); // [B, T, H]
-    NDArray k = adapted(index, LoraTarget.KEY, x, w.keyWeight(), w.keyBias(), lora, training); // [B, T, H]
-    NDArray v = adapted(index, LoraTarget.VALUE, x, w.valueWeight(), w.valueBias(), lora, training); // [B, T, H]
-    NDArray context = EncoderMath.multiHeadAttention(q, k, v, bias, config.numHeads()); // [B, T, H]
+  /** One post-LN layer on flat token vectors x [B*T, H]. */
+  private NDArray layer(
+      int index, LayerWeights w, NDArray x, long b, long t, NDArray bias, LoraAdapter lora, boolean training, float eps) {
+    NDArray q = adapted(index, LoraTarget.QUERY, x, w.queryWeight(), w.queryBias(), lora, training); // [B*T, H]
+    NDArray k = adapted(index, LoraTarget.KEY, x, w.keyWeight(), w.keyBias(), lora, training); // [B*T, H]
+    NDArray v = adapted(index, LoraTarget.VALUE, x, w.valueWeight(), w.valueBias(), lora, training); // [B*T, H]
+    NDArray context = EncoderMath.multiHeadAttention(q, k, v, b, t, bias, config.numHeads()); // [B*T, H]
     NDArray attended =
         adapted(index, LoraTarget.ATTENTION_OUTPUT, context, w.attentionOutputWeight(), w.attentionOutputBias(), lora, training);
     NDArray h = EncoderMath.layerNorm(attended.add(x), w.attentionNormGamma(), w.attentionNormBeta(), eps); // [B, T, H]

@@ -47,24 +47,24 @@ public final class EncoderMath {
   /**
    * Scaled dot-product attention over N heads.
    *
-   * @param q [B, T, H] projected queries
-   * @param k [B, T, H] projected keys
-   * @param v [B, T, H] projected values
-   * @param bias [B, 1, 1, T] additive mask
-   * @return [B, T, H] attention output before the output projection
+   * @param q [B*T, H] projected queries (flat token vectors)
+   * @param k [B*T, H] projected keys
+   * @param v [B*T, H] projected values
+   * @param bias [B, 1, 1, T] additive padding mask, or null when no text of the batch is padded
+   * @return [B*T, H] attention output before the output projection
    */
-  public static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, NDArray bias, int heads) {
-    Shape shape = q.getShape();
-    long b = shape.get(0);
-    long t = shape.get(1);
-    long h = shape.get(2);
+  public static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, long b, long t, NDArray bias, int heads) {
+    long h = q.getShape().get(1);
     long s = h / heads;
     NDArray qh = q.mul((float) (1.0 / Math.sqrt(s))).reshape(b, t, heads, s).transpose(0, 2, 1, 3); // [B, N, T, S]
     NDArray kh = k.reshape(b, t, heads, s).transpose(0, 2, 3, 1); // [B, N, S, T]
     NDArray vh = v.reshape(b, t, heads, s).transpose(0, 2, 1, 3); // [B, N, T, S]
-    NDArray scores = qh.matMul(kh).add(bias); // [B, N, T, T]
+    NDArray scores = qh.matMul(kh); // [B, N, T, T]
+    if (bias != null) {
+      scores = scores.add(bias);
+    }
     NDArray probs = scores.softmax(-1); // [B, N, T, T]
-    return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, h); // [B, T, H]
+    return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b * t, h); // [B*T, H]
   }
 
   /**

@@ -290,6 +290,14 @@ public final class LoraTrainingSession implements AutoCloseable {
     return new TrainingState(master.toWeights(), optimizer.exportState(), settings.seed(), lossScale);
   }
 
+  /**
+   * Seeds query mode's cache of base document embeddings, e.g. from a cached corpus matrix, so
+   * training never embeds those documents again. Resuming a run must seed it the same way.
+   */
+  public void primeDocumentEmbeddings(java.util.Map<String, float[]> byText) {
+    byText.forEach(documentCache::put);
+  }
+
   /** Base document embeddings cached for query mode. */
   public int cachedDocuments() {
     return documentCache.size();
