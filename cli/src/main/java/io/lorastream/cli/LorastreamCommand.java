@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps an embedding model fitted to its domain while it serves.",
     subcommands = {
+      BenchCommand.class,
       EmbedCommand.class,
       EvalCommand.class,
       KeysCommand.class,

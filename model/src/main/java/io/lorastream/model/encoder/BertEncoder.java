@@ -88,6 +88,7 @@ public final class BertEncoder implements AutoCloseable {
         String p = "encoder.layer." + i + ".";
         layers.add(
             new LayerWeights(
+                null, null,
                 put.apply(p + "attention.self.query.weight"), put.apply(p + "attention.self.query.bias"),
                 put.apply(p + "attention.self.key.weight"), put.apply(p + "attention.self.key.bias"),
                 put.apply(p + "attention.self.value.weight"), put.apply(p + "attention.self.value.bias"),
@@ -95,7 +96,8 @@ public final class BertEncoder implements AutoCloseable {
                 put.apply(p + "attention.output.LayerNorm.weight"), put.apply(p + "attention.output.LayerNorm.bias"),
                 put.apply(p + "intermediate.dense.weight"), put.apply(p + "intermediate.dense.bias"),
                 put.apply(p + "output.dense.weight"), put.apply(p + "output.dense.bias"),
-                put.apply(p + "output.LayerNorm.weight"), put.apply(p + "output.LayerNorm.bias")));
+                put.apply(p + "output.LayerNorm.weight"), put.apply(p + "output.LayerNorm.bias"))
+                .fuseQkv(queryScale(base.config()), manager));
       }
       return new BertEncoder(
           base.id(), base.config(), precision, manager,
@@ -184,9 +186,12 @@ public final class BertEncoder implements AutoCloseable {
   /** One post-LN layer on flat token vectors x [B*T, H]. */
   private NDArray layer(
       int index, LayerWeights w, NDArray x, long b, long t, NDArray bias, LoraAdapter lora, boolean training, float eps) {
-    NDArray q = adapted(index, LoraTarget.QUERY, x, w.queryWeight(), w.queryBias(), lora, training); // [B*T, H]
-    NDArray k = adapted(index, LoraTarget.KEY, x, w.keyWeight(), w.keyBias(), lora, training); // [B*T, H]
-    NDArray v = adapted(index, LoraTarget.VALUE, x, w.valueWeight(), w.valueBias(), lora, training); // [B*T, H]
+    int hidden = config.hiddenSize();
+    NDArray qkv = EncoderMath.linear(x, w.qkvWeight(), w.qkvBias()); // [B*T, 3H], queries scaled by 1/sqrt(S)
+    float scale = queryScale(config);
+    NDArray q = withLora(index, LoraTarget.QUERY, x, qkv.get(new NDIndex(":, 0:{}", hidden)), scale, lora, training);
+    NDArray k = withLora(index, LoraTarget.KEY, x, qkv.get(new NDIndex(":, {}:{}", hidden, 2 * hidden)), 1f, lora, training);
+    NDArray v = withLora(index, LoraTarget.VALUE, x, qkv.get(new NDIndex(":, {}:", 2 * hidden)), 1f, lora, training);
     NDArray context = EncoderMath.multiHeadAttention(q, k, v, b, t, bias, config.numHeads()); // [B*T, H]
     NDArray attended =
         adapted(index, LoraTarget.ATTENTION_OUTPUT, context, w.attentionOutputWeight(), w.attentionOutputBias(), lora, training);
@@ -197,7 +202,15 @@ public final class BertEncoder implements AutoCloseable {
   }
 
   private NDArray adapted(int layer, LoraTarget target, NDArray x, NDArray w, NDArray b, LoraAdapter lora, boolean training) {
-    NDArray y = EncoderMath.linear(x, w, b);
+    return withLora(layer, target, x, EncoderMath.linear(x, w, b), 1f, lora, training);
+  }
+
+  /**
+   * y plus the adapter's update of linear {@code target} on input x, times {@code outputScale} (the
+   * fused query projection is pre-scaled, so its update must be too).
+   */
+  private NDArray withLora(
+      int layer, LoraTarget target, NDArray x, NDArray y, float outputScale, LoraAdapter lora, boolean training) {
     if (lora == null) {
       return y;
     }
@@ -209,8 +222,14 @@ public final class BertEncoder implements AutoCloseable {
     // activations' dtype (mixed precision uses FP16 working copies); only inference casts here.
     DataType factorType = lora.a(key).getDataType();
     NDArray in = x.getDataType() == factorType ? x : x.toType(factorType, false);
-    NDArray delta = LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling(), (float) lora.config().dropout(), training);
+    NDArray delta =
+        LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling() * outputScale, (float) lora.config().dropout(), training);
     return y.add(delta.getDataType() == y.getDataType() ? delta : delta.toType(y.getDataType(), false));
+  }
+
+  /** 1/sqrt(head size): folded into the query projection so attention scores need no extra multiply. */
+  private static float queryScale(EncoderConfig c) {
+    return (float) (1.0 / Math.sqrt(c.headSize()));
   }
 
   /**
@@ -247,6 +266,16 @@ public final class BertEncoder implements AutoCloseable {
         }
         nw.attach(sub);
         merged.set(key.layer(), merged.get(key.layer()).withWeight(key.target(), nw));
+      }
+      java.util.SortedSet<Integer> projectionsChanged = new java.util.TreeSet<>();
+      for (LoraKey key : adapter.aByKey().keySet()) {
+        LoraTarget target = key.target();
+        if (target == LoraTarget.QUERY || target == LoraTarget.KEY || target == LoraTarget.VALUE) {
+          projectionsChanged.add(key.layer());
+        }
+      }
+      for (int layer : projectionsChanged) {
+        merged.set(layer, merged.get(layer).fuseQkv(queryScale(config), sub));
       }
       return new BertEncoder(
           baseId, config, precision, sub, wordEmbeddings, positionEmbeddings, typeEmbeddings,

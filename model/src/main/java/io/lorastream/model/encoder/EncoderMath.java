@@ -47,7 +47,7 @@ public final class EncoderMath {
   /**
    * Scaled dot-product attention over N heads.
    *
-   * @param q [B*T, H] projected queries (flat token vectors)
+   * @param q [B*T, H] projected queries (flat token vectors), already scaled by 1/sqrt(S)
    * @param k [B*T, H] projected keys
    * @param v [B*T, H] projected values
    * @param bias [B, 1, 1, T] additive padding mask, or null when no text of the batch is padded
@@ -56,15 +56,19 @@ public final class EncoderMath {
   public static NDArray multiHeadAttention(NDArray q, NDArray k, NDArray v, long b, long t, NDArray bias, int heads) {
     long h = q.getShape().get(1);
     long s = h / heads;
-    NDArray qh = q.mul((float) (1.0 / Math.sqrt(s))).reshape(b, t, heads, s).transpose(0, 2, 1, 3); // [B, N, T, S]
+    NDArray qh = q.reshape(b, t, heads, s).transpose(0, 2, 1, 3); // [B, N, T, S]
     NDArray kh = k.reshape(b, t, heads, s).transpose(0, 2, 3, 1); // [B, N, S, T]
     NDArray vh = v.reshape(b, t, heads, s).transpose(0, 2, 1, 3); // [B, N, T, S]
-    NDArray scores = qh.matMul(kh); // [B, N, T, T]
+    return attend(qh, kh, vh, bias).transpose(0, 2, 1, 3).reshape(b * t, h); // [B*T, H]
+  }
+
+  /** softmax(q k^T + bias) v for [C, N, T, S] queries, [C, N, S, T] keys, [C, N, T, S] values. */
+  private static NDArray attend(NDArray qh, NDArray kh, NDArray vh, NDArray bias) {
+    NDArray scores = qh.matMul(kh); // [C, N, T, T]
     if (bias != null) {
       scores = scores.add(bias);
     }
-    NDArray probs = scores.softmax(-1); // [B, N, T, T]
-    return probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b * t, h); // [B*T, H]
+    return scores.softmax(-1).matMul(vh); // [C, N, T, S]
   }
 
   /**
