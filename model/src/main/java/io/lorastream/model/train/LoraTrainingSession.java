@@ -178,12 +178,12 @@ public final class LoraTrainingSession implements AutoCloseable {
       double scale = settings.mixedPrecision() ? lossScale : 1;
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
         TokenBatch anchorTokens = tokenizer.encode(anchors);
-        NDArray queries = encoder.embed(anchorTokens.toNDList(encoder.manager()), lora, true); // [B, H]
+        NDArray queries = encoder.embed(anchorTokens, lora, true); // [B, H]
         totals.addTower(anchorTokens, encoder, true);
         NDArray docs; // [B + M, H]
         if (settings.mode() == AdaptationMode.BOTH) {
           TokenBatch docTokens = tokenizer.encode(documents);
-          docs = encoder.embed(docTokens.toNDList(encoder.manager()), lora, true);
+          docs = encoder.embed(docTokens, lora, true);
           totals.addTower(docTokens, encoder, true);
         } else {
           docs = baseDocumentEmbeddings(documents, totals);
