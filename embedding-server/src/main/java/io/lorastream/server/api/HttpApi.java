@@ -1,6 +1,7 @@
 package io.lorastream.server.api;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.lorastream.model.tokenize.TextTokenizer;
@@ -67,6 +68,8 @@ public final class HttpApi {
       cfg.startup.showOldJavalinVersionWarning = false;
       cfg.http.maxRequestSize = config.maxRequestBytes();
       cfg.http.defaultContentType = HttpSupport.JSON;
+      // vectors as base64 (the clients' default) barely compress; gzip would only cost CPU the encoder needs
+      cfg.http.compressionStrategy = CompressionStrategy.NONE;
       // the batcher times requests out itself (503); this only catches a future that never completes
       cfg.http.asyncTimeout = config.requestTimeout().plusSeconds(30).toMillis();
       cfg.requestLogger.http((ctx, ms) -> metrics.response(endpoint(ctx), ctx.statusCode()));
