@@ -195,7 +195,10 @@ public final class BertEncoder implements AutoCloseable {
     if (!lora.adapts(key)) {
       return y;
     }
-    NDArray in = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    // Casts cut the autograd graph in this DJL version, so training keeps the factors in the
+    // activations' dtype (mixed precision uses FP16 working copies); only inference casts here.
+    DataType factorType = lora.a(key).getDataType();
+    NDArray in = x.getDataType() == factorType ? x : x.toType(factorType, false);
     NDArray delta = LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling(), (float) lora.config().dropout(), training);
     return y.add(delta.getDataType() == y.getDataType() ? delta : delta.toType(y.getDataType(), false));
   }

@@ -75,12 +75,23 @@ public final class EncoderMath {
    * @return [B, H] unit vectors, float32
    */
   public static NDArray meanPoolNormalize(NDArray hidden, NDArray mask) {
-    NDArray h32 = hidden.getDataType() == DataType.FLOAT32 ? hidden : hidden.toType(DataType.FLOAT32, false);
+    NDArray h32 = widenToFloat32(hidden);
     NDArray m = mask.expandDims(-1); // [B, T, 1]
     NDArray summed = h32.mul(m).sum(new int[] {1}); // [B, H]
     NDArray counts = m.sum(new int[] {1}).maximum(1e-9f); // [B, 1]
     NDArray mean = summed.div(counts); // [B, H]
     return normalize(mean);
+  }
+
+  /**
+   * x as float32 without cutting the autograd graph: {@code toType} between dtypes drops the graph in
+   * this DJL version, while type promotion (adding a float32 zero) keeps it.
+   */
+  public static NDArray widenToFloat32(NDArray x) {
+    if (x.getDataType() == DataType.FLOAT32) {
+      return x;
+    }
+    return x.add(x.getManager().zeros(new Shape(1), DataType.FLOAT32, x.getDevice()));
   }
 
   /** Rows scaled to unit L2 norm (norm floored at 1e-12 like torch.nn.functional.normalize). x [B, D]. */

@@ -79,6 +79,31 @@ public final class LoraAdapter implements AutoCloseable {
     return array;
   }
 
+  /**
+   * A copy of every factor in {@code dtype}, as new leaves (trainable if asked): mixed precision
+   * runs forward and backward on FP16 working copies and updates the float32 masters from their
+   * gradients. The copy owns its own memory; close it.
+   */
+  public LoraAdapter workingCopy(DataType dtype, boolean trainable) {
+    NDManager copyManager = manager.newSubManager();
+    TreeMap<LoraKey, NDArray> ca = new TreeMap<>();
+    TreeMap<LoraKey, NDArray> cb = new TreeMap<>();
+    for (LoraKey key : a.keySet()) {
+      ca.put(key, leafCopy(a.get(key), dtype, copyManager, trainable));
+      cb.put(key, leafCopy(b.get(key), dtype, copyManager, trainable));
+    }
+    return new LoraAdapter(config, copyManager, ca, cb);
+  }
+
+  private static NDArray leafCopy(NDArray x, DataType dtype, NDManager target, boolean trainable) {
+    NDArray copy = x.stopGradient().toType(dtype, true);
+    copy.attach(target);
+    if (trainable) {
+      copy.setRequiresGradient(true);
+    }
+    return copy;
+  }
+
   public LoraConfig config() {
     return config;
   }

@@ -96,6 +96,17 @@ public final class AdamW implements AutoCloseable {
    * @param learningRateFactor multiplies every group's learning rate (the schedule), >= 0
    */
   public void step(double learningRateFactor) {
+    step(learningRateFactor, p -> p.array().getGradient());
+  }
+
+  /**
+   * One update from gradients supplied by the caller instead of autograd's: mixed-precision training
+   * computes gradients on FP16 working copies and hands their unscaled float32 values here.
+   *
+   * @param learningRateFactor multiplies every group's learning rate (the schedule), >= 0
+   * @param gradientOf the float32 gradient of a parameter, shaped like it
+   */
+  public void step(double learningRateFactor, java.util.function.Function<NamedParameter, NDArray> gradientOf) {
     if (!(learningRateFactor >= 0) || !Double.isFinite(learningRateFactor)) {
       throw new IllegalArgumentException(
           "learning-rate factor must be a finite number >= 0, got " + learningRateFactor);
@@ -109,7 +120,7 @@ public final class AdamW implements AutoCloseable {
       scope.suppressNotUsedWarning();
       for (Slot s : slots) {
         double lr = s.group.learningRate() * learningRateFactor;
-        NDArray grad = s.parameter.array().getGradient(); // [same as p]
+        NDArray grad = gradientOf.apply(s.parameter); // [same as p]
         NDArray p = s.parameter.array().stopGradient(); // shares storage with the parameter
         if (s.group.weightDecay() != 0) {
           p.muli(1 - lr * s.group.weightDecay());

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 /** Small random BERT encoders for fast unit tests of the encoder and LoRA code paths. */
 public final class TinyModels {
 
-  /** V=50, H=16, L=2, N=4, F=32, 32 positions. */
-  public static final EncoderConfig TINY = new EncoderConfig(50, 16, 2, 4, 32, 32, 2, 1e-12, "gelu");
+  /** H=16, L=2, N=4, F=32, 64 positions; the real WordPiece vocabulary so the bundled tokenizer works. */
+  public static final EncoderConfig TINY = new EncoderConfig(30522, 16, 2, 4, 32, 64, 2, 1e-12, "gelu");
 
   private TinyModels() {}
 
@@ -55,6 +55,15 @@ public final class TinyModels {
       texts.add(new Tokens(ids, new long[len], false));
     }
     return TokenBatch.pad(texts);
+  }
+
+  /** The bundled all-MiniLM-L6-v2 tokenizer.json, copied into {@code dir}. */
+  public static Path tokenizerJson(Path dir) throws java.io.IOException {
+    Path target = dir.resolve("tokenizer.json");
+    try (java.io.InputStream in = TinyModels.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+      java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
   }
 
   public static NDList inputs(TokenBatch batch, NDManager manager) {
