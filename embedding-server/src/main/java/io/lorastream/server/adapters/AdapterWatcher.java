@@ -3,6 +3,7 @@ package io.lorastream.server.adapters;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterVerification;
 import io.lorastream.model.adapter.AdapterVerifier;
+import io.lorastream.schemas.TopicAdmin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdapterWatcher implements AutoCloseable {
 
-  /** Adapter records carry weights: megabytes for large ranks. */
-  static final int MAX_FETCH_BYTES = 64 * 1024 * 1024;
+  /** Adapter records carry weights: megabytes for large ranks (the topic allows this much per record). */
+  static final int MAX_FETCH_BYTES = TopicAdmin.ARTIFACT_MAX_MESSAGE_BYTES;
 
   private static final Logger LOG = LoggerFactory.getLogger(AdapterWatcher.class);
   private static final Duration POLL = Duration.ofMillis(100);

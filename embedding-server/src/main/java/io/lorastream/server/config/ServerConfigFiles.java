@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.schemas.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -171,7 +172,7 @@ public final class ServerConfigFiles {
     TopicSettings t = TopicSettings.DEFAULTS;
     TopicSettings topics =
         new TopicSettings(
-            keys.get("topic-prefix", t.prefix(), s -> s),
+            keys.get("topic-prefix", t.names(), TopicNames::new),
             keys.get("create-topics", t.createTopics(), ServerConfigFiles::bool),
             keys.get("topic-partitions", t.partitions(), Integer::parseInt),
             keys.get("replication-factor", t.replicationFactor(), Short::parseShort));

@@ -1,28 +1,27 @@
 package io.lorastream.server.config;
 
-import java.util.regex.Pattern;
+import io.lorastream.schemas.TopicAdmin;
+import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TopicSpec;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where adapter versions and pins live, and how the server creates those topics when they are missing.
  *
- * @param prefix prefix of every lorastream topic ({@code lorastream.}): the adapters topic is
- *     {@code <prefix>adapters}, the pins topic {@code <prefix>adapter-pins}
- * @param createTopics create missing topics at start (compacted, large records allowed)
+ * @param names every lorastream topic name (prefix {@code lorastream.} by default): the server reads
+ *     {@code <prefix>adapters} and {@code <prefix>adapter-pins}
+ * @param createTopics create the two topics at start when missing (compacted; adapters take 64 MiB records)
  * @param partitions partitions of topics the server creates
  * @param replicationFactor replication of topics the server creates
  */
-public record TopicSettings(String prefix, boolean createTopics, int partitions, short replicationFactor) {
+public record TopicSettings(TopicNames names, boolean createTopics, int partitions, short replicationFactor) {
 
-  // declared before DEFAULTS: static fields initialise in order
-  private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]{0,200}");
-
-  public static final TopicSettings DEFAULTS = new TopicSettings("lorastream.", true, 3, (short) 1);
+  public static final TopicSettings DEFAULTS = new TopicSettings(TopicNames.DEFAULT, true, 3, (short) 1);
 
   public TopicSettings {
-    if (prefix == null || !LEGAL.matcher(prefix).matches()) {
-      throw new IllegalArgumentException(
-          "topic-prefix must be at most 200 of letters, digits, '.', '_' and '-', got '" + prefix + "'");
-    }
+    Objects.requireNonNull(names, "topic names");
     if (partitions < 1) {
       throw new IllegalArgumentException("topic-partitions must be >= 1, got " + partitions);
     }
@@ -33,11 +32,19 @@ public record TopicSettings(String prefix, boolean createTopics, int partitions,
 
   /** Published adapter versions (compacted; key {@code <adapter>@<version>}). */
   public String adapters() {
-    return prefix + "adapters";
+    return names.adapters();
   }
 
   /** Operator pins (compacted; key = adapter name; tombstone = unpinned). */
   public String adapterPins() {
-    return prefix + "adapter-pins";
+    return names.adapterPins();
+  }
+
+  /** The two topics the server reads, as the shared layout defines them. */
+  public List<TopicSpec> specs() {
+    Set<String> mine = Set.of(adapters(), adapterPins());
+    return TopicAdmin.standardSpecs(names, partitions, replicationFactor).stream()
+        .filter(s -> mine.contains(s.name()))
+        .toList();
   }
 }
