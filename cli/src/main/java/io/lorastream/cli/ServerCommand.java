@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,8 @@ import picocli.CommandLine.Option;
           + " the README (embedding server, configuration)."
     })
 final class ServerCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides bootstrap-servers).")
   String bootstrap;
@@ -59,7 +62,8 @@ final class ServerCommand implements Callable<Integer> {
           : ServerConfigFiles.load(config, overrides, System.getenv());
       server = EmbeddingServer.start(cfg);
     } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
-      System.err.println("lorastream server: " + e.getMessage());
+      spec.commandLine().getErr().println("lorastream server: " + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -123,6 +123,13 @@ public final class ServerBenchmark {
       swaps.forEach(swapArray::add);
       ObjectNode st = serverExtra.putObject("statuses");
       http.statuses.forEach((k, v) -> st.put(Integer.toString(k), v));
+      var activation = server.metrics().registry().find("lorastream.server.adapter.activation.latency")
+          .tag("adapter", ADAPTER).timer();
+      if (activation != null) {
+        // publication to swapped in, before any request: the part of the swap latency the server controls
+        serverExtra.put("activation_mean_seconds", LoadReport.round(activation.mean(TimeUnit.SECONDS), 3));
+        serverExtra.put("activation_max_seconds", LoadReport.round(activation.max(TimeUnit.SECONDS), 3));
+      }
       var batches = server.metrics().registry().find("lorastream.server.batch.size").summary();
       if (batches != null) {
         HistogramSnapshot snap = batches.takeSnapshot();
