@@ -27,9 +27,9 @@ class ApiContractIT {
   static void start() throws Exception {
     harness = new ServerHarness();
     truncating = harness.start("truncating", Map.of("max-length", "16", "max-inputs", "4"));
-    // long texts refused; a queue of 4 texts; batches wait 3 s for company, so a queued request holds the queue
+    // long texts refused; a queue of 4 texts; batches wait 5 s for company, so a queued request holds the queue
     strict = harness.start("strict", Map.of("max-length", "16", "max-inputs", "4", "text-limit-policy", "reject",
-        "batch.queue-capacity", "4", "batch.max-size", "64", "batch.max-wait", "3s", "max-request-bytes", "4096"));
+        "batch.queue-capacity", "4", "batch.max-size", "64", "batch.max-wait", "5s", "max-request-bytes", "4096"));
   }
 
   @AfterAll
@@ -129,7 +129,7 @@ class ApiContractIT {
         throw new IllegalStateException(e);
       }
     });
-    // the four texts wait up to 3 s for company and fill the queue meanwhile
+    // the four texts wait up to 5 s for company and fill the queue meanwhile
     org.awaitility.Awaitility.await().until(() -> harness.get(strict, "/metrics", null).body()
         .contains("lorastream_server_queue_depth 4.0"));
     HttpResponse<String> rejected = embed(strict, "{\"model\":\"base\",\"input\":\"one more\"}");

@@ -78,6 +78,12 @@ class HotSwapIT {
         .get(30, TimeUnit.SECONDS);
   }
 
+  /** Waits until clients got a response served with {@code version} (a swap under load, seen from outside). */
+  private static void awaitResponse(List<Served> responses, String version) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> responses.stream().anyMatch(r -> version.equals(r.version())));
+  }
+
   @Test
   void versionsPublishedUnderLoadAreServedWithoutAFailedRequestAndMatchOfflineVectors() throws Exception {
     harness.publish("scifact", 1, weights(1), AdaptationMode.QUERY);
@@ -105,13 +111,12 @@ class HotSwapIT {
         return null;
       }));
     }
-    Thread.sleep(1000);
+    awaitResponse(responses, "scifact@1");
     harness.publish("scifact", 2, weights(2), AdaptationMode.QUERY);
-    awaitServing("scifact", 2);
-    Thread.sleep(1000);
+    awaitResponse(responses, "scifact@2");
     harness.publish("scifact", 3, weights(3), AdaptationMode.QUERY);
-    awaitServing("scifact", 3);
-    Thread.sleep(1000);
+    awaitResponse(responses, "scifact@3");
+    Thread.sleep(500);
     stop.set(true);
     for (Future<?> f : running) {
       f.get(60, TimeUnit.SECONDS);

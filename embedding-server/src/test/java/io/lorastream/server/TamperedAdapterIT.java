@@ -17,9 +17,9 @@ import io.lorastream.server.testing.TestAdapters;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -64,7 +64,7 @@ class TamperedAdapterIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> server.registry().catalog().serving("scifact") != null);
 
     AtomicBoolean stop = new AtomicBoolean();
-    List<HttpResponse<String>> responses = new ArrayList<>();
+    List<HttpResponse<String>> responses = new CopyOnWriteArrayList<>();
     ExecutorService client = Executors.newSingleThreadExecutor();
     Future<?> load = client.submit(() -> {
       while (!stop.get()) {
@@ -103,7 +103,8 @@ class TamperedAdapterIT {
 
     // a trusted version after all that is still taken
     harness.publish("scifact", 8, weights(8), AdaptationMode.QUERY);
-    await().atMost(Duration.ofSeconds(30)).until(() -> server.registry().catalog().serving("scifact").version() == 8);
+    await().atMost(Duration.ofSeconds(30)).until(() -> responses.stream()
+        .anyMatch(r -> r.headers().firstValue("X-Lorastream-Model-Version").orElse("").equals("scifact@8")));
     stop.set(true);
     load.get(30, TimeUnit.SECONDS);
     client.shutdown();

@@ -45,6 +45,12 @@ class ServerConfigFilesTest {
   }
 
   @Test
+  void theExampleFileStatesTheDefaults() {
+    ServerConfig example = ServerConfigFiles.load(Path.of("server.example.yaml"), Map.of(), env());
+    assertThat(example).isEqualTo(ServerConfigFiles.fromMap(Map.of(), env(), null));
+  }
+
+  @Test
   void yamlNestingAndListsAreFlattened(@TempDir Path dir) throws Exception {
     Path pub = dir.resolve("adapter-signing.pub");
     AdapterKeys.writePublicKey(pub, KEYS.getPublic(), false);
