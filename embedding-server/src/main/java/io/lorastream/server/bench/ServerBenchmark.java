@@ -107,7 +107,7 @@ public final class ServerBenchmark {
             s.rounds(), perRound, s.publishEvery().toSeconds());
         publisher.start(s.publishEvery());
         LoadReport srv = ClosedLoopLoad.run(s.clients(), LIMIT, perRound, http, ServerBenchmark::isBatch);
-        publisher.stop();
+        publisher.endPhase(http.firstSeenMillis);
         log.printf("bench server: round %d/%d: the same requests to ONNX Runtime in-process%n", round, s.rounds());
         LoadReport base0 = ClosedLoopLoad.run(s.clients(), LIMIT, perRound, direct, ServerBenchmark::isBatch);
         serverRuns.add(srv);
@@ -119,6 +119,7 @@ public final class ServerBenchmark {
       swaps = publisher.swapSeconds(http.firstSeenMillis);
       serverExtra.put("versions_published", publisher.swapsPublished());
       serverExtra.put("swaps_observed", swaps.size());
+      serverExtra.put("swaps_published_after_the_last_request", publisher.unobserved());
       ArrayNode swapArray = serverExtra.putArray("swap_seconds");
       swaps.forEach(swapArray::add);
       ObjectNode st = serverExtra.putObject("statuses");

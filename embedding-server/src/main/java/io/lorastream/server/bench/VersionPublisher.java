@@ -40,6 +40,7 @@ final class VersionPublisher implements AutoCloseable {
     return t;
   });
   private ScheduledFuture<?> schedule;
+  private final java.util.Set<Integer> unobserved = ConcurrentHashMap.newKeySet();
 
   VersionPublisher(String bootstrap, String topic, int partitions, String adapter, BaseModel base, AdapterSigner signer,
       PrintStream log) {
@@ -86,7 +87,31 @@ final class VersionPublisher implements AutoCloseable {
     if (schedule != null) {
       schedule.cancel(false);
       schedule = null;
+      try {
+        timer.submit(() -> {}).get(); // the single timer thread has finished a publication in progress
+      } catch (Exception e) {
+        log.println("bench server: stopping the publisher: " + e);
+      }
     }
+  }
+
+  /**
+   * Ends a load phase: stops publishing, and sets aside the versions no response has shown yet (published
+   * after the phase's last request): their first sighting would come only with the next phase, so it would
+   * measure the pause between phases, not a swap.
+   */
+  synchronized void endPhase(Map<Integer, Long> firstSeenMillis) {
+    stop();
+    for (int v = 2; v <= version.get(); v++) {
+      if (!firstSeenMillis.containsKey(v)) {
+        unobserved.add(v);
+      }
+    }
+  }
+
+  /** Versions published too late in a phase for any response to show them. */
+  int unobserved() {
+    return unobserved.size();
   }
 
   /** Versions published after the first. */
@@ -100,7 +125,7 @@ final class VersionPublisher implements AutoCloseable {
     for (int v = 2; v <= version.get(); v++) {
       Long seen = firstSeenMillis.get(v);
       Long pub = publishedAtMillis.get(v);
-      if (seen != null && pub != null) {
+      if (seen != null && pub != null && !unobserved.contains(v)) {
         out.add((seen - pub) / 1000.0);
       }
     }
