@@ -9,6 +9,7 @@ import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
+import io.lorastream.server.adapters.AdapterCatalog;
 import io.lorastream.server.adapters.AdapterRegistry;
 import io.lorastream.server.adapters.AdapterWatcher;
 import io.lorastream.server.adapters.PinPublisher;
@@ -23,9 +24,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
@@ -151,13 +155,14 @@ public final class EmbeddingServer implements AutoCloseable {
 
   /** Waits until ready; false when {@code timeout} passed first. */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
+    CompletableFuture<?> ready = registry.when(AdapterCatalog::caughtUp);
     try {
-      registry.when(c -> c.caughtUp()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return false;
+    } finally {
+      ready.cancel(false);
     }
   }
 

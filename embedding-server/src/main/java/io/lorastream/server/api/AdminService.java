@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -127,16 +128,17 @@ final class AdminService {
   }
 
   private boolean await(Predicate<AdapterCatalog> condition) {
+    CompletableFuture<AdapterCatalog> applied = registry.when(condition);
     try {
-      registry.when(condition).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      applied.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    } finally {
+      applied.cancel(false); // no-op when done; otherwise the registry forgets the waiter
     }
   }
 
