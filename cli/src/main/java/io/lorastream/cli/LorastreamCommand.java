@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
+      ServerCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {
