@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
+      ServerCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {
