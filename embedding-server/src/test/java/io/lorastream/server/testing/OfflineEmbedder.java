@@ -1,7 +1,6 @@
 package io.lorastream.server.testing;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
@@ -32,8 +31,7 @@ public final class OfflineEmbedder implements AutoCloseable {
   public float[] embed(String text, AdapterWeights weights) {
     LoraAdapter lora = weights == null ? null : LoraAdapter.fromWeights(weights, encoder.manager(), false);
     try (NDScope scope = new NDScope()) {
-      NDList in = TokenBatch.pad(tokenizer.tokenize(List.of(text))).toNDList(encoder.manager());
-      return encoder.embed(in, lora, false).toFloatArray();
+      return encoder.embed(TokenBatch.pad(tokenizer.tokenize(List.of(text))), lora, false).toFloatArray();
     } finally {
       if (lora != null) {
         lora.close();
