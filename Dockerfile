@@ -33,9 +33,11 @@ RUN apt-get update \
  && mkdir -p /var/lib/lorastream /etc/lorastream \
  && chown 10001:10001 /var/lib/lorastream
 # LORASTREAM_HOME: converted base model and embedding caches (a volume); DJL_CACHE_DIR: unpacked native libraries.
+# OMP_WAIT_POLICY: PyTorch's OpenMP threads sleep rather than spin while waiting (cores are shared).
 ENV LORASTREAM_HOME=/var/lib/lorastream \
     HOME=/var/lib/lorastream \
-    DJL_CACHE_DIR=/opt/lorastream/djl-cache
+    DJL_CACHE_DIR=/opt/lorastream/djl-cache \
+    OMP_WAIT_POLICY=PASSIVE
 COPY --from=build /out/lorastream-cli.jar /opt/lorastream/lorastream-cli.jar
 COPY --from=build /out/lib/ /opt/lorastream/lib/
 COPY --chmod=755 deploy/docker/entrypoint.sh /usr/local/bin/lorastream-entrypoint
