@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Keeps an embedding model fitted to its domain while it serves.",
     subcommands = {
       DemoCommand.class,
+      BrokerCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {
