@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,24 +12,30 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Event time from the value's top-level {@code event_time}, read by a streaming parser that stops at that field
- * (producers write it fourth). A record without a readable one keeps the record timestamp (or the partition's time),
- * never a negative one: Kafka Streams would drop it silently, and bad records must reach the dead-letter topic.
+ * (producers write it fourth).
+ *
+ * <p>A record without a readable event time, or with one further ahead of the wall clock than the allowed skew, gets
+ * the partition's current time instead: it still reaches its processor (and the dead-letter topic), but it does not
+ * move stream time. Its own record timestamp is not trusted: a garbage record stamped "now" by its producer would
+ * otherwise close every open window at once. Never negative: Kafka Streams would drop the record silently.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
   private static final JsonFactory JSON = new JsonFactory();
+  private final long maxSkewMs;
+
+  public EventTimeExtractor(Duration maxClockSkew) {
+    this.maxSkewMs = maxClockSkew.toMillis();
+  }
 
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     if (record.value() instanceof byte[] bytes) {
       long t = eventTime(bytes);
-      if (t >= 0) {
+      if (t >= 0 && t <= System.currentTimeMillis() + maxSkewMs) {
         return t;
       }
     }
-    if (record.timestamp() >= 0) {
-      return record.timestamp();
-    }
-    return Math.max(0, partitionTime);
+    return partitionTime >= 0 ? partitionTime : Math.max(0, record.timestamp());
   }
 
   /** The epoch millis of {@code event_time}, or -1 if there is no readable one. */

@@ -44,7 +44,7 @@ public final class FeedbackTopology {
   public static Topology build(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
     var topics = config.topics();
     Topology t = new Topology();
-    EventTimeExtractor eventTime = new EventTimeExtractor();
+    EventTimeExtractor eventTime = new EventTimeExtractor(config.window().maxClockSkew());
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
 
     t.addSource(AutoOffsetReset.earliest(), "documents-source", eventTime, bytes, bytes, topics.documents());

@@ -107,6 +107,11 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
       return;
     }
+    String future = Sources.futureMessage(context, event.eventTime(), window.maxClockSkew());
+    if (future != null) {
+      deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
+      return;
+    }
     long start = event.eventTime().toEpochMilli();
     long closeAt = window.closeAtMs(start);
     ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), start, source);
@@ -147,6 +152,11 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     if (!Sources.keyIs(source, event.impressionId())) {
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
+      return;
+    }
+    String future = Sources.futureMessage(context, event.eventTime(), window.maxClockSkew());
+    if (future != null) {
+      deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
       return;
     }
     long t = event.eventTime().toEpochMilli();

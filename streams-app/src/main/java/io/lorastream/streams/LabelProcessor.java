@@ -73,6 +73,11 @@ final class LabelProcessor implements Processor<byte[], byte[], Object, Object> 
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "tenant + '/' + query", key));
       return;
     }
+    String future = Sources.futureMessage(context, label.eventTime(), config.window().maxClockSkew());
+    if (future != null) {
+      deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
+      return;
+    }
     long t = label.eventTime().toEpochMilli();
     long retention = config.rules().dedupeRetention().toMillis();
     try (WindowStoreIterator<Long> it = seen.fetch(label.eventId(), t - retention, t + retention)) {

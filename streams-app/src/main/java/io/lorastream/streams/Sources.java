@@ -18,6 +18,16 @@ final class Sources {
         SourceRecord.copyOf(record.headers()));
   }
 
+  /** A message if the event time is further ahead of the wall clock than allowed, else null. */
+  static String futureMessage(ProcessingContext context, java.time.Instant eventTime, java.time.Duration maxSkew) {
+    long now = context.currentSystemTimeMs();
+    if (eventTime.toEpochMilli() <= now + maxSkew.toMillis()) {
+      return null;
+    }
+    return "event_time " + eventTime + " is more than " + maxSkew + " ahead of the clock ("
+        + java.time.Instant.ofEpochMilli(now) + "); fix the producer's clock or raise max-clock-skew";
+  }
+
   static boolean keyIs(SourceRecord source, String expected) {
     return source.key() != null && Arrays.equals(source.key(), expected.getBytes(StandardCharsets.UTF_8));
   }

@@ -165,6 +165,20 @@ class FeedbackTopologyTest {
   }
 
   @Test
+  void anEventFarAheadOfTheClockIsDeadLetteredAndDoesNotMoveStreamTime() {
+    harness().documents(2);
+    h.search("imp1", "acme", "q", 0, "d1", "d2");
+    h.click("imp1", "d2", 30_000L, 5);
+    h.search("from-the-future", "acme", "q", 2 * 3600 + 600, "d1"); // 2 h ahead of the clock
+    h.click("imp1", "d1", 1_000L, 6); // still joins: the future event closed nothing
+    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+        .containsExactly(DeadLetterReason.EVENT_TIME_IN_FUTURE);
+    assertThat(h.readPairs()).isEmpty();
+    h.advanceStreamTime(71);
+    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
+  }
+
+  @Test
   void anInteractionBeforeItsImpressionWaitsForIt() {
     harness().documents(2);
     h.click("imp1", "d2", 30_000L, 5);

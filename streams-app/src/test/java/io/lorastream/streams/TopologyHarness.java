@@ -33,7 +33,8 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /** One TopologyTestDriver over {@link FeedbackTopology}, with event builders and explicit timestamps. */
 final class TopologyHarness implements AutoCloseable {
-  static final Instant T0 = Instant.parse("2025-03-01T12:00:00Z");
+  /** Ten minutes ago: event times near the wall clock, as in production (far-future ones are rejected). */
+  static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
 
   final FeedbackStreamsConfig config;
   final EventCodecs codecs;

@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * grace                 1m                    how late an event may arrive (event time) and still count
  * close-check-interval  1s                    how often closes and document retries are checked
  * idle-close-after      60s                   no record for this long: stream time follows the wall clock (0 = never)
+ * max-clock-skew        1h                    events further ahead of the wall clock are dead-lettered
  * dwell-threshold       10s                   a click with at least this dwell is a positive
  * max-negatives         4                     k, hard negatives per pair
  * click-weight          1.0                   weight of click pairs
@@ -53,6 +54,7 @@ import java.util.regex.Pattern;
  * replication-factor    1                     replication of topics the app creates
  * create-topics         true                  create missing topics at start
  * metrics-port          9410                  /metrics port (0 = any free port)
+ * max-task-idle         1s                    wait for an empty input partition (keeps topics in event-time order)
  * kafka.NAME            -                     any Kafka Streams / client property, applied last
  * </pre>
  */
@@ -110,7 +112,8 @@ public final class ConfigFiles {
             keys.get("window", w.size(), ConfigFiles::duration),
             keys.get("grace", w.grace(), ConfigFiles::duration),
             keys.get("close-check-interval", w.closeCheckInterval(), ConfigFiles::duration),
-            keys.get("idle-close-after", w.idleCloseAfter(), ConfigFiles::duration));
+            keys.get("idle-close-after", w.idleCloseAfter(), ConfigFiles::duration),
+            keys.get("max-clock-skew", w.maxClockSkew(), ConfigFiles::duration));
     PairRules r = d.rules();
     PairRules rules =
         new PairRules(
@@ -138,6 +141,7 @@ public final class ConfigFiles {
             keys.get("replication-factor", rt.replicationFactor(), Short::parseShort),
             keys.get("create-topics", rt.createTopics(), ConfigFiles::bool),
             keys.get("metrics-port", rt.metricsPort(), Integer::parseInt),
+            keys.get("max-task-idle", rt.maxTaskIdle(), ConfigFiles::duration),
             keys.withPrefix("kafka."));
     keys.failOnUnused();
     return new FeedbackStreamsConfig(topics, limits, window, rules, routing, runtime);

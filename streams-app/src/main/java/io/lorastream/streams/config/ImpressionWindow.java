@@ -14,11 +14,15 @@ import java.util.Objects;
  * @param idleCloseAfter when a task has seen no record for this long (wall clock), its stream time is advanced by the
  *     wall-clock time that passes, so windows still close when traffic stops; 0 = never (windows then wait for new
  *     traffic). Default 60 s
+ * @param maxClockSkew an event whose time is further than this ahead of the wall clock is dead-lettered ({@code
+ *     event_time_in_future}) and never moves stream time (one such record would otherwise close every window). Default 1 h
  */
-public record ImpressionWindow(Duration size, Duration grace, Duration closeCheckInterval, Duration idleCloseAfter) {
+public record ImpressionWindow(
+    Duration size, Duration grace, Duration closeCheckInterval, Duration idleCloseAfter, Duration maxClockSkew) {
 
   public static final ImpressionWindow DEFAULTS =
-      new ImpressionWindow(Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(60));
+      new ImpressionWindow(
+          Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofHours(1));
 
   public ImpressionWindow {
     Objects.requireNonNull(size, "window");
@@ -33,6 +37,10 @@ public record ImpressionWindow(Duration size, Duration grace, Duration closeChec
     }
     if (closeCheckInterval.toMillis() < 1) {
       throw new IllegalArgumentException("close-check-interval must be at least 1 ms, got " + closeCheckInterval);
+    }
+    Objects.requireNonNull(maxClockSkew, "max-clock-skew");
+    if (maxClockSkew.isNegative()) {
+      throw new IllegalArgumentException("max-clock-skew must be >= 0, got " + maxClockSkew);
     }
     if (idleCloseAfter.isNegative()) {
       throw new IllegalArgumentException("idle-close-after must be >= 0 (0 = never), got " + idleCloseAfter);

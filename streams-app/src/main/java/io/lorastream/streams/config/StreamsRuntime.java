@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * @param replicationFactor of topics this app creates; default 1 (use 3 on a real cluster)
  * @param createTopics create missing lorastream topics at start; default true
  * @param metricsPort the /metrics HTTP port; default 9410 (0 = a free port)
+ * @param maxTaskIdle how long a task waits for data on an empty input partition before processing the others, so that
+ *     search events and interactions are read in event-time order even when one topic's records reach the broker
+ *     later (otherwise interactions could run stream time past impressions not yet read); default 1 s
  * @param kafka extra Kafka Streams/client properties ({@code kafka.<name>=<value>}), applied last
  */
 public record StreamsRuntime(
@@ -31,6 +34,7 @@ public record StreamsRuntime(
     short replicationFactor,
     boolean createTopics,
     int metricsPort,
+    Duration maxTaskIdle,
     Map<String, String> kafka) {
 
   // Before DEFAULTS: static fields initialise in order.
@@ -47,6 +51,7 @@ public record StreamsRuntime(
           (short) 1,
           true,
           9410,
+          Duration.ofSeconds(1),
           Map.of());
 
   public StreamsRuntime {
@@ -74,18 +79,22 @@ public record StreamsRuntime(
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new IllegalArgumentException("metrics-port must be in 0..65535, got " + metricsPort);
     }
+    Objects.requireNonNull(maxTaskIdle, "max-task-idle");
+    if (maxTaskIdle.isNegative()) {
+      throw new IllegalArgumentException("max-task-idle must be >= 0, got " + maxTaskIdle);
+    }
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
   public StreamsRuntime withMetricsPort(int port) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, stateDir, partitions, replicationFactor,
-        createTopics, port, kafka);
+        createTopics, port, maxTaskIdle, kafka);
   }
 
   public StreamsRuntime withStateDir(Path dir) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, dir, partitions, replicationFactor,
-        createTopics, metricsPort, kafka);
+        createTopics, metricsPort, maxTaskIdle, kafka);
   }
 }
