@@ -149,6 +149,8 @@ class FeedbackStreamsExactlyOnceIT {
         assertPairs(bootstrap, topics, scenario, config.rules().maxNegatives());
         assertDeadLetters(bootstrap, topics, bad);
 
+        assertMetricsServed(log);
+
         restarted.destroy(); // SIGTERM: the shutdown hook closes the app cleanly
         assertThat(restarted.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
         assertThat(Files.readString(log)).contains("lorastream streams stopped cleanly", "lorastream streams stopped");
@@ -205,6 +207,22 @@ class FeedbackStreamsExactlyOnceIT {
       assertThat(letter.reason()).isIn(DeadLetterReason.UNPARSEABLE_JSON, DeadLetterReason.KEY_MISMATCH);
     }
     assertThat(seen).isEqualTo(expectedValues);
+  }
+
+  /** The running app's /metrics has its own meters and Kafka Streams' (port from the app's start-up line). */
+  private static void assertMetricsServed(Path log) throws Exception {
+    var m = java.util.regex.Pattern.compile("metrics on http://localhost:(\\d+)/metrics").matcher(Files.readString(log));
+    String port = null;
+    while (m.find()) {
+      port = m.group(1);
+    }
+    assertThat(port).as("the app printed its metrics port").isNotNull();
+    var response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("lorastream_streams_pairs_out_total{adapter=\"scifact\"", "lorastream_streams_events_in_total",
+        "lorastream_streams_event_to_pair_latency_seconds", "kafka_stream_");
   }
 
   /** 20 unparseable search events and 10 interactions whose key is not their impression id. */

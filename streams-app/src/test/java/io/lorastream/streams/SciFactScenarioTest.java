@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class SciFactScenarioTest {
   @Test
   void theSimulatedSciFactFeedbackYieldsExactlyTheExpectedPairs() {
-    // 80 impressions: TopologyTestDriver commits after every record, so a few hundred events take seconds
+    // 40 impressions: TopologyTestDriver commits after every record, so a few hundred events take seconds
     BeirDataset scifact =
         BeirDataset.load(Path.of(System.getProperty("lorastream.datasets")).resolve("scifact"), "train");
     try (TopologyHarness h = new TopologyHarness(FeedbackTopologyTest.config(Map.of("window", "20s", "grace", "5s")))) {
       FeedbackScenario s = FeedbackScenario.generate(scifact, h.config.topics(),
-          new FeedbackScenario.Settings(80, 10, 0.3, 0.1, 2_000, 42,
+          new FeedbackScenario.Settings(40, 10, 0.3, 0.1, 2_000, 42,
               TopologyHarness.T0.minusSeconds(7200), "scifact"));
       // only the documents the impressions show: piping all 5,183 through the driver would take minutes
       Set<String> shown = s.events().stream().filter(e -> e.topic().equals(h.config.topics().searchEvents()))
