@@ -27,6 +27,12 @@ class ConfigFilesTest {
   }
 
   @Test
+  void theExampleFileStatesExactlyTheDefaults() {
+    // the documented example and the code cannot drift apart
+    assertThat(ConfigFiles.load(Path.of("config/streams.example.yaml"))).isEqualTo(FeedbackStreamsConfig.DEFAULTS);
+  }
+
+  @Test
   void aYamlFileWithNestedKeysIsFlattened() throws Exception {
     Path f = dir.resolve("streams.yaml");
     Files.writeString(f, """

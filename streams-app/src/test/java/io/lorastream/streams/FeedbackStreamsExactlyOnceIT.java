@@ -82,6 +82,7 @@ class FeedbackStreamsExactlyOnceIT {
     FeedbackStreamsConfig config = ConfigFiles.load(configFile);
     TopicNames topics = config.topics();
     FeedbackStreamsApp.ensureTopics(bootstrap, config, Duration.ofSeconds(30));
+    assertTopicLayout(bootstrap, topics);
 
     Path datasets = Path.of(System.getProperty("lorastream.datasets"));
     BeirDataset scifact = BeirDataset.load(datasets.resolve("scifact"), "train");
@@ -207,6 +208,26 @@ class FeedbackStreamsExactlyOnceIT {
       assertThat(letter.reason()).isIn(DeadLetterReason.UNPARSEABLE_JSON, DeadLetterReason.KEY_MISMATCH);
     }
     assertThat(seen).isEqualTo(expectedValues);
+  }
+
+  /** TopicAdmin's standard layout: compacted documents and adapters, large records where pairs and artifacts go. */
+  private static void assertTopicLayout(String bootstrap, TopicNames topics) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      var resource = (java.util.function.Function<String, org.apache.kafka.common.config.ConfigResource>)
+          t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+      var configs = admin.describeConfigs(List.of(resource.apply(topics.documents()), resource.apply(topics.trainingPairs()),
+          resource.apply(topics.adapters()))).all().get();
+      assertThat(configs.get(resource.apply(topics.documents())).get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(configs.get(resource.apply(topics.adapters())).get("cleanup.policy").value()).isEqualTo("compact");
+      assertThat(configs.get(resource.apply(topics.adapters())).get("max.message.bytes").value())
+          .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.ARTIFACT_MAX_MESSAGE_BYTES));
+      assertThat(configs.get(resource.apply(topics.trainingPairs())).get("max.message.bytes").value())
+          .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
+      assertThat(admin.describeTopics(List.of(topics.searchEvents(), topics.interactions())).allTopicNames().get()
+          .values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
+    }
   }
 
   /** The running app's /metrics has its own meters and Kafka Streams' (port from the app's start-up line). */

@@ -100,6 +100,7 @@ public final class StreamsBenchmark {
     List<ProducerRecord<byte[], byte[]>> rawRecords = events.stream()
         .map(r -> new ProducerRecord<>(rename.get(r.topic()), r.partition(), r.timestamp(), r.key(), r.value()))
         .toList();
+    long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     produce(bootstrap, rawRecords);
     double produceSeconds = (System.nanoTime() - t0) / 1e9;
@@ -109,11 +110,13 @@ public final class StreamsBenchmark {
     if (consumed != events.size()) {
       throw new IllegalStateException("raw consume read " + consumed + " of " + events.size() + " records");
     }
+    double rawCpuSeconds = (cpuNanos() - cpu0) / 1e9;
     double rawProduce = events.size() / produceSeconds;
     double rawConsume = events.size() / consumeSeconds;
     double rawBoth = events.size() / (produceSeconds + consumeSeconds);
-    progress.accept(String.format("raw: produce %.0f/s, consume %.0f/s, produce+consume %.0f events/s", rawProduce,
-        rawConsume, rawBoth));
+    progress.accept(String.format("raw: produce %.0f/s, consume %.0f/s, produce+consume %.0f events/s;"
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", rawProduce, rawConsume, rawBoth, rawCpuSeconds,
+        rawCpuSeconds * 1e6 / events.size()));
 
     // streams: load the corpus first (setup, not timed), then the feedback waits in the topics
     try (FeedbackStreamsApp loader = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
@@ -126,16 +129,20 @@ public final class StreamsBenchmark {
     List<String> inputs = List.of(topics.searchEvents(), topics.interactions(), topics.relevanceLabels());
     AtomicReference<Long> runningAt = new AtomicReference<>();
     double streamsSeconds;
+    double streamsCpuSeconds;
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
       runningAt.set(System.nanoTime());
+      long cpu1 = cpuNanos();
       awaitEnd(bootstrap, config.runtime().applicationId(), inputs, Duration.ofMinutes(20));
       streamsSeconds = (System.nanoTime() - runningAt.get()) / 1e9;
+      streamsCpuSeconds = (cpuNanos() - cpu1) / 1e9;
     }
     long pairs = countRecords(bootstrap, topics.trainingPairs());
     long deadLetters = countRecords(bootstrap, topics.deadLetters());
     double eps = events.size() / streamsSeconds;
-    progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters",
-        events.size(), streamsSeconds, eps, pairs, deadLetters));
+    progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", events.size(), streamsSeconds, eps, pairs, deadLetters,
+        streamsCpuSeconds, streamsCpuSeconds * 1e6 / events.size()));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(s.impressions()));
     settings.put("partitions", Integer.toString(s.partitions()));
@@ -278,6 +285,12 @@ public final class StreamsBenchmark {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** CPU time of this whole JVM (broker included): on a shared machine it says more than wall time alone. */
+  private static long cpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static byte[] utf8(String s) {
