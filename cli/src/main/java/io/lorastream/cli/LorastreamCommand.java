@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BrokerCommand.class,
       ServerCommand.class,
+      StreamsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {
