@@ -3,11 +3,11 @@ package io.lorastream.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Benchmarks; each prints one JSON object as its last stdout line. */
+/** Benchmarks that print JSON, each with a baseline measured in the same run. */
 @Command(
     name = "bench",
-    description = "Benchmarks that print JSON (last stdout line) with a baseline measured in the same run.",
-    subcommands = {BenchTrainerCommand.class, CommandLine.HelpCommand.class})
+    description = "Run a benchmark; the last stdout line is one JSON object with the figures and the ratio to its baseline.",
+    subcommands = {BenchModelCommand.class, BenchStreamsCommand.class, BenchServerCommand.class, BenchTrainerCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

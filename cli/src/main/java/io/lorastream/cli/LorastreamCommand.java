@@ -10,11 +10,16 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Keeps an embedding model fitted to its domain while it serves.",
     subcommands = {
+      BenchCommand.class,
+      EmbedCommand.class,
+      EvalCommand.class,
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
       TrainerCommand.class,
       BenchCommand.class,
+      ServerCommand.class,
+      StreamsCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class LorastreamCommand implements Runnable {

@@ -1,7 +1,6 @@
 package io.lorastream.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.tokenize.TextTokenizer;
@@ -96,8 +95,7 @@ public final class EncoderEmbedder implements Embedder {
   /** One padded batch through {@code encoder}, copied to the heap. */
   public static float[][] embedBatch(BertEncoder encoder, TokenBatch batch) {
     try (NDScope scope = new NDScope()) {
-      NDList inputs = batch.toNDList(encoder.manager());
-      NDArray embeddings = encoder.embed(inputs, null, false); // [B, H]
+      NDArray embeddings = encoder.embed(batch, null, false); // [B, H]
       int b = batch.size();
       int h = (int) embeddings.getShape().get(1);
       float[] flat = embeddings.toFloatArray();

@@ -26,6 +26,8 @@ public enum DeadLetterReason {
   KEY_MISMATCH,
   /** A document a pair needs was still unknown (or deleted) when its wait ran out. */
   UNKNOWN_DOCUMENT,
+  /** The event time lies further ahead of the wall clock than the allowed clock skew. */
+  EVENT_TIME_IN_FUTURE,
   /** The event arrived after the window it belongs to had closed. */
   LATE_EVENT,
   /** The interaction's time lies outside its impression's window. */

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * <pre>
  * DIR/adapter_config.json        PEFT's config (peft_type LORA, r, lora_alpha, target_modules, ...)
  * DIR/adapter_model.safetensors  base_model.model.encoder.layer.N.&lt;module&gt;.lora_{A,B}.weight, F32
- * DIR/lorastream_adapter.json    format_version, base model name + sha256, encoder shape, weights sha256
+ * DIR/lorastream_adapter.json    format_version, base model name + sha256, encoder shape, weights sha256,
+ *                                and (optional) the adaptation mode: query or both
  * </pre>
  *
  * PEFT ignores the third file; lorastream uses it to refuse an adapter made for another base. A folder
@@ -36,11 +37,26 @@ public final class AdapterFolder {
   /** Saves {@code weights} to {@code dir} (created if needed; the three files are replaced atomically). */
   public static void save(Path dir, AdapterWeights weights, BaseModelId base, EncoderConfig encoder)
       throws IOException {
-    save(dir, PeftAdapterFiles.encode(weights, base, encoder), base, encoder);
+    save(dir, PeftAdapterFiles.encode(weights, base, encoder), base, encoder, null);
+  }
+
+  /** Saves {@code weights} and records which side of retrieval the adapter applies to. */
+  public static void save(Path dir, AdapterWeights weights, BaseModelId base, EncoderConfig encoder, AdaptationMode mode)
+      throws IOException {
+    save(dir, PeftAdapterFiles.encode(weights, base, encoder), base, encoder, mode);
   }
 
   /** Saves already-encoded PEFT files, e.g. those of a verified adapter record. */
   public static void save(Path dir, PeftAdapterFiles files, BaseModelId base, EncoderConfig encoder)
+      throws IOException {
+    save(dir, files, base, encoder, null);
+  }
+
+  /**
+   * Saves already-encoded PEFT files and, when {@code mode} is not null, the adaptation mode (PEFT has
+   * no such notion: a folder without it is applied to queries and documents alike).
+   */
+  public static void save(Path dir, PeftAdapterFiles files, BaseModelId base, EncoderConfig encoder, AdaptationMode mode)
       throws IOException {
     Files.createDirectories(dir);
     AtomicFiles.write(dir.resolve(PeftAdapterFiles.WEIGHTS_FILE), files.adapterModelSafetensors());
@@ -51,6 +67,9 @@ public final class AdapterFolder {
     m.set("base_model", ManifestJson.base(base));
     m.set("encoder", ManifestJson.encoder(encoder));
     m.put("adapter_model_sha256", files.weightsSha256());
+    if (mode != null) {
+      m.put("adaptation_mode", mode.configName());
+    }
     AtomicFiles.write(dir.resolve(MANIFEST_FILE), Json.pythonStyle(m));
   }
 
@@ -87,16 +106,14 @@ public final class AdapterFolder {
     PeftAdapterFiles files = new PeftAdapterFiles(Files.readAllBytes(config), Files.readAllBytes(weights));
 
     Path manifest = dir.resolve(MANIFEST_FILE);
-    boolean verified = false;
-    if (Files.isRegularFile(manifest)) {
-      checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder);
-      verified = true;
-    }
+    boolean verified = Files.isRegularFile(manifest);
+    AdaptationMode mode = verified ? checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder) : null;
     LoadedAdapter loaded = files.decode(encoder, config.toString(), weights.toString());
-    return verified ? loaded.withBaseVerified() : loaded;
+    return verified ? loaded.withBaseVerified(mode) : loaded;
   }
 
-  private static void checkManifest(
+  /** Checks the manifest against the files and the base; returns its adaptation mode, or null. */
+  private static AdaptationMode checkManifest(
       byte[] bytes, String source, PeftAdapterFiles files, BaseModelId base, EncoderConfig encoder)
       throws AdapterFormatException {
     ObjectNode m = Json.parseObject(bytes, source);
@@ -125,6 +142,14 @@ public final class AdapterFolder {
           RefusalReason.CHECKSUM_MISMATCH,
           source + ": adapter_model_sha256 is " + sha + " but " + PeftAdapterFiles.WEIGHTS_FILE + " hashes to "
               + files.weightsSha256() + " (edited or partly copied folder?)");
+    }
+    if (!m.hasNonNull("adaptation_mode")) {
+      return null;
+    }
+    try {
+      return AdaptationMode.parse(m.get("adaptation_mode").asText());
+    } catch (IllegalArgumentException e) {
+      throw Json.malformed(source, e.getMessage());
     }
   }
 }

@@ -170,7 +170,7 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
       checkFinite(p.getValue().a(), tensorNames.get(p.getKey() + "A"), weightsSource);
       checkFinite(p.getValue().b(), tensorNames.get(p.getKey() + "B"), weightsSource);
     }
-    return new LoadedAdapter(new AdapterWeights(lora, pairs), parsed.baseModelNameOrPath(), false, ignored);
+    return new LoadedAdapter(new AdapterWeights(lora, pairs), parsed.baseModelNameOrPath(), false, ignored, null);
   }
 
   private static void checkCoverage(

@@ -2,12 +2,13 @@ package io.lorastream.model.encoder;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.lorastream.model.tokenize.PackedTokens;
+import io.lorastream.model.tokenize.TokenBatch;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import io.lorastream.model.BaseModelId;
@@ -32,7 +33,8 @@ import java.util.Map;
  * adds its low-rank update to the targeted linears during {@link #embed}; {@link #withMergedAdapter}
  * instead folds an adapter into a copy of the targeted weights for serving at base-model speed.
  *
- * <p>Dimension letters: B = batch, T = tokens, H = hidden size, F = FFN inner size.
+ * <p>Dimension letters: B = texts, M = their tokens packed without padding, H = hidden size,
+ * F = FFN inner size.
  *
  * <p>Callers scope native memory: run {@link #embed} inside an {@code NDScope} (or a sub-manager
  * that is closed) and copy out what they keep.
@@ -89,6 +91,7 @@ public final class BertEncoder implements AutoCloseable {
         String p = "encoder.layer." + i + ".";
         layers.add(
             new LayerWeights(
+                null, null,
                 put.apply(p + "attention.self.query.weight"), put.apply(p + "attention.self.query.bias"),
                 put.apply(p + "attention.self.key.weight"), put.apply(p + "attention.self.key.bias"),
                 put.apply(p + "attention.self.value.weight"), put.apply(p + "attention.self.value.bias"),
@@ -96,7 +99,8 @@ public final class BertEncoder implements AutoCloseable {
                 put.apply(p + "attention.output.LayerNorm.weight"), put.apply(p + "attention.output.LayerNorm.bias"),
                 put.apply(p + "intermediate.dense.weight"), put.apply(p + "intermediate.dense.bias"),
                 put.apply(p + "output.dense.weight"), put.apply(p + "output.dense.bias"),
-                put.apply(p + "output.LayerNorm.weight"), put.apply(p + "output.LayerNorm.bias")));
+                put.apply(p + "output.LayerNorm.weight"), put.apply(p + "output.LayerNorm.bias"))
+                .fuseQkv(queryScale(base.config()), manager));
       }
       return new BertEncoder(
           base.id(), base.config(), precision, manager,
@@ -141,54 +145,63 @@ public final class BertEncoder implements AutoCloseable {
   /**
    * Sentence embeddings.
    *
-   * @param tokens input ids [B, T] int64, token type ids [B, T] int64, mask [B, T] float32
-   *     (as {@code TokenBatch.toNDList} makes them)
+   * @param batch tokenized texts; packed here (no padding) on this encoder's device
    * @param lora an adapter applied on the fly, or null
    * @param training enables LoRA dropout
    * @return [B, H] float32 unit vectors
    */
-  public NDArray embed(NDList tokens, LoraAdapter lora, boolean training) {
-    NDArray mask = tokens.get(2);
-    return EncoderMath.meanPoolNormalize(hiddenStates(tokens, lora, training), mask);
+  public NDArray embed(TokenBatch batch, LoraAdapter lora, boolean training) {
+    PackedTokens tokens = batch.pack(manager);
+    return EncoderMath.meanPoolNormalize(hiddenStates(tokens, lora, training), tokens.pooling());
   }
 
-  /** Last hidden states [B, T, H] in the encoder's precision. */
-  public NDArray hiddenStates(NDList tokens, LoraAdapter lora, boolean training) {
-    NDArray ids = tokens.get(0);
-    NDArray typeIds = tokens.get(1);
-    NDArray mask = tokens.get(2);
-    long t = ids.getShape().get(1);
-    if (t > config.maxPositions()) {
-      throw new IllegalArgumentException(
-          "input has " + t + " tokens but the model has only " + config.maxPositions() + " positions");
+  /** Last hidden states of packed texts, [M, H], in the encoder's precision. */
+  public NDArray hiddenStates(PackedTokens tokens, LoraAdapter lora, boolean training) {
+    for (int len : tokens.lengths()) {
+      if (len > config.maxPositions()) {
+        throw new IllegalArgumentException(
+            "a text has " + len + " tokens but the model has only " + config.maxPositions() + " positions");
+      }
     }
     float eps = (float) config.layerNormEps();
-    NDArray words = Embedding.embedding(ids, wordEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
-    NDArray types = Embedding.embedding(typeIds, typeEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [B, T, H]
-    NDArray positions = positionEmbeddings.get(new NDIndex("0:{}", t)); // [T, H]
+    NDArray words = Embedding.embedding(tokens.ids(), wordEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [M, H]
+    NDArray types = Embedding.embedding(tokens.typeIds(), typeEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [M, H]
+    NDArray positions = Embedding.embedding(tokens.positions(), positionEmbeddings, SparseFormat.DENSE).singletonOrThrow(); // [M, H]
+    // Packed token vectors are 2-D, so torch's linear is one addmm with the bias fused in.
     NDArray x = EncoderMath.layerNorm(words.add(types).add(positions), embeddingNormGamma, embeddingNormBeta, eps);
-    NDArray bias = EncoderMath.attentionBias(mask, precision.dataType()); // [B, 1, 1, T]
     for (int i = 0; i < layers.size(); i++) {
-      x = layer(i, layers.get(i), x, bias, lora, training, eps);
+      x = layer(i, layers.get(i), x, tokens.lengths(), lora, training, eps);
     }
     return x;
   }
 
-  private NDArray layer(int index, LayerWeights w, NDArray x, NDArray bias, LoraAdapter lora, boolean training, float eps) {
-    NDArray q = adapted(index, LoraTarget.QUERY, x, w.queryWeight(), w.queryBias(), lora, training); // [B, T, H]
-    NDArray k = adapted(index, LoraTarget.KEY, x, w.keyWeight(), w.keyBias(), lora, training); // [B, T, H]
-    NDArray v = adapted(index, LoraTarget.VALUE, x, w.valueWeight(), w.valueBias(), lora, training); // [B, T, H]
-    NDArray context = EncoderMath.multiHeadAttention(q, k, v, bias, config.numHeads()); // [B, T, H]
+  /** One post-LN layer on packed token vectors x [M, H]. */
+  private NDArray layer(int index, LayerWeights w, NDArray x, int[] lengths, LoraAdapter lora, boolean training, float eps) {
+    int hidden = config.hiddenSize();
+    NDArray qkv = EncoderMath.linear(x, w.qkvWeight(), w.qkvBias()); // [M, 3H], queries scaled by 1/sqrt(S)
+    float scale = queryScale(config);
+    NDArray q = withLora(index, LoraTarget.QUERY, x, qkv.get(new NDIndex(":, 0:{}", hidden)), scale, lora, training);
+    NDArray k = withLora(index, LoraTarget.KEY, x, qkv.get(new NDIndex(":, {}:{}", hidden, 2 * hidden)), 1f, lora, training);
+    NDArray v = withLora(index, LoraTarget.VALUE, x, qkv.get(new NDIndex(":, {}:", 2 * hidden)), 1f, lora, training);
+    NDArray context = EncoderMath.packedAttention(q, k, v, lengths, config.numHeads()); // [M, H]
     NDArray attended =
         adapted(index, LoraTarget.ATTENTION_OUTPUT, context, w.attentionOutputWeight(), w.attentionOutputBias(), lora, training);
-    NDArray h = EncoderMath.layerNorm(attended.add(x), w.attentionNormGamma(), w.attentionNormBeta(), eps); // [B, T, H]
-    NDArray inner = EncoderMath.gelu(adapted(index, LoraTarget.FFN_IN, h, w.ffnInWeight(), w.ffnInBias(), lora, training)); // [B, T, F]
-    NDArray out = adapted(index, LoraTarget.FFN_OUT, inner, w.ffnOutWeight(), w.ffnOutBias(), lora, training); // [B, T, H]
+    NDArray h = EncoderMath.layerNorm(attended.add(x), w.attentionNormGamma(), w.attentionNormBeta(), eps); // [M, H]
+    NDArray inner = EncoderMath.gelu(adapted(index, LoraTarget.FFN_IN, h, w.ffnInWeight(), w.ffnInBias(), lora, training)); // [M, F]
+    NDArray out = adapted(index, LoraTarget.FFN_OUT, inner, w.ffnOutWeight(), w.ffnOutBias(), lora, training); // [M, H]
     return EncoderMath.layerNorm(out.add(h), w.outputNormGamma(), w.outputNormBeta(), eps);
   }
 
   private NDArray adapted(int layer, LoraTarget target, NDArray x, NDArray w, NDArray b, LoraAdapter lora, boolean training) {
-    NDArray y = EncoderMath.linear(x, w, b);
+    return withLora(layer, target, x, EncoderMath.linear(x, w, b), 1f, lora, training);
+  }
+
+  /**
+   * y plus the adapter's update of linear {@code target} on input x, times {@code outputScale} (the
+   * fused query projection is pre-scaled, so its update must be too).
+   */
+  private NDArray withLora(
+      int layer, LoraTarget target, NDArray x, NDArray y, float outputScale, LoraAdapter lora, boolean training) {
     if (lora == null) {
       return y;
     }
@@ -200,8 +213,14 @@ public final class BertEncoder implements AutoCloseable {
     // activations' dtype (mixed precision uses FP16 working copies); only inference casts here.
     DataType factorType = lora.a(key).getDataType();
     NDArray in = x.getDataType() == factorType ? x : x.toType(factorType, false);
-    NDArray delta = LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling(), (float) lora.config().dropout(), training);
+    NDArray delta =
+        LoraMath.delta(in, lora.a(key), lora.b(key), lora.scaling() * outputScale, (float) lora.config().dropout(), training);
     return y.add(delta.getDataType() == y.getDataType() ? delta : delta.toType(y.getDataType(), false));
+  }
+
+  /** 1/sqrt(head size): folded into the query projection so attention scores need no extra multiply. */
+  private static float queryScale(EncoderConfig c) {
+    return (float) (1.0 / Math.sqrt(c.headSize()));
   }
 
   /**
@@ -238,6 +257,16 @@ public final class BertEncoder implements AutoCloseable {
         }
         nw.attach(sub);
         merged.set(key.layer(), merged.get(key.layer()).withWeight(key.target(), nw));
+      }
+      java.util.SortedSet<Integer> projectionsChanged = new java.util.TreeSet<>();
+      for (LoraKey key : adapter.aByKey().keySet()) {
+        LoraTarget target = key.target();
+        if (target == LoraTarget.QUERY || target == LoraTarget.KEY || target == LoraTarget.VALUE) {
+          projectionsChanged.add(key.layer());
+        }
+      }
+      for (int layer : projectionsChanged) {
+        merged.set(layer, merged.get(layer).fuseQkv(queryScale(config), sub));
       }
       return new BertEncoder(
           baseId, config, precision, sub, wordEmbeddings, positionEmbeddings, typeEmbeddings,

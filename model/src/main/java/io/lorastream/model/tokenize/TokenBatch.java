@@ -1,10 +1,6 @@
 package io.lorastream.model.tokenize;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.lorastream.model.tensor.OwnedArrays;
 import java.util.List;
 
 /**
@@ -56,27 +52,8 @@ public record TokenBatch(long[][] ids, long[][] typeIds, int[] lengths, int trun
     return n;
   }
 
-  /**
-   * The batch as tensors: input ids [B, T] int64, token type ids [B, T] int64 and the attention
-   * mask [B, T] float32 (1 for real tokens, 0 for padding), created on {@code manager}'s device.
-   */
-  public NDList toNDList(NDManager manager) {
-    int b = size();
-    int t = paddedLength();
-    long[] flatIds = new long[b * t];
-    long[] flatTypes = new long[b * t];
-    float[] mask = new float[b * t];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(ids[i], 0, flatIds, i * t, t);
-      System.arraycopy(typeIds[i], 0, flatTypes, i * t, t);
-      for (int j = 0; j < lengths[i]; j++) {
-        mask[i * t + j] = 1f;
-      }
-    }
-    Shape shape = new Shape(b, t);
-    NDArray idArray = OwnedArrays.of(manager, flatIds, shape);
-    NDArray typeArray = OwnedArrays.of(manager, flatTypes, shape);
-    NDArray maskArray = OwnedArrays.of(manager, mask, shape);
-    return new NDList(idArray, typeArray, maskArray);
+  /** The batch without padding, on {@code manager}'s device. */
+  public PackedTokens pack(NDManager manager) {
+    return PackedTokens.of(this, manager);
   }
 }

@@ -196,12 +196,12 @@ public final class LoraTrainingSession implements AutoCloseable {
       double scale = settings.mixedPrecision() ? lossScale : 1;
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
         TokenBatch anchorTokens = tokenizer.encode(anchors);
-        NDArray queries = encoder.embed(anchorTokens.toNDList(encoder.manager()), lora, true); // [B, H]
+        NDArray queries = encoder.embed(anchorTokens, lora, true); // [B, H]
         totals.addTower(anchorTokens, encoder, true);
         NDArray docs; // [B + M, H]
         if (settings.mode() == AdaptationMode.BOTH) {
           TokenBatch docTokens = tokenizer.encode(documents);
-          docs = encoder.embed(docTokens.toNDList(encoder.manager()), lora, true);
+          docs = encoder.embed(docTokens, lora, true);
           totals.addTower(docTokens, encoder, true);
         } else {
           docs = baseDocumentEmbeddings(documents, totals);
@@ -301,6 +301,14 @@ public final class LoraTrainingSession implements AutoCloseable {
   /** Adapter, optimizer moments, step and seed: enough to resume exactly. */
   public TrainingState exportState() {
     return new TrainingState(master.toWeights(), optimizer.exportState(), settings.seed(), lossScale);
+  }
+
+  /**
+   * Seeds query mode's cache of base document embeddings, e.g. from a cached corpus matrix, so
+   * training never embeds those documents again. Resuming a run must seed it the same way.
+   */
+  public void primeDocumentEmbeddings(java.util.Map<String, float[]> byText) {
+    byText.forEach(documentCache::put);
   }
 
   /** Base document embeddings cached for query mode. */

@@ -219,4 +219,14 @@ class AdapterFolderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no factors for encoder.layer.1.attention.self.query");
   }
+
+  @Test
+  void theAdaptationModeIsRecordedAndReadBackAndDefaultsToBothForPeftFolders() throws Exception {
+    assertThat(AdapterFolder.load(dir, BASE, TINY).mode()).isNull();
+    assertThat(AdapterFolder.load(dir, BASE, TINY).modeOrBoth()).isEqualTo(AdaptationMode.BOTH);
+    AdapterFolder.save(dir, weights, BASE, TINY, AdaptationMode.QUERY);
+    LoadedAdapter loaded = AdapterFolder.load(dir, BASE, TINY);
+    assertThat(loaded.mode()).isEqualTo(AdaptationMode.QUERY);
+    assertThat(loaded.weights()).isEqualTo(weights);
+  }
 }

@@ -38,7 +38,7 @@ class LoraAdapterTest {
 
   private static float[] embed(BertEncoder enc, LoraAdapter lora) {
     try (NDScope scope = new NDScope()) {
-      return enc.embed(batch.toNDList(enc.manager()), lora, false).toFloatArray();
+      return enc.embed(batch, lora, false).toFloatArray();
     }
   }
 
@@ -134,9 +134,8 @@ class LoraAdapterTest {
     try (LoraAdapter lora = randomTrainedAdapter(config);
         LoraAdapter trainable = LoraAdapter.fromWeights(lora.toWeights(), encoder.manager(), true);
         NDScope scope = new NDScope()) {
-      NDList in = batch.toNDList(encoder.manager());
       try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-        NDArray e = encoder.embed(in, trainable, true);
+        NDArray e = encoder.embed(batch, trainable, true);
         gc.backward(e.get(":, 0").sum());
       }
       for (NDArray p : trainable.aParameters()) {

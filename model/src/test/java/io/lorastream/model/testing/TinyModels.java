@@ -1,7 +1,5 @@
 package io.lorastream.model.testing;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import io.lorastream.model.BaseModelId;
 import io.lorastream.model.encoder.EncoderConfig;
 import io.lorastream.model.tensor.FloatTensor;
@@ -66,9 +64,6 @@ public final class TinyModels {
     return target;
   }
 
-  public static NDList inputs(TokenBatch batch, NDManager manager) {
-    return batch.toNDList(manager);
-  }
 
   private static double gaussian(SplittableRandom r) {
     double u = Math.max(r.nextDouble(), 1e-12);

@@ -1,0 +1,64 @@
+package io.lorastream.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lorastream.model.EncoderStack;
+import io.lorastream.model.bench.ModelBenchmark;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lorastream bench model}: serving throughput against ONNX Runtime, training throughput
+ * against a matmul peak, RSS growth over a long training run. Progress on stderr; the last stdout
+ * line is one JSON object.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true,
+    description = "Benchmark the encoder: serving vs ONNX Runtime, training vs matmul peak, memory growth.")
+final class BenchModelCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(names = "--dataset", paramLabel = "DIR", description = "BEIR folder. Default: ../shared/datasets/scifact beside the repository.")
+  Path dataset;
+
+  @Option(names = "--serving-batches", defaultValue = "8", description = "Batches of 32 documents per engine and round. Default: ${DEFAULT-VALUE}.")
+  int servingBatches;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Serving rounds. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Option(names = "--timed-steps", defaultValue = "20", description = "Training steps timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
+  int timedSteps;
+
+  @Option(names = "--rss-steps", defaultValue = "200", description = "Training steps in all (RSS after 10 vs after these). Default: ${DEFAULT-VALUE}.")
+  int rssSteps;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataset != null ? dataset : Defaults.scifact();
+    ModelBenchmark.Settings settings = new ModelBenchmark.Settings(
+        data, 32, servingBatches, rounds, 16, timedSteps, rssSteps,
+        new ModelBenchmark.EncoderStackSpec() {
+          @Override
+          public EncoderStack open() throws java.io.IOException {
+            return modelOptions.open();
+          }
+
+          @Override
+          public int maxLength() {
+            return modelOptions.maxLength;
+          }
+        });
+    Map<String, Object> figures = new LinkedHashMap<>(ModelBenchmark.run(settings, System.err));
+    figures.put("max_length", modelOptions.maxLength);
+    figures.put("device", modelOptions.device);
+    figures.put("precision", modelOptions.precision);
+    figures.put("dataset", data.toString());
+    System.out.println(new ObjectMapper().writeValueAsString(figures));
+    return 0;
+  }
+}

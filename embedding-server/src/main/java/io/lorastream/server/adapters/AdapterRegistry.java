@@ -1,0 +1,279 @@
+package io.lorastream.server.adapters;
+
+import io.lorastream.model.BaseModelId;
+import io.lorastream.model.InputType;
+import io.lorastream.model.adapter.AdapterKey;
+import io.lorastream.model.adapter.AdapterManifest;
+import io.lorastream.model.encoder.BertEncoder;
+import io.lorastream.model.lora.AdapterWeights;
+import io.lorastream.model.lora.LoraAdapter;
+import io.lorastream.server.config.AdapterSettings;
+import io.lorastream.server.metrics.ServerMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns what the server serves. Requests read the current {@link AdapterCatalog} (an immutable snapshot in an
+ * {@link AtomicReference}) and take a reference on the encoder they will run on; the adapter watcher, the
+ * only writer, loads and merges new versions off the request path and then swaps a new snapshot in.
+ * Versions that leave the catalog are retired: their encoders close when the last request using them is done.
+ */
+public final class AdapterRegistry implements AutoCloseable {
+
+  /** Refusal reasons of the server itself, beside the verifier's {@code RefusalReason} tags. */
+  public static final String TOO_MANY_ADAPTERS = "too_many_adapters";
+
+  public static final String LOAD_FAILED = "load_failed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdapterRegistry.class);
+
+  private final BertEncoder baseEncoder;
+  private final AdapterSettings settings;
+  private final ServerMetrics metrics;
+  private final AtomicReference<AdapterCatalog> catalog;
+  private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+
+  private record Waiter(Predicate<AdapterCatalog> condition, CompletableFuture<AdapterCatalog> future) {}
+
+  /**
+   * @param baseEncoder the frozen base on its device; the registry closes it on {@link #close}
+   */
+  public AdapterRegistry(BertEncoder baseEncoder, BaseModelId baseId, AdapterSettings settings, ServerMetrics metrics) {
+    this.baseEncoder = baseEncoder;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.catalog = new AtomicReference<>(AdapterCatalog.initial(new ServedModel(ModelSpec.BASE, baseEncoder), baseId));
+  }
+
+  public AdapterCatalog catalog() {
+    return catalog.get();
+  }
+
+  public AdapterSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Resolves a request's model and takes a reference on the encoder it runs on; the caller must
+   * {@link Resolution#release} it when the vectors are copied out.
+   *
+   * @throws UnknownModelException the model or version is not served (404)
+   * @throws NotReadyException an adapter was asked for before the adapters topic was read (503)
+   */
+  public Resolution acquire(ModelSpec spec, InputType type) {
+    while (true) {
+      Resolution r = catalog.get().resolve(spec, type);
+      if (r.served().tryAcquire()) {
+        return r;
+      }
+      // retired between our read and our acquire: the snapshot without it is already published
+    }
+  }
+
+  /** Called with every successful response: measures swap latency on a version's first response. */
+  public void served(Resolution r) {
+    AdapterVersion v = r.version();
+    if (v != null && v.live() && v.markFirstServed()) {
+      metrics.swapLatency(v.adapter(), Duration.between(v.publishedAt(), Instant.now()));
+    }
+  }
+
+  /** Completes with the first catalog (this one or a later one) that satisfies {@code condition}. */
+  public CompletableFuture<AdapterCatalog> when(Predicate<AdapterCatalog> condition) {
+    CompletableFuture<AdapterCatalog> f = new CompletableFuture<>();
+    Waiter w = new Waiter(condition, f);
+    waiters.add(w);
+    f.whenComplete((c, e) -> waiters.remove(w));
+    AdapterCatalog now = catalog.get();
+    if (condition.test(now)) {
+      f.complete(now);
+    }
+    return f;
+  }
+
+  /** Whether a version not yet loaded would be kept (newest K or pinned); older ones need not be verified. */
+  public boolean wouldRetain(AdapterKey key) {
+    AdapterCatalog cur = catalog.get();
+    AdapterState state = cur.adapters().get(key.adapter());
+    if (state == null) {
+      return true;
+    }
+    return state.versions().containsKey(key.version())
+        || state.wouldRetain(key.version(), settings.retainedVersions(), pinnedVersion(cur, key.adapter()));
+  }
+
+  /**
+   * Loads a verified version and swaps it in. Runs on the watcher thread, never on a request thread.
+   *
+   * @param publishedAt the record's timestamp
+   * @param live published after start-up catch-up (its swap latency is measured)
+   */
+  public synchronized void accept(AdapterManifest manifest, AdapterWeights weights, Instant publishedAt, boolean live) {
+    AdapterKey key = manifest.key();
+    String name = key.adapter();
+    AdapterCatalog cur = catalog.get();
+    AdapterState state = cur.adapters().get(name);
+    if (state == null && cur.adapters().size() >= settings.maxAdapters()) {
+      refuse(TOO_MANY_ADAPTERS, key.toString(),
+          "adapter record " + key + " is for a new adapter but " + cur.adapters().size() + " adapters are served"
+              + " already (max-adapters=" + settings.maxAdapters() + "); raise max-adapters to serve it");
+      return;
+    }
+    if (state == null) {
+      state = AdapterState.empty(name);
+    }
+    Integer pinned = pinnedVersion(cur, name);
+    AdapterVersion replaced = state.versions().get(key.version());
+    if (replaced == null && !state.wouldRetain(key.version(), settings.retainedVersions(), pinned)) {
+      LOG.info("adapter {} is older than the {} newest loaded versions {}; not loaded", key,
+          settings.retainedVersions(), state.versions().keySet());
+      return;
+    }
+    if (replaced != null && replaced.manifest().equals(manifest)) {
+      LOG.debug("adapter {} read again with the same manifest; kept", key);
+      return;
+    }
+    ServedModel merged;
+    try {
+      merged = load(ModelSpec.versionId(name, key.version()), weights);
+    } catch (RuntimeException e) {
+      refuse(LOAD_FAILED, key.toString(), "adapter " + key + " verified but could not be merged into the base: " + e);
+      return;
+    }
+    Instant now = Instant.now();
+    AdapterVersion v = new AdapterVersion(manifest, publishedAt, now, merged, live);
+    AdapterState next = state.with(v);
+    List<AdapterVersion> dropped = new ArrayList<>(next.beyondRetention(settings.retainedVersions(), pinned));
+    for (AdapterVersion d : dropped) {
+      next = next.without(d.version());
+    }
+    if (replaced != null) {
+      dropped.add(replaced);
+    }
+    publish(cur.withAdapter(next));
+    retire(dropped);
+    registerGauges(name);
+    Duration age = Duration.between(publishedAt, now);
+    if (live) {
+      metrics.activationLatency(name, age);
+    }
+    AdapterVersion serving = catalog.get().serving(name);
+    LOG.info("adapter {} loaded ({} mode, published {} ms before){}; '{}' requests get {}; loaded versions {}",
+        v.id(), manifest.adaptationMode().configName(), age.toMillis(), replaced != null ? ", replacing a record"
+            + " with the same key" : "", name, serving.id(), next.versions().keySet());
+  }
+
+  /** A tombstone: the version is withdrawn. */
+  public synchronized void delete(AdapterKey key) {
+    AdapterCatalog cur = catalog.get();
+    AdapterState state = cur.adapters().get(key.adapter());
+    AdapterVersion v = state == null ? null : state.versions().get(key.version());
+    if (v == null) {
+      return;
+    }
+    AdapterState next = state.without(key.version());
+    publish(cur.withAdapter(next));
+    retire(List.of(v));
+    if (next.versions().isEmpty()) {
+      metrics.removeAdapterGauges(key.adapter());
+    }
+    AdapterVersion serving = catalog.get().serving(key.adapter());
+    LOG.info("adapter {} withdrawn (tombstone); '{}' requests get {}", v.id(), key.adapter(),
+        serving == null ? "404 (no version left)" : serving.id());
+  }
+
+  /** Applies a pin, or an unpin when {@code pin} is null. */
+  public synchronized void pin(String adapter, PinRecord pin) {
+    AdapterCatalog cur = catalog.get();
+    AdapterCatalog next = cur.withPin(adapter, pin);
+    List<AdapterVersion> dropped = List.of();
+    AdapterState state = next.adapters().get(adapter);
+    if (pin == null && state != null) {
+      // an older version kept only for its pin goes now
+      dropped = state.beyondRetention(settings.retainedVersions(), null);
+      AdapterState kept = state;
+      for (AdapterVersion d : dropped) {
+        kept = kept.without(d.version());
+      }
+      next = next.withAdapter(kept);
+    }
+    publish(next);
+    retire(dropped);
+    AdapterVersion serving = next.serving(adapter);
+    if (pin == null) {
+      LOG.info("adapter '{}' unpinned; its requests get {}", adapter, serving == null ? "404" : serving.id());
+    } else if (state == null || !state.versions().containsKey(pin.version())) {
+      LOG.warn("adapter '{}' pinned to version {} ({} from {}), which is not loaded here (loaded: {}); serving {}"
+              + " until it is", adapter, pin.version(), pin.action().json(), pin.instance(),
+          state == null ? "none" : state.versions().keySet(), serving == null ? "404" : serving.id());
+    } else {
+      LOG.info("adapter '{}' pinned to {} ({} by {})", adapter, serving.id(), pin.action().json(), pin.instance());
+    }
+  }
+
+  /** The adapters topic has been read to the end offsets it had at start: the server is ready. */
+  public synchronized void markCaughtUp() {
+    publish(catalog.get().withCaughtUp());
+  }
+
+  /** Logs and counts a refused record; whatever was served goes on being served. */
+  public void refuse(String reasonTag, String subject, String detail) {
+    metrics.refused(reasonTag);
+    LOG.warn("refused adapter record {} ({}): {}", subject, reasonTag, detail);
+  }
+
+  private ServedModel load(String id, AdapterWeights weights) {
+    try (LoraAdapter lora = LoraAdapter.fromWeights(weights, baseEncoder.manager(), false)) {
+      return new ServedModel(id, baseEncoder.withMergedAdapter(lora));
+    }
+  }
+
+  private void publish(AdapterCatalog next) {
+    catalog.set(next);
+    for (Waiter w : waiters) {
+      if (!w.future().isDone() && w.condition().test(next)) {
+        w.future().complete(next);
+      }
+    }
+  }
+
+  private static void retire(List<AdapterVersion> versions) {
+    for (AdapterVersion v : versions) {
+      v.merged().retire();
+    }
+  }
+
+  private static Integer pinnedVersion(AdapterCatalog c, String adapter) {
+    PinRecord p = c.pins().get(adapter);
+    return p == null ? null : p.version();
+  }
+
+  private void registerGauges(String name) {
+    metrics.adapterGauges(
+        name,
+        () -> {
+          AdapterVersion v = catalog.get().serving(name);
+          return v == null ? Double.NaN : v.version();
+        },
+        () -> catalog.get().pins().containsKey(name) ? 1 : 0);
+  }
+
+  /** Retires every version and the base; encoders close as their last requests finish. */
+  @Override
+  public synchronized void close() {
+    AdapterCatalog last = catalog.get();
+    for (AdapterState s : last.adapters().values()) {
+      retire(new ArrayList<>(s.versions().values()));
+    }
+    last.base().retire();
+    waiters.forEach(w -> w.future().cancel(false));
+  }
+}

@@ -1,0 +1,22 @@
+package io.lorastream.server.api;
+
+import io.lorastream.model.InputType;
+import io.lorastream.server.adapters.ModelSpec;
+import java.util.List;
+
+/**
+ * A validated {@code POST /v1/embeddings} body.
+ *
+ * @param input the texts, at least one, none empty
+ * @param model what {@code model} named
+ * @param dimensions Matryoshka truncation to this many leading dimensions (renormalised), or null for all
+ * @param encodingFormat float or base64
+ * @param inputType query or document (default query); with a query-mode adapter documents get base vectors
+ */
+public record EmbeddingRequest(
+    List<String> input, ModelSpec model, Integer dimensions, EncodingFormat encodingFormat, InputType inputType) {
+
+  public EmbeddingRequest {
+    input = List.copyOf(input);
+  }
+}

@@ -1,0 +1,111 @@
+package io.lorastream.server.config;
+
+import io.lorastream.model.runtime.DeviceSetting;
+import io.lorastream.model.runtime.Precision;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything the embedding server needs, validated at construction. Read from a file with
+ * {@link ServerConfigFiles}, which lists every key with its default.
+ *
+ * @param host address the HTTP server binds
+ * @param port HTTP port; 0 picks a free one
+ * @param bootstrapServers Kafka {@code bootstrap.servers}
+ * @param baseModel {@code default} (the bundled all-MiniLM-L6-v2) or a Hugging Face BERT folder
+ * @param device auto, cpu or gpu
+ * @param precision fp32 or fp16 weights and activations
+ * @param maxLength max tokens per text, special tokens included
+ * @param textLimitPolicy what happens to longer texts
+ * @param maxInputs texts per request
+ * @param maxRequestBytes request body size; larger bodies get 413
+ * @param batching dynamic batching and the bounded queue
+ * @param auth API and admin keys
+ * @param adapters verification key, versions kept, adapter cap
+ * @param topics topic names and creation
+ * @param requestTimeout longest time a request may wait for its batch; then 503
+ * @param retryAfter the {@code Retry-After} sent with 429 and 503
+ * @param instanceId this replica's name in pins it publishes, Kafka client ids and logs
+ * @param kafkaProperties extra Kafka client properties, applied last
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    String bootstrapServers,
+    String baseModel,
+    DeviceSetting device,
+    Precision precision,
+    int maxLength,
+    TextLimitPolicy textLimitPolicy,
+    int maxInputs,
+    long maxRequestBytes,
+    BatchingConfig batching,
+    AuthConfig auth,
+    AdapterSettings adapters,
+    TopicSettings topics,
+    Duration requestTimeout,
+    Duration retryAfter,
+    String instanceId,
+    Map<String, String> kafkaProperties) {
+
+  public ServerConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be blank (0.0.0.0 binds every interface)");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    }
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      throw new IllegalArgumentException("bootstrap-servers must name at least one HOST:PORT");
+    }
+    if (baseModel == null || baseModel.isBlank()) {
+      throw new IllegalArgumentException("base-model must be 'default' or a Hugging Face model folder");
+    }
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(precision, "precision");
+    if (maxLength < 8 || maxLength > 8192) {
+      throw new IllegalArgumentException("max-length must be in 8..8192 tokens, got " + maxLength);
+    }
+    Objects.requireNonNull(textLimitPolicy, "text-limit-policy");
+    Objects.requireNonNull(batching, "batching");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(adapters, "adapters");
+    Objects.requireNonNull(topics, "topics");
+    if (maxInputs < 1) {
+      throw new IllegalArgumentException("max-inputs must be >= 1, got " + maxInputs);
+    }
+    if (maxInputs > batching.queueCapacity()) {
+      throw new IllegalArgumentException(
+          "max-inputs (" + maxInputs + ") must not exceed batch.queue-capacity (" + batching.queueCapacity()
+              + "): a request that large could never be queued");
+    }
+    if (batching.maxTokens() < maxLength) {
+      throw new IllegalArgumentException(
+          "batch.max-tokens (" + batching.maxTokens() + ") must be >= max-length (" + maxLength
+              + ") so one text of the max length fits a batch");
+    }
+    if (maxRequestBytes < 1024) {
+      throw new IllegalArgumentException("max-request-bytes must be >= 1024, got " + maxRequestBytes);
+    }
+    if (requestTimeout == null || requestTimeout.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new IllegalArgumentException("request-timeout must be >= 100ms, got " + requestTimeout);
+    }
+    if (retryAfter == null || retryAfter.isNegative()) {
+      throw new IllegalArgumentException("retry-after must be >= 0, got " + retryAfter);
+    }
+    if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new IllegalArgumentException(
+          "instance-id must be 1 to 100 of letters, digits, '.', '_' and '-', got '" + instanceId + "'");
+    }
+    kafkaProperties = Map.copyOf(new TreeMap<>(kafkaProperties));
+  }
+
+  /** The same configuration on another port (tests and the benchmark take a free one with 0). */
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(
+        host, newPort, bootstrapServers, baseModel, device, precision, maxLength, textLimitPolicy, maxInputs,
+        maxRequestBytes, batching, auth, adapters, topics, requestTimeout, retryAfter, instanceId, kafkaProperties);
+  }
+}

@@ -1,0 +1,312 @@
+package io.lorastream.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lorastream.model.adapter.AdapterKeys;
+import io.lorastream.model.runtime.DeviceSetting;
+import io.lorastream.model.runtime.Precision;
+import io.lorastream.schemas.TopicNames;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link ServerConfig} from flat keys in a {@code .properties}, {@code .yaml} or {@code .yml} file (YAML
+ * nesting is flattened with dots: {@code batch: {max-size: 32}} is {@code batch.max-size}; YAML lists are joined
+ * with commas). Secrets may instead come from the environment, which wins over the file. An unknown key fails,
+ * naming it. Durations are {@code 5ms}, {@code 10s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT10S}).
+ *
+ * <pre>
+ * key                   default                  meaning
+ * host                  0.0.0.0                  address the HTTP server binds
+ * port                  8080                     HTTP port (0 = any free port)
+ * bootstrap-servers     localhost:9092           Kafka bootstrap servers
+ * base-model            default                  'default' (bundled all-MiniLM-L6-v2) or a Hugging Face folder
+ * device                auto                     auto | cpu | gpu
+ * precision             fp32                     fp32 | fp16
+ * max-length            256                      max tokens per text, [CLS] and [SEP] included
+ * text-limit-policy     truncate                 truncate (counted) | reject (413)
+ * max-inputs            2048                     texts per request (OpenAI's limit)
+ * max-request-bytes     16777216                 request body limit (413 beyond)
+ * batch.max-size        32                       texts per forward pass
+ * batch.max-tokens      8192                     padded tokens per forward pass
+ * batch.max-wait        5ms                      how long a request waits for others to join its batch
+ * batch.queue-capacity  4096                     texts waiting, all queues together (429 beyond)
+ * batch.workers         1                        threads running forward passes
+ * request-timeout       30s                      longest wait for a batch (503 beyond)
+ * retry-after           1s                       Retry-After of 429 and 503 answers
+ * api-keys              -                        comma-separated bearer keys for /v1/*   env LORASTREAM_API_KEYS
+ * admin-key             -                        bearer key for /admin/*                  env LORASTREAM_ADMIN_KEY
+ * allow-anonymous       false                    serve /v1/* without keys (local demos only)
+ * adapter-public-key    - (required)             PEM file of the Ed25519 key adapter records are signed with
+ *                                                env LORASTREAM_ADAPTER_PUBLIC_KEY: the PEM text or its base64
+ * retained-versions     3                        versions kept loaded per adapter (newest K, plus a pinned one)
+ * max-adapters          16                       adapters served at once (further ones are refused)
+ * pin-timeout           10s                      admin calls wait this long to see their pin applied here
+ * topic-prefix          lorastream.              topics are PREFIXadapters and PREFIXadapter-pins
+ * create-topics         true                     create missing topics at start
+ * topic-partitions      3                        partitions of topics the server creates
+ * replication-factor    1                        replication of topics the server creates
+ * instance-id           HOST-PID                 this replica's name in pins, client ids and logs
+ * kafka.NAME            -                        any Kafka client property, applied last
+ * </pre>
+ */
+public final class ServerConfigFiles {
+
+  public static final String ENV_API_KEYS = "LORASTREAM_API_KEYS";
+  public static final String ENV_ADMIN_KEY = "LORASTREAM_ADMIN_KEY";
+  public static final String ENV_PUBLIC_KEY = "LORASTREAM_ADAPTER_PUBLIC_KEY";
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  private ServerConfigFiles() {}
+
+  /** Reads a file, then lays {@code overrides} (e.g. command-line options) and the environment's secrets over it. */
+  public static ServerConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
+    Map<String, String> flat = new LinkedHashMap<>(read(file));
+    flat.putAll(overrides);
+    try {
+      return fromMap(flat, env, file.toAbsolutePath().getParent());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Flat keys of a {@code .properties} or YAML file. */
+  public static Map<String, String> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+    }
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    Map<String, String> flat = new LinkedHashMap<>();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
+        if (root != null && !root.isNull() && !root.isMissingNode()) {
+          if (!root.isObject()) {
+            throw new IllegalArgumentException("config file " + file + " must hold a YAML mapping of keys");
+          }
+          flatten("", root, flat);
+        }
+      } else if (name.endsWith(".properties")) {
+        Properties props = new Properties();
+        props.load(reader);
+        props.stringPropertyNames().forEach(k -> flat.put(k, props.getProperty(k).strip()));
+      } else {
+        throw new IllegalArgumentException("config file " + file + " must end in .properties, .yaml or .yml");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return flat;
+  }
+
+  /**
+   * Builds the config from flat keys and the environment; absent keys take their defaults.
+   *
+   * @param baseDir relative paths in the keys (the public key file) are resolved against it; null = working dir
+   */
+  public static ServerConfig fromMap(Map<String, String> input, Map<String, String> env, Path baseDir) {
+    Keys keys = new Keys(input);
+    BatchingConfig b = BatchingConfig.DEFAULTS;
+    BatchingConfig batching =
+        new BatchingConfig(
+            keys.get("batch.max-size", b.maxSize(), Integer::parseInt),
+            keys.get("batch.max-tokens", b.maxTokens(), Integer::parseInt),
+            keys.get("batch.max-wait", b.maxWait(), ServerConfigFiles::duration),
+            keys.get("batch.queue-capacity", b.queueCapacity(), Integer::parseInt),
+            keys.get("batch.workers", b.workers(), Integer::parseInt));
+
+    List<String> apiKeys = splitList(firstNonBlank(env.get(ENV_API_KEYS), keys.raw("api-keys")));
+    String adminKey = firstNonBlank(env.get(ENV_ADMIN_KEY), keys.raw("admin-key"));
+    AuthConfig auth = new AuthConfig(apiKeys, adminKey, keys.get("allow-anonymous", false, ServerConfigFiles::bool));
+
+    String keyFile = keys.raw("adapter-public-key");
+    String keyEnv = env.get(ENV_PUBLIC_KEY);
+    PublicKey publicKey;
+    String keySource;
+    try {
+      if (keyEnv != null && !keyEnv.isBlank()) {
+        keySource = "env " + ENV_PUBLIC_KEY;
+        publicKey = AdapterKeys.parsePublicKey(keyEnv, keySource);
+      } else if (keyFile != null && !keyFile.isBlank()) {
+        Path path = baseDir == null ? Path.of(keyFile) : baseDir.resolve(keyFile);
+        keySource = path.toString();
+        publicKey = AdapterKeys.readPublicKey(path);
+      } else {
+        throw new IllegalArgumentException(
+            "adapter-public-key is required: the PEM file of the Ed25519 public key adapter versions are signed with"
+                + " (or its text in the environment variable " + ENV_PUBLIC_KEY + "); create a key pair with"
+                + " './lorastream keys generate --out DIR'");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("adapter-public-key: " + e.getMessage(), e);
+    }
+    AdapterSettings adapters =
+        new AdapterSettings(
+            publicKey,
+            keySource,
+            keys.get("retained-versions", 3, Integer::parseInt),
+            keys.get("max-adapters", 16, Integer::parseInt),
+            keys.get("pin-timeout", Duration.ofSeconds(10), ServerConfigFiles::duration));
+
+    TopicSettings t = TopicSettings.DEFAULTS;
+    TopicSettings topics =
+        new TopicSettings(
+            keys.get("topic-prefix", t.names(), TopicNames::new),
+            keys.get("create-topics", t.createTopics(), ServerConfigFiles::bool),
+            keys.get("topic-partitions", t.partitions(), Integer::parseInt),
+            keys.get("replication-factor", t.replicationFactor(), Short::parseShort));
+
+    Map<String, String> kafka = new TreeMap<>();
+    for (String k : keys.withPrefix("kafka.")) {
+      kafka.put(k.substring("kafka.".length()), keys.raw(k));
+    }
+
+    ServerConfig config =
+        new ServerConfig(
+            keys.get("host", "0.0.0.0", s -> s),
+            keys.get("port", 8080, Integer::parseInt),
+            keys.get("bootstrap-servers", "localhost:9092", s -> s),
+            keys.get("base-model", "default", s -> s),
+            keys.get("device", DeviceSetting.AUTO, DeviceSetting::parse),
+            keys.get("precision", Precision.FP32, Precision::parse),
+            keys.get("max-length", 256, Integer::parseInt),
+            keys.get("text-limit-policy", TextLimitPolicy.TRUNCATE, TextLimitPolicy::parse),
+            keys.get("max-inputs", 2048, Integer::parseInt),
+            keys.get("max-request-bytes", 16L * 1024 * 1024, Long::parseLong),
+            batching,
+            auth,
+            adapters,
+            topics,
+            keys.get("request-timeout", Duration.ofSeconds(30), ServerConfigFiles::duration),
+            keys.get("retry-after", Duration.ofSeconds(1), ServerConfigFiles::duration),
+            keys.get("instance-id", defaultInstanceId(), s -> s),
+            kafka);
+    keys.failOnUnknown();
+    return config;
+  }
+
+  /** {@code HOST-PID}, cut to the characters an instance id allows. */
+  static String defaultInstanceId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "server";
+    }
+    String pid = Long.toString(ManagementFactory.getRuntimeMXBean().getPid());
+    String id = (host + "-" + pid).replaceAll("[^A-Za-z0-9._-]", "-");
+    return id.length() > 100 ? id.substring(id.length() - 100) : id;
+  }
+
+  static Duration duration(String s) {
+    Matcher m = SHORT_DURATION.matcher(s.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+    try {
+      return Duration.parse(s.trim());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + s + "' is not a duration: use e.g. 5ms, 10s, 2m, 1h or PT10S");
+    }
+  }
+
+  static boolean bool(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("'" + s + "' is not a boolean: use true or false");
+    };
+  }
+
+  private static List<String> splitList(String s) {
+    if (s == null || s.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a != null && !a.isBlank() ? a.strip() : (b == null || b.isBlank() ? null : b.strip());
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+    } else if (node.isArray()) {
+      StringBuilder joined = new StringBuilder();
+      node.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(v.asText()));
+      out.put(prefix, joined.toString());
+    } else if (!node.isNull()) {
+      out.put(prefix, node.asText());
+    }
+  }
+
+  /** Reads keys once each, remembering which were used so unknown ones fail. */
+  private static final class Keys {
+    private final Map<String, String> input;
+    private final Set<String> used = new HashSet<>();
+
+    Keys(Map<String, String> input) {
+      this.input = input;
+    }
+
+    String raw(String key) {
+      used.add(key);
+      String v = input.get(key);
+      return v == null ? null : v.strip();
+    }
+
+    <T> T get(String key, T fallback, Function<String, T> parse) {
+      String v = raw(key);
+      if (v == null || v.isEmpty()) {
+        return fallback;
+      }
+      try {
+        return parse.apply(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      }
+    }
+
+    List<String> withPrefix(String prefix) {
+      return input.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+    }
+
+    void failOnUnknown() {
+      List<String> unknown = input.keySet().stream().filter(k -> !used.contains(k)).sorted().toList();
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(
+            "unknown key(s) " + unknown + "; see ServerConfigFiles or the README for the keys the server reads");
+      }
+    }
+  }
+}

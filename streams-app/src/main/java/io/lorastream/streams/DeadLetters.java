@@ -1,0 +1,27 @@
+package io.lorastream.streams;
+
+import io.lorastream.schemas.DeadLetter;
+import io.lorastream.schemas.DeadLetterReason;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Forwards a record's original bytes to the dead-letter sink, inside the task's transaction, and counts it. */
+final class DeadLetters {
+  private final ProcessorContext<Object, Object> context;
+  private final FeedbackMetrics metrics;
+
+  DeadLetters(ProcessorContext<Object, Object> context, FeedbackMetrics metrics) {
+    this.context = context;
+    this.metrics = metrics;
+  }
+
+  void send(SourceRecord source, DeadLetterReason reason, String message) {
+    DeadLetter letter =
+        new DeadLetter(reason, message, source.topic(), source.partition(), source.offset());
+    context.forward(
+        new Record<Object, Object>(
+            source.key(), source.value(), Math.max(0, source.timestamp()), letter.toHeaders(source.kafkaHeaders())),
+        FeedbackTopology.DEAD_LETTER_SINK);
+    metrics.deadLetter(reason);
+  }
+}

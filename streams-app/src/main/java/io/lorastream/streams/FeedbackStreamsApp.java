@@ -1,0 +1,177 @@
+package io.lorastream.streams;
+
+import io.lorastream.schemas.EventCodecs;
+import io.lorastream.schemas.TopicAdmin;
+import io.lorastream.schemas.TopicSpec;
+import io.lorastream.streams.config.FeedbackStreamsConfig;
+import io.lorastream.streams.config.StreamsRuntime;
+import io.lorastream.streams.errors.DeadLetterDeserializationHandler;
+import io.lorastream.streams.errors.DeadLetterProcessingHandler;
+import io.lorastream.streams.errors.DeadLetterProductionHandler;
+import io.lorastream.streams.errors.DeadLetterPublisher;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running streams app: topics checked, Kafka Streams started under exactly-once, /metrics served. */
+public final class FeedbackStreamsApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FeedbackStreamsApp.class);
+
+  private final KafkaStreams streams;
+  private final MetricsServer metrics;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final DeadLetterPublisher publisher;
+
+  private FeedbackStreamsApp(
+      KafkaStreams streams, MetricsServer metrics, KafkaStreamsMetrics streamsMetrics, DeadLetterPublisher publisher) {
+    this.streams = streams;
+    this.metrics = metrics;
+    this.streamsMetrics = streamsMetrics;
+    this.publisher = publisher;
+  }
+
+  /** Creates missing topics (if configured), starts the app and waits until it is RUNNING. */
+  public static FeedbackStreamsApp start(String bootstrapServers, FeedbackStreamsConfig config, Duration timeout) {
+    if (config.runtime().createTopics()) {
+      ensureTopics(bootstrapServers, config, timeout);
+    }
+    MetricsServer metricsServer = MetricsServer.start(config.runtime().metricsPort());
+    FeedbackMetrics metrics = new FeedbackMetrics(metricsServer.registry(), config.routing().metricsMaxAdapters());
+    DeadLetterPublisher publisher =
+        new DeadLetterPublisher(bootstrapServers, config.topics().deadLetters(), metrics::deadLetter);
+    EventCodecs codecs = EventCodecs.create(config.limits());
+    KafkaStreams streams =
+        new KafkaStreams(
+            FeedbackTopology.build(config, codecs, metrics), streamsProperties(bootstrapServers, config, publisher));
+    KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+    binder.bindTo(metricsServer.registry());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("a stream thread died; replacing it (its task resumes from the last commit)", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    FeedbackStreamsApp app = new FeedbackStreamsApp(streams, metricsServer, binder, publisher);
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+        });
+    streams.start();
+    try {
+      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        app.close();
+        throw new IllegalStateException(
+            "the streams app did not reach RUNNING within " + timeout + " (state " + streams.state()
+                + "); is the broker at " + bootstrapServers + " reachable?");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      app.close();
+      throw new IllegalStateException("interrupted while starting", e);
+    }
+    log.info("lorastream streams running: {} -> {}; metrics on :{}/metrics", config.topics().prefix() + "*",
+        config.topics().trainingPairs(), metricsServer.port());
+    return app;
+  }
+
+  /** The standard topics plus the app's passages topic; search-events and interactions must be co-partitioned. */
+  static void ensureTopics(String bootstrapServers, FeedbackStreamsConfig config, Duration timeout) {
+    StreamsRuntime rt = config.runtime();
+    List<TopicSpec> specs =
+        new ArrayList<>(TopicAdmin.standardSpecs(config.topics(), rt.partitions(), rt.replicationFactor()));
+    specs.add(
+        new TopicSpec(
+            config.passagesTopic(),
+            rt.partitions(),
+            rt.replicationFactor(),
+            Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicAdmin.EVENT_MAX_MESSAGE_BYTES))));
+    var result = TopicAdmin.ensure(bootstrapServers, specs, timeout);
+    if (!result.created().isEmpty()) {
+      log.info("created topics {}", result.created());
+    }
+    int searches = result.partitions().get(config.topics().searchEvents());
+    int interactions = result.partitions().get(config.topics().interactions());
+    if (searches != interactions) {
+      throw new IllegalStateException(
+          config.topics().searchEvents() + " has " + searches + " partitions but " + config.topics().interactions()
+              + " has " + interactions + "; they must match so interactions land with their impression"
+              + " (add partitions to the smaller one, or recreate both)");
+    }
+  }
+
+  /** Kafka Streams settings: exactly-once, the dead-letter handlers, sizes for large pairs; {@code kafka.*} last. */
+  public static Properties streamsProperties(
+      String bootstrapServers, FeedbackStreamsConfig config, DeadLetterPublisher publisher) {
+    StreamsRuntime rt = config.runtime();
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, rt.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, rt.commitInterval().toMillis());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, rt.cacheMaxBytes());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, rt.numStreamThreads());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, rt.stateDir().toString());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rt.replicationFactor());
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, rt.maxTaskIdle().toMillis());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.EVENT_MAX_MESSAGE_BYTES);
+    if (publisher != null) {
+      p.put(DeadLetterPublisher.CONFIG_KEY, publisher);
+    }
+    p.putAll(rt.kafka());
+    return p;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int metricsPort() {
+    return metrics.port();
+  }
+
+  public MetricsServer metrics() {
+    return metrics;
+  }
+
+  /**
+   * Stops processing (committing the open transaction) and leaves the consumer group, so the remaining instances take
+   * over its partitions at once instead of after the session timeout; then the metrics endpoint.
+   */
+  public void close(Duration timeout) {
+    boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(timeout).leaveGroup(true));
+    streamsMetrics.close();
+    publisher.close();
+    metrics.close();
+    log.info(clean ? "lorastream streams stopped cleanly" : "lorastream streams stopped; close timed out after {}",
+        timeout);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,68 @@
+package io.lorastream.streams;
+
+import io.lorastream.streams.config.ConfigFiles;
+import io.lorastream.streams.config.FeedbackStreamsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the streams app until SIGTERM/SIGINT: {@code --bootstrap HOST:PORT [--config FILE] [--metrics-port N]
+ * [--state-dir DIR]}. The {@code lorastream streams} command is the user-facing way in; this entry point lets a test
+ * run the app in a child JVM it can kill hard.
+ */
+public final class FeedbackStreamsMain {
+  private FeedbackStreamsMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    String bootstrap = null;
+    FeedbackStreamsConfig config = FeedbackStreamsConfig.DEFAULTS;
+    Integer metricsPort = null;
+    Path stateDir = null;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--bootstrap" -> bootstrap = value;
+        case "--config" -> config = ConfigFiles.load(Path.of(value));
+        case "--metrics-port" -> metricsPort = Integer.parseInt(value);
+        case "--state-dir" -> stateDir = Path.of(value);
+        default -> {
+          System.err.println("unknown argument " + args[i]
+              + "; usage: --bootstrap HOST:PORT [--config FILE] [--metrics-port N] [--state-dir DIR]");
+          System.exit(2);
+        }
+      }
+      i++;
+    }
+    if (bootstrap == null) {
+      System.err.println("--bootstrap HOST:PORT is required");
+      System.exit(2);
+    }
+    run(bootstrap, config, metricsPort, stateDir);
+  }
+
+  /** Starts the app, blocks until the JVM is asked to stop, closes the app cleanly in the shutdown hook. */
+  public static void run(String bootstrap, FeedbackStreamsConfig config, Integer metricsPort, Path stateDir)
+      throws InterruptedException {
+    var runtime = config.runtime();
+    if (metricsPort != null) {
+      runtime = runtime.withMetricsPort(metricsPort);
+    }
+    if (stateDir != null) {
+      runtime = runtime.withStateDir(stateDir);
+    }
+    FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config.withRuntime(runtime), Duration.ofMinutes(2));
+    System.out.println("lorastream streams running; metrics on http://localhost:" + app.metricsPort() + "/metrics");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close(Duration.ofSeconds(30));
+                  System.out.println("lorastream streams stopped");
+                  stopped.countDown();
+                },
+                "lorastream-streams-shutdown"));
+    stopped.await();
+  }
+}

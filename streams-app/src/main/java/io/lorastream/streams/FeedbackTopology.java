@@ -1,0 +1,114 @@
+package io.lorastream.streams;
+
+import io.lorastream.schemas.EventCodecs;
+import io.lorastream.streams.config.FeedbackStreamsConfig;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The feedback-to-pairs topology, built with the Processor API: every input is read as bytes so that a bad record is
+ * dead-lettered with its original bytes, inside the same exactly-once transaction as the pairs.
+ *
+ * <pre>
+ * documents ──► DocumentProcessor ──► passages topic ──► global passages store (doc id → title + text)
+ * search-events ─┐
+ * interactions ──┴► ImpressionProcessor (impressions, closing index, watermark, parked drafts) ─┐
+ * relevance-labels ► LabelProcessor (seen event ids, grade-0 docs per query, parked drafts) ────┼► training-pairs
+ *                                                              every processor's bad records ───┴► dlq
+ * </pre>
+ */
+public final class FeedbackTopology {
+  static final String PAIR_SINK = "training-pairs-sink";
+  static final String DEAD_LETTER_SINK = "dlq-sink";
+  static final String PASSAGE_SINK = "passages-sink";
+
+  static final String IMPRESSIONS_STORE = "impressions";
+  static final String CLOSING_STORE = "impression-closing";
+  static final String WATERMARK_STORE = "impression-watermark";
+  static final String IMPRESSION_PARKED_STORE = "impression-parked-pairs";
+  static final String LABEL_SEEN_STORE = "label-seen-events";
+  static final String LABEL_NEGATIVES_STORE = "label-negatives";
+  static final String LABEL_PARKED_STORE = "label-parked-pairs";
+  /** The global store of document passages; public for interactive queries and tests. */
+  public static final String PASSAGES_STORE = "document-passages";
+
+  private FeedbackTopology() {}
+
+  public static Topology build(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
+    var topics = config.topics();
+    Topology t = new Topology();
+    EventTimeExtractor eventTime = new EventTimeExtractor(config.window().maxClockSkew());
+    ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+
+    t.addSource(AutoOffsetReset.earliest(), "documents-source", eventTime, bytes, bytes, topics.documents());
+    t.addProcessor("documents", () -> new DocumentProcessor(codecs, metrics), "documents-source");
+    t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), "documents");
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.String())
+            .withLoggingDisabled(),
+        "passages-source",
+        new StringDeserializer(),
+        new StringDeserializer(),
+        config.passagesTopic(),
+        "passages-updater",
+        PassageStoreUpdater::new);
+
+    t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, bytes, topics.searchEvents(), topics.interactions());
+    t.addProcessor("impressions", () -> new ImpressionProcessor(config, codecs, metrics), "impressions-source");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde()),
+        "impressions");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        "impressions");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(), Serdes.Long()),
+        "impressions");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        "impressions");
+
+    t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, bytes, topics.relevanceLabels());
+    t.addProcessor("labels", () -> new LabelProcessor(config, codecs, metrics), "labels-source");
+    Duration retention = config.rules().dedupeRetention();
+    t.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
+            Serdes.String(),
+            Serdes.Long()),
+        "labels");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
+        "labels");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        "labels");
+
+    t.addSink(
+        PAIR_SINK,
+        topics.trainingPairs(),
+        new StringSerializer(),
+        codecs.trainingPairs().serde().serializer(),
+        "impressions",
+        "labels");
+    t.addSink(
+        DEAD_LETTER_SINK,
+        topics.deadLetters(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        "documents",
+        "impressions",
+        "labels");
+    return t;
+  }
+}

@@ -1,0 +1,292 @@
+package io.lorastream.streams;
+
+import io.lorastream.schemas.ContractViolation;
+import io.lorastream.schemas.DeadLetterReason;
+import io.lorastream.schemas.EventCodecs;
+import io.lorastream.schemas.Interaction;
+import io.lorastream.schemas.PairKind;
+import io.lorastream.schemas.SearchEvent;
+import io.lorastream.schemas.ShownResult;
+import io.lorastream.streams.config.FeedbackStreamsConfig;
+import io.lorastream.streams.config.ImpressionWindow;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Joins interactions to their impression (both keyed by impression id, so co-partitioned) and, when the impression's
+ * window closes, runs the click model and hands the pairs to the {@link PairAssembler}.
+ *
+ * <p>Stream time: the task's largest event time, raised to a persisted watermark so that decisions survive restarts.
+ * An impression closes when the watermark reaches its event time + window + grace. When no record has arrived for
+ * {@code idle-close-after} (wall clock), the watermark moves on with the wall clock so windows close when traffic stops.
+ * An event for a window that has closed is dead-lettered as {@code late_event}.
+ */
+final class ImpressionProcessor implements Processor<byte[], byte[], Object, Object> {
+  private static final String WATERMARK_KEY = "watermark";
+
+  private final FeedbackStreamsConfig config;
+  private final EventCodecs codecs;
+  private final FeedbackMetrics metrics;
+  private final ImpressionWindow window;
+
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, ImpressionState> impressions;
+  private KeyValueStore<Bytes, byte[]> closing;
+  private KeyValueStore<String, Long> watermarks;
+  private DeadLetters deadLetters;
+  private PairAssembler assembler;
+  private long watermark;
+  private long lastRecordWallMs;
+
+  ImpressionProcessor(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
+    this.config = config;
+    this.codecs = codecs;
+    this.metrics = metrics;
+    this.window = config.window();
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.impressions = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
+    this.closing = context.getStateStore(FeedbackTopology.CLOSING_STORE);
+    this.watermarks = context.getStateStore(FeedbackTopology.WATERMARK_STORE);
+    this.deadLetters = new DeadLetters(context, metrics);
+    this.assembler =
+        new PairAssembler(
+            context,
+            context.getStateStore(FeedbackTopology.PASSAGES_STORE),
+            context.getStateStore(FeedbackTopology.IMPRESSION_PARKED_STORE),
+            config.rules(),
+            metrics,
+            deadLetters);
+    Long stored = watermarks.get(WATERMARK_KEY);
+    this.watermark = stored == null ? Long.MIN_VALUE : stored;
+    this.lastRecordWallMs = context.currentSystemTimeMs();
+    context.schedule(window.closeCheckInterval(), PunctuationType.STREAM_TIME, this::closeUpTo);
+    context.schedule(window.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    lastRecordWallMs = context.currentSystemTimeMs();
+    SourceRecord source = Sources.current(context, record);
+    if (source.topic().equals(config.topics().searchEvents())) {
+      metrics.eventIn("search_event");
+      onSearch(source);
+    } else {
+      metrics.eventIn("interaction");
+      onInteraction(source);
+    }
+  }
+
+  private void onSearch(SourceRecord source) {
+    SearchEvent event;
+    try {
+      event = codecs.searchEvents().decode(source.value());
+    } catch (ContractViolation v) {
+      deadLetters.send(source, v.reason(), v.getMessage());
+      return;
+    }
+    if (!Sources.keyIs(source, event.impressionId())) {
+      deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
+      return;
+    }
+    String future = Sources.futureMessage(context, event.eventTime(), window.maxClockSkew());
+    if (future != null) {
+      deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
+      return;
+    }
+    long start = event.eventTime().toEpochMilli();
+    long closeAt = window.closeAtMs(start);
+    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), start, source);
+    ImpressionState state = impressions.get(event.impressionId());
+    if (state != null && state.search() != null) {
+      if (state.search().eventId().equals(event.eventId())) {
+        metrics.duplicate("search_event");
+      } else {
+        deadLetters.send(
+            source,
+            DeadLetterReason.CONFLICTING_IMPRESSION,
+            "impression " + event.impressionId() + " already came with search event " + state.search().eventId()
+                + "; event " + event.eventId() + " reuses the id (impression ids must be unique)");
+      }
+      return;
+    }
+    if (closeAt <= watermark) {
+      deadLetters.send(source, DeadLetterReason.LATE_EVENT, lateMessage("impression " + event.impressionId(), start, closeAt));
+      return;
+    }
+    if (state == null) {
+      state = new ImpressionState(entry, List.of(), closeAt);
+    } else {
+      closing.delete(closingKey(state.closeAtMs(), event.impressionId()));
+      state = state.withSearch(entry, closeAt);
+    }
+    impressions.put(event.impressionId(), state);
+    closing.put(closingKey(closeAt, event.impressionId()), new byte[0]);
+  }
+
+  private void onInteraction(SourceRecord source) {
+    Interaction event;
+    try {
+      event = codecs.interactions().decode(source.value());
+    } catch (ContractViolation v) {
+      deadLetters.send(source, v.reason(), v.getMessage());
+      return;
+    }
+    if (!Sources.keyIs(source, event.impressionId())) {
+      deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
+      return;
+    }
+    String future = Sources.futureMessage(context, event.eventTime(), window.maxClockSkew());
+    if (future != null) {
+      deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
+      return;
+    }
+    long t = event.eventTime().toEpochMilli();
+    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), t, source);
+    ImpressionState state = impressions.get(event.impressionId());
+    if (state != null) {
+      if (state.hasEvent(event.eventId())) {
+        metrics.duplicate("interaction");
+      } else {
+        impressions.put(event.impressionId(), state.withInteraction(entry));
+      }
+      return;
+    }
+    // No open impression. If its window could still be open, wait for the impression (it may come later);
+    // if every window that could hold this event has closed, the event is late.
+    if (t + window.grace().toMillis() < watermark) {
+      deadLetters.send(
+          source,
+          DeadLetterReason.LATE_EVENT,
+          lateMessage("interaction " + event.eventId() + " on impression " + event.impressionId(), t,
+              t + window.grace().toMillis()) + " (or its impression never arrived)");
+      return;
+    }
+    long orphanCloseAt = t + window.size().toMillis() + window.grace().toMillis();
+    impressions.put(event.impressionId(), new ImpressionState(null, List.of(entry), orphanCloseAt));
+    closing.put(closingKey(orphanCloseAt, event.impressionId()), new byte[0]);
+  }
+
+  private String lateMessage(String what, long eventMs, long closedAtMs) {
+    return what + " at " + Instant.ofEpochMilli(eventMs) + " arrived after its window closed (at " + Instant.ofEpochMilli(closedAtMs)
+        + "; stream time is " + Instant.ofEpochMilli(watermark) + "); raise grace to accept events this late";
+  }
+
+  private void onWallClock(long nowMs) {
+    long idle = window.idleCloseAfter().toMillis();
+    if (idle > 0 && nowMs - lastRecordWallMs >= idle) {
+      // Stream time stands still without records; let it follow the wall clock from the last record on.
+      long streamTime = context.currentStreamTimeMs();
+      long base = streamTime >= 0 ? streamTime : watermark;
+      if (base >= 0) {
+        closeUpTo(base + (nowMs - lastRecordWallMs));
+      }
+    }
+    assembler.retryParked();
+  }
+
+  /** Raises the watermark to {@code time} and closes every state due by then, oldest first. */
+  private void closeUpTo(long time) {
+    if (time <= watermark) {
+      return;
+    }
+    watermark = time;
+    watermarks.put(WATERMARK_KEY, watermark);
+    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(0, ""), closingKey(time, "\uffff"))) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        if (closeAtOf(kv.key) <= time) {
+          due.add(kv);
+        }
+      }
+    }
+    for (KeyValue<Bytes, byte[]> kv : due) {
+      closing.delete(kv.key);
+      String impressionId = impressionOf(kv.key);
+      ImpressionState state = impressions.get(impressionId);
+      impressions.delete(impressionId);
+      if (state != null) {
+        close(impressionId, state);
+      }
+    }
+  }
+
+  private void close(String impressionId, ImpressionState state) {
+    if (state.search() == null) {
+      for (ImpressionState.Entry e : state.interactions()) {
+        deadLetters.send(
+            e.record(),
+            DeadLetterReason.ORPHAN_INTERACTION,
+            "no impression " + impressionId + " arrived within window + grace (" + window.size() + " + "
+                + window.grace() + ") of interaction " + e.eventId() + "; publish the search event first");
+      }
+      return;
+    }
+    SearchEvent search = codecs.searchEvents().decodeTrusted(state.search().record().value());
+    Map<String, ShownResult> shown =
+        search.results().stream().collect(Collectors.toMap(ShownResult::docId, Function.identity()));
+    long start = search.eventTime().toEpochMilli();
+    long end = start + window.size().toMillis();
+    List<Interaction> valid = new ArrayList<>();
+    for (ImpressionState.Entry e : state.interactions()) {
+      Interaction i = codecs.interactions().decodeTrusted(e.record().value());
+      if (!shown.containsKey(i.docId())) {
+        deadLetters.send(e.record(), DeadLetterReason.NOT_SHOWN,
+            "interaction " + i.eventId() + " names doc " + i.docId() + ", which impression " + impressionId + " did not show");
+      } else if (e.eventTimeMs() < start || e.eventTimeMs() >= end) {
+        deadLetters.send(e.record(), DeadLetterReason.OUTSIDE_WINDOW,
+            "interaction " + i.eventId() + " at " + i.eventTime() + " is outside impression " + impressionId
+                + "'s window [" + search.eventTime() + ", " + Instant.ofEpochMilli(end) + "); widen window to join it");
+      } else {
+        valid.add(i);
+      }
+    }
+    ClickModel.Outcome outcome = ClickModel.apply(search, valid, config.rules());
+    List<String> shownIds =
+        search.results().stream().sorted((a, b) -> Integer.compare(a.rank(), b.rank())).map(ShownResult::docId).toList();
+    String adapter = config.routing().adapterFor(search.tenant());
+    for (ClickModel.Positive p : outcome.positives()) {
+      List<String> sources = new ArrayList<>(p.sourceEventIds());
+      sources.add(search.eventId());
+      assembler.offer(
+          new PairDraft(
+              PairKind.CLICK, adapter, search.tenant(), search.query(), search.queryId(), impressionId, p.docId(),
+              outcome.negatives(), p.weight(), null, sources, Math.max(start, p.newestEventMs()), shownIds,
+              state.search().record(), 0L));
+    }
+  }
+
+  /** Big-endian close time then the impression id: the store's byte order is the close order. */
+  static Bytes closingKey(long closeAtMs, String impressionId) {
+    byte[] id = impressionId.getBytes(StandardCharsets.UTF_8);
+    return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, closeAtMs)).put(id).array());
+  }
+
+  private static long closeAtOf(Bytes key) {
+    return ByteBuffer.wrap(key.get()).getLong();
+  }
+
+  private static String impressionOf(Bytes key) {
+    byte[] k = key.get();
+    return new String(Arrays.copyOfRange(k, 8, k.length), StandardCharsets.UTF_8);
+  }
+}

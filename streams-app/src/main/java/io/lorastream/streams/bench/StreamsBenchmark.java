@@ -1,0 +1,300 @@
+package io.lorastream.streams.bench;
+
+import io.lorastream.schemas.TopicAdmin;
+import io.lorastream.schemas.TopicNames;
+import io.lorastream.streams.FeedbackStreamsApp;
+import io.lorastream.streams.config.ConfigFiles;
+import io.lorastream.streams.config.FeedbackStreamsConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Feedback through the real topology on a real broker, against the same broker's raw produce + consume of the same
+ * records, in one run. Raw: produce every event (acks=all, idempotent) and read it all back, timed. Streams: the same
+ * events wait in the input topics (the corpus already loaded), the app starts, and the clock runs from RUNNING until
+ * its committed offsets reach the end of every input partition (every event read, processed, and its pairs, dead
+ * letters and state changes committed in exactly-once transactions).
+ */
+public final class StreamsBenchmark {
+
+  /** What to run. {@code streamsSettings} are config keys laid over the bench defaults (see {@link ConfigFiles}). */
+  public record Settings(
+      Path dataset, int impressions, int partitions, long impressionSpacingMs, Map<String, String> streamsSettings) {}
+
+  /** The figures; {@code eventsPerSecond / rawEventsPerSecond} is the ratio. */
+  public record Result(
+      long events,
+      double eventsPerSecond,
+      double rawEventsPerSecond,
+      double rawProduceEventsPerSecond,
+      double rawConsumeEventsPerSecond,
+      double ratioVsRaw,
+      double streamsSeconds,
+      long pairs,
+      long deadLetters,
+      Map<String, String> settings) {}
+
+  private StreamsBenchmark() {}
+
+  public static Result run(String bootstrap, Settings s, Consumer<String> progress) throws Exception {
+    BeirDataset data = BeirDataset.load(s.dataset(), "train");
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put("topic-prefix", "bench-" + run + ".");
+    keys.put("application-id", "lorastream-bench-" + run);
+    keys.put("window", "10s");
+    keys.put("grace", "2s");
+    keys.put("idle-close-after", "0");
+    keys.put("partitions", Integer.toString(s.partitions()));
+    keys.put("metrics-port", "0");
+    keys.put("state-dir", Files.createTempDirectory("lorastream-bench-state").toString());
+    keys.putAll(s.streamsSettings());
+    FeedbackStreamsConfig config = ConfigFiles.fromMap(keys);
+    TopicNames topics = config.topics();
+    // event times near now: the broker deletes records whose timestamps are past retention
+    Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    FeedbackScenario scenario =
+        FeedbackScenario.generate(data, topics,
+            new FeedbackScenario.Settings(s.impressions(), 10, 0.3, 0.05, s.impressionSpacingMs(), 7, start, "bench"));
+    List<ProducerRecord<byte[], byte[]>> events = new ArrayList<>();
+    scenario.events().forEach(e -> events.add(record(e.topic(), e)));
+    long last = scenario.events().get(scenario.events().size() - 1).timestampMs();
+    for (int p = 0; p < s.partitions(); p++) {
+      events.add(tick(topics, p, last + 60_000));
+    }
+    progress.accept(String.format("%d feedback events over %d impressions, %d documents", events.size(),
+        s.impressions(), scenario.documents().size()));
+
+    // raw: the same records, produced and consumed back, timed
+    TopicNames raw = new TopicNames("bench-raw-" + run + ".");
+    TopicAdmin.ensure(bootstrap, TopicAdmin.standardSpecs(raw, s.partitions(), (short) 1), Duration.ofSeconds(30));
+    Map<String, String> rename = Map.of(
+        topics.searchEvents(), raw.searchEvents(), topics.interactions(), raw.interactions(),
+        topics.relevanceLabels(), raw.relevanceLabels());
+    List<ProducerRecord<byte[], byte[]>> rawRecords = events.stream()
+        .map(r -> new ProducerRecord<>(rename.get(r.topic()), r.partition(), r.timestamp(), r.key(), r.value()))
+        .toList();
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    produce(bootstrap, rawRecords);
+    double produceSeconds = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    long consumed = consumeAll(bootstrap, List.copyOf(rename.values()), events.size());
+    double consumeSeconds = (System.nanoTime() - t0) / 1e9;
+    if (consumed != events.size()) {
+      throw new IllegalStateException("raw consume read " + consumed + " of " + events.size() + " records");
+    }
+    double rawCpuSeconds = (cpuNanos() - cpu0) / 1e9;
+    double rawProduce = events.size() / produceSeconds;
+    double rawConsume = events.size() / consumeSeconds;
+    double rawBoth = events.size() / (produceSeconds + consumeSeconds);
+    progress.accept(String.format("raw: produce %.0f/s, consume %.0f/s, produce+consume %.0f events/s;"
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", rawProduce, rawConsume, rawBoth, rawCpuSeconds,
+        rawCpuSeconds * 1e6 / events.size()));
+
+    // streams: load the corpus first (setup, not timed), then the feedback waits in the topics
+    try (FeedbackStreamsApp loader = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
+      produce(bootstrap, scenario.documents().stream().map(e -> record(e.topic(), e)).toList());
+      awaitEnd(bootstrap, config.runtime().applicationId(), List.of(topics.documents()), Duration.ofMinutes(5));
+      waitForPassages(bootstrap, config.passagesTopic(), scenario.documents().size());
+    }
+    produce(bootstrap, events);
+    progress.accept("corpus loaded and feedback queued; timing the streams app");
+    List<String> inputs = List.of(topics.searchEvents(), topics.interactions(), topics.relevanceLabels());
+    AtomicReference<Long> runningAt = new AtomicReference<>();
+    double streamsSeconds;
+    double streamsCpuSeconds;
+    try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
+      runningAt.set(System.nanoTime());
+      long cpu1 = cpuNanos();
+      awaitEnd(bootstrap, config.runtime().applicationId(), inputs, Duration.ofMinutes(20));
+      streamsSeconds = (System.nanoTime() - runningAt.get()) / 1e9;
+      streamsCpuSeconds = (cpuNanos() - cpu1) / 1e9;
+    }
+    long pairs = countRecords(bootstrap, topics.trainingPairs());
+    long deadLetters = countRecords(bootstrap, topics.deadLetters());
+    double eps = events.size() / streamsSeconds;
+    progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", events.size(), streamsSeconds, eps, pairs, deadLetters,
+        streamsCpuSeconds, streamsCpuSeconds * 1e6 / events.size()));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("impressions", Integer.toString(s.impressions()));
+    settings.put("partitions", Integer.toString(s.partitions()));
+    settings.put("impression_spacing_ms", Long.toString(s.impressionSpacingMs()));
+    settings.put("window", config.window().size().toString());
+    settings.put("grace", config.window().grace().toString());
+    settings.put("commit_interval_ms", Long.toString(config.runtime().commitInterval().toMillis()));
+    settings.put("cache_max_bytes", Long.toString(config.runtime().cacheMaxBytes()));
+    settings.put("num_stream_threads", Integer.toString(config.runtime().numStreamThreads()));
+    settings.put("max_task_idle_ms", Long.toString(config.runtime().maxTaskIdle().toMillis()));
+    config.runtime().kafka().forEach((k, v) -> settings.put("kafka." + k, v));
+    settings.put("processing_guarantee", "exactly_once_v2");
+    return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth, streamsSeconds, pairs,
+        deadLetters, settings);
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String topic, FeedbackScenario.Event e) {
+    return new ProducerRecord<>(topic, null, e.timestampMs(), utf8(e.key()), e.value());
+  }
+
+  /** A far-later impression on one partition: moves that task's stream time past the last windows. */
+  private static ProducerRecord<byte[], byte[]> tick(TopicNames topics, int partition, long at) {
+    String id = "tick-" + partition;
+    String json = "{\"schema_version\":1,\"event_id\":\"" + id + "\",\"tenant\":\"bench\",\"event_time\":\""
+        + Instant.ofEpochMilli(at) + "\",\"impression_id\":\"" + id + "\",\"session_id\":\"s\",\"query\":\"tick\","
+        + "\"results\":[{\"doc_id\":\"none\",\"rank\":1,\"score\":1}],\"model_version\":\"m\"}";
+    return new ProducerRecord<>(topics.searchEvents(), partition, at, utf8(id), utf8(json));
+  }
+
+  private static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.EVENT_MAX_MESSAGE_BYTES);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r, (m, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        });
+      }
+      producer.flush();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("producing benchmark input failed: " + failure.get(), failure.get());
+    }
+  }
+
+  private static long consumeAll(String bootstrap, List<String> topicNames, long expected) {
+    Properties p = consumerProps(bootstrap);
+    long n = 0;
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String t : topicNames) {
+        c.partitionsFor(t, Duration.ofSeconds(10)).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (n < expected && System.nanoTime() < deadline) {
+        n += c.poll(Duration.ofMillis(100)).count();
+      }
+    }
+    return n;
+  }
+
+  private static long countRecords(String bootstrap, String topic) {
+    Properties p = consumerProps(bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long n = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        n += c.poll(Duration.ofMillis(100)).count();
+      }
+      return n;
+    }
+  }
+
+  private static Properties consumerProps(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    return p;
+  }
+
+  private static void waitForPassages(String bootstrap, String topic, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (countRecords(bootstrap, topic) < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the corpus did not reach " + topic + " within 5 minutes");
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Waits until the group's committed offsets reach the end of every partition of {@code topicNames}. */
+  private static void awaitEnd(String bootstrap, String group, List<String> topicNames, Duration timeout)
+      throws Exception {
+    if (topicNames.isEmpty()) {
+      return;
+    }
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String t : topicNames) {
+        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
+            .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest()));
+      }
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all().get();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        boolean done = end.entrySet().stream().allMatch(e -> {
+          OffsetAndMetadata c = committed.get(e.getKey());
+          return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
+        });
+        if (done) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the streams app did not catch up with " + topicNames + " in " + timeout);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** CPU time of this whole JVM (broker included): on a shared machine it says more than wall time alone. */
+  private static long cpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+}
