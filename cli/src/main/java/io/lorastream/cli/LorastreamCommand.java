@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
+      TrainerCommand.class,
+      BenchCommand.class,
       ServerCommand.class,
       StreamsCommand.class,
       CommandLine.HelpCommand.class,
