@@ -121,7 +121,8 @@ final class LossMath {
       throw new IllegalStateException("the items of this loss all have weight 0; nothing to average");
     }
     NDArray w = constant(perItem, weights, new Shape(weights.length));
-    return perItem.mul(w).sum().div(total);
+    NDArray sum = perItem.mul(w).sum();
+    return sum.div(OwnedArrays.scalar(sum, (float) total));
   }
 
   /** The pair weight of each item, given which pair each item belongs to; null stays null. */

@@ -24,6 +24,24 @@ public final class OwnedArrays {
     return own(manager.create(values, shape));
   }
 
+  /**
+   * A 0-dim constant with {@code like}'s data type and device. Use it instead of DJL's {@code mul(Number)},
+   * {@code div(Number)}, {@code maximum(Number)}: those wrap the number in a host buffer and close it at once,
+   * but autograd keeps the scalar for the backward pass (d(x * s)/dx = s), which then reads freed memory.
+   */
+  public static NDArray scalar(NDArray like, float value) {
+    NDArray created = of(like.getManager(), new float[] {value}, new Shape());
+    NDArray typed = created.toType(like.getDataType(), false);
+    if (typed != created) {
+      created.close();
+    }
+    NDArray placed = typed.toDevice(like.getDevice(), false);
+    if (placed != typed) {
+      typed.close();
+    }
+    return placed;
+  }
+
   private static NDArray own(NDArray wrapped) {
     try {
       return wrapped.duplicate(); // torch clone: PyTorch-allocated storage

@@ -215,7 +215,7 @@ public final class LoraTrainingSession implements AutoCloseable {
           pairs = pairs.withLabels(labels);
         }
         NDArray value = loss.compute(pairs); // scalar
-        collector.backward(value.mul((float) (share * scale)));
+        collector.backward(value.mul(OwnedArrays.scalar(value, (float) (share * scale))));
         totals.loss += value.toType(DataType.FLOAT32, false).getFloat() * share;
         totals.correct += correctInBatch(queries, docs, b);
       }
