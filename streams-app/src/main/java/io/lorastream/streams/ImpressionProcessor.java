@@ -52,6 +52,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   private PairAssembler assembler;
   private long watermark;
   private long lastRecordWallMs;
+  private static final long UNKNOWN_WALL_CLOCK = Long.MIN_VALUE;
 
   ImpressionProcessor(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
     this.config = config;
@@ -77,14 +78,18 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
             deadLetters);
     Long stored = watermarks.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
-    this.lastRecordWallMs = context.currentSystemTimeMs();
+    // A processor context's currentSystemTimeMs() is the task's cached clock, which can still be 0 before the task's
+    // first loop on a real broker: "no record since 1970" then moved stream time 56 years ahead at the first
+    // wall-clock punctuation, and every later event was late. Until a real clock reading exists, idle time counts
+    // from the first punctuation.
+    this.lastRecordWallMs = wallClockOrUnknown(context.currentSystemTimeMs());
     context.schedule(window.closeCheckInterval(), PunctuationType.STREAM_TIME, this::closeUpTo);
     context.schedule(window.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    lastRecordWallMs = context.currentSystemTimeMs();
+    lastRecordWallMs = wallClockOrUnknown(context.currentSystemTimeMs());
     SourceRecord source = Sources.current(context, record);
     if (source.topic().equals(config.topics().searchEvents())) {
       metrics.eventIn("search_event");
@@ -190,8 +195,15 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
         + "; stream time is " + Instant.ofEpochMilli(watermark) + "); raise grace to accept events this late";
   }
 
+  private static long wallClockOrUnknown(long cachedMs) {
+    return cachedMs > 0 ? cachedMs : UNKNOWN_WALL_CLOCK;
+  }
+
   private void onWallClock(long nowMs) {
     long idle = window.idleCloseAfter().toMillis();
+    if (lastRecordWallMs == UNKNOWN_WALL_CLOCK) {
+      lastRecordWallMs = nowMs;
+    }
     if (idle > 0 && nowMs - lastRecordWallMs >= idle) {
       // Stream time stands still without records; let it follow the wall clock from the last record on.
       long streamTime = context.currentStreamTimeMs();

@@ -125,7 +125,7 @@ public final class DemoRun {
       }
       users.interrupt();
       users.join(30_000);
-      producer.flush();
+      producer.finish();
       if (frontEndFailure.get() != null) {
         log.println("demo: the simulated front-end stopped: " + frontEndFailure.get().getMessage());
       }

@@ -99,11 +99,11 @@ final class DemoServices implements AutoCloseable {
       log.println("demo: embedding server at " + server.uri() + " (OpenAI-compatible /v1/embeddings, /metrics)");
 
       Map<String, String> streamsKeys = new LinkedHashMap<>();
-      // Impressions close 10 s after they are shown (plus 2 s grace): a demo cannot wait the default 30 minutes.
+      // Impressions close 10 s after they are shown (plus 3 s grace): a demo cannot wait the default 30 minutes.
       streamsKeys.put("window", "10s");
-      streamsKeys.put("grace", "2s");
+      streamsKeys.put("grace", "3s");
       streamsKeys.put("metrics-port", Integer.toString(s.streamsMetricsPort()));
-      streamsKeys.put("state-dir", s.out().resolve("streams-state").toAbsolutePath().toString());
+      streamsKeys.put("state-dir", freshDirectory(s.out().resolve("streams-state")).toString());
       streamsKeys.put("tenant-adapters." + s.tenant(), s.adapter());
       streams = FeedbackStreamsApp.start(bootstrap, ConfigFiles.fromMap(streamsKeys), Duration.ofMinutes(2));
       log.println("demo: streams app running, /metrics on port " + streams.metricsPort());
@@ -149,6 +149,18 @@ final class DemoServices implements AutoCloseable {
       var d = data.corpus().get(corpus.ids().get(i));
       model.documents(maxLength).put(Document.passage(d.title(), d.text()), corpus.row(i));
     }
+  }
+
+  /** The streams app's state of an earlier demo belongs to that demo's broker, which is gone: start empty. */
+  private static Path freshDirectory(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return Files.createDirectories(dir).toAbsolutePath();
   }
 
   String bootstrap() {

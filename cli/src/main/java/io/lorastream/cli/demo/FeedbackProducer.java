@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,7 +25,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes the front-end's events to Kafka as the contracts say: documents keyed by doc id, search
- * events and their interactions keyed by impression id, record timestamps = event times.
+ * events and their interactions keyed by impression id, record timestamps = event times. Each
+ * interaction is sent when it happens (a click 2 s after the page was shown is sent 2 s later), as a
+ * real front-end would: sent ahead of time, future event times would move stream time past the next
+ * impressions, which would then be late.
  */
 final class FeedbackProducer implements AutoCloseable {
 
@@ -31,6 +37,11 @@ final class FeedbackProducer implements AutoCloseable {
   private final TopicNames topics;
   private final String tenant;
   private final AtomicLong events = new AtomicLong();
+  private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "demo-user-actions");
+    t.setDaemon(true);
+    return t;
+  });
 
   FeedbackProducer(String bootstrap, TopicNames topics, String tenant) {
     this.producer = new KafkaProducer<>(
@@ -72,16 +83,19 @@ final class FeedbackProducer implements AutoCloseable {
     send(topics.searchEvents(), codecs.searchEvents().keyOf(search), codecs.searchEvents().encode(search), shownAt);
     events.incrementAndGet();
     for (UserModel.Action a : actions) {
-      Instant at = shownAt.plusMillis(a.offsetMs());
       InteractionType type = switch (a.kind()) {
         case CLICK -> InteractionType.CLICK;
         case THUMBS_UP -> InteractionType.THUMBS_UP;
         case THUMBS_DOWN -> InteractionType.THUMBS_DOWN;
       };
       Long dwell = a.kind() == UserModel.Action.Kind.CLICK ? a.dwellMs() : null;
-      Interaction interaction = new Interaction(SchemaVersion.CURRENT, id(), tenant, at, impressionId, a.docId(), type, dwell);
-      send(topics.interactions(), codecs.interactions().keyOf(interaction), codecs.interactions().encode(interaction), at);
-      events.incrementAndGet();
+      long delay = Math.max(0, shownAt.plusMillis(a.offsetMs()).toEpochMilli() - System.currentTimeMillis());
+      clock.schedule(() -> {
+        Instant at = Instant.now();
+        Interaction interaction = new Interaction(SchemaVersion.CURRENT, id(), tenant, at, impressionId, a.docId(), type, dwell);
+        send(topics.interactions(), codecs.interactions().keyOf(interaction), codecs.interactions().encode(interaction), at);
+        events.incrementAndGet();
+      }, delay, TimeUnit.MILLISECONDS);
     }
     return impressionId;
   }
@@ -98,12 +112,24 @@ final class FeedbackProducer implements AutoCloseable {
     producer.flush();
   }
 
+  /** Sends what users are still about to do, then everything buffered; nothing more is accepted. */
+  void finish() {
+    clock.shutdown();
+    try {
+      clock.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.flush();
+  }
+
   private static String id() {
     return UUID.randomUUID().toString();
   }
 
   @Override
   public void close() {
+    clock.shutdownNow();
     producer.close();
   }
 }
