@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,10 +54,14 @@ class KafkaClusterIT {
     Clients.createTopic(kafka.bootstrapServers(), topic, partitions);
     try (KafkaProducer<String, String> producer =
         Clients.producer(kafka.bootstrapServers(), Map.of())) {
+      List<Future<?>> sent = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, "key-" + (i % 97), Integer.toString(i)));
+        sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 97), Integer.toString(i))));
       }
       producer.flush();
+      for (Future<?> f : sent) {
+        f.get(); // a record the broker did not take fails here, with the producer's reason
+      }
     }
 
     List<ConsumerRecord<String, String>> records =

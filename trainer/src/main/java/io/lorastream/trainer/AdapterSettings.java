@@ -131,13 +131,17 @@ public record AdapterSettings(
     return newPairsPerStep(stepCapacity(), replayFraction);
   }
 
-  /** Replayed pairs to add to {@code newPairs} new ones so replay makes up {@code replayFraction} of the step. */
+  /**
+   * Replayed pairs to add to {@code newPairs} new ones: a full step is {@code replayFraction} replay; a partial step
+   * (the stream is slower than the batch wait) is filled up to the step capacity with replay, so that it still has a
+   * full batch of in-batch negatives. Steps of 2 new and 2 replayed pairs at the full learning rate made candidates
+   * steadily worse on a slow stream, and the gate then rejected every one.
+   */
   public int replayPairsFor(int newPairs) {
     if (replayFraction == 0) {
       return 0;
     }
-    long k = Math.round(newPairs * replayFraction / (1 - replayFraction));
-    return (int) Math.min(k, stepCapacity() - newPairs);
+    return Math.max(0, stepCapacity() - newPairs);
   }
 
   private static int newPairsPerStep(int capacity, double replayFraction) {

@@ -13,15 +13,15 @@ class AdapterSettingsTest {
   }
 
   @Test
-  void replayTakesItsFractionOfEachStep() {
+  void replayTakesItsFractionOfAFullStepAndFillsUpAPartialOne() {
     AdapterSettings s = with(Map.of("batch_size", "16", "replay_fraction", "0.5"));
     assertThat(s.stepCapacity()).isEqualTo(16);
     assertThat(s.newPairsPerStep()).isEqualTo(8);
     assertThat(s.replayPairsFor(8)).isEqualTo(8);
-    assertThat(s.replayPairsFor(3)).isEqualTo(3); // a partial step keeps the mix
+    assertThat(s.replayPairsFor(3)).isEqualTo(13); // a partial step is filled up with replay
     AdapterSettings quarter = with(Map.of("batch_size", "8", "gradient_accumulation", "2", "replay_fraction", "0.25"));
     assertThat(quarter.newPairsPerStep()).isEqualTo(12); // 16 - round(16 * 0.25)
-    assertThat(quarter.replayPairsFor(12)).isEqualTo(4); // 12 * 0.25 / 0.75
+    assertThat(quarter.replayPairsFor(12)).isEqualTo(4); // a full step: 16 * 0.25
     assertThat(with(Map.of("replay_fraction", "0")).replayPairsFor(16)).isZero();
   }
 
