@@ -2,7 +2,10 @@ package io.lorastream.streams;
 
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
+import io.lorastream.streams.config.StoreType;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,6 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -39,7 +43,19 @@ public final class FeedbackTopology {
   /** The global store of document passages; public for interactive queries and tests. */
   public static final String PASSAGES_STORE = "document-passages";
 
+  /**
+   * Changelog topic settings of the impression and closing stores. Every entry is deleted when its window closes, so
+   * most of their changelog is soon superseded; small segments let compaction drop it, which bounds what a restart
+   * (a full restore, for in-memory stores) replays.
+   */
+  static final Map<String, String> IMPRESSION_CHANGELOG_CONFIGS =
+      Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
+
   private FeedbackTopology() {}
+
+  private static KeyValueBytesStoreSupplier keyValue(StoreType type, String name) {
+    return type == StoreType.IN_MEMORY ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  }
 
   public static Topology build(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
     var topics = config.topics();
@@ -62,36 +78,38 @@ public final class FeedbackTopology {
 
     t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, bytes, topics.searchEvents(), topics.interactions());
     t.addProcessor("impressions", () -> new ImpressionProcessor(config, codecs, metrics), "impressions-source");
+    StoreType impressionStores = config.runtime().impressionStoreType();
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde()),
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde())
+            .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS),
         "impressions");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING_STORE), Serdes.Bytes(), Serdes.ByteArray()),
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, CLOSING_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS),
         "impressions");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(), Serdes.Long()),
-        "impressions");
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, WATERMARK_STORE), Serdes.String(), Serdes.Long()), "impressions");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
         "impressions");
 
     t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, bytes, topics.relevanceLabels());
     t.addProcessor("labels", () -> new LabelProcessor(config, codecs, metrics), "labels-source");
     Duration retention = config.rules().dedupeRetention();
+    StoreType labelStores = config.runtime().labelStoreType();
     t.addStateStore(
         Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
+            labelStores == StoreType.IN_MEMORY
+                ? Stores.inMemoryWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false)
+                : Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
             Serdes.String(),
             Serdes.Long()),
         "labels");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
+        Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
         "labels");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
         "labels");
 
     t.addSink(
