@@ -1,6 +1,7 @@
 package io.lorastream.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -8,7 +9,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one Jackson setup for every event: snake_case names, ISO-8601 instants, unknown fields ignored, nulls left out. */
+/**
+ * The one Jackson setup for every event: snake_case names, ISO-8601 instants, unknown fields ignored, nulls left out,
+ * and characters outside the Basic Multilingual Plane (emoji ...) written as their 4 UTF-8 bytes rather than as an
+ * escaped surrogate pair: the shorter form, and the one {@link EncodedTrainingPair} writes for passages it copies as
+ * UTF-8, so that both writers give the same bytes.
+ */
 public final class EventJson {
   private EventJson() {}
 
@@ -21,6 +27,7 @@ public final class EventJson {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .serializationInclusion(JsonInclude.Include.NON_NULL)
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
         .build();
   }
 }

@@ -1,5 +1,6 @@
 package io.lorastream.streams;
 
+import io.lorastream.schemas.EncodedTrainingPair;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
 import io.lorastream.streams.config.StoreType;
@@ -67,11 +68,11 @@ public final class FeedbackTopology {
     t.addProcessor("documents", () -> new DocumentProcessor(codecs, metrics), "documents-source");
     t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), "documents");
     t.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.String())
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
         "passages-source",
         new StringDeserializer(),
-        new StringDeserializer(),
+        new ByteArrayDeserializer(),
         config.passagesTopic(),
         "passages-updater",
         PassageStoreUpdater::new);
@@ -116,7 +117,7 @@ public final class FeedbackTopology {
         PAIR_SINK,
         topics.trainingPairs(),
         new StringSerializer(),
-        codecs.trainingPairs().serde().serializer(),
+        EncodedTrainingPair.serializer(),
         "impressions",
         "labels");
     t.addSink(

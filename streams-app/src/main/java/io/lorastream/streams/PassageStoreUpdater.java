@@ -5,9 +5,12 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the global passages store equal to the passages topic (also run on restore, so it must be pure). */
-final class PassageStoreUpdater implements Processor<String, String, Void, Void> {
-  private KeyValueStore<String, String> store;
+/**
+ * Keeps the global passages store equal to the passages topic (also run on restore, so it must be pure). Passages stay
+ * the UTF-8 bytes the document processor wrote: pairs copy them into their JSON without decoding.
+ */
+final class PassageStoreUpdater implements Processor<String, byte[], Void, Void> {
+  private KeyValueStore<String, byte[]> store;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
@@ -15,7 +18,7 @@ final class PassageStoreUpdater implements Processor<String, String, Void, Void>
   }
 
   @Override
-  public void process(Record<String, String> record) {
+  public void process(Record<String, byte[]> record) {
     if (record.key() == null) {
       return; // the document processor never writes one
     }
