@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -47,6 +48,11 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ImpressionState> impressions;
   private KeyValueStore<Bytes, byte[]> closing;
+  /**
+   * The closing store's keys, in its order, kept in step with it: the close check runs on every punctuation and
+   * mostly finds nothing due, and a store range scan per check cost more than the rest of the check.
+   */
+  private final NavigableSet<Bytes> closingIndex = new TreeSet<>();
   private KeyValueStore<String, Long> watermarks;
   private DeadLetters deadLetters;
   private PairAssembler assembler;
@@ -75,6 +81,10 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
             config.rules(),
             metrics,
             deadLetters);
+    closingIndex.clear();
+    try (KeyValueIterator<Bytes, byte[]> it = closing.all()) {
+      it.forEachRemaining(kv -> closingIndex.add(kv.key));
+    }
     Long stored = watermarks.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
     this.lastRecordWallMs = context.currentSystemTimeMs();
@@ -135,11 +145,11 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     if (state == null) {
       state = new ImpressionState(entry, List.of(), closeAt);
     } else {
-      closing.delete(closingKey(state.closeAtMs(), event.impressionId()));
+      unscheduleClose(closingKey(state.closeAtMs(), event.impressionId()));
       state = state.withSearch(entry, closeAt);
     }
     impressions.put(event.impressionId(), state);
-    closing.put(closingKey(closeAt, event.impressionId()), new byte[0]);
+    scheduleClose(closingKey(closeAt, event.impressionId()));
   }
 
   private void onInteraction(SourceRecord source) {
@@ -182,7 +192,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     long orphanCloseAt = t + window.size().toMillis() + window.grace().toMillis();
     impressions.put(event.impressionId(), new ImpressionState(null, List.of(entry), orphanCloseAt));
-    closing.put(closingKey(orphanCloseAt, event.impressionId()), new byte[0]);
+    scheduleClose(closingKey(orphanCloseAt, event.impressionId()));
   }
 
   private String lateMessage(String what, long eventMs, long closedAtMs) {
@@ -210,24 +220,32 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     watermark = time;
     watermarks.put(WATERMARK_KEY, watermark);
-    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(0, ""), closingKey(time, "\uffff"))) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        if (closeAtOf(kv.key) <= time) {
-          due.add(kv);
-        }
+    List<Bytes> due = new ArrayList<>();
+    for (Bytes key : closingIndex) {
+      if (closeAtOf(key) > time) {
+        break; // keys sort by close time first
       }
+      due.add(key);
     }
-    for (KeyValue<Bytes, byte[]> kv : due) {
-      closing.delete(kv.key);
-      String impressionId = impressionOf(kv.key);
+    for (Bytes key : due) {
+      unscheduleClose(key);
+      String impressionId = impressionOf(key);
       ImpressionState state = impressions.get(impressionId);
       impressions.delete(impressionId);
       if (state != null) {
         close(impressionId, state);
       }
     }
+  }
+
+  private void scheduleClose(Bytes key) {
+    closing.put(key, new byte[0]);
+    closingIndex.add(key);
+  }
+
+  private void unscheduleClose(Bytes key) {
+    closing.delete(key);
+    closingIndex.remove(key);
   }
 
   private void close(String impressionId, ImpressionState state) {
