@@ -20,7 +20,7 @@ final class TimeBreakdown {
   private static final Set<String> TOTALS =
       Set.of(
           "blocked-time-ns-total", "flush-time-ns-total", "txn-begin-time-ns-total", "txn-send-offsets-time-ns-total",
-          "txn-commit-time-ns-total", "commit-total", "poll-total", "process-total", "punctuate-total");
+          "txn-commit-time-ns-total", "bufferpool-wait-time-ns-total", "commit-total", "poll-total", "process-total", "punctuate-total");
 
   private final Map<String, Double> totals;
   private final long streamThreadCpuNanos;
@@ -48,9 +48,11 @@ final class TimeBreakdown {
     double cpu = (streamThreadCpuNanos - before.streamThreadCpuNanos) / 1e9;
     return String.format(
         "stream threads: %.1f CPU-s (%.0f us per event, %.0f%% of wall); blocked on Kafka %.1f s (flush %.1f s,"
-            + " txn begin/offsets/commit %.1f/%.1f/%.1f s); %d commits, %d polls, %d punctuations",
+            + " waiting for producer buffer %.1f s, txn begin/offsets/commit %.1f/%.1f/%.1f s, the rest polling);"
+            + " %d commits, %d polls, %d punctuations",
         cpu, cpu * 1e6 / events, 100 * cpu / wallSeconds, delta(before, "blocked-time-ns-total") / 1e9,
-        delta(before, "flush-time-ns-total") / 1e9, delta(before, "txn-begin-time-ns-total") / 1e9,
+        delta(before, "flush-time-ns-total") / 1e9, delta(before, "bufferpool-wait-time-ns-total") / 1e9,
+        delta(before, "txn-begin-time-ns-total") / 1e9,
         delta(before, "txn-send-offsets-time-ns-total") / 1e9, delta(before, "txn-commit-time-ns-total") / 1e9,
         (long) delta(before, "commit-total"), (long) delta(before, "poll-total"), (long) delta(before, "punctuate-total"));
   }
