@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * documents ──► DocumentProcessor ──► passages topic ──► global passages store (doc id → title + text)
  * search-events ─┐
- * interactions ──┴► ImpressionProcessor (impressions, closing index, watermark, parked drafts) ─┐
+ * interactions ──┴► ImpressionProcessor (impressions, watermark, parked drafts) ───────────────┐
  * relevance-labels ► LabelProcessor (seen event ids, grade-0 docs per query, parked drafts) ────┼► training-pairs
  *                                                              every processor's bad records ───┴► dlq
  * </pre>
@@ -35,7 +35,6 @@ public final class FeedbackTopology {
   static final String PASSAGE_SINK = "passages-sink";
 
   static final String IMPRESSIONS_STORE = "impressions";
-  static final String CLOSING_STORE = "impression-closing";
   static final String WATERMARK_STORE = "impression-watermark";
   static final String IMPRESSION_PARKED_STORE = "impression-parked-pairs";
   static final String LABEL_SEEN_STORE = "label-seen-events";
@@ -45,7 +44,7 @@ public final class FeedbackTopology {
   public static final String PASSAGES_STORE = "document-passages";
 
   /**
-   * Changelog topic settings of the impression and closing stores. Every entry is deleted when its window closes, so
+   * Changelog topic settings of the impressions store. Every entry is deleted when its window closes, so
    * most of their changelog is soon superseded; small segments let compaction drop it, which bounds what a restart
    * (a full restore, for in-memory stores) replays.
    */
@@ -81,11 +80,8 @@ public final class FeedbackTopology {
     t.addProcessor("impressions", () -> new ImpressionProcessor(config, codecs, metrics), "impressions-source");
     StoreType impressionStores = config.runtime().impressionStoreType();
     t.addStateStore(
-        Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde())
-            .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS),
-        "impressions");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(keyValue(impressionStores, CLOSING_STORE), Serdes.Bytes(), Serdes.ByteArray())
+        Stores.keyValueStoreBuilder(
+                keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde(codecs))
             .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS),
         "impressions");
     t.addStateStore(

@@ -47,10 +47,10 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, ImpressionState> impressions;
-  private KeyValueStore<Bytes, byte[]> closing;
   /**
-   * The closing store's keys, in its order, kept in step with it: the close check runs on every punctuation and
-   * mostly finds nothing due, and a store range scan per check cost more than the rest of the check.
+   * When each open impression closes: (close time, impression id) in close order, rebuilt from the impressions store
+   * at init and kept in step with it. The close check runs on every punctuation and mostly finds nothing due; a store
+   * range scan per check (and a second changelogged store for the index) cost more than the rest of the check.
    */
   private final NavigableSet<Bytes> closingIndex = new TreeSet<>();
   private KeyValueStore<String, Long> watermarks;
@@ -70,7 +70,6 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.impressions = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
-    this.closing = context.getStateStore(FeedbackTopology.CLOSING_STORE);
     this.watermarks = context.getStateStore(FeedbackTopology.WATERMARK_STORE);
     this.deadLetters = new DeadLetters(context, metrics);
     this.assembler =
@@ -82,8 +81,8 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
             metrics,
             deadLetters);
     closingIndex.clear();
-    try (KeyValueIterator<Bytes, byte[]> it = closing.all()) {
-      it.forEachRemaining(kv -> closingIndex.add(kv.key));
+    try (KeyValueIterator<String, ImpressionState> it = impressions.all()) {
+      it.forEachRemaining(kv -> closingIndex.add(closingKey(kv.value.closeAtMs(), kv.key)));
     }
     Long stored = watermarks.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
@@ -124,7 +123,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     long start = event.eventTime().toEpochMilli();
     long closeAt = window.closeAtMs(start);
-    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), start, source);
+    ImpressionState.Entry<SearchEvent> entry = ImpressionState.entry(event, source);
     ImpressionState state = impressions.get(event.impressionId());
     if (state != null && state.search() != null) {
       if (state.search().eventId().equals(event.eventId())) {
@@ -170,7 +169,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
       return;
     }
     long t = event.eventTime().toEpochMilli();
-    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), t, source);
+    ImpressionState.Entry<Interaction> entry = ImpressionState.entry(event, source);
     ImpressionState state = impressions.get(event.impressionId());
     if (state != null) {
       if (state.hasEvent(event.eventId())) {
@@ -239,18 +238,16 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   }
 
   private void scheduleClose(Bytes key) {
-    closing.put(key, new byte[0]);
     closingIndex.add(key);
   }
 
   private void unscheduleClose(Bytes key) {
-    closing.delete(key);
     closingIndex.remove(key);
   }
 
   private void close(String impressionId, ImpressionState state) {
     if (state.search() == null) {
-      for (ImpressionState.Entry e : state.interactions()) {
+      for (ImpressionState.Entry<Interaction> e : state.interactions()) {
         deadLetters.send(
             e.record(),
             DeadLetterReason.ORPHAN_INTERACTION,
@@ -259,14 +256,14 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
       }
       return;
     }
-    SearchEvent search = codecs.searchEvents().decodeTrusted(state.search().record().value());
+    SearchEvent search = state.search().event();
     Map<String, ShownResult> shown =
         search.results().stream().collect(Collectors.toMap(ShownResult::docId, Function.identity()));
     long start = search.eventTime().toEpochMilli();
     long end = start + window.size().toMillis();
     List<Interaction> valid = new ArrayList<>();
-    for (ImpressionState.Entry e : state.interactions()) {
-      Interaction i = codecs.interactions().decodeTrusted(e.record().value());
+    for (ImpressionState.Entry<Interaction> e : state.interactions()) {
+      Interaction i = e.event();
       if (!shown.containsKey(i.docId())) {
         deadLetters.send(e.record(), DeadLetterReason.NOT_SHOWN,
             "interaction " + i.eventId() + " names doc " + i.docId() + ", which impression " + impressionId + " did not show");
@@ -293,7 +290,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
   }
 
-  /** Big-endian close time then the impression id: the store's byte order is the close order. */
+  /** Big-endian close time then the impression id: the byte order of these keys is the close order. */
   static Bytes closingKey(long closeAtMs, String impressionId) {
     byte[] id = impressionId.getBytes(StandardCharsets.UTF_8);
     return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, closeAtMs)).put(id).array());
