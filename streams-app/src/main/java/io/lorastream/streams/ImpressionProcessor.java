@@ -46,7 +46,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   private final ImpressionWindow window;
 
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, ImpressionState> impressions;
+  private RecentImpressions impressions;
   /**
    * When each open impression closes: (close time, impression id) in close order, rebuilt from the impressions store
    * at init and kept in step with it. The close check runs on every punctuation and mostly finds nothing due; a store
@@ -69,7 +69,8 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.impressions = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
+    KeyValueStore<String, ImpressionState> store = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
+    this.impressions = new RecentImpressions(store, RecentImpressions.DEFAULT_CAPACITY);
     this.watermarks = context.getStateStore(FeedbackTopology.WATERMARK_STORE);
     this.deadLetters = new DeadLetters(context, metrics);
     this.assembler =
@@ -81,7 +82,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
             metrics,
             deadLetters);
     closingIndex.clear();
-    try (KeyValueIterator<String, ImpressionState> it = impressions.all()) {
+    try (KeyValueIterator<String, ImpressionState> it = store.all()) {
       it.forEachRemaining(kv -> closingIndex.add(closingKey(kv.value.closeAtMs(), kv.key)));
     }
     Long stored = watermarks.get(WATERMARK_KEY);
