@@ -22,9 +22,14 @@ class EncodedTrainingPairTest {
   private static EncodedTrainingPair encoded(TrainingPair p) {
     return new EncodedTrainingPair(
         p.schemaVersion(), p.pairId(), p.kind(), p.adapter(), p.tenant(), p.anchor(),
-        p.positive().getBytes(StandardCharsets.UTF_8), p.positiveDocId(),
-        p.negatives().stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).toList(), p.negativeDocIds(), p.weight(),
+        text(p.positive()), p.positiveDocId(), p.negatives().stream().map(EncodedTrainingPairTest::text).toList(),
+        p.negativeDocIds(), p.weight(),
         p.label(), p.sourceEventIds(), p.eventTime(), p.queryId(), p.impressionId(), p.shownDocIds());
+  }
+
+  /** As the streams app holds a passage: escaped when stored, read back from the stored form. */
+  private static JsonText text(String s) {
+    return JsonText.fromStored(JsonText.escape(s.getBytes(StandardCharsets.UTF_8)).stored());
   }
 
   private static TrainingPair pair(PairKind kind, String anchor, String positive, List<String> negatives,
@@ -79,13 +84,13 @@ class EncodedTrainingPairTest {
   @Test
   void theChecksOfTrainingPairApply() {
     TrainingPair p = pair(PairKind.CLICK, "q", "p", List.of("n"), 1.0, null, null, "imp", Instant.EPOCH);
-    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", new byte[0], "d1",
-        List.of(new byte[0]), List.of(), 1.0, null, List.of("e"), Instant.EPOCH, null, null, List.of()))
+    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", text(""), "d1",
+        List.of(text("")), List.of(), 1.0, null, List.of("e"), Instant.EPOCH, null, null, List.of()))
         .hasMessageContaining("negatives and negative_doc_ids must align");
-    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", new byte[0], "d1",
+    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", text(""), "d1",
         List.of(), List.of(), 0.0, null, List.of("e"), Instant.EPOCH, null, null, List.of()))
         .hasMessageContaining("weight must be a finite number > 0, got 0.0");
-    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", new byte[0], "d1",
+    assertThatThrownBy(() -> new EncodedTrainingPair(1, p.pairId(), p.kind(), "a", "t", "q", text(""), "d1",
         List.of(), List.of(), 1.0, 1.5, List.of("e"), Instant.EPOCH, null, null, List.of()))
         .hasMessageContaining("label must be in [0, 1], got 1.5");
   }

@@ -40,7 +40,10 @@ public final class FeedbackTopology {
   static final String LABEL_SEEN_STORE = "label-seen-events";
   static final String LABEL_NEGATIVES_STORE = "label-negatives";
   static final String LABEL_PARKED_STORE = "label-parked-pairs";
-  /** The global store of document passages; public for interactive queries and tests. */
+  /**
+   * The global store of document passages (doc id to {@link io.lorastream.schemas.JsonText#stored}: title + text escaped
+   * for JSON, read with {@code JsonText.fromStored}); public for interactive queries and tests.
+   */
   public static final String PASSAGES_STORE = "document-passages";
 
   /**

@@ -4,6 +4,7 @@ import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.schemas.EncodedTrainingPair;
+import io.lorastream.schemas.JsonText;
 import io.lorastream.streams.config.PairRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,12 +85,13 @@ final class PairAssembler {
   }
 
   private boolean tryEmit(PairDraft draft) {
-    byte[] positive = passages.get(draft.positiveDocId());
-    if (positive == null) {
+    byte[] stored = passages.get(draft.positiveDocId());
+    if (stored == null) {
       return false;
     }
+    JsonText positive = JsonText.fromStored(stored);
     List<String> negativeIds = new ArrayList<>();
-    List<byte[]> negativeTexts = new ArrayList<>();
+    List<JsonText> negativeTexts = new ArrayList<>();
     TreeSet<String> sources = new TreeSet<>(draft.sourceEventIds());
     for (ClickModel.Negative n : draft.negatives()) {
       if (negativeIds.size() >= rules.maxNegatives()) {
@@ -98,7 +100,7 @@ final class PairAssembler {
       byte[] text = passages.get(n.docId());
       if (text != null) {
         negativeIds.add(n.docId());
-        negativeTexts.add(text);
+        negativeTexts.add(JsonText.fromStored(text));
         sources.addAll(n.sourceEventIds());
       }
     }
