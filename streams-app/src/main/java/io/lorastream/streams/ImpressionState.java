@@ -11,7 +11,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,8 +29,12 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>> interactions, long closeAtMs) {
 
-  /** One validated event: its id and event time in millis (for dedupe and windows), the event, its record. */
-  public record Entry<T>(String eventId, long eventTimeMs, T event, SourceRecord record) {}
+  /**
+   * One validated event: its id and event time in millis (for dedupe and windows), the event, its record, and both in
+   * the binary format (the event then its record) as a state write puts them, made once when the entry is: a state is
+   * written again for each interaction it gains, and encoding every event again each time was most of that write.
+   */
+  public record Entry<T>(String eventId, long eventTimeMs, T event, SourceRecord record, byte[] binary) {}
 
   /**
    * The format written. 2: each event is kept decoded ({@link EventBinary}) before its record. 1 kept only the record,
@@ -42,11 +49,30 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
   }
 
   public static Entry<SearchEvent> entry(SearchEvent e, SourceRecord record) {
-    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record);
+    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+        binary(record, out -> EventBinary.writeSearch(out, e)));
   }
 
   public static Entry<Interaction> entry(Interaction e, SourceRecord record) {
-    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record);
+    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+        binary(record, out -> EventBinary.writeInteraction(out, e)));
+  }
+
+  private interface EventWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] binary(SourceRecord record, EventWriter event) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 * record.value().length + 192);
+      DataOutputStream out = new DataOutputStream(bytes);
+      event.write(out);
+      record.writeTo(out);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public boolean hasEvent(String eventId) {
@@ -83,13 +109,11 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
       out.writeLong(s.closeAtMs());
       out.writeBoolean(s.search() != null);
       if (s.search() != null) {
-        EventBinary.writeSearch(out, s.search().event());
-        s.search().record().writeTo(out);
+        out.write(s.search().binary());
       }
       out.writeInt(s.interactions().size());
       for (Entry<Interaction> e : s.interactions()) {
-        EventBinary.writeInteraction(out, e.event());
-        e.record().writeTo(out);
+        out.write(e.binary());
       }
       out.flush();
       return bytes.toByteArray();
@@ -110,16 +134,26 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
       long closeAt = in.readLong();
       Entry<SearchEvent> search = null;
       if (in.readBoolean()) {
-        search = version == VERSION
-            ? entry(EventBinary.readSearch(in), SourceRecord.readFrom(in))
-            : readRecordsOnly(in, codecs.searchEvents()::decodeTrusted);
+        if (version == VERSION) {
+          int start = bytes.length - in.available();
+          SearchEvent e = EventBinary.readSearch(in);
+          SourceRecord r = SourceRecord.readFrom(in);
+          search = new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in));
+        } else {
+          search = readRecordsOnly(in, codecs.searchEvents()::decodeTrusted, ImpressionState::entry);
+        }
       }
       int n = in.readInt();
       List<Entry<Interaction>> interactions = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        interactions.add(version == VERSION
-            ? entry(EventBinary.readInteraction(in), SourceRecord.readFrom(in))
-            : readRecordsOnly(in, codecs.interactions()::decodeTrusted));
+        if (version == VERSION) {
+          int start = bytes.length - in.available();
+          Interaction e = EventBinary.readInteraction(in);
+          SourceRecord r = SourceRecord.readFrom(in);
+          interactions.add(new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in)));
+        } else {
+          interactions.add(readRecordsOnly(in, codecs.interactions()::decodeTrusted, ImpressionState::entry));
+        }
       }
       return new ImpressionState(search, interactions, closeAt);
     } catch (IOException e) {
@@ -127,22 +161,30 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
     }
   }
 
-  /** A format-1 entry: event id, event time, record; the event is decoded from the record's (validated) value. */
-  private static <T> Entry<T> readRecordsOnly(DataInput in, java.util.function.Function<byte[], T> decode)
-      throws IOException {
-    String eventId = in.readUTF();
-    long eventTimeMs = in.readLong();
+  /** The bytes from {@code start} to where {@code in} (reading {@code bytes}) has got. */
+  private static byte[] slice(byte[] bytes, int start, DataInputStream in) throws IOException {
+    return Arrays.copyOfRange(bytes, start, bytes.length - in.available());
+  }
+
+  /**
+   * A format-1 entry: event id, event time, record; the event is decoded from the record's (validated) value, whose
+   * event id and time are the ones format 1 stored.
+   */
+  private static <T> Entry<T> readRecordsOnly(
+      DataInput in, Function<byte[], T> decode, BiFunction<T, SourceRecord, Entry<T>> entry) throws IOException {
+    in.readUTF(); // event id
+    in.readLong(); // event time
     SourceRecord record = SourceRecord.readFrom(in);
-    return new Entry<>(eventId, eventTimeMs, decode.apply(record.value()), record);
+    return entry.apply(decode.apply(record.value()), record);
   }
 
   private static int sizeHint(ImpressionState s) {
-    int n = 64;
+    int n = 16;
     if (s.search() != null) {
-      n += 2 * s.search().record().value().length + 128;
+      n += s.search().binary().length;
     }
     for (Entry<Interaction> e : s.interactions()) {
-      n += e.record().value().length + 192;
+      n += e.binary().length;
     }
     return n;
   }

@@ -74,6 +74,21 @@ class ImpressionStateTest {
   }
 
   @Test
+  void aStateReadBackIsWrittenToTheSameBytesAsAStateBuiltFromItsEvents() {
+    for (int i = 0; i < 200; i++) {
+      ImpressionState state = new ImpressionState(rnd.nextInt(5) == 0 ? null : search(),
+          List.of(interaction(), interaction(), interaction()).subList(0, rnd.nextInt(4)), rnd.nextLong());
+      byte[] written = ImpressionState.write(state);
+      ImpressionState back = ImpressionState.read(written, codecs);
+      assertThat(ImpressionState.write(back)).isEqualTo(written);
+      // and an interaction added to a state read back is written as if the state had been built in memory
+      ImpressionState.Entry<Interaction> more = interaction();
+      assertThat(ImpressionState.write(back.withInteraction(more)))
+          .isEqualTo(ImpressionState.write(state.withInteraction(more)));
+    }
+  }
+
+  @Test
   void stateWrittenInFormatOneIsReadAndItsEventsDecodedFromTheirRecords() throws Exception {
     ImpressionState.Entry<SearchEvent> s = search();
     ImpressionState.Entry<Interaction> i = interaction();
