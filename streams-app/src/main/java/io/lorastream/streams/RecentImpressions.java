@@ -51,8 +51,12 @@ final class RecentImpressions {
     recent.put(impressionId, state);
   }
 
+  /**
+   * Deletes by putting null (a tombstone in the changelog, as {@code delete} writes): {@code delete} would decode the
+   * old state only to return it.
+   */
   void delete(String impressionId) {
-    store.delete(impressionId);
+    store.put(impressionId, null);
     recent.remove(impressionId);
   }
 
