@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
+      TrainerCommand.class,
       ServerCommand.class,
       StreamsCommand.class,
       CommandLine.HelpCommand.class,

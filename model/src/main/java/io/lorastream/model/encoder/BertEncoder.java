@@ -18,6 +18,7 @@ import io.lorastream.model.lora.LoraMath;
 import io.lorastream.model.lora.LoraTarget;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.tensor.FloatTensor;
+import io.lorastream.model.tensor.OwnedArrays;
 import io.lorastream.model.weights.BaseModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class BertEncoder implements AutoCloseable {
       java.util.function.Function<String, NDArray> put =
           name -> {
             FloatTensor t = w.get(name);
-            NDArray a = manager.create(t.data(), new Shape(t.longShape()));
+            NDArray a = OwnedArrays.of(manager, t.data(), new Shape(t.longShape()));
             if (dtype != DataType.FLOAT32) {
               NDArray cast = a.toType(dtype, false);
               a.close();

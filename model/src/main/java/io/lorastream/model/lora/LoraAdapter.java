@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.lorastream.model.encoder.EncoderConfig;
 import io.lorastream.model.tensor.FloatTensor;
+import io.lorastream.model.tensor.OwnedArrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class LoraAdapter implements AutoCloseable {
   }
 
   private static NDArray toDevice(NDManager manager, FloatTensor t, boolean trainable) {
-    NDArray array = manager.create(t.data(), new Shape(t.longShape()));
+    NDArray array = OwnedArrays.of(manager, t.data(), new Shape(t.longShape()));
     if (trainable) {
       array.setRequiresGradient(true);
     }

@@ -3,6 +3,7 @@ package io.lorastream.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.lorastream.model.tensor.OwnedArrays;
 
 /** Small differentiable building blocks shared by the losses. Shapes: K, L rows; D columns. */
 final class LossMath {
@@ -58,7 +59,7 @@ final class LossMath {
 
   /** A constant (no gradient) with x's data type and device. */
   static NDArray constant(NDArray like, float[] values, Shape shape) {
-    NDArray created = like.getManager().create(values, shape);
+    NDArray created = OwnedArrays.of(like.getManager(), values, shape);
     NDArray typed = created.toType(like.getDataType(), false);
     if (typed != created) {
       created.close();
@@ -68,7 +69,7 @@ final class LossMath {
 
   /** An int64 index array on x's device. */
   static NDArray index(NDArray like, long[] values, Shape shape) {
-    return onDeviceOf(like, like.getManager().create(values, shape));
+    return onDeviceOf(like, OwnedArrays.of(like.getManager(), values, shape));
   }
 
   private static NDArray onDeviceOf(NDArray like, NDArray created) {
@@ -120,7 +121,8 @@ final class LossMath {
       throw new IllegalStateException("the items of this loss all have weight 0; nothing to average");
     }
     NDArray w = constant(perItem, weights, new Shape(weights.length));
-    return perItem.mul(w).sum().div(total);
+    NDArray sum = perItem.mul(w).sum();
+    return sum.div(OwnedArrays.scalar(sum, (float) total));
   }
 
   /** The pair weight of each item, given which pair each item belongs to; null stays null. */

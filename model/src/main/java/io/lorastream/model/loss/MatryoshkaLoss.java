@@ -1,6 +1,7 @@
 package io.lorastream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.lorastream.model.tensor.OwnedArrays;
 import java.util.List;
 
 /**
@@ -54,7 +55,8 @@ public final class MatryoshkaLoss implements EmbeddingLoss {
     requireDimsFit(dims, batch.dimension());
     NDArray total = null;
     for (int k = 0; k < dims.size(); k++) {
-      NDArray term = inner.compute(batch.truncated(dims.get(k))).mul(weights.get(k));
+      NDArray term = inner.compute(batch.truncated(dims.get(k)));
+      term = term.mul(OwnedArrays.scalar(term, weights.get(k).floatValue()));
       total = total == null ? term : total.add(term);
     }
     return total;

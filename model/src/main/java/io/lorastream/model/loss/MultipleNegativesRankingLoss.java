@@ -1,6 +1,7 @@
 package io.lorastream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.lorastream.model.tensor.OwnedArrays;
 
 /**
  * MultipleNegativesRankingLoss (InfoNCE with in-batch negatives): each anchor must pick its own
@@ -41,7 +42,8 @@ public final class MultipleNegativesRankingLoss implements EmbeddingLoss {
     if (batch.negatives() != null) {
       candidates = candidates.concat(LossMath.working(batch.negatives()), 0); // [N, D]
     }
-    NDArray scores = LossMath.cosineMatrix(anchors, candidates).mul(scale); // [B, N]
+    NDArray scores = LossMath.cosineMatrix(anchors, candidates);
+    scores = scores.mul(OwnedArrays.scalar(scores, (float) scale)); // [B, N]
     NDArray logProbabilities = scores.logSoftmax(1); // [B, N]
     NDArray perAnchor = LossMath.diagonal(logProbabilities).neg(); // [B], -log p(c_i | a_i)
     return LossMath.weightedMean(perAnchor, batch.weights());

@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.lorastream.model.optim.AdamWState.ParameterState;
 import io.lorastream.model.tensor.FloatTensor;
-import java.nio.FloatBuffer;
+import io.lorastream.model.tensor.OwnedArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -218,8 +218,8 @@ public final class AdamW implements AutoCloseable {
     state.parameters().forEach(ps -> all.put(ps.name(), ps));
     for (Slot s : slots) {
       ParameterState ps = all.get(s.parameter.name());
-      s.m.set(FloatBuffer.wrap(ps.firstMoment().data()));
-      s.v.set(FloatBuffer.wrap(ps.secondMoment().data()));
+      copyInto(s.m, ps.firstMoment());
+      copyInto(s.v, ps.secondMoment());
     }
     step = state.step();
   }
@@ -236,6 +236,18 @@ public final class AdamW implements AutoCloseable {
       start.addi(end.sub(start).muli(weight));
     } else {
       start.set(new NDIndex("..."), end.sub(end.sub(start).muli(1 - weight)));
+    }
+  }
+
+  /**
+   * Copies host values into the moment's own (PyTorch-allocated) storage. DJL's {@code NDArray.set(Buffer)}
+   * would instead swap the tensor's storage for a direct Java buffer kept alive only by the Java-side
+   * object; a moment restored that way was seen to yield different, sometimes NaN, updates after a
+   * garbage collection.
+   */
+  private void copyInto(NDArray moment, FloatTensor values) {
+    try (NDArray host = OwnedArrays.of(stateManager, values.data(), moment.getShape())) {
+      moment.set(new NDIndex("..."), host);
     }
   }
 

@@ -3,6 +3,7 @@ package io.lorastream.model.tokenize;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.lorastream.model.tensor.OwnedArrays;
 
 /**
  * A batch of texts as one sequence of real tokens, without padding: M = the batch's total token
@@ -50,10 +51,10 @@ public record PackedTokens(NDArray ids, NDArray positions, NDArray typeIds, NDAr
       }
     }
     return new PackedTokens(
-        manager.create(ids, new Shape(m)),
-        manager.create(positions, new Shape(m)),
-        manager.create(types, new Shape(m)),
-        manager.create(pooling, new Shape(b, m)),
+        OwnedArrays.of(manager, ids, new Shape(m)),
+        OwnedArrays.of(manager, positions, new Shape(m)),
+        OwnedArrays.of(manager, types, new Shape(m)),
+        OwnedArrays.of(manager, pooling, new Shape(b, m)),
         lengths,
         offsets);
   }

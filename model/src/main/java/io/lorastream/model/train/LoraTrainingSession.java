@@ -21,6 +21,7 @@ import io.lorastream.model.optim.AdamW;
 import io.lorastream.model.optim.NamedParameter;
 import io.lorastream.model.optim.ParameterGroup;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.tensor.OwnedArrays;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.tokenize.TokenBatch;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class LoraTrainingSession implements AutoCloseable {
 
   private static final double INITIAL_LOSS_SCALE = 1024;
   private static final int LOSS_SCALE_GROWTH_INTERVAL = 200;
+  private static final int DEFAULT_DOCUMENT_CACHE = 20_000;
 
   private final BertEncoder encoder;
   private final TextTokenizer tokenizer;
@@ -57,7 +59,8 @@ public final class LoraTrainingSession implements AutoCloseable {
   private double lossScale = INITIAL_LOSS_SCALE;
   private int goodStepsSinceScaleChange;
 
-  private LoraTrainingSession(BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, LoraAdapter master) {
+  private LoraTrainingSession(
+      BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, LoraAdapter master, DocumentEmbeddingCache documents) {
     if (settings.mixedPrecision() && encoder.precision() != Precision.FP16) {
       throw new IllegalArgumentException(
           "mixed precision trains against an FP16 base: load the encoder with precision fp16, or turn mixed precision off");
@@ -74,22 +77,37 @@ public final class LoraTrainingSession implements AutoCloseable {
     this.optimizer =
         new AdamW(settings.optimizer(), ParameterGroup.loraPlus(parameters, settings.optimizer(), settings.loraPlusRatio()));
     this.loss = Losses.create(settings.loss(), encoder.config().hiddenSize());
-    this.documentCache = new DocumentEmbeddingCache(20_000);
+    this.documentCache = java.util.Objects.requireNonNull(documents, "document embedding cache");
   }
 
   /** A new adapter (B = 0, A seeded by {@code settings.seed()}) on {@code encoder}. */
   public static LoraTrainingSession start(BertEncoder encoder, TextTokenizer tokenizer, LoraConfig lora, TrainingSettings settings) {
+    return start(encoder, tokenizer, lora, settings, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
+  }
+
+  /**
+   * {@link #start(BertEncoder, TextTokenizer, LoraConfig, TrainingSettings)} with a document cache shared with
+   * others (other sessions on the same encoder and tokenizer, an evaluation pool).
+   */
+  public static LoraTrainingSession start(
+      BertEncoder encoder, TextTokenizer tokenizer, LoraConfig lora, TrainingSettings settings, DocumentEmbeddingCache documents) {
     LoraAdapter adapter = LoraAdapter.initialize(lora, encoder.config(), settings.seed(), encoder.manager(), true);
-    return new LoraTrainingSession(encoder, tokenizer, settings, adapter);
+    return new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
   }
 
   /** Continues from a state {@link #exportState()} returned: the next step equals the one it would have taken. */
   public static LoraTrainingSession resume(BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, TrainingState state) {
+    return resume(encoder, tokenizer, settings, state, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
+  }
+
+  /** {@link #resume(BertEncoder, TextTokenizer, TrainingSettings, TrainingState)} with a shared document cache. */
+  public static LoraTrainingSession resume(
+      BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, TrainingState state, DocumentEmbeddingCache documents) {
     if (state.seed() != settings.seed()) {
       settings = settings.withSeed(state.seed());
     }
     LoraAdapter adapter = LoraAdapter.fromWeights(state.adapter(), encoder.manager(), true);
-    LoraTrainingSession session = new LoraTrainingSession(encoder, tokenizer, settings, adapter);
+    LoraTrainingSession session = new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
     try {
       session.optimizer.importState(state.optimizer());
       session.lossScale = state.lossScale();
@@ -197,7 +215,7 @@ public final class LoraTrainingSession implements AutoCloseable {
           pairs = pairs.withLabels(labels);
         }
         NDArray value = loss.compute(pairs); // scalar
-        collector.backward(value.mul((float) (share * scale)));
+        collector.backward(value.mul(OwnedArrays.scalar(value, (float) (share * scale))));
         totals.loss += value.toType(DataType.FLOAT32, false).getFloat() * share;
         totals.correct += correctInBatch(queries, docs, b);
       }
@@ -218,20 +236,15 @@ public final class LoraTrainingSession implements AutoCloseable {
         missing.add(d);
       }
     }
-    // One document per pass: padding changes matrix shapes and with them the last bits of the
-    // result, so a document's cached embedding must not depend on the batch it first came in
-    // (training resumed from a checkpoint starts with an empty cache and must repeat exactly).
     for (String text : missing) {
-      TokenBatch tokens = tokenizer.encode(List.of(text));
-      float[] computed = EncoderEmbedder.embedBatch(encoder, tokens)[0];
-      totals.addTower(tokens, encoder, false);
-      documentCache.put(text, computed);
+      float[] computed = documentCache.getOrCompute(encoder, tokenizer, text);
+      totals.addTower(tokenizer.encode(List.of(text)), encoder, false);
       found.put(text, computed);
     }
     for (int i = 0; i < documents.size(); i++) {
       System.arraycopy(found.get(documents.get(i)), 0, flat, i * h, h);
     }
-    return encoder.manager().create(flat, new Shape(documents.size(), h)); // float32, like pooled queries
+    return OwnedArrays.of(encoder.manager(), flat, new Shape(documents.size(), h)); // float32, like pooled queries
   }
 
   /** Anchors whose own positive outscored every other candidate of the micro-batch. */

@@ -165,6 +165,27 @@ class LoraTrainingSessionTest {
   }
 
   @Test
+  void aSharedDocumentCacheSparesTheSecondSessionItsDocumentPassesAndGivesTheSameStep() {
+    DocumentEmbeddingCache shared = new DocumentEmbeddingCache(100);
+    List<TrainingExample> batch = batches(1, 8).get(0);
+    TrainingSettings query = SETTINGS.withMode(AdaptationMode.QUERY);
+    StepResult first;
+    StepResult second;
+    AdapterWeights firstWeights;
+    try (LoraTrainingSession a = LoraTrainingSession.start(encoder, tokenizer, LORA, query, shared)) {
+      first = a.step(batch);
+      firstWeights = a.adapterWeights();
+    }
+    assertThat(shared.size()).isEqualTo(16);
+    try (LoraTrainingSession b = LoraTrainingSession.start(encoder, tokenizer, LORA, query, shared)) {
+      second = b.step(batch);
+      assertThat(b.adapterWeights()).isEqualTo(firstWeights);
+    }
+    assertThat(second.tokens()).isLessThan(first.tokens());
+    assertThat(shared.getOrCompute(encoder, tokenizer, batch.get(0).positive())).isSameAs(shared.get(batch.get(0).positive()));
+  }
+
+  @Test
   void bothModeTrainsTheDocumentTowerToo() {
     try (LoraTrainingSession s = LoraTrainingSession.start(encoder, tokenizer, LORA, SETTINGS.withMode(AdaptationMode.BOTH))) {
       StepResult r = s.step(batches(1, 8).get(0));

@@ -1,0 +1,214 @@
+package io.lorastream.cli.demo;
+
+import io.lorastream.kafka.EmbeddedKafkaBroker;
+import io.lorastream.model.adapter.AdapterKeys;
+import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.model.eval.BeirDataset;
+import io.lorastream.model.eval.EmbeddingMatrix;
+import io.lorastream.model.eval.ProgressListener;
+import io.lorastream.model.weights.BaseModel;
+import io.lorastream.model.weights.BaseModelLoader;
+import io.lorastream.schemas.Document;
+import io.lorastream.schemas.TopicNames;
+import io.lorastream.server.EmbeddingServer;
+import io.lorastream.server.config.ServerConfigFiles;
+import io.lorastream.streams.FeedbackStreamsApp;
+import io.lorastream.streams.config.ConfigFiles;
+import io.lorastream.trainer.AdapterEvaluation;
+import io.lorastream.trainer.ContinualTrainer;
+import io.lorastream.trainer.MetricsEndpoint;
+import io.lorastream.trainer.TrainerConfigFiles;
+import io.lorastream.trainer.TrainerListener;
+import io.lorastream.trainer.TrainerModel;
+import io.lorastream.trainer.TrainerSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services of the loop in this JVM, each started through the same entry point its own command uses: the
+ * in-process Kafka broker, the streams app, the embedding server and the trainer. They talk to each other only through
+ * Kafka and HTTP, as separate deployments would.
+ */
+final class DemoServices implements AutoCloseable {
+
+  private final EmbeddedKafkaBroker broker;
+  private final EmbeddingServer server;
+  private final FeedbackStreamsApp streams;
+  private final TrainerModel trainerModel;
+  private final MetricsEndpoint trainerMetrics;
+  private final ContinualTrainer trainer;
+  private final Thread trainerThread;
+  private final Path publicKey;
+  private final BaseModel base;
+  private final TrainerSettings trainerSettings;
+
+  private DemoServices(
+      EmbeddedKafkaBroker broker, EmbeddingServer server, FeedbackStreamsApp streams, TrainerModel trainerModel,
+      MetricsEndpoint trainerMetrics, ContinualTrainer trainer, Thread trainerThread, Path publicKey, BaseModel base,
+      TrainerSettings trainerSettings) {
+    this.broker = broker;
+    this.server = server;
+    this.streams = streams;
+    this.trainerModel = trainerModel;
+    this.trainerMetrics = trainerMetrics;
+    this.trainer = trainer;
+    this.trainerThread = trainerThread;
+    this.publicKey = publicKey;
+    this.base = base;
+    this.trainerSettings = trainerSettings;
+  }
+
+  /** Starts everything; on a failure, what started is stopped again. */
+  static DemoServices start(DemoSettings s, BeirDataset data, TrainerListener listener, PrintStream log) throws IOException {
+    Files.createDirectories(s.out());
+    Path keys = s.out().resolve("keys");
+    Files.createDirectories(keys);
+    KeyPair pair = AdapterKeys.generate();
+    Path privateKey = keys.resolve(AdapterKeys.PRIVATE_KEY_FILE);
+    Path publicKey = keys.resolve(AdapterKeys.PUBLIC_KEY_FILE);
+    AdapterKeys.writePrivateKey(privateKey, pair.getPrivate(), true);
+    AdapterKeys.writePublicKey(publicKey, pair.getPublic(), true);
+
+    log.println("demo: starting the Kafka broker (in-process, KRaft)...");
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    EmbeddingServer server = null;
+    FeedbackStreamsApp streams = null;
+    TrainerModel trainerModel = null;
+    MetricsEndpoint trainerMetrics = null;
+    try {
+      String bootstrap = broker.bootstrapServers();
+      log.println("demo: broker at " + bootstrap + "; loading the base model...");
+      BaseModel base = BaseModelLoader.load("default");
+
+      Map<String, String> serverKeys = new LinkedHashMap<>();
+      serverKeys.put("bootstrap-servers", bootstrap);
+      serverKeys.put("host", "127.0.0.1");
+      serverKeys.put("port", Integer.toString(s.serverPort()));
+      serverKeys.put("allow-anonymous", "true"); // a local demo; real deployments set api-keys
+      serverKeys.put("adapter-public-key", publicKey.toAbsolutePath().toString());
+      serverKeys.put("instance-id", "demo-server");
+      server = EmbeddingServer.start(ServerConfigFiles.fromMap(serverKeys, Map.of(), null), base);
+      log.println("demo: embedding server at " + server.uri() + " (OpenAI-compatible /v1/embeddings, /metrics)");
+
+      Map<String, String> streamsKeys = new LinkedHashMap<>();
+      // Impressions close 10 s after they are shown (plus 2 s grace): a demo cannot wait the default 30 minutes.
+      streamsKeys.put("window", "10s");
+      streamsKeys.put("grace", "2s");
+      streamsKeys.put("metrics-port", Integer.toString(s.streamsMetricsPort()));
+      streamsKeys.put("state-dir", s.out().resolve("streams-state").toAbsolutePath().toString());
+      streamsKeys.put("tenant-adapters." + s.tenant(), s.adapter());
+      streams = FeedbackStreamsApp.start(bootstrap, ConfigFiles.fromMap(streamsKeys), Duration.ofMinutes(2));
+      log.println("demo: streams app running, /metrics on port " + streams.metricsPort());
+
+      Map<String, String> trainerKeys = new LinkedHashMap<>();
+      trainerKeys.put("bootstrap", bootstrap);
+      trainerKeys.put("instance_id", "demo-trainer");
+      trainerKeys.put("signing_key", privateKey.toAbsolutePath().toString());
+      trainerKeys.put("metrics_port", Integer.toString(s.trainerMetricsPort()));
+      trainerKeys.put("commit_interval", "15s");
+      trainerKeys.put("commit_every_steps", "40");
+      trainerKeys.put("adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
+      TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);
+      trainerModel = TrainerModel.of(base, settings.device(), settings.precision(), settings.documentCacheSize());
+      primeDocuments(trainerModel, data, settings.settingsFor(s.adapter()).maxSeqLength(), log);
+      trainerMetrics = MetricsEndpoint.start(settings.metricsPort());
+      ContinualTrainer trainer =
+          new ContinualTrainer(settings, trainerModel, AdapterSigner.fromFile(privateKey), trainerMetrics.registry(), listener);
+      Thread thread = new Thread(trainer::run, "demo-trainer");
+      thread.setDaemon(true);
+      thread.start();
+      log.println("demo: trainer running (adapter " + s.adapter() + ", mode " + s.mode().name().toLowerCase(java.util.Locale.ROOT)
+          + "), /metrics on port " + trainerMetrics.port());
+      return new DemoServices(broker, server, streams, trainerModel, trainerMetrics, trainer, thread, publicKey, base, settings);
+    } catch (RuntimeException | IOException e) {
+      closeQuietly(trainerMetrics);
+      closeQuietly(trainerModel);
+      closeQuietly(streams);
+      closeQuietly(server);
+      closeQuietly(broker);
+      throw e;
+    }
+  }
+
+  /**
+   * The trainer's cache of base document embeddings, filled from the corpus embeddings cached on disk (computed once
+   * if missing): a deployment preloads it the same way from its index, so query-mode steps never re-embed documents.
+   */
+  private static void primeDocuments(TrainerModel model, BeirDataset data, int maxLength, PrintStream log) {
+    log.println("demo: base corpus embeddings for the trainer (cached on disk after the first run)...");
+    EmbeddingMatrix corpus = AdapterEvaluation.baseCorpus(model, data, maxLength, ProgressListener.NONE);
+    for (int i = 0; i < corpus.size(); i++) {
+      var d = data.corpus().get(corpus.ids().get(i));
+      model.documents(maxLength).put(Document.passage(d.title(), d.text()), corpus.row(i));
+    }
+  }
+
+  String bootstrap() {
+    return broker.bootstrapServers();
+  }
+
+  URI serverUri() {
+    return server.uri();
+  }
+
+  TopicNames topics() {
+    return trainerSettings.topics();
+  }
+
+  Path publicKey() {
+    return publicKey;
+  }
+
+  BaseModel base() {
+    return base;
+  }
+
+  /** Where Prometheus finds the three services' metrics. */
+  List<URI> metricsEndpoints() {
+    return List.of(
+        server.uri().resolve("/metrics"),
+        URI.create("http://127.0.0.1:" + streams.metricsPort() + "/metrics"),
+        URI.create("http://127.0.0.1:" + trainerMetrics.port() + "/metrics"));
+  }
+
+  /** Stops the trainer first: it commits its checkpoints and offsets (as on SIGTERM). */
+  void stopTrainer(Duration timeout) throws InterruptedException {
+    trainer.stop();
+    if (!trainer.awaitStopped(timeout)) {
+      trainerThread.interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopTrainer(Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(trainerMetrics);
+    closeQuietly(trainerModel);
+    closeQuietly(streams);
+    closeQuietly(server);
+    closeQuietly(broker);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.err.println("demo: while stopping " + c.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.lorastream.trainer;
+
+import io.lorastream.model.train.TrainingExample;
+import io.lorastream.schemas.TrainingPair;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A training pair as the trainer keeps it between consumption and training, in the replay buffer and
+ * in checkpoints: texts and ids, without the fields only the streams app needs.
+ *
+ * @param pairId the contract's deterministic pair id
+ * @param anchor the query text
+ * @param positive the positive passage
+ * @param positiveDocId its document id
+ * @param negatives hard-negative passages, at most the adapter's {@code max_negatives}
+ * @param negativeDocIds their ids, aligned
+ * @param weight > 0
+ * @param label grade / 3 for labelled pairs, null for clicks
+ * @param eventTimeMs the newest source event's time, epoch milliseconds
+ */
+public record BufferedPair(
+    String pairId,
+    String anchor,
+    String positive,
+    String positiveDocId,
+    List<String> negatives,
+    List<String> negativeDocIds,
+    double weight,
+    Double label,
+    long eventTimeMs) {
+
+  public BufferedPair {
+    Objects.requireNonNull(pairId, "pairId");
+    Objects.requireNonNull(anchor, "anchor");
+    Objects.requireNonNull(positive, "positive");
+    Objects.requireNonNull(positiveDocId, "positiveDocId");
+    negatives = List.copyOf(negatives);
+    negativeDocIds = List.copyOf(negativeDocIds);
+    if (negatives.size() != negativeDocIds.size()) {
+      throw new IllegalArgumentException(
+          "pair " + pairId + " has " + negatives.size() + " negative texts but " + negativeDocIds.size() + " ids");
+    }
+  }
+
+  /** The contract's pair, keeping the first {@code maxNegatives} negatives. */
+  public static BufferedPair of(TrainingPair p, int maxNegatives) {
+    int k = Math.min(maxNegatives, p.negatives().size());
+    return new BufferedPair(
+        p.pairId(),
+        p.anchor(),
+        p.positive(),
+        p.positiveDocId(),
+        p.negatives().subList(0, k),
+        p.negativeDocIds().subList(0, k),
+        p.weight(),
+        p.label(),
+        p.eventTime().toEpochMilli());
+  }
+
+  /**
+   * What the training step sees. Losses that need labels get 1 for click pairs (a satisfied click is
+   * a relevant pair); the others ignore labels.
+   */
+  public TrainingExample toExample(boolean needsLabels) {
+    Double l = needsLabels ? (label == null ? Double.valueOf(1.0) : label) : null;
+    return new TrainingExample(anchor, positive, negatives, weight, l);
+  }
+}

@@ -1,0 +1,134 @@
+package io.lorastream.trainer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the last committed checkpoint of every adapter of an input partition from the compacted
+ * checkpoints topic (input partition p's checkpoints live in checkpoint partition p, written only by
+ * p's owner).
+ *
+ * <p>A previous owner's last transaction may still be completing when its partition is handed over:
+ * the group coordinator can release the committed offsets a moment before the commit marker lands on
+ * the checkpoint partition. Reading only to the last stable offset then could miss the checkpoint
+ * that goes with those offsets, so the reader first waits until no transaction is open on the
+ * partition (last stable offset = high watermark); a crashed owner's open transaction is aborted by
+ * the broker after {@code transaction_timeout}, or at once when it restarts under the same instance id.
+ */
+final class CheckpointStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+
+  private final Admin admin;
+  private final KafkaConsumer<String, byte[]> reader;
+  private final String topic;
+  private final Duration maxWait;
+
+  CheckpointStore(Admin admin, KafkaConsumer<String, byte[]> reader, String topic, Duration maxWait) {
+    this.admin = admin;
+    this.reader = reader;
+    this.topic = topic;
+    this.maxWait = maxWait;
+  }
+
+  /** The checkpoints of input partition {@code partition} of {@code inputTopic}, one per adapter. */
+  List<AdapterCheckpoint> read(String inputTopic, int partition) {
+    TopicPartition tp = new TopicPartition(topic, partition);
+    long end = stableEnd(tp);
+    reader.assign(List.of(tp));
+    reader.seekToBeginning(List.of(tp));
+    Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (reader.position(tp) < end) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("reading " + tp + " to offset " + end + " took longer than " + maxWait);
+      }
+      for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+        if (r.offset() >= end) {
+          continue;
+        }
+        if (r.value() == null) {
+          latest.remove(r.key());
+        } else {
+          latest.put(r.key(), r);
+        }
+      }
+    }
+    reader.unsubscribe();
+    List<AdapterCheckpoint> out = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : latest.values()) {
+      AdapterCheckpoint c = CheckpointCodec.decode(r.value(), tp + "@" + r.offset());
+      if (c.inputTopic().equals(inputTopic) && c.inputPartition() == partition) {
+        out.add(c);
+      }
+    }
+    LOG.info("read {} checkpoint(s) of {}-{} from {} up to offset {}", out.size(), inputTopic, partition, tp, end);
+    return out;
+  }
+
+  /** Waits until no transaction is open on {@code tp}, then returns its end offset. */
+  private long stableEnd(TopicPartition tp) {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    boolean logged = false;
+    while (true) {
+      long committed = end(tp, IsolationLevel.READ_COMMITTED);
+      long all = end(tp, IsolationLevel.READ_UNCOMMITTED);
+      if (committed >= all) {
+        return committed;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            tp + " still has an open transaction after " + maxWait + " (stable offset " + committed + ", end " + all
+                + "); another trainer may still own it, or the broker has not aborted a crashed one's transaction yet");
+      }
+      if (!logged) {
+        LOG.info("{} has an open transaction (stable offset {} < end {}); waiting for it to complete", tp, committed, all);
+        logged = true;
+      }
+      sleep(200);
+    }
+  }
+
+  private long end(TopicPartition tp, IsolationLevel level) {
+    try {
+      return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(level))
+          .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the end offset of " + tp + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("reading the end offset of " + tp + " timed out", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the end offset of " + tp, e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a transaction to complete", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    reader.close();
+  }
+}

@@ -1,0 +1,34 @@
+package io.lorastream.trainer;
+
+import io.lorastream.model.adapter.AdapterManifest;
+
+/**
+ * Observes a running trainer: for logs, benchmarks and tests. Called on the trainer's thread; keep it quick.
+ * Every method does nothing by default.
+ */
+public interface TrainerListener {
+
+  /** An optimizer step of {@code adapter} was taken. */
+  default void stepTaken(String adapter, long step, double loss, int newPairs, int replayed) {}
+
+  /** The gate judged a candidate of {@code adapter}: nDCG@10 of the candidate and of the published version (or base). */
+  default void gateDecided(String adapter, long step, double candidate, double published, boolean accepted) {}
+
+  /** A version the gate accepted could not be published (it does not fit in a record); the message says why. */
+  default void refused(String adapter, String message) {}
+
+  /** A transaction was begun and is about to receive records; a crash from here until committed() loses it. */
+  default void transactionBegun() {}
+
+  /**
+   * Every record and the offsets are in the open transaction, which is about to be committed: a crash here leaves
+   * an open transaction on the broker, which the next incarnation (same instance id) aborts.
+   */
+  default void aboutToCommit() {}
+
+  /** A transaction committed: the versions it published (possibly none) and the checkpoints it wrote. */
+  default void committed(java.util.List<AdapterManifest> published, int checkpoints) {}
+
+  /** A transaction was aborted and the state reset to the last commit. */
+  default void aborted(Exception cause) {}
+}

@@ -1,0 +1,125 @@
+package io.lorastream.trainer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The trainer's meters, {@code lorastream.trainer.*}. The {@code adapter} tag takes only adapter names the
+ * trainer trains, which {@code max_adapters} bounds; {@code reason} and {@code outcome} are fixed sets.
+ */
+public final class TrainerMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+  private final Map<String, PairRate> rates = new ConcurrentHashMap<>();
+
+  public TrainerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  void step(String adapter, AdapterTrainer.Step step, double fill, Duration took) {
+    registry.counter("lorastream.trainer.steps", "adapter", adapter).increment();
+    registry.counter("lorastream.trainer.pairs", "adapter", adapter, "kind", "new").increment(step.newPairs());
+    registry.counter("lorastream.trainer.pairs", "adapter", adapter, "kind", "replay").increment(step.replayed());
+    gauge("lorastream.trainer.loss", adapter, "last training step's loss").set(step.result().loss());
+    gauge("lorastream.trainer.step", adapter, "optimizer steps taken").set((double) step.result().step());
+    DistributionSummary.builder("lorastream.trainer.batch.fill")
+        .description("new pairs in a step over the pairs that fill it")
+        .tag("adapter", adapter)
+        .register(registry)
+        .record(fill);
+    Timer.builder("lorastream.trainer.step.duration").tag("adapter", adapter).register(registry).record(took);
+    double perSecond = rates.computeIfAbsent(adapter, a -> new PairRate()).add(step.newPairs() + step.replayed(), took);
+    gauge("lorastream.trainer.pairs.per.second", adapter, "training throughput (new and replayed pairs), last minute")
+        .set(perSecond);
+  }
+
+  void gate(String adapter, String outcome) {
+    registry.counter("lorastream.trainer.gate", "adapter", adapter, "outcome", outcome).increment();
+  }
+
+  void evalFigures(String adapter, double candidate, double published) {
+    gauge("lorastream.trainer.eval.ndcg10", adapter, "candidate", "nDCG@10 on the evaluation set").set(candidate);
+    gauge("lorastream.trainer.eval.ndcg10", adapter, "published", "nDCG@10 on the evaluation set").set(published);
+  }
+
+  void published(String adapter, int version, long bytes, Duration freshness) {
+    registry.counter("lorastream.trainer.published.versions", "adapter", adapter).increment();
+    gauge("lorastream.trainer.published.version", adapter, "latest published version").set((double) version);
+    DistributionSummary.builder("lorastream.trainer.adapter.bytes").baseUnit("bytes").tag("adapter", adapter)
+        .register(registry).record(bytes);
+    if (freshness != null) {
+      Timer.builder("lorastream.trainer.freshness")
+          .description("event time of the newest pair in a version to its publication")
+          .tag("adapter", adapter)
+          .publishPercentiles(0.5, 0.99)
+          .register(registry)
+          .record(freshness.isNegative() ? Duration.ZERO : freshness);
+    }
+  }
+
+  void checkpoint(String adapter, long bytes) {
+    DistributionSummary.builder("lorastream.trainer.checkpoint.bytes").baseUnit("bytes").tag("adapter", adapter)
+        .register(registry).record(bytes);
+  }
+
+  void commit(Duration took, boolean committed) {
+    Timer.builder("lorastream.trainer.commit.duration").tag("outcome", committed ? "committed" : "aborted")
+        .register(registry).record(took);
+  }
+
+  void skipped(String reason, long n) {
+    registry.counter("lorastream.trainer.pairs.skipped", "reason", reason).increment(n);
+  }
+
+  void heldOut(String adapter) {
+    registry.counter("lorastream.trainer.pairs.held.out", "adapter", adapter).increment();
+  }
+
+  void refused(String adapter, String what) {
+    registry.counter("lorastream.trainer.records.refused", "adapter", adapter, "record", what).increment();
+  }
+
+  private AtomicReference<Double> gauge(String name, String adapter, String description) {
+    return gauge(name, adapter, null, description);
+  }
+
+  private AtomicReference<Double> gauge(String name, String adapter, String model, String description) {
+    String key = name + "|" + adapter + "|" + model;
+    return gauges.computeIfAbsent(key, k -> {
+      AtomicReference<Double> ref = new AtomicReference<>(Double.NaN);
+      Gauge.Builder<AtomicReference<Double>> b =
+          Gauge.builder(name, ref, r -> r.get()).description(description).tag("adapter", adapter);
+      if (model != null) {
+        b = b.tag("model", model);
+      }
+      b.register(registry);
+      return ref;
+    });
+  }
+
+  /** Pairs per second of training time over about the last minute. */
+  private static final class PairRate {
+    private double pairs;
+    private double seconds;
+
+    synchronized double add(int n, Duration took) {
+      double s = took.toNanos() / 1e9;
+      double keep = Math.max(0, 1 - s / 60); // exponential forgetting over ~60 s of training
+      pairs = pairs * keep + n;
+      seconds = seconds * keep + s;
+      return seconds > 0 ? pairs / seconds : 0;
+    }
+  }
+}
