@@ -48,7 +48,7 @@ public final class JsonText {
     }
   }
 
-  /** The form to keep in a store: a 0xFF byte, then the escaped content (maybe this text's own array: keep it as is). */
+  /** The form to keep in a store: a 0xFF byte, then the escaped content (may be this text's own array). */
   public byte[] stored() {
     if (offset == 1 && bytes[0] == STORED_MARKER) {
       return bytes;
