@@ -102,10 +102,6 @@ public final class StreamsBenchmark {
     keys.put("grace", "2s");
     keys.put("idle-close-after", "0");
     keys.put("partitions", Integer.toString(s.partitions()));
-    // As a deployment on this machine would run: a stream thread per input partition, at most one per core (a thread
-    // waiting for its commit's flush then leaves the core to the other); --set num-stream-threads=1 for one.
-    keys.put("num-stream-threads",
-        Integer.toString(Math.max(1, Math.min(s.partitions(), Runtime.getRuntime().availableProcessors()))));
     keys.put("metrics-port", "0");
     keys.put("state-dir", Files.createTempDirectory("lorastream-bench-state").toString());
     keys.putAll(s.streamsSettings());
