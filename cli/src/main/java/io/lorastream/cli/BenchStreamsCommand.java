@@ -31,6 +31,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
       description = "Impressions to simulate, cycling through the train queries (default: ${DEFAULT-VALUE}).")
   int impressions;
 
+  @Option(names = "--warmup-impressions", paramLabel = "N", defaultValue = "20000",
+      description = "Impressions of an untimed warm-up run first, so both paths are timed with a warm JIT"
+          + " (default: ${DEFAULT-VALUE}; 0 = none).")
+  int warmupImpressions;
+
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
       description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -55,7 +60,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       System.err.println("bench streams: in-process broker on " + broker.bootstrapServers());
       r = StreamsBenchmark.run(broker.bootstrapServers(),
-          new StreamsBenchmark.Settings(dataset, impressions, partitions, spacingMs, set),
+          new StreamsBenchmark.Settings(dataset, impressions, warmupImpressions, partitions, spacingMs, set),
           line -> System.err.println("bench streams: " + line));
     }
     ObjectMapper json = new ObjectMapper();
@@ -67,6 +72,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
     out.put("raw_produce_consume_events_per_second", Math.round(r.rawEventsPerSecond()));
     out.put("raw_produce_events_per_second", Math.round(r.rawProduceEventsPerSecond()));
     out.put("raw_consume_events_per_second", Math.round(r.rawConsumeEventsPerSecond()));
+    out.put("raw_cpu_us_per_event", Math.round(r.rawCpuMicrosPerEvent()));
+    out.put("streams_cpu_us_per_event", Math.round(r.streamsCpuMicrosPerEvent()));
     out.put("streams_seconds", Math.round(r.streamsSeconds() * 1000) / 1000.0);
     out.put("pairs", r.pairs());
     out.put("dead_letters", r.deadLetters());

@@ -11,9 +11,6 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
@@ -59,10 +56,15 @@ public final class EventCodec<T> {
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": empty value where a JSON object is required");
     }
-    String text = strictUtf8(bytes);
+    int malformed = Utf8.firstMalformed(bytes);
+    if (malformed >= 0) {
+      throw new ContractViolation(
+          DeadLetterReason.INVALID_UTF8,
+          contract.name() + ": the value is not valid UTF-8 (a malformed byte sequence at byte " + malformed + ")");
+    }
     JsonNode node;
     try {
-      node = mapper.readTree(text);
+      node = readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": not JSON: " + e.getOriginalMessage()
@@ -132,17 +134,20 @@ public final class EventCodec<T> {
     return Serdes.serdeFrom(serializer, deserializer);
   }
 
-  private String strictUtf8(byte[] bytes) {
+  /**
+   * Parses well-formed UTF-8 straight from the bytes. Jackson would guess UTF-16 or UTF-32 from zero bytes among the
+   * first four, and skip a UTF-8 byte order mark; such values are read as the characters their bytes decode to in
+   * UTF-8 instead (where both are simply not JSON), as a contract that says UTF-8 requires.
+   */
+  private JsonNode readTree(byte[] bytes) throws JsonProcessingException {
+    boolean plain = bytes.length >= 4 && bytes[0] != 0 && bytes[1] != 0 && bytes[2] != 0 && bytes[3] != 0
+        && (bytes[0] & 0xff) != 0xEF;
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new ContractViolation(
-          DeadLetterReason.INVALID_UTF8, contract.name() + ": the value is not valid UTF-8 (" + e + ")");
+      return plain ? mapper.readTree(bytes) : mapper.readTree(new String(bytes, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading JSON from memory failed", e);
     }
   }
 

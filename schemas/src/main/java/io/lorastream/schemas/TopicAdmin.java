@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates lorastream's topics when they are missing; leaves existing ones alone and reports their partition counts. */
 public final class TopicAdmin {
@@ -98,20 +99,37 @@ public final class TopicAdmin {
       }
     }
     Map<String, Integer> partitions = new LinkedHashMap<>();
-    try {
-      Map<String, TopicDescription> described =
-          admin
-              .describeTopics(specs.stream().map(TopicSpec::name).collect(Collectors.toList()))
-              .allTopicNames()
-              .get(remaining(deadline), TimeUnit.NANOSECONDS);
-      specs.forEach(s -> partitions.put(s.name(), described.get(s.name()).partitions().size()));
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe lorastream topics: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while describing topics", e);
-    }
+    Map<String, TopicDescription> described = describe(admin, specs, deadline);
+    specs.forEach(s -> partitions.put(s.name(), described.get(s.name()).partitions().size()));
     return new EnsureResult(List.copyOf(created), Map.copyOf(partitions));
+  }
+
+  /**
+   * Describes the topics, retrying while the broker does not know one yet: a topic created a moment ago can be
+   * missing from the metadata a describe reads.
+   */
+  private static Map<String, TopicDescription> describe(Admin admin, Collection<TopicSpec> specs, long deadline) {
+    List<String> names = specs.stream().map(TopicSpec::name).collect(Collectors.toList());
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || remaining(deadline) == 0) {
+          throw new IllegalStateException("cannot describe lorastream topics: " + e.getMessage(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("cannot describe lorastream topics: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topics", e);
+      }
+      try {
+        Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline)))));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while describing topics", e);
+      }
+    }
   }
 
   private static long remaining(long deadline) {

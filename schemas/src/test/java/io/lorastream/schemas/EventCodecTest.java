@@ -63,6 +63,37 @@ class EventCodecTest {
   }
 
   @Test
+  void jsonInAnotherUnicodeEncodingIsNotTakenForUtf8Json() {
+    // valid UTF-8 bytes (NULs and a byte order mark are legal), but not a UTF-8 JSON object
+    String json = "{\"a\":1}";
+    assertReason(() -> codecs.searchEvents().decode(json.getBytes(StandardCharsets.UTF_16BE)),
+        DeadLetterReason.UNPARSEABLE_JSON);
+    assertReason(() -> codecs.searchEvents().decode(json.getBytes(StandardCharsets.UTF_16LE)),
+        DeadLetterReason.UNPARSEABLE_JSON);
+    byte[] bom = new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] withBom = new byte[bom.length + SEARCH.length()];
+    System.arraycopy(bom, 0, withBom, 0, bom.length);
+    System.arraycopy(utf8(SEARCH), 0, withBom, bom.length, SEARCH.length());
+    assertReason(() -> codecs.searchEvents().decode(withBom), DeadLetterReason.UNPARSEABLE_JSON);
+  }
+
+  @Test
+  void eventTimesKeepEveryDigitOfTheirFraction() {
+    String micros = SEARCH.replace("2025-01-02T03:04:05Z", "2025-01-02T03:04:05.123456Z");
+    assertThat(codecs.searchEvents().decode(utf8(micros)).eventTime()).isEqualTo(Instant.parse("2025-01-02T03:04:05.123456Z"));
+    String offset = SEARCH.replace("2025-01-02T03:04:05Z", "2025-01-02T04:04:05+01:00");
+    assertThat(codecs.searchEvents().decode(utf8(offset)).eventTime()).isEqualTo(T);
+  }
+
+  @Test
+  void charactersBeyondTheBasicPlaneAreWrittenAsUtf8NotAsEscapedSurrogates() {
+    Interaction click = new Interaction(1, "e😀", "acme", T, "imp", "d1", InteractionType.CLICK, null);
+    String json = new String(codecs.interactions().encode(click), StandardCharsets.UTF_8);
+    assertThat(json).contains("\"event_id\":\"e😀\"").doesNotContain("\\uD83D");
+    assertThat(codecs.interactions().decode(codecs.interactions().encode(click))).isEqualTo(click);
+  }
+
+  @Test
   void invalidUtf8IsNamedAsSuch() {
     byte[] bytes = utf8(SEARCH);
     bytes[bytes.length / 2] = (byte) 0xC3; // a lead byte followed by ASCII: malformed

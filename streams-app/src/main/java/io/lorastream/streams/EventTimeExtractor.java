@@ -3,10 +3,10 @@ package io.lorastream.streams;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.lorastream.schemas.EventTimes;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -48,12 +48,12 @@ public final class EventTimeExtractor implements TimestampExtractor {
         String name = p.currentName();
         JsonToken value = p.nextToken();
         if ("event_time".equals(name)) {
-          return value == JsonToken.VALUE_STRING ? Math.max(-1, Instant.parse(p.getText()).toEpochMilli()) : -1;
+          return value == JsonToken.VALUE_STRING ? Math.max(-1, EventTimes.parse(p.getText()).toEpochMilli()) : -1;
         }
         p.skipChildren();
       }
       return -1;
-    } catch (IOException | DateTimeParseException | ArithmeticException e) {
+    } catch (IOException | DateTimeException | ArithmeticException e) {
       return -1;
     }
   }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class FeedbackStreamsApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FeedbackStreamsApp.class);
 
+  /** The producer's batch size per partition (pairs, changelogs, dead letters); {@code kafka.producer.batch.size} overrides. */
+  static final int PRODUCER_BATCH_BYTES = 512 * 1024;
+
   private final KafkaStreams streams;
   private final MetricsServer metrics;
   private final KafkaStreamsMetrics streamsMetrics;
@@ -134,6 +137,8 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.EVENT_MAX_MESSAGE_BYTES);
+    // A pair carries 1 + k passages (~7 KB): the client's 16 KB default batch would hold two, one produce request each.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     if (publisher != null) {
       p.put(DeadLetterPublisher.CONFIG_KEY, publisher);
     }

@@ -1,8 +1,12 @@
 package io.lorastream.streams;
 
+import io.lorastream.schemas.EncodedTrainingPair;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
+import io.lorastream.streams.config.StoreType;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,6 +14,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -19,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * documents ──► DocumentProcessor ──► passages topic ──► global passages store (doc id → title + text)
  * search-events ─┐
- * interactions ──┴► ImpressionProcessor (impressions, closing index, watermark, parked drafts) ─┐
+ * interactions ──┴► ImpressionProcessor (impressions, watermark, parked drafts) ───────────────┐
  * relevance-labels ► LabelProcessor (seen event ids, grade-0 docs per query, parked drafts) ────┼► training-pairs
  *                                                              every processor's bad records ───┴► dlq
  * </pre>
@@ -30,16 +35,30 @@ public final class FeedbackTopology {
   static final String PASSAGE_SINK = "passages-sink";
 
   static final String IMPRESSIONS_STORE = "impressions";
-  static final String CLOSING_STORE = "impression-closing";
   static final String WATERMARK_STORE = "impression-watermark";
   static final String IMPRESSION_PARKED_STORE = "impression-parked-pairs";
   static final String LABEL_SEEN_STORE = "label-seen-events";
   static final String LABEL_NEGATIVES_STORE = "label-negatives";
   static final String LABEL_PARKED_STORE = "label-parked-pairs";
-  /** The global store of document passages; public for interactive queries and tests. */
+  /**
+   * The global store of document passages (doc id to {@link io.lorastream.schemas.JsonText#stored}: title + text escaped
+   * for JSON, read with {@code JsonText.fromStored}); public for interactive queries and tests.
+   */
   public static final String PASSAGES_STORE = "document-passages";
 
+  /**
+   * Changelog topic settings of the impressions store. Every entry is deleted when its window closes, so
+   * most of their changelog is soon superseded; small segments let compaction drop it, which bounds what a restart
+   * (a full restore, for in-memory stores) replays.
+   */
+  static final Map<String, String> IMPRESSION_CHANGELOG_CONFIGS =
+      Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
+
   private FeedbackTopology() {}
+
+  private static KeyValueBytesStoreSupplier keyValue(StoreType type, String name) {
+    return type == StoreType.IN_MEMORY ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+  }
 
   public static Topology build(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
     var topics = config.topics();
@@ -51,54 +70,56 @@ public final class FeedbackTopology {
     t.addProcessor("documents", () -> new DocumentProcessor(codecs, metrics), "documents-source");
     t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), "documents");
     t.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.String())
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
         "passages-source",
         new StringDeserializer(),
-        new StringDeserializer(),
+        new ByteArrayDeserializer(),
         config.passagesTopic(),
         "passages-updater",
         PassageStoreUpdater::new);
 
     t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, bytes, topics.searchEvents(), topics.interactions());
     t.addProcessor("impressions", () -> new ImpressionProcessor(config, codecs, metrics), "impressions-source");
+    StoreType impressionStores = config.runtime().impressionStoreType();
+    // Cached: the puts and the delete an impression sees between two commits reach the store and its changelog once
+    // (while catching up on a backlog most impressions open and close within one commit: 3.7x fewer changelog bytes).
     t.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde()),
+                keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde(codecs))
+            .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS)
+            .withCachingEnabled(),
         "impressions");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING_STORE), Serdes.Bytes(), Serdes.ByteArray()),
-        "impressions");
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, WATERMARK_STORE), Serdes.String(), Serdes.Long()), "impressions");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(), Serdes.Long()),
-        "impressions");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
         "impressions");
 
     t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, bytes, topics.relevanceLabels());
     t.addProcessor("labels", () -> new LabelProcessor(config, codecs, metrics), "labels-source");
     Duration retention = config.rules().dedupeRetention();
+    StoreType labelStores = config.runtime().labelStoreType();
     t.addStateStore(
         Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
+            labelStores == StoreType.IN_MEMORY
+                ? Stores.inMemoryWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false)
+                : Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
             Serdes.String(),
             Serdes.Long()),
         "labels");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
+        Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
         "labels");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
+        Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
         "labels");
 
     t.addSink(
         PAIR_SINK,
         topics.trainingPairs(),
         new StringSerializer(),
-        codecs.trainingPairs().serde().serializer(),
+        EncodedTrainingPair.serializer(),
         "impressions",
         "labels");
     t.addSink(

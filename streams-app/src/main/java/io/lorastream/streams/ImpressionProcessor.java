@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,8 +46,13 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   private final ImpressionWindow window;
 
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, ImpressionState> impressions;
-  private KeyValueStore<Bytes, byte[]> closing;
+  private RecentImpressions impressions;
+  /**
+   * When each open impression closes: (close time, impression id) in close order, rebuilt from the impressions store
+   * at init and kept in step with it. The close check runs on every punctuation and mostly finds nothing due; a store
+   * range scan per check (and a second changelogged store for the index) cost more than the rest of the check.
+   */
+  private final NavigableSet<Bytes> closingIndex = new TreeSet<>();
   private KeyValueStore<String, Long> watermarks;
   private DeadLetters deadLetters;
   private PairAssembler assembler;
@@ -64,8 +70,8 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.impressions = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
-    this.closing = context.getStateStore(FeedbackTopology.CLOSING_STORE);
+    KeyValueStore<String, ImpressionState> store = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
+    this.impressions = new RecentImpressions(store, RecentImpressions.DEFAULT_CAPACITY);
     this.watermarks = context.getStateStore(FeedbackTopology.WATERMARK_STORE);
     this.deadLetters = new DeadLetters(context, metrics);
     this.assembler =
@@ -76,6 +82,10 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
             config.rules(),
             metrics,
             deadLetters);
+    closingIndex.clear();
+    try (KeyValueIterator<String, ImpressionState> it = store.all()) {
+      it.forEachRemaining(kv -> closingIndex.add(closingKey(kv.value.closeAtMs(), kv.key)));
+    }
     Long stored = watermarks.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
     // A processor context's currentSystemTimeMs() is the task's cached clock, which can still be 0 before the task's
@@ -119,7 +129,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     long start = event.eventTime().toEpochMilli();
     long closeAt = window.closeAtMs(start);
-    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), start, source);
+    ImpressionState.Entry<SearchEvent> entry = ImpressionState.entry(event, source);
     ImpressionState state = impressions.get(event.impressionId());
     if (state != null && state.search() != null) {
       if (state.search().eventId().equals(event.eventId())) {
@@ -140,11 +150,11 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     if (state == null) {
       state = new ImpressionState(entry, List.of(), closeAt);
     } else {
-      closing.delete(closingKey(state.closeAtMs(), event.impressionId()));
+      unscheduleClose(closingKey(state.closeAtMs(), event.impressionId()));
       state = state.withSearch(entry, closeAt);
     }
     impressions.put(event.impressionId(), state);
-    closing.put(closingKey(closeAt, event.impressionId()), new byte[0]);
+    scheduleClose(closingKey(closeAt, event.impressionId()));
   }
 
   private void onInteraction(SourceRecord source) {
@@ -165,7 +175,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
       return;
     }
     long t = event.eventTime().toEpochMilli();
-    ImpressionState.Entry entry = new ImpressionState.Entry(event.eventId(), t, source);
+    ImpressionState.Entry<Interaction> entry = ImpressionState.entry(event, source);
     ImpressionState state = impressions.get(event.impressionId());
     if (state != null) {
       if (state.hasEvent(event.eventId())) {
@@ -187,7 +197,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     long orphanCloseAt = t + window.size().toMillis() + window.grace().toMillis();
     impressions.put(event.impressionId(), new ImpressionState(null, List.of(entry), orphanCloseAt));
-    closing.put(closingKey(orphanCloseAt, event.impressionId()), new byte[0]);
+    scheduleClose(closingKey(orphanCloseAt, event.impressionId()));
   }
 
   private String lateMessage(String what, long eventMs, long closedAtMs) {
@@ -222,18 +232,16 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
     watermark = time;
     watermarks.put(WATERMARK_KEY, watermark);
-    List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = closing.range(closingKey(0, ""), closingKey(time, "\uffff"))) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        if (closeAtOf(kv.key) <= time) {
-          due.add(kv);
-        }
+    List<Bytes> due = new ArrayList<>();
+    for (Bytes key : closingIndex) {
+      if (closeAtOf(key) > time) {
+        break; // keys sort by close time first
       }
+      due.add(key);
     }
-    for (KeyValue<Bytes, byte[]> kv : due) {
-      closing.delete(kv.key);
-      String impressionId = impressionOf(kv.key);
+    for (Bytes key : due) {
+      unscheduleClose(key);
+      String impressionId = impressionOf(key);
       ImpressionState state = impressions.get(impressionId);
       impressions.delete(impressionId);
       if (state != null) {
@@ -242,9 +250,17 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
   }
 
+  private void scheduleClose(Bytes key) {
+    closingIndex.add(key);
+  }
+
+  private void unscheduleClose(Bytes key) {
+    closingIndex.remove(key);
+  }
+
   private void close(String impressionId, ImpressionState state) {
     if (state.search() == null) {
-      for (ImpressionState.Entry e : state.interactions()) {
+      for (ImpressionState.Entry<Interaction> e : state.interactions()) {
         deadLetters.send(
             e.record(),
             DeadLetterReason.ORPHAN_INTERACTION,
@@ -253,14 +269,14 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
       }
       return;
     }
-    SearchEvent search = codecs.searchEvents().decodeTrusted(state.search().record().value());
+    SearchEvent search = state.search().event();
     Map<String, ShownResult> shown =
         search.results().stream().collect(Collectors.toMap(ShownResult::docId, Function.identity()));
     long start = search.eventTime().toEpochMilli();
     long end = start + window.size().toMillis();
     List<Interaction> valid = new ArrayList<>();
-    for (ImpressionState.Entry e : state.interactions()) {
-      Interaction i = codecs.interactions().decodeTrusted(e.record().value());
+    for (ImpressionState.Entry<Interaction> e : state.interactions()) {
+      Interaction i = e.event();
       if (!shown.containsKey(i.docId())) {
         deadLetters.send(e.record(), DeadLetterReason.NOT_SHOWN,
             "interaction " + i.eventId() + " names doc " + i.docId() + ", which impression " + impressionId + " did not show");
@@ -287,7 +303,7 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     }
   }
 
-  /** Big-endian close time then the impression id: the store's byte order is the close order. */
+  /** Big-endian close time then the impression id: the byte order of these keys is the close order. */
   static Bytes closingKey(long closeAtMs, String impressionId) {
     byte[] id = impressionId.getBytes(StandardCharsets.UTF_8);
     return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(Math.max(0, closeAtMs)).put(id).array());

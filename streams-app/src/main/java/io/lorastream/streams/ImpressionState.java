@@ -1,13 +1,20 @@
 package io.lorastream.streams;
 
+import io.lorastream.schemas.EventCodecs;
+import io.lorastream.schemas.Interaction;
+import io.lorastream.schemas.SearchEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,19 +22,57 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * An open impression in the state store: its search event (null while interactions wait for it) and the interactions
- * so far, each kept as its original record. Values are already validated; they are parsed again only at close.
+ * so far, each kept decoded and as its original record (the record is what gets dead-lettered if the event is judged
+ * bad at close).
  *
  * @param closeAtMs the stream time at which this state is closed (window end + grace, or an orphan's deadline)
  */
-public record ImpressionState(Entry search, List<Entry> interactions, long closeAtMs) {
+public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>> interactions, long closeAtMs) {
 
-  /** One validated event: its id and event time (for dedupe and windows without parsing) and the record itself. */
-  public record Entry(String eventId, long eventTimeMs, SourceRecord record) {}
+  /**
+   * One validated event: its id and event time in millis (for dedupe and windows), the event, its record, and both in
+   * the binary format (the event then its record) as a state write puts them, made once when the entry is: a state is
+   * written again for each interaction it gains, and encoding every event again each time was most of that write.
+   */
+  public record Entry<T>(String eventId, long eventTimeMs, T event, SourceRecord record, byte[] binary) {}
 
-  private static final byte VERSION = 1;
+  /**
+   * The format written. 2: each event is kept decoded ({@link EventBinary}) before its record. 1 kept only the record,
+   * whose JSON was parsed again at close; it is still read.
+   */
+  static final byte VERSION = 2;
+
+  private static final byte VERSION_RECORDS_ONLY = 1;
 
   public ImpressionState {
     interactions = List.copyOf(interactions);
+  }
+
+  public static Entry<SearchEvent> entry(SearchEvent e, SourceRecord record) {
+    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+        binary(record, out -> EventBinary.writeSearch(out, e)));
+  }
+
+  public static Entry<Interaction> entry(Interaction e, SourceRecord record) {
+    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+        binary(record, out -> EventBinary.writeInteraction(out, e)));
+  }
+
+  private interface EventWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private static byte[] binary(SourceRecord record, EventWriter event) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 * record.value().length + 192);
+      DataOutputStream out = new DataOutputStream(bytes);
+      event.write(out);
+      record.writeTo(out);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public boolean hasEvent(String eventId) {
@@ -35,37 +80,40 @@ public record ImpressionState(Entry search, List<Entry> interactions, long close
         || interactions.stream().anyMatch(e -> e.eventId().equals(eventId));
   }
 
-  public ImpressionState withInteraction(Entry e) {
-    List<Entry> more = new ArrayList<>(interactions.size() + 1);
+  public ImpressionState withInteraction(Entry<Interaction> e) {
+    List<Entry<Interaction>> more = new ArrayList<>(interactions.size() + 1);
     more.addAll(interactions);
     more.add(e);
     return new ImpressionState(search, more, closeAtMs);
   }
 
-  public ImpressionState withSearch(Entry e, long newCloseAtMs) {
+  public ImpressionState withSearch(Entry<SearchEvent> e, long newCloseAtMs) {
     return new ImpressionState(e, interactions, newCloseAtMs);
   }
 
-  /** A small binary format (a version byte first): this is read and written for every event on the hot path. */
-  public static Serde<ImpressionState> serde() {
+  /**
+   * A small binary format, a version byte first: it is read and written for every event on the hot path. {@code codecs}
+   * decode the events of states written in format 1.
+   */
+  public static Serde<ImpressionState> serde(EventCodecs codecs) {
     Serializer<ImpressionState> ser = (topic, state) -> state == null ? null : write(state);
-    Deserializer<ImpressionState> de = (topic, bytes) -> bytes == null ? null : read(bytes);
+    Deserializer<ImpressionState> de = (topic, bytes) -> bytes == null ? null : read(bytes, codecs);
     return Serdes.serdeFrom(ser, de);
   }
 
-  private static byte[] write(ImpressionState s) {
+  static byte[] write(ImpressionState s) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(s));
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       out.writeLong(s.closeAtMs());
       out.writeBoolean(s.search() != null);
       if (s.search() != null) {
-        writeEntry(out, s.search());
+        out.write(s.search().binary());
       }
       out.writeInt(s.interactions().size());
-      for (Entry e : s.interactions()) {
-        writeEntry(out, e);
+      for (Entry<Interaction> e : s.interactions()) {
+        out.write(e.binary());
       }
       out.flush();
       return bytes.toByteArray();
@@ -74,21 +122,38 @@ public record ImpressionState(Entry search, List<Entry> interactions, long close
     }
   }
 
-  private static ImpressionState read(byte[] bytes) {
+  static ImpressionState read(byte[] bytes, EventCodecs codecs) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_RECORDS_ONLY) {
         throw new IllegalStateException(
-            "impression state format " + version + " is not readable by this version (reads " + VERSION
-                + "); reset the application's state to upgrade");
+            "impression state format " + version + " is not readable by this version (reads " + VERSION_RECORDS_ONLY
+                + " and " + VERSION + "); reset the application's state to upgrade");
       }
       long closeAt = in.readLong();
-      Entry search = in.readBoolean() ? readEntry(in) : null;
+      Entry<SearchEvent> search = null;
+      if (in.readBoolean()) {
+        if (version == VERSION) {
+          int start = bytes.length - in.available();
+          SearchEvent e = EventBinary.readSearch(in);
+          SourceRecord r = SourceRecord.readFrom(in);
+          search = new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in));
+        } else {
+          search = readRecordsOnly(in, codecs.searchEvents()::decodeTrusted, ImpressionState::entry);
+        }
+      }
       int n = in.readInt();
-      List<Entry> interactions = new ArrayList<>(n);
+      List<Entry<Interaction>> interactions = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        interactions.add(readEntry(in));
+        if (version == VERSION) {
+          int start = bytes.length - in.available();
+          Interaction e = EventBinary.readInteraction(in);
+          SourceRecord r = SourceRecord.readFrom(in);
+          interactions.add(new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in)));
+        } else {
+          interactions.add(readRecordsOnly(in, codecs.interactions()::decodeTrusted, ImpressionState::entry));
+        }
       }
       return new ImpressionState(search, interactions, closeAt);
     } catch (IOException e) {
@@ -96,13 +161,31 @@ public record ImpressionState(Entry search, List<Entry> interactions, long close
     }
   }
 
-  private static void writeEntry(DataOutputStream out, Entry e) throws IOException {
-    out.writeUTF(e.eventId());
-    out.writeLong(e.eventTimeMs());
-    e.record().writeTo(out);
+  /** The bytes from {@code start} to where {@code in} (reading {@code bytes}) has got. */
+  private static byte[] slice(byte[] bytes, int start, DataInputStream in) throws IOException {
+    return Arrays.copyOfRange(bytes, start, bytes.length - in.available());
   }
 
-  private static Entry readEntry(DataInputStream in) throws IOException {
-    return new Entry(in.readUTF(), in.readLong(), SourceRecord.readFrom(in));
+  /**
+   * A format-1 entry: event id, event time, record; the event is decoded from the record's (validated) value, whose
+   * event id and time are the ones format 1 stored.
+   */
+  private static <T> Entry<T> readRecordsOnly(
+      DataInput in, Function<byte[], T> decode, BiFunction<T, SourceRecord, Entry<T>> entry) throws IOException {
+    in.readUTF(); // event id
+    in.readLong(); // event time
+    SourceRecord record = SourceRecord.readFrom(in);
+    return entry.apply(decode.apply(record.value()), record);
+  }
+
+  private static int sizeHint(ImpressionState s) {
+    int n = 16;
+    if (s.search() != null) {
+      n += s.search().binary().length;
+    }
+    for (Entry<Interaction> e : s.interactions()) {
+      n += e.binary().length;
+    }
+    return n;
   }
 }

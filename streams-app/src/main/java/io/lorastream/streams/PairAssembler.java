@@ -3,7 +3,8 @@ package io.lorastream.streams;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.SchemaVersion;
-import io.lorastream.schemas.TrainingPair;
+import io.lorastream.schemas.EncodedTrainingPair;
+import io.lorastream.schemas.JsonText;
 import io.lorastream.streams.config.PairRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class PairAssembler {
   private final ProcessorContext<Object, Object> context;
-  private final KeyValueStore<String, String> passages;
+  private final KeyValueStore<String, byte[]> passages;
   private final KeyValueStore<String, PairDraft> parked;
   private final PairRules rules;
   private final FeedbackMetrics metrics;
@@ -31,7 +32,7 @@ final class PairAssembler {
 
   PairAssembler(
       ProcessorContext<Object, Object> context,
-      KeyValueStore<String, String> passages,
+      KeyValueStore<String, byte[]> passages,
       KeyValueStore<String, PairDraft> parked,
       PairRules rules,
       FeedbackMetrics metrics,
@@ -84,27 +85,28 @@ final class PairAssembler {
   }
 
   private boolean tryEmit(PairDraft draft) {
-    String positive = passages.get(draft.positiveDocId());
-    if (positive == null) {
+    byte[] stored = passages.get(draft.positiveDocId());
+    if (stored == null) {
       return false;
     }
+    JsonText positive = JsonText.fromStored(stored);
     List<String> negativeIds = new ArrayList<>();
-    List<String> negativeTexts = new ArrayList<>();
+    List<JsonText> negativeTexts = new ArrayList<>();
     TreeSet<String> sources = new TreeSet<>(draft.sourceEventIds());
     for (ClickModel.Negative n : draft.negatives()) {
       if (negativeIds.size() >= rules.maxNegatives()) {
         break;
       }
-      String text = passages.get(n.docId());
+      byte[] text = passages.get(n.docId());
       if (text != null) {
         negativeIds.add(n.docId());
-        negativeTexts.add(text);
+        negativeTexts.add(JsonText.fromStored(text));
         sources.addAll(n.sourceEventIds());
       }
     }
     List<String> sourceIds = List.copyOf(sources);
-    TrainingPair pair =
-        new TrainingPair(
+    EncodedTrainingPair pair =
+        new EncodedTrainingPair(
             SchemaVersion.CURRENT,
             PairIds.of(draft.kind(), sourceIds, draft.positiveDocId(), negativeIds),
             draft.kind(),

@@ -38,16 +38,34 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Feedback through the real topology on a real broker, against the same broker's raw produce + consume of the same
  * records, in one run. Raw: produce every event (acks=all, idempotent) and read it all back, timed. Streams: the same
  * events wait in the input topics (the corpus already loaded), the app starts, and the clock runs from RUNNING until
- * its committed offsets reach the end of every input partition (every event read, processed, and its pairs, dead
- * letters and state changes committed in exactly-once transactions).
+ * its committed offsets cover every feedback event (every event read, processed, and its pairs, dead letters and state
+ * changes committed in exactly-once transactions). One tick per partition behind the events closes the last windows;
+ * it is processed and waited for, but not timed (see {@link #run}).
+ *
+ * <p>A smaller untimed run (own topics and application id) comes first, so that both paths are timed with the JIT
+ * warm, as a long-running app would be; the progress lines say how much the JIT still compiled during the timed phase,
+ * where the stream thread's time went (CPU, polling, flushes, transactions) and how many bytes each topic received.
  */
 public final class StreamsBenchmark {
 
-  /** What to run. {@code streamsSettings} are config keys laid over the bench defaults (see {@link ConfigFiles}). */
+  /**
+   * What to run. {@code streamsSettings} are config keys laid over the bench defaults (see {@link ConfigFiles}).
+   *
+   * @param warmupImpressions a smaller run first (own topics, own application id), untimed: both paths are timed with
+   *     the JIT warm, as a long-running app runs; 0 = none
+   */
   public record Settings(
-      Path dataset, int impressions, int partitions, long impressionSpacingMs, Map<String, String> streamsSettings) {}
+      Path dataset,
+      int impressions,
+      int warmupImpressions,
+      int partitions,
+      long impressionSpacingMs,
+      Map<String, String> streamsSettings) {}
 
-  /** The figures; {@code eventsPerSecond / rawEventsPerSecond} is the ratio. */
+  /**
+   * The figures; {@code eventsPerSecond / rawEventsPerSecond} is the ratio. The CPU figures are this whole JVM's
+   * (broker included) per event during each timed phase: less sensitive than wall time to other load on the machine.
+   */
   public record Result(
       long events,
       double eventsPerSecond,
@@ -55,6 +73,8 @@ public final class StreamsBenchmark {
       double rawProduceEventsPerSecond,
       double rawConsumeEventsPerSecond,
       double ratioVsRaw,
+      double rawCpuMicrosPerEvent,
+      double streamsCpuMicrosPerEvent,
       double streamsSeconds,
       long pairs,
       long deadLetters,
@@ -64,6 +84,16 @@ public final class StreamsBenchmark {
 
   public static Result run(String bootstrap, Settings s, Consumer<String> progress) throws Exception {
     BeirDataset data = BeirDataset.load(s.dataset(), "train");
+    if (s.warmupImpressions() > 0) {
+      progress.accept("warm-up run (" + s.warmupImpressions() + " impressions, not reported)");
+      runOnce(bootstrap, data, s, s.warmupImpressions(), line -> progress.accept("warm-up: " + line));
+      progress.accept(String.format("warm-up: waited %.1f s for the JIT compilers' queue to drain", awaitQuietJit()));
+    }
+    return runOnce(bootstrap, data, s, s.impressions(), progress);
+  }
+
+  private static Result runOnce(
+      String bootstrap, BeirDataset data, Settings s, int impressions, Consumer<String> progress) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("topic-prefix", "bench-" + run + ".");
@@ -81,7 +111,7 @@ public final class StreamsBenchmark {
     Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     FeedbackScenario scenario =
         FeedbackScenario.generate(data, topics,
-            new FeedbackScenario.Settings(s.impressions(), 10, 0.3, 0.05, s.impressionSpacingMs(), 7, start, "bench"));
+            new FeedbackScenario.Settings(impressions, 10, 0.3, 0.05, s.impressionSpacingMs(), 7, start, "bench"));
     List<ProducerRecord<byte[], byte[]>> events = new ArrayList<>();
     scenario.events().forEach(e -> events.add(record(e.topic(), e)));
     long last = scenario.events().get(scenario.events().size() - 1).timestampMs();
@@ -89,7 +119,7 @@ public final class StreamsBenchmark {
       events.add(tick(topics, p, last + 60_000));
     }
     progress.accept(String.format("%d feedback events over %d impressions, %d documents", events.size(),
-        s.impressions(), scenario.documents().size()));
+        impressions, scenario.documents().size()));
 
     // raw: the same records, produced and consumed back, timed
     TopicNames raw = new TopicNames("bench-raw-" + run + ".");
@@ -97,6 +127,7 @@ public final class StreamsBenchmark {
     Map<String, String> rename = Map.of(
         topics.searchEvents(), raw.searchEvents(), topics.interactions(), raw.interactions(),
         topics.relevanceLabels(), raw.relevanceLabels());
+    awaitLeaders(bootstrap, List.copyOf(rename.values()), Duration.ofSeconds(30));
     List<ProducerRecord<byte[], byte[]>> rawRecords = events.stream()
         .map(r -> new ProducerRecord<>(rename.get(r.topic()), r.partition(), r.timestamp(), r.key(), r.value()))
         .toList();
@@ -118,8 +149,13 @@ public final class StreamsBenchmark {
         + " this JVM used %.1f CPU-seconds (%.0f us per event)", rawProduce, rawConsume, rawBoth, rawCpuSeconds,
         rawCpuSeconds * 1e6 / events.size()));
 
-    // streams: load the corpus first (setup, not timed), then the feedback waits in the topics
-    try (FeedbackStreamsApp loader = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
+    // streams: load the corpus first (setup, not timed), then the feedback waits in the topics. The loader leaves the
+    // consumer group as it closes (a dynamic member otherwise stays until its session times out, which would only
+    // delay the timed app's start).
+    Map<String, String> loaderKeys = new LinkedHashMap<>(keys);
+    loaderKeys.put("kafka.main.consumer.internal.leave.group.on.close", "true");
+    FeedbackStreamsConfig loaderConfig = ConfigFiles.fromMap(loaderKeys);
+    try (FeedbackStreamsApp loader = FeedbackStreamsApp.start(bootstrap, loaderConfig, Duration.ofMinutes(2))) {
       produce(bootstrap, scenario.documents().stream().map(e -> record(e.topic(), e)).toList());
       awaitEnd(bootstrap, config.runtime().applicationId(), List.of(topics.documents()), Duration.ofMinutes(5));
       waitForPassages(bootstrap, config.passagesTopic(), scenario.documents().size());
@@ -130,21 +166,34 @@ public final class StreamsBenchmark {
     AtomicReference<Long> runningAt = new AtomicReference<>();
     double streamsSeconds;
     double streamsCpuSeconds;
+    long feedbackEvents = events.size() - s.partitions(); // the ticks are not timed (see below)
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
       runningAt.set(System.nanoTime());
       long cpu1 = cpuNanos();
-      awaitEnd(bootstrap, config.runtime().applicationId(), inputs, Duration.ofMinutes(20));
+      long jit1 = jitMillis();
+      TimeBreakdown before = TimeBreakdown.snapshot(app.streams());
+      // The clock stops when every feedback event is committed. The ticks behind them only close the last windows:
+      // processing a tick waits max-task-idle for the other, drained input partition (a latency that a batch's end
+      // shows once, and a continuous stream does not), so it is not timed; the run is still waited for in full.
+      awaitEnd(bootstrap, config.runtime().applicationId(), inputs, java.util.Set.of(topics.searchEvents()),
+          Duration.ofMinutes(20));
       streamsSeconds = (System.nanoTime() - runningAt.get()) / 1e9;
       streamsCpuSeconds = (cpuNanos() - cpu1) / 1e9;
+      progress.accept(TimeBreakdown.snapshot(app.streams()).since(before, streamsSeconds, feedbackEvents)
+          + String.format("; the JIT compiled for %.1f s meanwhile", (jitMillis() - jit1) / 1e3));
+      awaitEnd(bootstrap, config.runtime().applicationId(), inputs, Duration.ofMinutes(5));
     }
+    progress.accept("bytes in the broker's logs after the run, by topic: " + logBytes(bootstrap, topics.prefix(),
+        config.runtime().applicationId()));
     long pairs = countRecords(bootstrap, topics.trainingPairs());
     long deadLetters = countRecords(bootstrap, topics.deadLetters());
-    double eps = events.size() / streamsSeconds;
+    double eps = feedbackEvents / streamsSeconds;
     progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
-        + " this JVM used %.1f CPU-seconds (%.0f us per event)", events.size(), streamsSeconds, eps, pairs, deadLetters,
-        streamsCpuSeconds, streamsCpuSeconds * 1e6 / events.size()));
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", feedbackEvents, streamsSeconds, eps, pairs, deadLetters,
+        streamsCpuSeconds, streamsCpuSeconds * 1e6 / feedbackEvents));
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("impressions", Integer.toString(s.impressions()));
+    settings.put("impressions", Integer.toString(impressions));
+    settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
     settings.put("partitions", Integer.toString(s.partitions()));
     settings.put("impression_spacing_ms", Long.toString(s.impressionSpacingMs()));
     settings.put("window", config.window().size().toString());
@@ -155,7 +204,8 @@ public final class StreamsBenchmark {
     settings.put("max_task_idle_ms", Long.toString(config.runtime().maxTaskIdle().toMillis()));
     config.runtime().kafka().forEach((k, v) -> settings.put("kafka." + k, v));
     settings.put("processing_guarantee", "exactly_once_v2");
-    return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth, streamsSeconds, pairs,
+    return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth,
+        rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / feedbackEvents, streamsSeconds, pairs,
         deadLetters, settings);
   }
 
@@ -253,9 +303,46 @@ public final class StreamsBenchmark {
     }
   }
 
+  /**
+   * Waits until every partition of {@code topicNames} answers a list-offsets request, i.e. its leader serves it. A
+   * produce to a topic created a moment ago can otherwise meet NOT_LEADER_OR_FOLLOWER, and the idempotent producer's
+   * retry of that first batch can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER.
+   */
+  private static void awaitLeaders(String bootstrap, List<String> topicNames, Duration timeout) throws Exception {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(p)) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(topicNames).allTopicNames().get().forEach((t, d) -> d.partitions()
+          .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest())));
+      while (true) {
+        try {
+          admin.listOffsets(latest).all().get();
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("partitions of " + topicNames + " have no serving leader after " + timeout, e);
+          }
+          Thread.sleep(50);
+        }
+      }
+    }
+  }
+
   /** Waits until the group's committed offsets reach the end of every partition of {@code topicNames}. */
   private static void awaitEnd(String bootstrap, String group, List<String> topicNames, Duration timeout)
       throws Exception {
+    awaitEnd(bootstrap, group, topicNames, java.util.Set.of(), timeout);
+  }
+
+  /**
+   * Waits until the group's committed offsets reach the end of every partition of {@code topicNames}, short of the
+   * last record of each partition of the topics in {@code lastRecordExcluded}.
+   */
+  private static void awaitEnd(
+      String bootstrap, String group, List<String> topicNames, java.util.Set<String> lastRecordExcluded,
+      Duration timeout) throws Exception {
     if (topicNames.isEmpty()) {
       return;
     }
@@ -274,7 +361,8 @@ public final class StreamsBenchmark {
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         boolean done = end.entrySet().stream().allMatch(e -> {
           OffsetAndMetadata c = committed.get(e.getKey());
-          return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
+          long target = e.getValue().offset() - (lastRecordExcluded.contains(e.getKey().topic()) ? 1 : 0);
+          return target <= 0 || (c != null && c.offset() >= target);
         });
         if (done) {
           return;
@@ -285,6 +373,54 @@ public final class StreamsBenchmark {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** Bytes on the broker's disk per topic of this run (inputs, outputs, changelogs), largest first. */
+  private static String logBytes(String bootstrap, String... prefixes) throws Exception {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      Map<String, Long> bytes = new HashMap<>();
+      for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList())
+          .allDescriptions().get().values()) {
+        for (var dir : dirs.values()) {
+          dir.replicaInfos().forEach((tp, info) -> {
+            for (String prefix : prefixes) {
+              if (tp.topic().startsWith(prefix)) {
+                bytes.merge(tp.topic().substring(prefix.length()), info.size(), Long::sum);
+              }
+            }
+          });
+        }
+      }
+      return bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .map(e -> String.format("%s %.1f MB", e.getKey(), e.getValue() / 1e6))
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+  }
+
+  /**
+   * Waits (at most a minute) until the JIT compilers are nearly idle: on two shared cores the compile queue a warm-up
+   * leaves behind would otherwise be worked off during the timed phase, competing with what is being timed.
+   */
+  private static double awaitQuietJit() throws InterruptedException {
+    long start = System.nanoTime();
+    long last = jitMillis();
+    while (System.nanoTime() - start < Duration.ofMinutes(1).toNanos()) {
+      Thread.sleep(1000);
+      long now = jitMillis();
+      if (now - last < 50) {
+        break;
+      }
+      last = now;
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Time the JIT compilers have spent so far: much of it during a run means the code was not warm yet. */
+  private static long jitMillis() {
+    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   /** CPU time of this whole JVM (broker included): on a shared machine it says more than wall time alone. */

@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  * create-topics         true                  create missing topics at start
  * metrics-port          9410                  /metrics port (0 = any free port)
  * max-task-idle         1s                    wait for an empty input partition (keeps topics in event-time order)
+ * impression-store-type in-memory             open impressions (window-bounded state): in-memory or rocksdb
+ * label-store-type      rocksdb               label dedupe ids and grade-0 docs per query: rocksdb or in-memory
  * kafka.NAME            -                     any Kafka Streams / client property, applied last
  * </pre>
  */
@@ -142,6 +144,8 @@ public final class ConfigFiles {
             keys.get("create-topics", rt.createTopics(), ConfigFiles::bool),
             keys.get("metrics-port", rt.metricsPort(), Integer::parseInt),
             keys.get("max-task-idle", rt.maxTaskIdle(), ConfigFiles::duration),
+            keys.get("impression-store-type", rt.impressionStoreType(), StoreType::fromConfigName),
+            keys.get("label-store-type", rt.labelStoreType(), StoreType::fromConfigName),
             keys.withPrefix("kafka."));
     keys.failOnUnused();
     return new FeedbackStreamsConfig(topics, limits, window, rules, routing, runtime);

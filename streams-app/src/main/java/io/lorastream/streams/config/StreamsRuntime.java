@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
  * @param replicationFactor of topics this app creates; default 1 (use 3 on a real cluster)
  * @param createTopics create missing lorastream topics at start; default true
  * @param metricsPort the /metrics HTTP port; default 9410 (0 = a free port)
+ * @param impressionStoreType where the open impressions live (with their closing index, watermark and parked pairs):
+ *     state bounded by window + grace of traffic, read and written for every search event and interaction; default
+ *     {@code in-memory}
+ * @param labelStoreType where the label state lives (event ids kept for dedupe-retention, the grade-0 docs of every
+ *     labelled query): grows with retention and distinct queries; default {@code rocksdb}
  * @param maxTaskIdle how long a task waits for data on an empty input partition before processing the others, so that
  *     search events and interactions are read in event-time order even when one topic's records reach the broker
  *     later (otherwise interactions could run stream time past impressions not yet read); default 1 s
@@ -35,6 +40,8 @@ public record StreamsRuntime(
     boolean createTopics,
     int metricsPort,
     Duration maxTaskIdle,
+    StoreType impressionStoreType,
+    StoreType labelStoreType,
     Map<String, String> kafka) {
 
   // Before DEFAULTS: static fields initialise in order.
@@ -52,6 +59,8 @@ public record StreamsRuntime(
           true,
           9410,
           Duration.ofSeconds(1),
+          StoreType.IN_MEMORY,
+          StoreType.ROCKSDB,
           Map.of());
 
   public StreamsRuntime {
@@ -83,18 +92,20 @@ public record StreamsRuntime(
     if (maxTaskIdle.isNegative()) {
       throw new IllegalArgumentException("max-task-idle must be >= 0, got " + maxTaskIdle);
     }
+    Objects.requireNonNull(impressionStoreType, "impression-store-type");
+    Objects.requireNonNull(labelStoreType, "label-store-type");
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
   public StreamsRuntime withMetricsPort(int port) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, stateDir, partitions, replicationFactor,
-        createTopics, port, maxTaskIdle, kafka);
+        createTopics, port, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
   }
 
   public StreamsRuntime withStateDir(Path dir) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, dir, partitions, replicationFactor,
-        createTopics, metricsPort, maxTaskIdle, kafka);
+        createTopics, metricsPort, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
   }
 }
