@@ -31,7 +31,8 @@ final class BenchTrainerCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--burst", paramLabel = "N", defaultValue = "0",
-      description = "Pairs in the throughput burst; 0 = every simulated train click (default: ${DEFAULT-VALUE}).")
+      description = "Pairs in the throughput burst; 0 = every simulated train click but the last --stream ones, which"
+          + " phase 2 streams as new feedback (default: ${DEFAULT-VALUE}).")
   int burst;
 
   @Option(names = "--stream", paramLabel = "N", defaultValue = "120", description = "Pairs in the freshness stream (default: ${DEFAULT-VALUE}).")
