@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BrokerCommand.class,
       TrainerCommand.class,
-      BenchCommand.class,
       ServerCommand.class,
       StreamsCommand.class,
       CommandLine.HelpCommand.class,
