@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import io.lorastream.model.tensor.ScalarOps;
 
 /**
  * The pure tensor functions of a BERT encoder, apart from weights and plumbing.
@@ -105,7 +106,7 @@ public final class EncoderMath {
 
   /** Rows scaled to unit L2 norm (norm floored at 1e-12 like torch.nn.functional.normalize). x [B, D]. */
   public static NDArray normalize(NDArray x) {
-    NDArray norm = x.square().sum(new int[] {-1}, true).sqrt().maximum(1e-12f); // [B, 1]
+    NDArray norm = ScalarOps.maximum(x.square().sum(new int[] {-1}, true).sqrt(), 1e-12f); // [B, 1]
     return x.div(norm);
   }
 }

@@ -3,6 +3,7 @@ package io.lorastream.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import io.lorastream.model.tensor.ScalarOps;
 
 /**
  * The LoRA update as pure tensor functions (Hu et al., 2021; PEFT's {@code lora.Linear}).
@@ -25,7 +26,7 @@ public final class LoraMath {
   public static NDArray delta(NDArray x, NDArray a, NDArray b, float scaling, float dropout, boolean training) {
     NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     NDArray down = Linear.linear(in, a).singletonOrThrow(); // [..., r]
-    return Linear.linear(down, b).singletonOrThrow().mul(scaling); // [..., out]
+    return ScalarOps.mul(Linear.linear(down, b).singletonOrThrow(), scaling); // [..., out]
   }
 
   /** delta W = s * B A: [out, r] x [r, in] -> [out, in]. */

@@ -3,6 +3,7 @@ package io.lorastream.model.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.lorastream.model.tensor.ScalarOps;
 
 /**
  * ContrastiveLoss on labelled pairs (Hadsell, Chopra, LeCun 2006): similar pairs are pulled together,
@@ -45,7 +46,7 @@ public final class ContrastiveLoss implements EmbeddingLoss {
     NDArray similar = label.mul(distance.square()); // [B + M]
     NDArray shortfall = Activation.relu(distance.neg().add(margin)); // [B + M], relu(m - d)
     NDArray dissimilar = label.neg().add(1.0).mul(shortfall.square()); // [B + M]
-    NDArray perPair = similar.add(dissimilar).mul(0.5); // [B + M]
+    NDArray perPair = ScalarOps.mul(similar.add(dissimilar), 0.5); // [B + M]
     return LossMath.weightedMean(perPair, pairs.weights());
   }
 }

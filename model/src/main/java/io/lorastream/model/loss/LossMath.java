@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.lorastream.model.tensor.OwnedArrays;
+import io.lorastream.model.tensor.ScalarOps;
 
 /** Small differentiable building blocks shared by the losses. Shapes: K, L rows; D columns. */
 final class LossMath {
@@ -121,7 +122,7 @@ final class LossMath {
       throw new IllegalStateException("the items of this loss all have weight 0; nothing to average");
     }
     NDArray w = constant(perItem, weights, new Shape(weights.length));
-    return perItem.mul(w).sum().div(total);
+    return ScalarOps.div(perItem.mul(w).sum(), total);
   }
 
   /** The pair weight of each item, given which pair each item belongs to; null stays null. */

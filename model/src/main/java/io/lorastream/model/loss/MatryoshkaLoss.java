@@ -1,6 +1,7 @@
 package io.lorastream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.lorastream.model.tensor.ScalarOps;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public final class MatryoshkaLoss implements EmbeddingLoss {
     requireDimsFit(dims, batch.dimension());
     NDArray total = null;
     for (int k = 0; k < dims.size(); k++) {
-      NDArray term = inner.compute(batch.truncated(dims.get(k))).mul(weights.get(k));
+      NDArray term = ScalarOps.mul(inner.compute(batch.truncated(dims.get(k))), weights.get(k));
       total = total == null ? term : total.add(term);
     }
     return total;

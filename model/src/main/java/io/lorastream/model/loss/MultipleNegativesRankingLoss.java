@@ -1,6 +1,7 @@
 package io.lorastream.model.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.lorastream.model.tensor.ScalarOps;
 
 /**
  * MultipleNegativesRankingLoss (InfoNCE with in-batch negatives): each anchor must pick its own
@@ -41,7 +42,7 @@ public final class MultipleNegativesRankingLoss implements EmbeddingLoss {
     if (batch.negatives() != null) {
       candidates = candidates.concat(LossMath.working(batch.negatives()), 0); // [N, D]
     }
-    NDArray scores = LossMath.cosineMatrix(anchors, candidates).mul(scale); // [B, N]
+    NDArray scores = ScalarOps.mul(LossMath.cosineMatrix(anchors, candidates), scale); // [B, N]
     NDArray logProbabilities = scores.logSoftmax(1); // [B, N]
     NDArray perAnchor = LossMath.diagonal(logProbabilities).neg(); // [B], -log p(c_i | a_i)
     return LossMath.weightedMean(perAnchor, batch.weights());

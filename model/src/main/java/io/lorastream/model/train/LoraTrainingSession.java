@@ -22,6 +22,7 @@ import io.lorastream.model.optim.NamedParameter;
 import io.lorastream.model.optim.ParameterGroup;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.tensor.OwnedArrays;
+import io.lorastream.model.tensor.ScalarOps;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.tokenize.TokenBatch;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ public final class LoraTrainingSession implements AutoCloseable {
           pairs = pairs.withLabels(labels);
         }
         NDArray value = loss.compute(pairs); // scalar
-        collector.backward(value.mul((float) (share * scale)));
+        collector.backward(ScalarOps.mul(value, (float) (share * scale)));
         totals.loss += value.toType(DataType.FLOAT32, false).getFloat() * share;
         totals.correct += correctInBatch(queries, docs, b);
       }
