@@ -34,10 +34,14 @@ RUN apt-get update \
  && chown 10001:10001 /var/lib/lorastream
 # LORASTREAM_HOME: converted base model and embedding caches (a volume); DJL_CACHE_DIR: unpacked native libraries.
 # OMP_WAIT_POLICY: PyTorch's OpenMP threads sleep rather than spin while waiting (cores are shared).
+# MALLOC_*: glibc mmaps tensors of 4 MB and more and returns them on free, in at most two arenas, so training's
+# native memory stays flat instead of fragmenting (see ./lorastream).
 ENV LORASTREAM_HOME=/var/lib/lorastream \
     HOME=/var/lib/lorastream \
     DJL_CACHE_DIR=/opt/lorastream/djl-cache \
-    OMP_WAIT_POLICY=PASSIVE
+    OMP_WAIT_POLICY=PASSIVE \
+    MALLOC_MMAP_THRESHOLD_=4194304 \
+    MALLOC_ARENA_MAX=2
 COPY --from=build /out/lorastream-cli.jar /opt/lorastream/lorastream-cli.jar
 COPY --from=build /out/lib/ /opt/lorastream/lib/
 COPY --chmod=755 deploy/docker/entrypoint.sh /usr/local/bin/lorastream-entrypoint

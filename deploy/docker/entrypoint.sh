@@ -22,7 +22,8 @@ for name in $(env | sed -n 's/^\(LORASTREAM_[A-Z0-9_]*\)_FILE=.*/\1/p'); do
 done
 
 # Heap is a share of the container's memory; PyTorch's tensors live outside the heap, so the share stays small.
-java_opts=${LORASTREAM_JAVA_OPTS:--XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError}
+# MaxNewSize: a small young generation is soon resident and then reused, so RSS does not creep (see ./lorastream).
+java_opts=${LORASTREAM_JAVA_OPTS:--XX:MaxRAMPercentage=40 -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}
 # shellcheck disable=SC2086 # java_opts is a list of JVM flags
 set -- java $java_opts -Dai.djl.offline=true -cp "$app/lorastream-cli.jar:$app/lib/*" io.lorastream.cli.LorastreamCommand "$@"
 

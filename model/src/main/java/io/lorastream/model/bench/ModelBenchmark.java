@@ -120,6 +120,7 @@ public final class ModelBenchmark {
       long rssAfter10 = 0;
       double firstLoss = Double.NaN;
       double lastLoss = Double.NaN;
+      int firstNonFiniteStep = 0; // 0 = every loss finite
       int warmup = 2;
       for (int step = 1; step <= s.rssSteps(); step++) {
         List<TrainingExample> batch = new ArrayList<>(s.trainBatch());
@@ -137,6 +138,10 @@ public final class ModelBenchmark {
           firstLoss = r.loss();
         }
         lastLoss = r.loss();
+        if (!Double.isFinite(r.loss()) && firstNonFiniteStep == 0) {
+          firstNonFiniteStep = step;
+          log.printf("training step %d: loss is %s%n", step, r.loss());
+        }
         if (step == 10) {
           rssAfter10 = residentSetBytes();
         }
@@ -155,6 +160,7 @@ public final class ModelBenchmark {
       out.put("training_mode", "both");
       out.put("training_loss_first", round3(firstLoss));
       out.put("training_loss_last", round3(lastLoss));
+      out.put("training_first_non_finite_loss_step", firstNonFiniteStep);
       out.put("rss_after_10_steps_mb", rssAfter10 >> 20);
       out.put("rss_after_steps_mb", rssEnd >> 20);
       out.put("rss_steps", s.rssSteps());
@@ -211,11 +217,12 @@ public final class ModelBenchmark {
     return 0;
   }
 
+  // NaN and infinities pass through (Math.round would turn NaN into 0 and hide a diverged run).
   private static double round2(double x) {
-    return Math.round(x * 100) / 100.0;
+    return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x;
   }
 
   private static double round3(double x) {
-    return Math.round(x * 1000) / 1000.0;
+    return Double.isFinite(x) ? Math.round(x * 1000) / 1000.0 : x;
   }
 }

@@ -352,7 +352,7 @@ public final class LoraTrainingSession implements AutoCloseable {
 
     void addTower(TokenBatch batch, BertEncoder encoder, boolean backward) {
       tokens += batch.realTokens();
-      flops += TrainingFlops.tower(encoder.config(), batch.size(), batch.paddedLength(), backward);
+      flops += TrainingFlops.tower(encoder.config(), batch.lengths(), backward);
     }
   }
 }
