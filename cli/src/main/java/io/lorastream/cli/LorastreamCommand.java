@@ -1,5 +1,8 @@
 package io.lorastream.cli;
 
+import io.lorastream.model.eval.DatasetException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,8 +33,29 @@ public final class LorastreamCommand implements Runnable {
     spec.commandLine().usage(System.err);
   }
 
+  /**
+   * A bad file, folder or setting a command did not catch itself is reported as one line naming it (the exceptions'
+   * messages say what was expected), exit code 2; anything else is a bug and keeps its stack trace.
+   */
+  private static int userError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof IllegalArgumentException || e instanceof DatasetException || e instanceof IOException
+        || e instanceof UncheckedIOException) {
+      cl.getErr().println("lorastream " + cl.getCommandName() + ": " + e.getMessage());
+      cl.getErr().flush();
+      return 2;
+    }
+    throw e;
+  }
+
+  /** The command line as {@link #main} runs it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new LorastreamCommand())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(LorastreamCommand::userError);
+  }
+
   public static void main(String[] args) {
-    int exit = new CommandLine(new LorastreamCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int exit = commandLine().execute(args);
     System.exit(exit);
   }
 }
