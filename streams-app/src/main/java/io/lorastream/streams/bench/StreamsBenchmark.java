@@ -117,6 +117,7 @@ public final class StreamsBenchmark {
     long last = scenario.events().get(scenario.events().size() - 1).timestampMs();
     for (int p = 0; p < s.partitions(); p++) {
       events.add(tick(topics, p, last + 60_000));
+      events.add(interactionTick(topics, p, last + 60_001));
     }
     progress.accept(String.format("%d feedback events over %d impressions, %d documents", events.size(),
         impressions, scenario.documents().size()));
@@ -166,17 +167,18 @@ public final class StreamsBenchmark {
     AtomicReference<Long> runningAt = new AtomicReference<>();
     double streamsSeconds;
     double streamsCpuSeconds;
-    long feedbackEvents = events.size() - s.partitions(); // the ticks are not timed (see below)
+    long feedbackEvents = events.size() - 2L * s.partitions(); // the ticks are not timed (see below)
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
       runningAt.set(System.nanoTime());
       long cpu1 = cpuNanos();
       long jit1 = jitMillis();
       TimeBreakdown before = TimeBreakdown.snapshot(app.streams());
-      // The clock stops when every feedback event is committed. The ticks behind them only close the last windows:
-      // processing a tick waits max-task-idle for the other, drained input partition (a latency that a batch's end
-      // shows once, and a continuous stream does not), so it is not timed; the run is still waited for in full.
-      awaitEnd(bootstrap, config.runtime().applicationId(), inputs, java.util.Set.of(topics.searchEvents()),
-          Duration.ofMinutes(20));
+      // The clock stops when every feedback event is committed. The ticks behind them close the last windows and keep
+      // both inputs of the impressions task non-empty until then: a drained input partition can make the task wait
+      // (max-task-idle) for more, a latency that a backlog's end shows once and a continuous stream does not. So the
+      // ticks are not timed; the run is still waited for in full.
+      awaitEnd(bootstrap, config.runtime().applicationId(), inputs,
+          java.util.Set.of(topics.searchEvents(), topics.interactions()), Duration.ofMinutes(20));
       streamsSeconds = (System.nanoTime() - runningAt.get()) / 1e9;
       streamsCpuSeconds = (cpuNanos() - cpu1) / 1e9;
       progress.accept(TimeBreakdown.snapshot(app.streams()).since(before, streamsSeconds, feedbackEvents)
@@ -220,6 +222,18 @@ public final class StreamsBenchmark {
         + Instant.ofEpochMilli(at) + "\",\"impression_id\":\"" + id + "\",\"session_id\":\"s\",\"query\":\"tick\","
         + "\"results\":[{\"doc_id\":\"none\",\"rank\":1,\"score\":1}],\"model_version\":\"m\"}";
     return new ProducerRecord<>(topics.searchEvents(), partition, at, utf8(id), utf8(json));
+  }
+
+  /**
+   * A thumbs-down on the tick impression, just after it: keeps the interactions partition from draining before the
+   * last feedback events are processed, and makes no pair (a thumbs-down alone is no positive).
+   */
+  private static ProducerRecord<byte[], byte[]> interactionTick(TopicNames topics, int partition, long at) {
+    String id = "tick-" + partition;
+    String json = "{\"schema_version\":1,\"event_id\":\"" + id + "-thumbs\",\"tenant\":\"bench\",\"event_time\":\""
+        + Instant.ofEpochMilli(at) + "\",\"impression_id\":\"" + id + "\",\"doc_id\":\"none\","
+        + "\"type\":\"thumbs_down\"}";
+    return new ProducerRecord<>(topics.interactions(), partition, at, utf8(id), utf8(json));
   }
 
   private static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
