@@ -56,20 +56,7 @@ public record EncodedTrainingPair(
     negativeDocIds = List.copyOf(Objects.requireNonNull(negativeDocIds, "negative_doc_ids"));
     sourceEventIds = List.copyOf(Objects.requireNonNull(sourceEventIds, "source_event_ids"));
     shownDocIds = shownDocIds == null ? List.of() : List.copyOf(shownDocIds);
-    if (negatives.size() != negativeDocIds.size()) {
-      throw new IllegalArgumentException(
-          "negatives and negative_doc_ids must align, got " + negatives.size() + " texts and "
-              + negativeDocIds.size() + " ids in pair " + pairId);
-    }
-    if (!(weight > 0) || Double.isInfinite(weight)) {
-      throw new IllegalArgumentException("weight must be a finite number > 0, got " + weight + " in pair " + pairId);
-    }
-    if (label != null && !(label >= 0 && label <= 1)) {
-      throw new IllegalArgumentException("label must be in [0, 1], got " + label + " in pair " + pairId);
-    }
-    if (sourceEventIds.isEmpty()) {
-      throw new IllegalArgumentException("source_event_ids must not be empty in pair " + pairId);
-    }
+    PairChecks.check(pairId, negatives, negativeDocIds, weight, label, sourceEventIds);
   }
 
   /** The contract JSON (snake_case names in component order, nulls left out, ISO-8601 instant). */
