@@ -114,6 +114,7 @@ public final class StreamsBenchmark {
             new FeedbackScenario.Settings(impressions, 10, 0.3, 0.05, s.impressionSpacingMs(), 7, start, "bench"));
     List<ProducerRecord<byte[], byte[]>> events = new ArrayList<>();
     scenario.events().forEach(e -> events.add(record(e.topic(), e)));
+    long feedbackEvents = events.size(); // the ticks added next are not timed (see below)
     long last = scenario.events().get(scenario.events().size() - 1).timestampMs();
     for (int p = 0; p < s.partitions(); p++) {
       events.add(tick(topics, p, last + 60_000));
@@ -167,7 +168,6 @@ public final class StreamsBenchmark {
     AtomicReference<Long> runningAt = new AtomicReference<>();
     double streamsSeconds;
     double streamsCpuSeconds;
-    long feedbackEvents = events.size() - 2L * s.partitions(); // the ticks are not timed (see below)
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
       runningAt.set(System.nanoTime());
       long cpu1 = cpuNanos();
