@@ -187,9 +187,9 @@ public final class BertEncoder implements AutoCloseable {
     NDArray q = withLora(index, LoraTarget.QUERY, x, qkv.get(new NDIndex(":, 0:{}", hidden)), scale, lora, training);
     NDArray k = withLora(index, LoraTarget.KEY, x, qkv.get(new NDIndex(":, {}:{}", hidden, 2 * hidden)), 1f, lora, training);
     NDArray v = withLora(index, LoraTarget.VALUE, x, qkv.get(new NDIndex(":, {}:", 2 * hidden)), 1f, lora, training);
-    // Serving takes the fused kernel; a training step (gradients recorded) the unfused ops, whose
-    // backward took 1.9-2.0 s per bench step against 2.4-2.9 s through the fused kernel's.
-    NDArray context = q.hasGradient() || k.hasGradient() || v.hasGradient()
+    // Serving takes the fused kernel; a training step the unfused ops, whose backward took 1.9-2.0 s
+    // per bench step against 2.4-2.9 s through the fused kernel's.
+    NDArray context = training
         ? EncoderMath.packedAttention(q, k, v, lengths, config.numHeads())
         : FusedAttention.apply(attention, q, k, v, lengths, config.numHeads()); // [M, H]
     NDArray attended =

@@ -107,10 +107,10 @@ final class FusedAttention {
    * scale is 1), k [M, H], v [M, H], lengths summing to M; returns [M, H].
    */
   static NDArray apply(PtSymbolBlock module, NDArray q, NDArray k, NDArray v, int[] lengths, int heads) {
-    // inputs that need gradients make DJL run the module with autograd on, else the graph stops here
-    boolean recordsGradient = q.hasGradient() || k.hasGradient() || v.hasGradient();
     NDArray layout = OwnedArrays.of(q.getManager(), layout(lengths, heads), new Shape(1 + 2L * runCount(lengths)));
-    return IValueUtils.forward(module, new NDList(q, k, v, layout), recordsGradient).singletonOrThrow(); // [M, H]
+    // DJL runs a module without autograd unless told to train: with autograd recording (grad mode is
+    // per thread), the module must record too, or the graph would stop here
+    return IValueUtils.forward(module, new NDList(q, k, v, layout), JniUtils.isGradMode()).singletonOrThrow(); // [M, H]
   }
 
   /** heads, then (length, count) of each run of adjacent texts of equal length. */
