@@ -45,8 +45,8 @@ public final class EncoderMath {
   }
 
   /**
-   * The unfused reference of {@link FusedAttention} (which the encoder runs when no gradient is
-   * recorded; training runs this one, whose backward was faster here than the fused kernel's).
+   * The unfused reference of {@link FusedAttention}, which the encoder runs to serve; training runs
+   * this one, whose backward was faster here than the fused kernel's.
    * Scaled dot-product attention over N heads for packed texts, without a mask: each text attends
    * only to its own tokens. Runs of adjacent texts of equal length (texts sorted by length, or all
    * cut at the max length) share one batched product, up to {@link #ATTENTION_RUN_BYTES} of scores.

@@ -23,14 +23,16 @@ import java.util.zip.ZipOutputStream;
  * the CPU it is a flash-attention kernel: scores are computed block by block and never written out
  * as [C, N, L, L], and the softmax's exponentials are fused with its sums. Against the unfused
  * product-softmax-product of {@link EncoderMath#packedAttention} (which it must equal, see
- * FusedAttentionTest) it took 34 instead of 57 ms per layer for 32 SciFact documents here.
+ * FusedAttentionTest) it took 30 instead of 57 ms per layer for 32 SciFact documents here (one layer's attention
+ * timed alone, best of 6 rounds of 5, both in the same process).
  *
  * <p>DJL 0.36 has no binding for the op, so it is reached through a TorchScript module, the one
  * way DJL runs arbitrary ATen ops. The module is written here as TorchScript source and packed
  * into the archive layout {@code torch.jit.load} reads (a zip with {@code version},
  * {@code constants.pkl}, {@code data.pkl} and {@code code/__torch__.py}); it has no weights. It
  * takes the same inputs as {@link EncoderMath#packedAttention} and is differentiable (the kernel has
- * a backward), so training and serving share it.
+ * a backward, checked against the reference's), but the encoder only serves through it: a training
+ * step was faster through the unfused ops' backward.
  *
  * <p>Dimension letters as in {@link EncoderMath}: M packed tokens, H hidden, N heads, S = H / N,
  * C texts of one run, L their length.
