@@ -26,7 +26,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 # --- common runtime: a JRE, an unprivileged user, the entry point ----------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && apt-get install -y --no-install-recommends curl libtcmalloc-minimal4 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 lorastream \
  && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/lorastream --no-create-home lorastream \
@@ -34,8 +34,9 @@ RUN apt-get update \
  && chown 10001:10001 /var/lib/lorastream
 # LORASTREAM_HOME: converted base model and embedding caches (a volume); DJL_CACHE_DIR: unpacked native libraries.
 # OMP_WAIT_POLICY: PyTorch's OpenMP threads sleep rather than spin while waiting (cores are shared).
-# MALLOC_*: glibc mmaps tensors of 4 MB and more and returns them on free, in at most two arenas, so training's
-# native memory stays flat instead of fragmenting (see ./lorastream).
+# libtcmalloc-minimal4: the entry point preloads tcmalloc, the allocator lorastream prefers (see ./lorastream);
+# LORASTREAM_ALLOCATOR=glibc opts out, and then MALLOC_*: glibc mmaps tensors of 4 MB and more and returns them on
+# free, in at most two arenas, so training's native memory stays flat instead of fragmenting.
 ENV LORASTREAM_HOME=/var/lib/lorastream \
     HOME=/var/lib/lorastream \
     DJL_CACHE_DIR=/opt/lorastream/djl-cache \

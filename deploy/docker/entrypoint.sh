@@ -21,9 +21,33 @@ for name in $(env | sed -n 's/^\(LORASTREAM_[A-Z0-9_]*\)_FILE=.*/\1/p'); do
   unset "${name}_FILE"
 done
 
+# Native memory from tcmalloc (installed in the image), as ./lorastream does when it is there: PyTorch's tensors are
+# reused instead of faulted in anew. LORASTREAM_ALLOCATOR=glibc runs on glibc's malloc (tuned by the image's MALLOC_*).
+allocator=${LORASTREAM_ALLOCATOR:-auto}
+case "$allocator" in
+  glibc) ;;
+  auto | tcmalloc)
+    tcmalloc=""
+    for lib in /usr/lib/*-linux-gnu/libtcmalloc_minimal.so.4; do
+      if [ -r "$lib" ]; then tcmalloc=$lib; break; fi
+    done
+    if [ -n "$tcmalloc" ]; then
+      export LD_PRELOAD="$tcmalloc${LD_PRELOAD:+:$LD_PRELOAD}"
+    elif [ "$allocator" = tcmalloc ]; then
+      echo "lorastream: LORASTREAM_ALLOCATOR=tcmalloc, but libtcmalloc_minimal.so.4 is not in this image; install libtcmalloc-minimal4 or unset LORASTREAM_ALLOCATOR" >&2
+      exit 2
+    fi
+    ;;
+  *)
+    echo "lorastream: LORASTREAM_ALLOCATOR must be auto, tcmalloc or glibc, got '$allocator'" >&2
+    exit 2
+    ;;
+esac
+
 # Heap is a share of the container's memory; PyTorch's tensors live outside the heap, so the share stays small.
-# MaxNewSize: a small young generation is soon resident and then reused, so RSS does not creep (see ./lorastream).
-java_opts=${LORASTREAM_JAVA_OPTS:--XX:MaxRAMPercentage=40 -XX:MaxNewSize=128m -XX:+ExitOnOutOfMemoryError}
+# MaxNewSize: a small young generation is soon resident and then reused, and AlwaysPreTouch touches the rest of the
+# heap once, when committed, so RSS does not creep (see ./lorastream).
+java_opts=${LORASTREAM_JAVA_OPTS:--XX:MaxRAMPercentage=40 -XX:MaxNewSize=128m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError}
 # shellcheck disable=SC2086 # java_opts is a list of JVM flags
 set -- java $java_opts -Dai.djl.offline=true -cp "$app/lorastream-cli.jar:$app/lib/*" io.lorastream.cli.LorastreamCommand "$@"
 

@@ -3,6 +3,7 @@ package io.lorastream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.model.EncoderStack;
 import io.lorastream.model.bench.ModelBenchmark;
+import io.lorastream.model.runtime.NativeAllocator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +54,13 @@ final class BenchModelCommand implements Callable<Integer> {
             return modelOptions.maxLength;
           }
         });
+    NativeAllocator allocator = NativeAllocator.current();
+    if (allocator == NativeAllocator.GLIBC) {
+      System.err.println("bench model: native memory from glibc malloc; install libtcmalloc-minimal4 and run through"
+          + " ./lorastream for the allocator it prefers (serving and training are faster with it, see README)");
+    }
     Map<String, Object> figures = new LinkedHashMap<>(ModelBenchmark.run(settings, System.err));
+    figures.put("allocator", allocator.label());
     figures.put("max_length", modelOptions.maxLength);
     figures.put("device", modelOptions.device);
     figures.put("precision", modelOptions.precision);
