@@ -109,7 +109,8 @@ final class FusedAttention {
    * scale is 1), k [M, H], v [M, H], lengths summing to M; returns [M, H].
    */
   static NDArray apply(PtSymbolBlock module, NDArray q, NDArray k, NDArray v, int[] lengths, int heads) {
-    NDArray layout = OwnedArrays.of(q.getManager(), layout(lengths, heads), new Shape(1 + 2L * runCount(lengths)));
+    long[] runs = layout(lengths, heads);
+    NDArray layout = OwnedArrays.of(q.getManager(), runs, new Shape(runs.length));
     // DJL runs a module without autograd unless told to train: with autograd recording (grad mode is
     // per thread), the module must record too, or the graph would stop here
     return IValueUtils.forward(module, new NDList(q, k, v, layout), JniUtils.isGradMode()).singletonOrThrow(); // [M, H]
