@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +27,32 @@ final class Clients {
       throws ExecutionException, InterruptedException {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      awaitLeaders(admin, topic, partitions);
+    }
+  }
+
+  /**
+   * Waits until every partition of a topic created a moment ago answers a list-offsets request, i.e. its leader
+   * serves it. A produce before that can meet NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of its first
+   * batch can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER until the batch expires (seen once in CI).
+   */
+  private static void awaitLeaders(Admin admin, String topic, int partitions)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
