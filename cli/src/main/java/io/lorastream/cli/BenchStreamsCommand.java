@@ -77,6 +77,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
     out.put("streams_seconds", Math.round(r.streamsSeconds() * 1000) / 1000.0);
     out.put("pairs", r.pairs());
     out.put("dead_letters", r.deadLetters());
+    out.put("output_mb", Math.round(r.outputMegabytes() * 10) / 10.0);
+    out.put("floor_events_per_second", Math.round(r.floorEventsPerSecond()));
+    out.put("ratio_ceiling_vs_raw", Math.round(r.ratioCeilingVsRaw() * 1000) / 1000.0);
     out.put("target_events_per_second", 20_000);
     out.put("target_ratio_vs_raw", 0.5);
     out.set("settings", json.valueToTree(r.settings()));

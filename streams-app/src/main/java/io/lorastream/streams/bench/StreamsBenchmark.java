@@ -2,6 +2,7 @@ package io.lorastream.streams.bench;
 
 import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TopicSpec;
 import io.lorastream.streams.FeedbackStreamsApp;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,6 +67,12 @@ public final class StreamsBenchmark {
   /**
    * The figures; {@code eventsPerSecond / rawEventsPerSecond} is the ratio. The CPU figures are this whole JVM's
    * (broker included) per event during each timed phase: less sensitive than wall time to other load on the machine.
+   *
+   * @param outputMegabytes what the app wrote for the run's feedback: its pair records and changelog records
+   * @param floorEventsPerSecond the events divided by the time this broker and JVM take to read the input records
+   *     while producing the app's output records, raw (no processing, no transactions; the better of two passes): a
+   *     topology that did no work at all would still move these bytes
+   * @param ratioCeilingVsRaw {@code floorEventsPerSecond / rawEventsPerSecond}: the ratio such a topology would reach
    */
   public record Result(
       long events,
@@ -78,6 +86,9 @@ public final class StreamsBenchmark {
       double streamsSeconds,
       long pairs,
       long deadLetters,
+      double outputMegabytes,
+      double floorEventsPerSecond,
+      double ratioCeilingVsRaw,
       Map<String, String> settings) {}
 
   private StreamsBenchmark() {}
@@ -187,12 +198,28 @@ public final class StreamsBenchmark {
     }
     progress.accept("bytes in the broker's logs after the run, by topic: " + logBytes(bootstrap, topics.prefix(),
         config.runtime().applicationId()));
-    long pairs = countRecords(bootstrap, topics.trainingPairs());
     long deadLetters = countRecords(bootstrap, topics.deadLetters());
     double eps = feedbackEvents / streamsSeconds;
+
+    // floor: the same broker and JVM only moving the app's bytes, with no processing and no transactions
+    List<ProducerRecord<byte[], byte[]>> pairRecords = readCommitted(bootstrap, topics.trainingPairs());
+    long pairs = pairRecords.size();
+    List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>(pairRecords);
+    for (String changelog : changelogTopics(bootstrap, config.runtime().applicationId())) {
+      outputs.addAll(readCommitted(bootstrap, changelog));
+    }
+    // the better of two passes: a ceiling should not be lowered by a pass that other load on the machine slowed
+    double floorSeconds = Math.min(
+        floorPass(bootstrap, run + "-1", List.copyOf(rename.values()), events.size(), outputs, s.partitions()),
+        floorPass(bootstrap, run + "-2", List.copyOf(rename.values()), events.size(), outputs, s.partitions()));
+    double floorEps = events.size() / floorSeconds;
     progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
         + " this JVM used %.1f CPU-seconds (%.0f us per event)", feedbackEvents, streamsSeconds, eps, pairs, deadLetters,
         streamsCpuSeconds, streamsCpuSeconds * 1e6 / feedbackEvents));
+    progress.accept(String.format("floor: reading the input records while producing the %d records the app wrote"
+        + " (pairs and changelogs, %.1f MB), raw, took %.2f s (the better of two passes) = %.0f events/s, %.2f of the raw rate: the ratio a"
+        + " topology that did no work at all would reach", outputs.size(), bytes(outputs) / 1e6, floorSeconds,
+        floorEps, floorEps / rawBoth));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(impressions));
     settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
@@ -208,7 +235,7 @@ public final class StreamsBenchmark {
     settings.put("processing_guarantee", "exactly_once_v2");
     return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth,
         rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / feedbackEvents, streamsSeconds, pairs,
-        deadLetters, settings);
+        deadLetters, bytes(outputs) / 1e6, floorEps, floorEps / rawBoth, settings);
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, FeedbackScenario.Event e) {
@@ -276,6 +303,72 @@ public final class StreamsBenchmark {
       while (n < expected && System.nanoTime() < deadline) {
         n += c.poll(Duration.ofMillis(100)).count();
       }
+    }
+    return n;
+  }
+
+  /**
+   * Reads the input records back (raw topics, written before) while producing {@code outputs} to a fresh topic of
+   * their own, in two threads; returns the seconds until both are done.
+   */
+  private static double floorPass(
+      String bootstrap, String run, List<String> rawInputs, long inputRecords,
+      List<ProducerRecord<byte[], byte[]>> outputs, int partitions) throws Exception {
+    String floorTopic = "bench-floor-" + run + ".outputs";
+    TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(floorTopic, partitions, (short) 1, Map.of())),
+        Duration.ofSeconds(30));
+    awaitLeaders(bootstrap, List.of(floorTopic), Duration.ofSeconds(30));
+    List<ProducerRecord<byte[], byte[]>> renamed = outputs.stream()
+        .map(r -> new ProducerRecord<>(floorTopic, r.partition() % partitions, r.timestamp(), r.key(), r.value()))
+        .toList();
+    long t0 = System.nanoTime();
+    CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> consumeAll(bootstrap, rawInputs, inputRecords));
+    produce(bootstrap, renamed);
+    long consumed = read.get();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (consumed != inputRecords) {
+      throw new IllegalStateException("floor consume read " + consumed + " of " + inputRecords + " records");
+    }
+    return seconds;
+  }
+
+  /** The app's changelog topics (its state stores' changes). */
+  private static List<String> changelogTopics(String bootstrap, String applicationId) throws Exception {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      return admin.listTopics().names().get().stream()
+          .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Every committed record of {@code topic}, as a record to produce again (same partition, timestamp, key, value). */
+  private static List<ProducerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+    Properties p = consumerProps(bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(100)).forEach(r ->
+            out.add(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value())));
+      }
+    }
+    return out;
+  }
+
+  private static long bytes(List<ProducerRecord<byte[], byte[]>> records) {
+    long n = 0;
+    for (ProducerRecord<byte[], byte[]> r : records) {
+      n += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
     }
     return n;
   }
