@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -103,8 +104,20 @@ public final class StreamsBenchmark {
     return runOnce(bootstrap, data, s, s.impressions(), progress);
   }
 
+  /** One measured run with its own topics, application id and state directory (deleted afterwards). */
   private static Result runOnce(
       String bootstrap, BeirDataset data, Settings s, int impressions, Consumer<String> progress) throws Exception {
+    Path stateDir = Files.createTempDirectory("lorastream-bench-state");
+    try {
+      return measure(bootstrap, data, s, impressions, stateDir, progress);
+    } finally {
+      Utils.delete(stateDir.toFile());
+    }
+  }
+
+  private static Result measure(
+      String bootstrap, BeirDataset data, Settings s, int impressions, Path stateDir, Consumer<String> progress)
+      throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("topic-prefix", "bench-" + run + ".");
@@ -114,7 +127,7 @@ public final class StreamsBenchmark {
     keys.put("idle-close-after", "0");
     keys.put("partitions", Integer.toString(s.partitions()));
     keys.put("metrics-port", "0");
-    keys.put("state-dir", Files.createTempDirectory("lorastream-bench-state").toString());
+    keys.put("state-dir", stateDir.toString());
     keys.putAll(s.streamsSettings());
     FeedbackStreamsConfig config = ConfigFiles.fromMap(keys);
     TopicNames topics = config.topics();
@@ -209,17 +222,19 @@ public final class StreamsBenchmark {
       outputs.addAll(readCommitted(bootstrap, changelog));
     }
     // the better of two passes: a ceiling should not be lowered by a pass that other load on the machine slowed
-    double floorSeconds = Math.min(
-        floorPass(bootstrap, run + "-1", List.copyOf(rename.values()), events.size(), outputs, s.partitions()),
-        floorPass(bootstrap, run + "-2", List.copyOf(rename.values()), events.size(), outputs, s.partitions()));
+    double floor1 = floorPass(bootstrap, run + "-1", List.copyOf(rename.values()), events.size(), outputs,
+        s.partitions());
+    double floor2 = floorPass(bootstrap, run + "-2", List.copyOf(rename.values()), events.size(), outputs,
+        s.partitions());
+    double floorSeconds = Math.min(floor1, floor2);
     double floorEps = events.size() / floorSeconds;
     progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
         + " this JVM used %.1f CPU-seconds (%.0f us per event)", feedbackEvents, streamsSeconds, eps, pairs, deadLetters,
         streamsCpuSeconds, streamsCpuSeconds * 1e6 / feedbackEvents));
     progress.accept(String.format("floor: reading the input records while producing the %d records the app wrote"
-        + " (pairs and changelogs, %.1f MB), raw, took %.2f s (the better of two passes) = %.0f events/s, %.2f of the raw rate: the ratio a"
-        + " topology that did no work at all would reach", outputs.size(), bytes(outputs) / 1e6, floorSeconds,
-        floorEps, floorEps / rawBoth));
+        + " (pairs and changelogs, %.1f MB), raw, took %.2f s (the better of two passes: %.2f and %.2f s) = %.0f"
+        + " events/s, %.2f of the raw rate: the ratio a topology that did no work at all would reach", outputs.size(),
+        bytes(outputs) / 1e6, floorSeconds, floor1, floor2, floorEps, floorEps / rawBoth));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(impressions));
     settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
