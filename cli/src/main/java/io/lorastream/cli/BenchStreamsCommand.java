@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Simulated SciFact feedback through the streams app (exactly-once) on an in-process Kafka broker, and in the",
-      "same run the broker's raw produce+consume of the same records. Last stdout line: JSON with events_per_second,",
-      "ratio_vs_raw, the raw figures and the settings."
+      "same run the broker's raw produce+consume of the same records, and a floor: the input records read while the",
+      "records the app wrote are produced, raw. Last stdout line: JSON with events_per_second, ratio_vs_raw, the raw",
+      "figures, floor_events_per_second, ratio_ceiling_vs_raw and the settings."
     })
 final class BenchStreamsCommand implements Callable<Integer> {
 

@@ -33,9 +33,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Feedback through the real topology on a real broker, against the same broker's raw produce + consume of the same
@@ -43,7 +43,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * events wait in the input topics (the corpus already loaded), the app starts, and the clock runs from RUNNING until
  * its committed offsets cover every feedback event (every event read, processed, and its pairs, dead letters and state
  * changes committed in exactly-once transactions). One tick per partition behind the events closes the last windows;
- * it is processed and waited for, but not timed (see {@link #run}).
+ * it is processed and waited for, but not timed (see {@link #run}). Floor: the input records read back while the
+ * records the app wrote (pairs, changelogs) are produced again to a topic of their own, raw, in two threads: what a
+ * topology that did no work at all would still have to move.
  *
  * <p>A smaller untimed run (own topics and application id) comes first, so that both paths are timed with the JIT
  * warm, as a long-running app would be; the progress lines say how much the JIT still compiled during the timed phase,
