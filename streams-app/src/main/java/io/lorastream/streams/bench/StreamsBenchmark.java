@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -363,22 +364,9 @@ public final class StreamsBenchmark {
 
   /** Every committed record of {@code topic}, as a record to produce again (same partition, timestamp, key, value). */
   private static List<ProducerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
-    Properties p = consumerProps(bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        c.poll(Duration.ofMillis(100)).forEach(r ->
-            out.add(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value())));
-      }
-    }
+    forEachCommitted(bootstrap, topic,
+        r -> out.add(new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value())));
     return out;
   }
 
@@ -391,6 +379,14 @@ public final class StreamsBenchmark {
   }
 
   private static long countRecords(String bootstrap, String topic) {
+    long[] n = {0};
+    forEachCommitted(bootstrap, topic, r -> n[0]++);
+    return n[0];
+  }
+
+  /** Hands every committed record of {@code topic}, from the beginning to its current end, to {@code each}. */
+  private static void forEachCommitted(
+      String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
     Properties p = consumerProps(bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<byte[], byte[]> c =
@@ -400,12 +396,10 @@ public final class StreamsBenchmark {
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long n = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        n += c.poll(Duration.ofMillis(100)).count();
+        c.poll(Duration.ofMillis(100)).forEach(each);
       }
-      return n;
     }
   }
 
