@@ -156,7 +156,8 @@ public final class StreamsBenchmark {
     Map<String, String> rename = Map.of(
         topics.searchEvents(), raw.searchEvents(), topics.interactions(), raw.interactions(),
         topics.relevanceLabels(), raw.relevanceLabels());
-    awaitLeaders(bootstrap, List.copyOf(rename.values()), Duration.ofSeconds(30));
+    List<String> rawTopics = List.copyOf(rename.values());
+    awaitLeaders(bootstrap, rawTopics, Duration.ofSeconds(30));
     List<ProducerRecord<byte[], byte[]>> rawRecords = events.stream()
         .map(r -> new ProducerRecord<>(rename.get(r.topic()), r.partition(), r.timestamp(), r.key(), r.value()))
         .toList();
@@ -165,7 +166,7 @@ public final class StreamsBenchmark {
     produce(bootstrap, rawRecords);
     double produceSeconds = (System.nanoTime() - t0) / 1e9;
     t0 = System.nanoTime();
-    long consumed = consumeAll(bootstrap, List.copyOf(rename.values()), events.size());
+    long consumed = consumeAll(bootstrap, rawTopics, events.size());
     double consumeSeconds = (System.nanoTime() - t0) / 1e9;
     if (consumed != events.size()) {
       throw new IllegalStateException("raw consume read " + consumed + " of " + events.size() + " records");
@@ -225,19 +226,18 @@ public final class StreamsBenchmark {
       outputs.addAll(readCommitted(bootstrap, changelog));
     }
     // the better of two passes: a ceiling should not be lowered by a pass that other load on the machine slowed
-    double floor1 = floorPass(bootstrap, run + "-1", List.copyOf(rename.values()), events.size(), outputs,
-        s.partitions());
-    double floor2 = floorPass(bootstrap, run + "-2", List.copyOf(rename.values()), events.size(), outputs,
-        s.partitions());
+    double floor1 = floorPass(bootstrap, run + "-1", rawTopics, events.size(), outputs, s.partitions());
+    double floor2 = floorPass(bootstrap, run + "-2", rawTopics, events.size(), outputs, s.partitions());
     double floorSeconds = Math.min(floor1, floor2);
     double floorEps = events.size() / floorSeconds;
+    double outputMegabytes = bytes(outputs) / 1e6;
     progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
         + " this JVM used %.1f CPU-seconds (%.0f us per event)", feedbackEvents, streamsSeconds, eps, pairs, deadLetters,
         streamsCpuSeconds, streamsCpuSeconds * 1e6 / feedbackEvents));
     progress.accept(String.format("floor: reading the input records while producing the %d records the app wrote"
         + " (pairs and changelogs, %.1f MB), raw, took %.2f s (the better of two passes: %.2f and %.2f s) = %.0f"
         + " events/s, %.2f of the raw rate: the ratio a topology that did no work at all would reach", outputs.size(),
-        bytes(outputs) / 1e6, floorSeconds, floor1, floor2, floorEps, floorEps / rawBoth));
+        outputMegabytes, floorSeconds, floor1, floor2, floorEps, floorEps / rawBoth));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(impressions));
     settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
@@ -253,7 +253,7 @@ public final class StreamsBenchmark {
     settings.put("processing_guarantee", "exactly_once_v2");
     return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth,
         rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / feedbackEvents, streamsSeconds, pairs,
-        deadLetters, bytes(outputs) / 1e6, floorEps, floorEps / rawBoth, settings);
+        deadLetters, outputMegabytes, floorEps, floorEps / rawBoth, settings);
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, FeedbackScenario.Event e) {
