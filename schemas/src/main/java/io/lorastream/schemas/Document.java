@@ -18,7 +18,7 @@ public record Document(
     String docId,
     String title,
     String text,
-    Instant updatedAt) {
+    Instant updatedAt) implements TimedEvent {
 
   public Document {
     Objects.requireNonNull(eventId, "event_id");

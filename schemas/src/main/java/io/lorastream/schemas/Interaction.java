@@ -17,7 +17,7 @@ public record Interaction(
     String impressionId,
     String docId,
     InteractionType type,
-    Long dwellMs) {
+    Long dwellMs) implements TimedEvent {
 
   public Interaction {
     Objects.requireNonNull(eventId, "event_id");

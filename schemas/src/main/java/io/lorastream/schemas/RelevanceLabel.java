@@ -18,7 +18,7 @@ public record RelevanceLabel(
     String queryId,
     String docId,
     int grade,
-    LabelSource source) {
+    LabelSource source) implements TimedEvent {
 
   /** The highest grade; a pair's label is {@code grade / MAX_GRADE}. */
   public static final int MAX_GRADE = 3;

@@ -23,7 +23,7 @@ public record SearchEvent(
     String queryId,
     List<ShownResult> results,
     String modelVersion,
-    String adapterVersion) {
+    String adapterVersion) implements TimedEvent {
 
   public SearchEvent {
     Objects.requireNonNull(eventId, "event_id");

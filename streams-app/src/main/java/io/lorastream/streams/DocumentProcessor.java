@@ -3,7 +3,6 @@ package io.lorastream.streams;
 import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.Document;
-import io.lorastream.schemas.EventCodecs;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,14 +13,12 @@ import org.apache.kafka.streams.processor.api.Record;
  * passages topic, which every instance loads whole into its global passages store; a tombstone goes on as a tombstone
  * (the document is deleted); anything else is dead-lettered, and the last good version of that document stays.
  */
-final class DocumentProcessor implements Processor<byte[], byte[], Object, Object> {
-  private final EventCodecs codecs;
+final class DocumentProcessor implements Processor<byte[], Decoded, Object, Object> {
   private final FeedbackMetrics metrics;
   private ProcessorContext<Object, Object> context;
   private DeadLetters deadLetters;
 
-  DocumentProcessor(EventCodecs codecs, FeedbackMetrics metrics) {
-    this.codecs = codecs;
+  DocumentProcessor(FeedbackMetrics metrics) {
     this.metrics = metrics;
   }
 
@@ -32,10 +29,10 @@ final class DocumentProcessor implements Processor<byte[], byte[], Object, Objec
   }
 
   @Override
-  public void process(Record<byte[], byte[]> record) {
+  public void process(Record<byte[], Decoded> record) {
     metrics.eventIn("document");
     SourceRecord source = Sources.current(context, record);
-    if (record.value() == null) {
+    if (record.value().isTombstone()) {
       if (record.key() == null) {
         deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, "a tombstone on " + source.topic()
             + " without a key deletes nothing; a delete is the doc id as key and a null value");
@@ -46,13 +43,12 @@ final class DocumentProcessor implements Processor<byte[], byte[], Object, Objec
           FeedbackTopology.PASSAGE_SINK);
       return;
     }
-    Document doc;
-    try {
-      doc = codecs.documents().decode(record.value());
-    } catch (ContractViolation v) {
+    ContractViolation v = record.value().violation();
+    if (v != null) {
       deadLetters.send(source, v.reason(), v.getMessage());
       return;
     }
+    Document doc = (Document) record.value().event();
     if (!Sources.keyIs(source, doc.docId())) {
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "doc_id", doc.docId()));
       return;

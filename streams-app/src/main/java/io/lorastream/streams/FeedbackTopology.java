@@ -6,6 +6,7 @@ import io.lorastream.streams.config.FeedbackStreamsConfig;
 import io.lorastream.streams.config.StoreType;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,8 +19,9 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The feedback-to-pairs topology, built with the Processor API: every input is read as bytes so that a bad record is
- * dead-lettered with its original bytes, inside the same exactly-once transaction as the pairs.
+ * The feedback-to-pairs topology, built with the Processor API: every input value is decoded at its source into a
+ * {@link Decoded} that keeps its original bytes, so that a bad record is dead-lettered with them by its processor,
+ * inside the same exactly-once transaction as the pairs.
  *
  * <pre>
  * documents ──► DocumentProcessor ──► passages topic ──► global passages store (doc id → title + text)
@@ -65,9 +67,17 @@ public final class FeedbackTopology {
     Topology t = new Topology();
     EventTimeExtractor eventTime = new EventTimeExtractor(config.window().maxClockSkew());
     ByteArrayDeserializer bytes = new ByteArrayDeserializer();
+    InputDecoder events =
+        new InputDecoder(
+            Map.of(
+                topics.documents(), codecs.documents(),
+                topics.searchEvents(), codecs.searchEvents(),
+                topics.interactions(), codecs.interactions(),
+                topics.relevanceLabels(), codecs.relevanceLabels()),
+            Set.of(topics.documents()));
 
-    t.addSource(AutoOffsetReset.earliest(), "documents-source", eventTime, bytes, bytes, topics.documents());
-    t.addProcessor("documents", () -> new DocumentProcessor(codecs, metrics), "documents-source");
+    t.addSource(AutoOffsetReset.earliest(), "documents-source", eventTime, bytes, events, topics.documents());
+    t.addProcessor("documents", () -> new DocumentProcessor(metrics), "documents-source");
     t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), "documents");
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.ByteArray())
@@ -79,8 +89,8 @@ public final class FeedbackTopology {
         "passages-updater",
         PassageStoreUpdater::new);
 
-    t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, bytes, topics.searchEvents(), topics.interactions());
-    t.addProcessor("impressions", () -> new ImpressionProcessor(config, codecs, metrics), "impressions-source");
+    t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, events, topics.searchEvents(), topics.interactions());
+    t.addProcessor("impressions", () -> new ImpressionProcessor(config, metrics), "impressions-source");
     StoreType impressionStores = config.runtime().impressionStoreType();
     // Cached: the puts and the delete an impression sees between two commits reach the store and its changelog once
     // (while catching up on a backlog most impressions open and close within one commit: 3.7x fewer changelog bytes).
@@ -96,8 +106,8 @@ public final class FeedbackTopology {
         Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
         "impressions");
 
-    t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, bytes, topics.relevanceLabels());
-    t.addProcessor("labels", () -> new LabelProcessor(config, codecs, metrics), "labels-source");
+    t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, events, topics.relevanceLabels());
+    t.addProcessor("labels", () -> new LabelProcessor(config, metrics), "labels-source");
     Duration retention = config.rules().dedupeRetention();
     StoreType labelStores = config.runtime().labelStoreType();
     t.addStateStore(

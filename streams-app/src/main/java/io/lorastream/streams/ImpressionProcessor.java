@@ -1,8 +1,6 @@
 package io.lorastream.streams;
 
-import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetterReason;
-import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.Interaction;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.SearchEvent;
@@ -37,11 +35,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code idle-close-after} (wall clock), the watermark moves on with the wall clock so windows close when traffic stops.
  * An event for a window that has closed is dead-lettered as {@code late_event}.
  */
-final class ImpressionProcessor implements Processor<byte[], byte[], Object, Object> {
+final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Object> {
   private static final String WATERMARK_KEY = "watermark";
 
   private final FeedbackStreamsConfig config;
-  private final EventCodecs codecs;
   private final FeedbackMetrics metrics;
   private final ImpressionWindow window;
 
@@ -60,9 +57,8 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   private long lastRecordWallMs;
   private static final long UNKNOWN_WALL_CLOCK = Long.MIN_VALUE;
 
-  ImpressionProcessor(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
+  ImpressionProcessor(FeedbackStreamsConfig config, FeedbackMetrics metrics) {
     this.config = config;
-    this.codecs = codecs;
     this.metrics = metrics;
     this.window = config.window();
   }
@@ -98,26 +94,24 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
   }
 
   @Override
-  public void process(Record<byte[], byte[]> record) {
+  public void process(Record<byte[], Decoded> record) {
     lastRecordWallMs = wallClockOrUnknown(context.currentSystemTimeMs());
     SourceRecord source = Sources.current(context, record);
     if (source.topic().equals(config.topics().searchEvents())) {
       metrics.eventIn("search_event");
-      onSearch(source);
+      onSearch(source, record.value());
     } else {
       metrics.eventIn("interaction");
-      onInteraction(source);
+      onInteraction(source, record.value());
     }
   }
 
-  private void onSearch(SourceRecord source) {
-    SearchEvent event;
-    try {
-      event = codecs.searchEvents().decode(source.value());
-    } catch (ContractViolation v) {
-      deadLetters.send(source, v.reason(), v.getMessage());
+  private void onSearch(SourceRecord source, Decoded decoded) {
+    if (decoded.violation() != null) {
+      deadLetters.send(source, decoded.violation().reason(), decoded.violation().getMessage());
       return;
     }
+    SearchEvent event = (SearchEvent) decoded.event();
     if (!Sources.keyIs(source, event.impressionId())) {
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
       return;
@@ -157,14 +151,12 @@ final class ImpressionProcessor implements Processor<byte[], byte[], Object, Obj
     scheduleClose(closingKey(closeAt, event.impressionId()));
   }
 
-  private void onInteraction(SourceRecord source) {
-    Interaction event;
-    try {
-      event = codecs.interactions().decode(source.value());
-    } catch (ContractViolation v) {
-      deadLetters.send(source, v.reason(), v.getMessage());
+  private void onInteraction(SourceRecord source, Decoded decoded) {
+    if (decoded.violation() != null) {
+      deadLetters.send(source, decoded.violation().reason(), decoded.violation().getMessage());
       return;
     }
+    Interaction event = (Interaction) decoded.event();
     if (!Sources.keyIs(source, event.impressionId())) {
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "impression_id", event.impressionId()));
       return;

@@ -2,7 +2,6 @@ package io.lorastream.streams;
 
 import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetterReason;
-import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.RelevanceLabel;
 import io.lorastream.schemas.TrainingPair;
@@ -22,9 +21,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * remembered per query (the k most recent) and become the hard negatives of that query's later grade-2+ labels.
  * Replays are dropped by event id for {@code dedupe-retention} of event time.
  */
-final class LabelProcessor implements Processor<byte[], byte[], Object, Object> {
+final class LabelProcessor implements Processor<byte[], Decoded, Object, Object> {
   private final FeedbackStreamsConfig config;
-  private final EventCodecs codecs;
   private final FeedbackMetrics metrics;
 
   private ProcessorContext<Object, Object> context;
@@ -33,9 +31,8 @@ final class LabelProcessor implements Processor<byte[], byte[], Object, Object> 
   private DeadLetters deadLetters;
   private PairAssembler assembler;
 
-  LabelProcessor(FeedbackStreamsConfig config, EventCodecs codecs, FeedbackMetrics metrics) {
+  LabelProcessor(FeedbackStreamsConfig config, FeedbackMetrics metrics) {
     this.config = config;
-    this.codecs = codecs;
     this.metrics = metrics;
   }
 
@@ -58,16 +55,15 @@ final class LabelProcessor implements Processor<byte[], byte[], Object, Object> 
   }
 
   @Override
-  public void process(Record<byte[], byte[]> record) {
+  public void process(Record<byte[], Decoded> record) {
     metrics.eventIn("relevance_label");
     SourceRecord source = Sources.current(context, record);
-    RelevanceLabel label;
-    try {
-      label = codecs.relevanceLabels().decode(source.value());
-    } catch (ContractViolation v) {
+    ContractViolation v = record.value().violation();
+    if (v != null) {
       deadLetters.send(source, v.reason(), v.getMessage());
       return;
     }
+    RelevanceLabel label = (RelevanceLabel) record.value().event();
     String key = RelevanceLabel.key(label.tenant(), label.query());
     if (!Sources.keyIs(source, key)) {
       deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "tenant + '/' + query", key));

@@ -10,11 +10,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class Sources {
   private Sources() {}
 
-  static SourceRecord current(ProcessingContext context, Record<byte[], byte[]> record) {
+  static SourceRecord current(ProcessingContext context, Record<byte[], Decoded> record) {
     RecordMetadata meta =
         context.recordMetadata().orElseThrow(() -> new IllegalStateException("no source record in this context"));
     return new SourceRecord(
-        meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), record.value(),
+        meta.topic(), meta.partition(), meta.offset(), record.timestamp(), record.key(), record.value().bytes(),
         SourceRecord.copyOf(record.headers()));
   }
 

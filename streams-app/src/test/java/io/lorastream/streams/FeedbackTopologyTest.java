@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.InteractionType;
 import io.lorastream.schemas.PairKind;
+import io.lorastream.schemas.SearchEvent;
+import io.lorastream.schemas.ShownResult;
 import io.lorastream.schemas.TrainingPair;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -173,6 +176,28 @@ class FeedbackTopologyTest {
     h.click("imp1", "d1", 1_000L, 6); // still joins: the future event closed nothing
     assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.EVENT_TIME_IN_FUTURE);
+    assertThat(h.readPairs()).isEmpty();
+    h.advanceStreamTime(71);
+    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
+  }
+
+  @Test
+  void aRecordThatBreaksItsContractDoesNotMoveStreamTimeEvenWithAReadableEventTime() {
+    harness().documents(2);
+    h.search("imp1", "acme", "q", 0, "d1", "d2");
+    h.click("imp1", "d2", 30_000L, 5);
+    // A search event 200 s later (past imp1's close at 70) but without its query: dead-lettered, and it must not
+    // close imp1's window on the way.
+    String valid = new String(
+        h.codecs.searchEvents().encode(new SearchEvent(1, "broken", "acme", TopologyHarness.at(200), "imp-bad", "s",
+            "q", null, List.of(new ShownResult("d1", 1, 1.0)), "m", null)),
+        StandardCharsets.UTF_8);
+    String withoutQuery = valid.replace("\"query\":\"q\",", "");
+    assertThat(withoutQuery).isNotEqualTo(valid).contains("\"event_time\"");
+    h.searches.pipeInput(utf8("imp-bad"), utf8(withoutQuery));
+    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+        .containsExactly(DeadLetterReason.MISSING_FIELD);
+    h.click("imp1", "d1", 1_000L, 6); // still joins: the broken event closed nothing
     assertThat(h.readPairs()).isEmpty();
     h.advanceStreamTime(71);
     assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());

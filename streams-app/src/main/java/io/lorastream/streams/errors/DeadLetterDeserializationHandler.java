@@ -9,7 +9,10 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A record that could not even be deserialized: dead-letter it and go on. (Inputs are read as bytes, so this is rare.) */
+/**
+ * A record that could not even be deserialized: dead-letter it and go on. (Input values decode into {@code Decoded},
+ * which carries a bad record to its processor instead of throwing, so this takes only what escapes that: a bug.)
+ */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
   private DeadLetterPublisher publisher;
