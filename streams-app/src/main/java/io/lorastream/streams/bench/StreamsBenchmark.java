@@ -6,6 +6,7 @@ import io.lorastream.schemas.TopicSpec;
 import io.lorastream.streams.FeedbackStreamsApp;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,6 +252,9 @@ public final class StreamsBenchmark {
     settings.put("max_task_idle_ms", Long.toString(config.runtime().maxTaskIdle().toMillis()));
     config.runtime().kafka().forEach((k, v) -> settings.put("kafka." + k, v));
     settings.put("processing_guarantee", "exactly_once_v2");
+    // The JVM's own options (heap and collector settings move this benchmark by a fifth; see ./lorastream).
+    settings.put("jvm_options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-X")).toList()));
     return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth,
         rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / feedbackEvents, streamsSeconds, pairs,
         deadLetters, outputMegabytes, floorEps, floorEps / rawBoth, settings);
@@ -537,13 +541,13 @@ public final class StreamsBenchmark {
 
   /** Time the JIT compilers have spent so far: much of it during a run means the code was not warm yet. */
   private static long jitMillis() {
-    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    var jit = ManagementFactory.getCompilationMXBean();
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   /** CPU time of this whole JVM (broker included): on a shared machine it says more than wall time alone. */
   private static long cpuNanos() {
-    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
