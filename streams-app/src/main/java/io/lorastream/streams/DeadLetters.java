@@ -1,5 +1,6 @@
 package io.lorastream.streams;
 
+import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetter;
 import io.lorastream.schemas.DeadLetterReason;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,6 +14,11 @@ final class DeadLetters {
   DeadLetters(ProcessorContext<Object, Object> context, FeedbackMetrics metrics) {
     this.context = context;
     this.metrics = metrics;
+  }
+
+  /** A record whose value broke its contract: the violation names the reason and says what was wrong. */
+  void send(SourceRecord source, ContractViolation violation) {
+    send(source, violation.reason(), violation.getMessage());
   }
 
   void send(SourceRecord source, DeadLetterReason reason, String message) {

@@ -1,6 +1,5 @@
 package io.lorastream.streams;
 
-import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.Document;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +42,8 @@ final class DocumentProcessor implements Processor<byte[], Decoded, Object, Obje
           FeedbackTopology.PASSAGE_SINK);
       return;
     }
-    ContractViolation v = record.value().violation();
-    if (v != null) {
-      deadLetters.send(source, v.reason(), v.getMessage());
+    if (record.value().violation() != null) {
+      deadLetters.send(source, record.value().violation());
       return;
     }
     Document doc = (Document) record.value().event();

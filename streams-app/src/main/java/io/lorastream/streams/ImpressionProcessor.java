@@ -108,7 +108,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
 
   private void onSearch(SourceRecord source, Decoded decoded) {
     if (decoded.violation() != null) {
-      deadLetters.send(source, decoded.violation().reason(), decoded.violation().getMessage());
+      deadLetters.send(source, decoded.violation());
       return;
     }
     SearchEvent event = (SearchEvent) decoded.event();
@@ -153,7 +153,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
 
   private void onInteraction(SourceRecord source, Decoded decoded) {
     if (decoded.violation() != null) {
-      deadLetters.send(source, decoded.violation().reason(), decoded.violation().getMessage());
+      deadLetters.send(source, decoded.violation());
       return;
     }
     Interaction event = (Interaction) decoded.event();

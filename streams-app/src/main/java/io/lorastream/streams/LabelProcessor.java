@@ -1,6 +1,5 @@
 package io.lorastream.streams;
 
-import io.lorastream.schemas.ContractViolation;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.RelevanceLabel;
@@ -58,9 +57,8 @@ final class LabelProcessor implements Processor<byte[], Decoded, Object, Object>
   public void process(Record<byte[], Decoded> record) {
     metrics.eventIn("relevance_label");
     SourceRecord source = Sources.current(context, record);
-    ContractViolation v = record.value().violation();
-    if (v != null) {
-      deadLetters.send(source, v.reason(), v.getMessage());
+    if (record.value().violation() != null) {
+      deadLetters.send(source, record.value().violation());
       return;
     }
     RelevanceLabel label = (RelevanceLabel) record.value().event();
