@@ -6,14 +6,20 @@ import io.lorastream.schemas.DeadLetterReason;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Forwards a record's original bytes to the dead-letter sink, inside the task's transaction, and counts it. */
+/**
+ * Forwards a record's original bytes to its processor's dead-letter sink, inside the task's transaction, and counts
+ * it.
+ */
 final class DeadLetters {
   private final ProcessorContext<Object, Object> context;
   private final FeedbackMetrics metrics;
+  private final String sink;
 
-  DeadLetters(ProcessorContext<Object, Object> context, FeedbackMetrics metrics) {
+  /** @param processor the name of the processor node that sends, which has its own sink */
+  DeadLetters(ProcessorContext<Object, Object> context, FeedbackMetrics metrics, String processor) {
     this.context = context;
     this.metrics = metrics;
+    this.sink = FeedbackTopology.deadLetterSink(processor);
   }
 
   /** A record whose value broke its contract: the violation names the reason and says what was wrong. */
@@ -27,7 +33,7 @@ final class DeadLetters {
     context.forward(
         new Record<Object, Object>(
             source.key(), source.value(), Math.max(0, source.timestamp()), letter.toHeaders(source.kafkaHeaders())),
-        FeedbackTopology.DEAD_LETTER_SINK);
+        sink);
     metrics.deadLetter(reason);
   }
 }

@@ -24,7 +24,7 @@ final class DocumentProcessor implements Processor<byte[], Decoded, Object, Obje
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.deadLetters = new DeadLetters(context, metrics);
+    this.deadLetters = new DeadLetters(context, metrics, FeedbackTopology.DOCUMENTS);
   }
 
   @Override

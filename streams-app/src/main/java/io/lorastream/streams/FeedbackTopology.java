@@ -32,8 +32,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class FeedbackTopology {
-  static final String PAIR_SINK = "training-pairs-sink";
-  static final String DEAD_LETTER_SINK = "dlq-sink";
+  static final String DOCUMENTS = "documents";
+  static final String IMPRESSIONS = "impressions";
+  static final String LABELS = "labels";
   static final String PASSAGE_SINK = "passages-sink";
 
   static final String IMPRESSIONS_STORE = "impressions";
@@ -58,6 +59,21 @@ public final class FeedbackTopology {
 
   private FeedbackTopology() {}
 
+  /**
+   * The sink a processor's pairs leave by. Each processor has sinks of its own: Kafka Streams puts every node connected
+   * to a shared sink into one sub-topology, so one sink for all would make each task read all four inputs and wait, in
+   * event-time order, for the quietest of them (a caught-up documents or labels partition held the impressions back
+   * for {@code max-task-idle} each time it ran dry). Apart, each input waits only for the inputs it is joined with.
+   */
+  static String pairSink(String processor) {
+    return processor + "-pairs-sink";
+  }
+
+  /** The sink a processor's dead letters leave by (one per processor, as {@link #pairSink}). */
+  static String deadLetterSink(String processor) {
+    return processor + "-dlq-sink";
+  }
+
   private static KeyValueBytesStoreSupplier keyValue(StoreType type, String name) {
     return type == StoreType.IN_MEMORY ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
   }
@@ -77,8 +93,9 @@ public final class FeedbackTopology {
             Set.of(topics.documents()));
 
     t.addSource(AutoOffsetReset.earliest(), "documents-source", eventTime, bytes, events, topics.documents());
-    t.addProcessor("documents", () -> new DocumentProcessor(metrics), "documents-source");
-    t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), "documents");
+    t.addProcessor(DOCUMENTS, () -> new DocumentProcessor(metrics), "documents-source");
+    t.addSink(PASSAGE_SINK, config.passagesTopic(), new StringSerializer(), new StringSerializer(), DOCUMENTS);
+    addDeadLetterSink(t, topics.deadLetters(), DOCUMENTS);
     t.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSAGES_STORE), Serdes.String(), Serdes.ByteArray())
             .withLoggingDisabled(),
@@ -90,7 +107,9 @@ public final class FeedbackTopology {
         PassageStoreUpdater::new);
 
     t.addSource(AutoOffsetReset.earliest(), "impressions-source", eventTime, bytes, events, topics.searchEvents(), topics.interactions());
-    t.addProcessor("impressions", () -> new ImpressionProcessor(config, metrics), "impressions-source");
+    t.addProcessor(IMPRESSIONS, () -> new ImpressionProcessor(config, metrics), "impressions-source");
+    addPairSink(t, topics.trainingPairs(), IMPRESSIONS);
+    addDeadLetterSink(t, topics.deadLetters(), IMPRESSIONS);
     StoreType impressionStores = config.runtime().impressionStoreType();
     // Cached: the puts and the delete an impression sees between two commits reach the store and its changelog once
     // (while catching up on a backlog most impressions open and close within one commit: 3.7x fewer changelog bytes).
@@ -99,15 +118,17 @@ public final class FeedbackTopology {
                 keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde(codecs))
             .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS)
             .withCachingEnabled(),
-        "impressions");
+        IMPRESSIONS);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(keyValue(impressionStores, WATERMARK_STORE), Serdes.String(), Serdes.Long()), "impressions");
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, WATERMARK_STORE), Serdes.String(), Serdes.Long()), IMPRESSIONS);
     t.addStateStore(
         Stores.keyValueStoreBuilder(keyValue(impressionStores, IMPRESSION_PARKED_STORE), Serdes.String(), PairDraft.serde()),
-        "impressions");
+        IMPRESSIONS);
 
     t.addSource(AutoOffsetReset.earliest(), "labels-source", eventTime, bytes, events, topics.relevanceLabels());
-    t.addProcessor("labels", () -> new LabelProcessor(config, metrics), "labels-source");
+    t.addProcessor(LABELS, () -> new LabelProcessor(config, metrics), "labels-source");
+    addPairSink(t, topics.trainingPairs(), LABELS);
+    addDeadLetterSink(t, topics.deadLetters(), LABELS);
     Duration retention = config.rules().dedupeRetention();
     StoreType labelStores = config.runtime().labelStoreType();
     t.addStateStore(
@@ -117,29 +138,22 @@ public final class FeedbackTopology {
                 : Stores.persistentWindowStore(LABEL_SEEN_STORE, retention, Duration.ofMillis(1), false),
             Serdes.String(),
             Serdes.Long()),
-        "labels");
+        LABELS);
     t.addStateStore(
         Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_NEGATIVES_STORE), Serdes.String(), NegativeLabels.serde()),
-        "labels");
+        LABELS);
     t.addStateStore(
         Stores.keyValueStoreBuilder(keyValue(labelStores, LABEL_PARKED_STORE), Serdes.String(), PairDraft.serde()),
-        "labels");
+        LABELS);
 
-    t.addSink(
-        PAIR_SINK,
-        topics.trainingPairs(),
-        new StringSerializer(),
-        EncodedTrainingPair.serializer(),
-        "impressions",
-        "labels");
-    t.addSink(
-        DEAD_LETTER_SINK,
-        topics.deadLetters(),
-        new ByteArraySerializer(),
-        new ByteArraySerializer(),
-        "documents",
-        "impressions",
-        "labels");
     return t;
+  }
+
+  private static void addPairSink(Topology t, String topic, String processor) {
+    t.addSink(pairSink(processor), topic, new StringSerializer(), EncodedTrainingPair.serializer(), processor);
+  }
+
+  private static void addDeadLetterSink(Topology t, String topic, String processor) {
+    t.addSink(deadLetterSink(processor), topic, new ByteArraySerializer(), new ByteArraySerializer(), processor);
   }
 }

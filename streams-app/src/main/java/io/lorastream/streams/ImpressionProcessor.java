@@ -69,9 +69,10 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
     KeyValueStore<String, ImpressionState> store = context.getStateStore(FeedbackTopology.IMPRESSIONS_STORE);
     this.impressions = new RecentImpressions(store, RecentImpressions.DEFAULT_CAPACITY);
     this.watermarks = context.getStateStore(FeedbackTopology.WATERMARK_STORE);
-    this.deadLetters = new DeadLetters(context, metrics);
+    this.deadLetters = new DeadLetters(context, metrics, FeedbackTopology.IMPRESSIONS);
     this.assembler =
         new PairAssembler(
+            FeedbackTopology.IMPRESSIONS,
             context,
             context.getStateStore(FeedbackTopology.PASSAGES_STORE),
             context.getStateStore(FeedbackTopology.IMPRESSION_PARKED_STORE),

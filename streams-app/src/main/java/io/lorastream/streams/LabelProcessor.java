@@ -40,9 +40,10 @@ final class LabelProcessor implements Processor<byte[], Decoded, Object, Object>
     this.context = context;
     this.seen = context.getStateStore(FeedbackTopology.LABEL_SEEN_STORE);
     this.negatives = context.getStateStore(FeedbackTopology.LABEL_NEGATIVES_STORE);
-    this.deadLetters = new DeadLetters(context, metrics);
+    this.deadLetters = new DeadLetters(context, metrics, FeedbackTopology.LABELS);
     this.assembler =
         new PairAssembler(
+            FeedbackTopology.LABELS,
             context,
             context.getStateStore(FeedbackTopology.PASSAGES_STORE),
             context.getStateStore(FeedbackTopology.LABEL_PARKED_STORE),

@@ -29,8 +29,11 @@ final class PairAssembler {
   private final PairRules rules;
   private final FeedbackMetrics metrics;
   private final DeadLetters deadLetters;
+  private final String sink;
 
+  /** @param processor the name of the processor node that emits the pairs, which has its own sink */
   PairAssembler(
+      String processor,
       ProcessorContext<Object, Object> context,
       KeyValueStore<String, byte[]> passages,
       KeyValueStore<String, PairDraft> parked,
@@ -43,6 +46,7 @@ final class PairAssembler {
     this.rules = rules;
     this.metrics = metrics;
     this.deadLetters = deadLetters;
+    this.sink = FeedbackTopology.pairSink(processor);
   }
 
   /** Emits the pair now, or parks the draft until its positive's text is known. */
@@ -125,7 +129,7 @@ final class PairAssembler {
             draft.impressionId(),
             draft.shownDocIds());
     context.forward(
-        new Record<Object, Object>(pair.adapter(), pair, draft.eventTimeMs()), FeedbackTopology.PAIR_SINK);
+        new Record<Object, Object>(pair.adapter(), pair, draft.eventTimeMs()), sink);
     metrics.pairOut(pair.adapter(), pair.kind(), draft.eventTimeMs(), context.currentSystemTimeMs());
     return true;
   }
