@@ -37,6 +37,11 @@ final class BenchStreamsCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}; 0 = none).")
   int warmupImpressions;
 
+  @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "2",
+      description = "How many warm-up runs, each followed by a wait for the JIT compilers' queue to drain"
+          + " (default: ${DEFAULT-VALUE}: after one, the JIT still optimized much of the app during the timed phase).")
+  int warmupRounds;
+
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
       description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -57,12 +62,13 @@ final class BenchStreamsCommand implements Callable<Integer> {
           + " not found; pass --dataset DIR (a BEIR folder such as ../shared/datasets/scifact)");
       return 2;
     }
+    var settings =
+        new StreamsBenchmark.Settings(dataset, impressions, warmupImpressions, warmupRounds, partitions, spacingMs, set);
     StreamsBenchmark.Result r;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       System.err.println("bench streams: in-process broker on " + broker.bootstrapServers());
-      r = StreamsBenchmark.run(broker.bootstrapServers(),
-          new StreamsBenchmark.Settings(dataset, impressions, warmupImpressions, partitions, spacingMs, set),
-          line -> System.err.println("bench streams: " + line));
+      r = StreamsBenchmark.run(
+          broker.bootstrapServers(), settings, line -> System.err.println("bench streams: " + line));
     }
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();

@@ -30,6 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  * relevance-labels ► LabelProcessor (seen event ids, grade-0 docs per query, parked drafts) ────┼► training-pairs
  *                                                              every processor's bad records ───┴► dlq
  * </pre>
+ *
+ * <p>Three sub-topologies (documents; search events + interactions; labels), so each task waits, in event-time order,
+ * only for the inputs it joins (see {@link #pairSink}).
  */
 public final class FeedbackTopology {
   static final String DOCUMENTS = "documents";

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,14 +61,40 @@ public final class StreamsBenchmark {
    *
    * @param warmupImpressions a smaller run first (own topics, own application id), untimed: both paths are timed with
    *     the JIT warm, as a long-running app runs; 0 = none
+   * @param warmupRounds how many such runs, each followed by a wait for the JIT compilers' queue to drain. One is not
+   *     enough on 2 cores: the JIT raises its thresholds for optimizing a method with the length of that queue, which
+   *     the broker's and clients' code keep long through a first run, so much of the app still ran as profiled C1
+   *     code in the timed phase (3.7-4.1 CPU-s of compiling there after one round, 1.9-2.5 s after two)
    */
   public record Settings(
       Path dataset,
       int impressions,
       int warmupImpressions,
+      int warmupRounds,
       int partitions,
       long impressionSpacingMs,
-      Map<String, String> streamsSettings) {}
+      Map<String, String> streamsSettings) {
+
+    public Settings {
+      if (impressions < 1) {
+        throw new IllegalArgumentException("impressions must be at least 1, got " + impressions);
+      }
+      if (warmupImpressions < 0) {
+        throw new IllegalArgumentException("warm-up impressions must be >= 0 (0 = no warm-up), got " + warmupImpressions);
+      }
+      if (warmupRounds < 1) {
+        throw new IllegalArgumentException(
+            "warm-up rounds must be at least 1, got " + warmupRounds + "; --warmup-impressions 0 skips the warm-up");
+      }
+      if (partitions < 1) {
+        throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+      }
+      if (impressionSpacingMs < 1) {
+        throw new IllegalArgumentException("impression spacing must be at least 1 ms, got " + impressionSpacingMs);
+      }
+      streamsSettings = Collections.unmodifiableMap(new LinkedHashMap<>(streamsSettings));
+    }
+  }
 
   /**
    * The figures; {@code eventsPerSecond / rawEventsPerSecond} is the ratio. The CPU figures are this whole JVM's
@@ -100,10 +127,11 @@ public final class StreamsBenchmark {
 
   public static Result run(String bootstrap, Settings s, Consumer<String> progress) throws Exception {
     BeirDataset data = BeirDataset.load(s.dataset(), "train");
-    if (s.warmupImpressions() > 0) {
-      progress.accept("warm-up run (" + s.warmupImpressions() + " impressions, not reported)");
-      runOnce(bootstrap, data, s, s.warmupImpressions(), line -> progress.accept("warm-up: " + line));
-      progress.accept(String.format("warm-up: waited %.1f s for the JIT compilers' queue to drain", awaitQuietJit()));
+    for (int round = 1; s.warmupImpressions() > 0 && round <= s.warmupRounds(); round++) {
+      String name = "warm-up " + round + "/" + s.warmupRounds();
+      progress.accept(name + " run (" + s.warmupImpressions() + " impressions, not reported)");
+      runOnce(bootstrap, data, s, s.warmupImpressions(), line -> progress.accept(name + ": " + line));
+      progress.accept(String.format("%s: waited %.1f s for the JIT compilers' queue to drain", name, awaitQuietJit()));
     }
     return runOnce(bootstrap, data, s, s.impressions(), progress);
   }
@@ -242,6 +270,7 @@ public final class StreamsBenchmark {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(impressions));
     settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
+    settings.put("warmup_rounds", Integer.toString(s.warmupRounds()));
     settings.put("partitions", Integer.toString(s.partitions()));
     settings.put("impression_spacing_ms", Long.toString(s.impressionSpacingMs()));
     settings.put("window", config.window().size().toString());
