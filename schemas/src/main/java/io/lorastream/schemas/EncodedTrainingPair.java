@@ -41,7 +41,7 @@ public record EncodedTrainingPair(
     String impressionId,
     List<String> shownDocIds) {
 
-  private static final JsonFactory JSON = EventJson.newMapper().getFactory();
+  private static final JsonFactory JSON = EventJson.shared().getFactory();
 
   public EncodedTrainingPair {
     Objects.requireNonNull(pairId, "pair_id");

@@ -34,7 +34,7 @@ public final class EventCodec<T> {
   public EventCodec(EventContract<T> contract, TextLimits limits) {
     this.contract = Objects.requireNonNull(contract, "contract");
     this.limits = Objects.requireNonNull(limits, "limits");
-    this.mapper = EventJson.newMapper();
+    this.mapper = EventJson.shared();
     this.schema = loadSchema(contract.schemaResource());
   }
 

@@ -22,7 +22,7 @@ public final class JsonText {
   /** Starts the stored form; 0xFF never occurs in UTF-8, so plain UTF-8 stored earlier is told apart. */
   private static final byte STORED_MARKER = (byte) 0xFF;
 
-  private static final JsonFactory JSON = EventJson.newMapper().getFactory();
+  private static final JsonFactory JSON = EventJson.shared().getFactory();
 
   private final byte[] bytes;
   private final int offset;

@@ -20,7 +20,7 @@ class JsonTextTest {
 
   @Test
   void theEscapedContentIsWhatTheEventMapperWritesBetweenTheQuotes() throws Exception {
-    ObjectMapper mapper = EventJson.newMapper();
+    ObjectMapper mapper = EventJson.shared();
     for (String s : AWKWARD) {
       byte[] expected = mapper.writeValueAsBytes(s); // the reference: Jackson writing the String itself
       byte[] stored = JsonText.escape(utf8(s)).stored();

@@ -36,7 +36,7 @@ record NegativeLabels(List<Entry> entries) {
   }
 
   static Serde<NegativeLabels> serde() {
-    ObjectMapper mapper = EventJson.newMapper();
+    ObjectMapper mapper = EventJson.shared();
     Serializer<NegativeLabels> ser =
         (topic, v) -> {
           try {

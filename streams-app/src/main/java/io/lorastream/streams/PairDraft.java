@@ -50,7 +50,7 @@ public record PairDraft(
 
   /** JSON: parked drafts are rare (a document not known yet), so readability beats compactness here. */
   public static Serde<PairDraft> serde() {
-    ObjectMapper mapper = EventJson.newMapper();
+    ObjectMapper mapper = EventJson.shared();
     Serializer<PairDraft> ser =
         (topic, draft) -> {
           try {
