@@ -12,9 +12,10 @@ import java.time.Instant;
 
 /**
  * Event times as events carry them ({@code 2025-01-02T03:04:05.120Z}), parsed fast: every event's time is read into
- * its record, and {@link Instant#parse} took more time than validating the event against its schema. The canonical UTC form goes through ITU (the RFC 3339 parser the schema validator uses
- * for {@code format: date-time}); anything else (offsets, lower-case separators, leap seconds) keeps {@link
- * Instant#parse}'s rules, so what is accepted, and how it reads, does not change.
+ * its record, and {@link Instant#parse} took more time than validating the event against its schema. The canonical
+ * UTC form goes through ITU (the RFC 3339 parser the schema validator uses for {@code format: date-time}); anything
+ * else (offsets, lower-case separators, leap seconds) keeps {@link Instant#parse}'s rules, so what is accepted, and
+ * how it reads, does not change.
  */
 public final class EventTimes {
   private EventTimes() {}

@@ -27,7 +27,8 @@ final class InputDecoder implements Deserializer<Decoded> {
   public Decoded deserialize(String topic, byte[] data) {
     EventCodec<? extends TimedEvent> codec = codecByTopic.get(topic);
     if (codec == null) {
-      throw new IllegalStateException("no event contract for topic " + topic + "; the topology reads only " + codecByTopic.keySet());
+      throw new IllegalStateException(
+          "no event contract for topic " + topic + "; the topology reads only " + codecByTopic.keySet());
     }
     return data == null && tombstoneTopics.contains(topic) ? Decoded.TOMBSTONE : Decoded.of(codec, data);
   }

@@ -64,7 +64,7 @@ public final class StreamsBenchmark {
    * @param warmupRounds how many such runs, each followed by a wait for the JIT compilers' queue to drain. One is not
    *     enough on 2 cores: the JIT raises its thresholds for optimizing a method with the length of that queue, which
    *     the broker's and clients' code keep long through a first run, so much of the app still ran as profiled C1
-   *     code in the timed phase (3.7-4.1 CPU-s of compiling there after one round, 1.9-2.5 s after two)
+   *     code in the timed phase (3.7-4.1 CPU-s of compiling there after one round, 1.6-3.1 s after two)
    */
   public record Settings(
       Path dataset,
@@ -127,7 +127,8 @@ public final class StreamsBenchmark {
 
   public static Result run(String bootstrap, Settings s, Consumer<String> progress) throws Exception {
     BeirDataset data = BeirDataset.load(s.dataset(), "train");
-    for (int round = 1; s.warmupImpressions() > 0 && round <= s.warmupRounds(); round++) {
+    int rounds = s.warmupImpressions() > 0 ? s.warmupRounds() : 0;
+    for (int round = 1; round <= rounds; round++) {
       String name = "warm-up " + round + "/" + s.warmupRounds();
       progress.accept(name + " run (" + s.warmupImpressions() + " impressions, not reported)");
       runOnce(bootstrap, data, s, s.warmupImpressions(), line -> progress.accept(name + ": " + line));
