@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,9 +51,11 @@ import org.apache.kafka.common.utils.Utils;
  * records the app wrote (pairs, changelogs) are produced again to a topic of their own, raw, in two threads: what a
  * topology that did no work at all would still have to move.
  *
- * <p>A smaller untimed run (own topics and application id) comes first, so that both paths are timed with the JIT
+ * <p>Smaller untimed runs (own topics and application ids) come first, so that both paths are timed with the JIT
  * warm, as a long-running app would be; the progress lines say how much the JIT still compiled during the timed phase,
- * where the stream thread's time went (CPU, polling, flushes, transactions) and how many bytes each topic received.
+ * which tasks each stream thread ran, where the stream threads' time went (CPU, polling, flushes, transactions) and
+ * how many bytes each topic received. The app runs one stream thread per partition, at most one per core, unless
+ * {@code --set num-stream-threads} says otherwise.
  */
 public final class StreamsBenchmark {
 
@@ -61,10 +64,13 @@ public final class StreamsBenchmark {
    *
    * @param warmupImpressions a smaller run first (own topics, own application id), untimed: both paths are timed with
    *     the JIT warm, as a long-running app runs; 0 = none
-   * @param warmupRounds how many such runs, each followed by a wait for the JIT compilers' queue to drain. One is not
-   *     enough on 2 cores: the JIT raises its thresholds for optimizing a method with the length of that queue, which
-   *     the broker's and clients' code keep long through a first run, so much of the app still ran as profiled C1
-   *     code in the timed phase (3.7-4.1 CPU-s of compiling there after one round, 1.6-3.1 s after two)
+   * @param warmupRounds how many such runs, each followed by a wait for the JIT compilers' queue to drain. A JVM
+   *     that runs a broker, its clients and the app has much code for its one C2 compiler thread on 2 cores, and the
+   *     JIT raises its thresholds for optimizing a method with the length of that queue: code that runs once per
+   *     request, poll or commit (the broker's request handling, the stream thread's commits) reaches them only after
+   *     several runs. With two stream threads the JIT compiled for 2.6-3.2 s during the timed phase after two rounds
+   *     (a JFR recording: mostly methods optimized for the first time, among them the broker's log append and
+   *     {@code ImpressionProcessor.onSearch}), 0.2-1.0 s after ten
    */
   public record Settings(
       Path dataset,
@@ -137,21 +143,53 @@ public final class StreamsBenchmark {
     return runOnce(bootstrap, data, s, s.impressions(), progress);
   }
 
-  /** One measured run with its own topics, application id and state directory (deleted afterwards). */
+  /**
+   * One measured run with its own topics, application id and state directories, all deleted afterwards. Two state
+   * directories: one for the app that loads the corpus, one for the app that is timed (see {@link #measure}).
+   */
   private static Result runOnce(
       String bootstrap, BeirDataset data, Settings s, int impressions, Consumer<String> progress) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
     Path stateDir = Files.createTempDirectory("lorastream-bench-state");
+    Path loaderStateDir = Files.createTempDirectory("lorastream-bench-loader-state");
     try {
-      return measure(bootstrap, data, s, impressions, stateDir, progress);
+      return measure(bootstrap, data, s, impressions, run, stateDir, loaderStateDir, progress);
     } finally {
+      try {
+        deleteTopicsOf(bootstrap, run);
+      } catch (ExecutionException e) {
+        progress.accept("could not delete the run's topics (later runs share the broker with them): " + e.getCause());
+      }
       Utils.delete(stateDir.toFile());
+      Utils.delete(loaderStateDir.toFile());
     }
   }
 
+  /**
+   * Deletes every topic of a run: inputs, outputs, changelogs and the raw and floor copies all carry its id. Each run
+   * writes ~1 GB to the broker's logs, so ten warm-up runs that kept theirs left the last run timed on a broker
+   * whose page cache was writing GBs back to disk: its raw produce rate fell from ~500,000 to ~250,000/s.
+   */
+  private static void deleteTopicsOf(String bootstrap, String run) throws ExecutionException, InterruptedException {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.contains(run)).toList();
+      admin.deleteTopics(topics).all().get();
+    }
+  }
+
+  /**
+   * Stream threads unless {@code --set num-stream-threads} says otherwise: one per partition, at most one per core.
+   * Each impressions task (one per partition) then has a thread of its own.
+   */
+  static int defaultStreamThreads(int partitions, int cores) {
+    return Math.max(1, Math.min(partitions, cores));
+  }
+
   private static Result measure(
-      String bootstrap, BeirDataset data, Settings s, int impressions, Path stateDir, Consumer<String> progress)
-      throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
+      String bootstrap, BeirDataset data, Settings s, int impressions, String run, Path stateDir, Path loaderStateDir,
+      Consumer<String> progress) throws Exception {
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put("topic-prefix", "bench-" + run + ".");
     keys.put("application-id", "lorastream-bench-" + run);
@@ -161,6 +199,8 @@ public final class StreamsBenchmark {
     keys.put("partitions", Integer.toString(s.partitions()));
     keys.put("metrics-port", "0");
     keys.put("state-dir", stateDir.toString());
+    keys.put("num-stream-threads",
+        Integer.toString(defaultStreamThreads(s.partitions(), Runtime.getRuntime().availableProcessors())));
     keys.putAll(s.streamsSettings());
     FeedbackStreamsConfig config = ConfigFiles.fromMap(keys);
     TopicNames topics = config.topics();
@@ -214,6 +254,9 @@ public final class StreamsBenchmark {
     // delay the timed app's start).
     Map<String, String> loaderKeys = new LinkedHashMap<>(keys);
     loaderKeys.put("kafka.main.consumer.internal.leave.group.on.close", "true");
+    // A state directory of its own: Kafka Streams hands each thread first the tasks whose state it finds on local disk,
+    // and the loader's (empty) task directories made one thread of the timed app take every impressions task.
+    loaderKeys.put("state-dir", loaderStateDir.toString());
     FeedbackStreamsConfig loaderConfig = ConfigFiles.fromMap(loaderKeys);
     try (FeedbackStreamsApp loader = FeedbackStreamsApp.start(bootstrap, loaderConfig, Duration.ofMinutes(2))) {
       produce(bootstrap, scenario.documents().stream().map(e -> record(e.topic(), e)).toList());
@@ -228,6 +271,9 @@ public final class StreamsBenchmark {
     double streamsCpuSeconds;
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
       runningAt.set(System.nanoTime());
+      app.streams().metadataForLocalThreads().forEach(t -> progress.accept(
+          t.threadName().replaceFirst(".*-(StreamThread-\\d+)$", "$1") + " has tasks "
+              + t.activeTasks().stream().map(task -> task.taskId().toString()).sorted().toList()));
       long cpu1 = cpuNanos();
       long jit1 = jitMillis();
       TimeBreakdown before = TimeBreakdown.snapshot(app.streams());
@@ -472,7 +518,7 @@ public final class StreamsBenchmark {
         try {
           admin.listOffsets(latest).all().get();
           return;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("partitions of " + topicNames + " have no serving leader after " + timeout, e);
           }

@@ -41,4 +41,12 @@ class StreamsBenchmarkSettingsTest {
         Map.entry("commit-interval", "200ms"), Map.entry("kafka.linger.ms", "20"));
     assertThatThrownBy(() -> s.streamsSettings().put("y", "z")).isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void theAppGetsOneStreamThreadPerPartitionUpToTheCores() {
+    assertThat(StreamsBenchmark.defaultStreamThreads(2, 2)).isEqualTo(2);
+    assertThat(StreamsBenchmark.defaultStreamThreads(2, 16)).isEqualTo(2);
+    assertThat(StreamsBenchmark.defaultStreamThreads(6, 4)).isEqualTo(4);
+    assertThat(StreamsBenchmark.defaultStreamThreads(3, 1)).isEqualTo(1);
+  }
 }
