@@ -67,7 +67,7 @@ final class BenchStreamsCommand implements Callable<Integer> {
     var settings =
         new StreamsBenchmark.Settings(dataset, impressions, warmupImpressions, warmupRounds, partitions, spacingMs, set);
     StreamsBenchmark.Result r;
-    // A deleted topic's files go at once rather than after the default minute: each run deletes its ~1 GB of topics
+    // A deleted topic's files go at once rather than after the default minute: each run deletes its topics (0.5-1 GB)
     // so that the next one is timed on a broker with no backlog of logs to write back to disk.
     var brokerConfig = EmbeddedKafkaConfig.defaults().withBrokerProperties(Map.of("log.segment.delete.delay.ms", "0"));
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerConfig)) {

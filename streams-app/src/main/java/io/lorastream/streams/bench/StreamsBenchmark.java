@@ -166,8 +166,8 @@ public final class StreamsBenchmark {
   }
 
   /**
-   * Deletes every topic of a run: inputs, outputs, changelogs and the raw and floor copies all carry its id. Each run
-   * writes ~1 GB to the broker's logs, so ten warm-up runs that kept theirs left the last run timed on a broker
+   * Deletes every topic of a run: inputs, outputs, changelogs and the raw and floor copies all carry its id. A run
+   * writes 0.5-1 GB to the broker's logs, so ten warm-up runs that kept theirs left the last run timed on a broker
    * whose page cache was writing GBs back to disk: its raw produce rate fell from ~500,000 to ~250,000/s.
    */
   private static void deleteTopicsOf(String bootstrap, String run) throws ExecutionException, InterruptedException {
