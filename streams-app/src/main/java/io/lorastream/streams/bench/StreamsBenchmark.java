@@ -171,9 +171,7 @@ public final class StreamsBenchmark {
    * whose page cache was writing GBs back to disk: its raw produce rate fell from ~500,000 to ~250,000/s.
    */
   private static void deleteTopicsOf(String bootstrap, String run) throws ExecutionException, InterruptedException {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(bootstrap)) {
       List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.contains(run)).toList();
       admin.deleteTopics(topics).all().get();
     }
@@ -432,9 +430,7 @@ public final class StreamsBenchmark {
 
   /** The app's changelog topics (its state stores' changes). */
   private static List<String> changelogTopics(String bootstrap, String applicationId) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(bootstrap)) {
       return admin.listTopics().names().get().stream()
           .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog"))
           .sorted()
@@ -483,6 +479,10 @@ public final class StreamsBenchmark {
     }
   }
 
+  private static Admin admin(String bootstrap) {
+    return Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
   private static Properties consumerProps(String bootstrap) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -507,10 +507,8 @@ public final class StreamsBenchmark {
    * retry of that first batch can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER.
    */
   private static void awaitLeaders(String bootstrap, List<String> topicNames, Duration timeout) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(bootstrap)) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       admin.describeTopics(topicNames).allTopicNames().get().forEach((t, d) -> d.partitions()
           .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest())));
@@ -544,9 +542,7 @@ public final class StreamsBenchmark {
     if (topicNames.isEmpty()) {
       return;
     }
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(bootstrap)) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (String t : topicNames) {
         admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
@@ -575,9 +571,7 @@ public final class StreamsBenchmark {
 
   /** Bytes on the broker's disk per topic of this run (inputs, outputs, changelogs), largest first. */
   private static String logBytes(String bootstrap, String... prefixes) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(bootstrap)) {
       Map<String, Long> bytes = new HashMap<>();
       for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream().map(n -> n.id()).toList())
           .allDescriptions().get().values()) {
