@@ -19,9 +19,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Simulated SciFact feedback through the streams app (exactly-once) on an in-process Kafka broker, and in the",
-      "same run the broker's raw produce+consume of the same records, and a floor: the input records read while the",
-      "records the app wrote are produced, raw. Last stdout line: JSON with events_per_second, ratio_vs_raw, the raw",
-      "figures, floor_events_per_second, ratio_ceiling_vs_raw and the settings."
+      "same run the broker's raw produce+consume of the same records; a floor: the input records read while the",
+      "records the app wrote are produced, raw; and a streams floor: the same reads and writes through Kafka Streams",
+      "(exactly-once) with no work in between. Last stdout line: JSON with events_per_second, ratio_vs_raw, the raw",
+      "figures, floor_events_per_second, ratio_ceiling_vs_raw, streams_floor_events_per_second,",
+      "ratio_streams_ceiling_vs_raw and the settings."
     })
 final class BenchStreamsCommand implements Callable<Integer> {
 
@@ -92,6 +94,9 @@ final class BenchStreamsCommand implements Callable<Integer> {
     out.put("output_mb", Math.round(r.outputMegabytes() * 10) / 10.0);
     out.put("floor_events_per_second", Math.round(r.floorEventsPerSecond()));
     out.put("ratio_ceiling_vs_raw", Math.round(r.ratioCeilingVsRaw() * 1000) / 1000.0);
+    out.put("streams_floor_events_per_second", Math.round(r.streamsFloorEventsPerSecond()));
+    out.put("streams_floor_cpu_us_per_event", Math.round(r.streamsFloorCpuMicrosPerEvent()));
+    out.put("ratio_streams_ceiling_vs_raw", Math.round(r.ratioStreamsCeilingVsRaw() * 1000) / 1000.0);
     out.put("target_events_per_second", 20_000);
     out.put("target_ratio_vs_raw", 0.5);
     out.set("settings", json.valueToTree(r.settings()));

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,7 +48,8 @@ import org.apache.kafka.common.utils.Utils;
  * changes committed in exactly-once transactions). One tick per partition behind the events closes the last windows;
  * it is processed and waited for, but not timed (see {@link #run}). Floor: the input records read back while the
  * records the app wrote (pairs, changelogs) are produced again to a topic of their own, raw, in two threads: what a
- * topology that did no work at all would still have to move.
+ * topology that did no work at all would still have to move. Streams floor: the same reads and writes through Kafka
+ * Streams under the app's settings, with no work in between ({@link StreamsFloor}): what the runtime itself costs.
  *
  * <p>Smaller untimed runs (own topics and application ids) come first, so that both paths are timed with the JIT
  * warm, as a long-running app would be; the progress lines say how much the JIT still compiled during the timed phase,
@@ -111,6 +111,11 @@ public final class StreamsBenchmark {
    *     while producing the app's output records, raw (no processing, no transactions; the better of two passes): a
    *     topology that did no work at all would still move these bytes
    * @param ratioCeilingVsRaw {@code floorEventsPerSecond / rawEventsPerSecond}: the ratio such a topology would reach
+   * @param streamsFloorEventsPerSecond the same reads and writes through Kafka Streams under the app's settings, with no
+   *     work in between ({@link StreamsFloor}; the better of two passes)
+   * @param streamsFloorCpuMicrosPerEvent this JVM's CPU per event during that pass
+   * @param ratioStreamsCeilingVsRaw {@code streamsFloorEventsPerSecond / rawEventsPerSecond}: the ratio no topology on
+   *     this runtime, broker and machine can pass
    */
   public record Result(
       long events,
@@ -127,6 +132,9 @@ public final class StreamsBenchmark {
       double outputMegabytes,
       double floorEventsPerSecond,
       double ratioCeilingVsRaw,
+      double streamsFloorEventsPerSecond,
+      double streamsFloorCpuMicrosPerEvent,
+      double ratioStreamsCeilingVsRaw,
       Map<String, String> settings) {}
 
   private StreamsBenchmark() {}
@@ -267,14 +275,21 @@ public final class StreamsBenchmark {
     AtomicReference<Long> runningAt = new AtomicReference<>();
     double streamsSeconds;
     double streamsCpuSeconds;
+    long timedEvents;
     try (FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config, Duration.ofMinutes(2))) {
+      TimeBreakdown before = TimeBreakdown.snapshot(app.streams());
       runningAt.set(System.nanoTime());
+      long cpu1 = cpuNanos();
+      long jit1 = jitMillis();
+      // A thread may start on its tasks while the other is still joining, before the app is RUNNING and the clock
+      // starts (about 1% of the events here). Those events are not counted: their time and CPU are not in the timed
+      // phase either.
+      timedEvents = feedbackEvents - before.processed();
       app.streams().metadataForLocalThreads().forEach(t -> progress.accept(
           t.threadName().replaceFirst(".*-(StreamThread-\\d+)$", "$1") + " has tasks "
               + t.activeTasks().stream().map(task -> task.taskId().toString()).sorted().toList()));
-      long cpu1 = cpuNanos();
-      long jit1 = jitMillis();
-      TimeBreakdown before = TimeBreakdown.snapshot(app.streams());
+      progress.accept(String.format("%d events processed before the clock started, not counted; %d timed",
+          before.processed(), timedEvents));
       // The clock stops when every feedback event is committed. The ticks behind them close the last windows and keep
       // both inputs of the impressions task non-empty until then: a drained input partition can make the task wait
       // (max-task-idle) for more, a latency that a backlog's end shows once and a continuous stream does not. So the
@@ -283,14 +298,14 @@ public final class StreamsBenchmark {
           java.util.Set.of(topics.searchEvents(), topics.interactions()), Duration.ofMinutes(20));
       streamsSeconds = (System.nanoTime() - runningAt.get()) / 1e9;
       streamsCpuSeconds = (cpuNanos() - cpu1) / 1e9;
-      progress.accept(TimeBreakdown.snapshot(app.streams()).since(before, streamsSeconds, feedbackEvents)
+      progress.accept(TimeBreakdown.snapshot(app.streams()).since(before, streamsSeconds, timedEvents)
           + String.format("; the JIT compiled for %.1f s meanwhile", (jitMillis() - jit1) / 1e3));
       awaitEnd(bootstrap, config.runtime().applicationId(), inputs, Duration.ofMinutes(5));
     }
     progress.accept("bytes in the broker's logs after the run, by topic: " + logBytes(bootstrap, topics.prefix(),
         config.runtime().applicationId()));
     long deadLetters = countRecords(bootstrap, topics.deadLetters());
-    double eps = feedbackEvents / streamsSeconds;
+    double eps = timedEvents / streamsSeconds;
 
     // floor: the same broker and JVM only moving the app's bytes, with no processing and no transactions
     List<ProducerRecord<byte[], byte[]>> pairRecords = readCommitted(bootstrap, topics.trainingPairs());
@@ -305,13 +320,27 @@ public final class StreamsBenchmark {
     double floorSeconds = Math.min(floor1, floor2);
     double floorEps = events.size() / floorSeconds;
     double outputMegabytes = bytes(outputs) / 1e6;
+    // streams floor: the same reads and writes through Kafka Streams, exactly-once, with no work in between
+    // the app's impressions tasks read search events and interactions together, its label tasks labels alone
+    List<List<String>> sources =
+        List.of(List.of(raw.searchEvents(), raw.interactions()), List.of(raw.relevanceLabels()));
+    StreamsFloor.Timing sf1 = StreamsFloor.pass(bootstrap, config, run + "-1", sources, outputs, s.partitions());
+    StreamsFloor.Timing sf2 = StreamsFloor.pass(bootstrap, config, run + "-2", sources, outputs, s.partitions());
+    StreamsFloor.Timing sf = sf1.seconds() <= sf2.seconds() ? sf1 : sf2;
+    progress.accept("streams floor, the faster pass: " + sf.breakdown());
+    double streamsFloorEps = events.size() / sf.seconds();
     progress.accept(String.format("streams: %d events in %.2f s = %.0f events/s; %d pairs, %d dead letters;"
-        + " this JVM used %.1f CPU-seconds (%.0f us per event)", feedbackEvents, streamsSeconds, eps, pairs, deadLetters,
-        streamsCpuSeconds, streamsCpuSeconds * 1e6 / feedbackEvents));
+        + " this JVM used %.1f CPU-seconds (%.0f us per event)", timedEvents, streamsSeconds, eps, pairs, deadLetters,
+        streamsCpuSeconds, streamsCpuSeconds * 1e6 / timedEvents));
     progress.accept(String.format("floor: reading the input records while producing the %d records the app wrote"
         + " (pairs and changelogs, %.1f MB), raw, took %.2f s (the better of two passes: %.2f and %.2f s) = %.0f"
         + " events/s, %.2f of the raw rate: the ratio a topology that did no work at all would reach", outputs.size(),
         outputMegabytes, floorSeconds, floor1, floor2, floorEps, floorEps / rawBoth));
+    progress.accept(String.format("streams floor: the same reads and writes through Kafka Streams (exactly-once, the"
+        + " app's threads and commit interval), no work in between, took %.2f s (the better of two passes: %.2f and"
+        + " %.2f s) = %.0f events/s, %.2f of the raw rate; this JVM used %.1f CPU-seconds (%.0f us per event): the"
+        + " ratio no topology on this runtime can pass", sf.seconds(), sf1.seconds(), sf2.seconds(), streamsFloorEps,
+        streamsFloorEps / rawBoth, sf.cpuSeconds(), sf.cpuSeconds() * 1e6 / events.size()));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("impressions", Integer.toString(impressions));
     settings.put("warmup_impressions", Integer.toString(s.warmupImpressions()));
@@ -330,8 +359,9 @@ public final class StreamsBenchmark {
     settings.put("jvm_options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-X")).toList()));
     return new Result(events.size(), eps, rawBoth, rawProduce, rawConsume, eps / rawBoth,
-        rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / feedbackEvents, streamsSeconds, pairs,
-        deadLetters, outputMegabytes, floorEps, floorEps / rawBoth, settings);
+        rawCpuSeconds * 1e6 / events.size(), streamsCpuSeconds * 1e6 / timedEvents, streamsSeconds, pairs,
+        deadLetters, outputMegabytes, floorEps, floorEps / rawBoth, streamsFloorEps,
+        sf.cpuSeconds() * 1e6 / events.size(), streamsFloorEps / rawBoth, settings);
   }
 
   private static ProducerRecord<byte[], byte[]> record(String topic, FeedbackScenario.Event e) {
@@ -479,7 +509,7 @@ public final class StreamsBenchmark {
     }
   }
 
-  private static Admin admin(String bootstrap) {
+  static Admin admin(String bootstrap) {
     return Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
@@ -527,7 +557,7 @@ public final class StreamsBenchmark {
   }
 
   /** Waits until the group's committed offsets reach the end of every partition of {@code topicNames}. */
-  private static void awaitEnd(String bootstrap, String group, List<String> topicNames, Duration timeout)
+  static void awaitEnd(String bootstrap, String group, List<String> topicNames, Duration timeout)
       throws Exception {
     awaitEnd(bootstrap, group, topicNames, java.util.Set.of(), timeout);
   }
@@ -542,20 +572,15 @@ public final class StreamsBenchmark {
     if (topicNames.isEmpty()) {
       return;
     }
+    Map<TopicPartition, Long> end = endOffsets(bootstrap, topicNames);
     try (Admin admin = admin(bootstrap)) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String t : topicNames) {
-        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
-            .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest()));
-      }
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all().get();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         boolean done = end.entrySet().stream().allMatch(e -> {
           OffsetAndMetadata c = committed.get(e.getKey());
-          long target = e.getValue().offset() - (lastRecordExcluded.contains(e.getKey().topic()) ? 1 : 0);
+          long target = e.getValue() - (lastRecordExcluded.contains(e.getKey().topic()) ? 1 : 0);
           return target <= 0 || (c != null && c.offset() >= target);
         });
         if (done) {
@@ -566,6 +591,20 @@ public final class StreamsBenchmark {
         }
         Thread.sleep(50);
       }
+    }
+  }
+
+  /** The end offset of every partition of {@code topicNames}, now. */
+  static Map<TopicPartition, Long> endOffsets(String bootstrap, List<String> topicNames) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String t : topicNames) {
+        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
+            .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest()));
+      }
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+      return end;
     }
   }
 
@@ -616,7 +655,7 @@ public final class StreamsBenchmark {
   }
 
   /** CPU time of this whole JVM (broker included): on a shared machine it says more than wall time alone. */
-  private static long cpuNanos() {
+  static long cpuNanos() {
     var os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }

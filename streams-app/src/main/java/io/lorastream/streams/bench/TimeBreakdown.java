@@ -43,6 +43,11 @@ final class TimeBreakdown {
     return new TimeBreakdown(totals, streamThreadCpu());
   }
 
+  /** Records the stream threads have processed so far. */
+  long processed() {
+    return totals.getOrDefault("process-total", 0.0).longValue();
+  }
+
   /** A one-line summary of what happened between {@code before} and this snapshot over {@code wallSeconds}. */
   String since(TimeBreakdown before, double wallSeconds, long events) {
     double cpu = (streamThreadCpuNanos - before.streamThreadCpuNanos) / 1e9;
