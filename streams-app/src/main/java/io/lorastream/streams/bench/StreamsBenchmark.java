@@ -539,9 +539,7 @@ public final class StreamsBenchmark {
   private static void awaitLeaders(String bootstrap, List<String> topicNames, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = admin(bootstrap)) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(topicNames).allTopicNames().get().forEach((t, d) -> d.partitions()
-          .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest())));
+      Map<TopicPartition, OffsetSpec> latest = latestOf(admin, topicNames);
       while (true) {
         try {
           admin.listOffsets(latest).all().get();
@@ -597,15 +595,18 @@ public final class StreamsBenchmark {
   /** The end offset of every partition of {@code topicNames}, now. */
   static Map<TopicPartition, Long> endOffsets(String bootstrap, List<String> topicNames) throws Exception {
     try (Admin admin = admin(bootstrap)) {
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (String t : topicNames) {
-        admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
-            .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest()));
-      }
       Map<TopicPartition, Long> end = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+      admin.listOffsets(latestOf(admin, topicNames)).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
       return end;
     }
+  }
+
+  /** A request for the latest offset of every partition of {@code topicNames}. */
+  private static Map<TopicPartition, OffsetSpec> latestOf(Admin admin, List<String> topicNames) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin.describeTopics(topicNames).allTopicNames().get().forEach((t, d) -> d.partitions()
+        .forEach(i -> latest.put(new TopicPartition(t, i.partition()), OffsetSpec.latest())));
+    return latest;
   }
 
   /** Bytes on the broker's disk per topic of this run (inputs, outputs, changelogs), largest first. */

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,7 +61,7 @@ final class StreamsFloor {
     String applicationId = "lorastream-bench-streams-floor-" + run;
     String outputTopic = "bench-streams-floor-" + run + ".outputs";
     TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(outputTopic, partitions, (short) 1,
-        Map.of("max.message.bytes", Integer.toString(TopicAdmin.EVENT_MAX_MESSAGE_BYTES)))), Duration.ofSeconds(30));
+        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicAdmin.EVENT_MAX_MESSAGE_BYTES)))), Duration.ofSeconds(30));
     InputIndex index = InputIndex.read(bootstrap, inputs);
     List<List<ProducerRecord<byte[], byte[]>>> byInput = index.spread(outputs);
     AtomicLong forwarded = new AtomicLong();
