@@ -135,6 +135,33 @@ public final class RetrievalMetrics {
     return dcg / idcg;
   }
 
+  /**
+   * Graded nDCG@k with linear gains (trec_eval's {@code ndcg_cut}, which BEIR reports): DCG = sum over the top k of
+   * gain / log2(rank + 1), divided by the DCG of the gains sorted best first. With every gain 1 it equals
+   * {@link #ndcgAt(List, Set, int)}.
+   *
+   * @param gains relevant document id -> gain > 0; at least one
+   */
+  public static double ndcgAt(List<String> ranked, Map<String, Double> gains, int k) {
+    if (gains.isEmpty()) {
+      throw new IllegalArgumentException("a query needs at least one relevant document to be scored");
+    }
+    double dcg = 0;
+    int n = Math.min(k, ranked.size());
+    for (int i = 0; i < n; i++) {
+      Double g = gains.get(ranked.get(i));
+      if (g != null) {
+        dcg += g * discount(i);
+      }
+    }
+    double[] ideal = gains.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double idcg = 0;
+    for (int i = 0; i < Math.min(k, ideal.length); i++) {
+      idcg += ideal[ideal.length - 1 - i] * discount(i);
+    }
+    return idcg > 0 ? dcg / idcg : 0;
+  }
+
   public static double averagePrecisionAt(List<String> ranked, Set<String> relevant, int k) {
     requireRelevant(relevant);
     int hits = 0;

@@ -1,5 +1,6 @@
 package io.lorastream.model.lora;
 
+import io.lorastream.model.tensor.FloatTensor;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -34,6 +35,42 @@ public record AdapterWeights(LoraConfig config, SortedMap<LoraKey, LoraPairWeigh
       n += p.a().size() + p.b().size();
     }
     return n;
+  }
+
+  /**
+   * The exponential moving average of an adapter's factors after one more step: {@code decay * average + (1 - decay) *
+   * current}, factor by factor (Polyak averaging of the trained parameters, which smooths the step-to-step noise of the
+   * weights a continual trainer publishes).
+   *
+   * @param decay in [0, 1); 0 returns {@code current}
+   */
+  public static AdapterWeights movingAverage(AdapterWeights average, AdapterWeights current, double decay) {
+    if (!(decay >= 0 && decay < 1)) {
+      throw new IllegalArgumentException("moving-average decay must be in [0, 1), got " + decay);
+    }
+    if (!average.config().equals(current.config()) || !average.pairs().keySet().equals(current.pairs().keySet())) {
+      throw new IllegalArgumentException("a moving average needs adapters of one shape, got " + average.config() + " and "
+          + current.config());
+    }
+    SortedMap<LoraKey, LoraPairWeights> out = new TreeMap<>();
+    current.pairs().forEach((key, c) -> {
+      LoraPairWeights a = average.pairs().get(key);
+      out.put(key, new LoraPairWeights(blend(a.a(), c.a(), decay), blend(a.b(), c.b(), decay)));
+    });
+    return new AdapterWeights(current.config(), out);
+  }
+
+  private static FloatTensor blend(
+      FloatTensor average, FloatTensor current, double decay) {
+    if (!average.sameShape(current)) {
+      throw new IllegalArgumentException("a moving average needs tensors of one shape, got " + average + " and " + current);
+    }
+    float[] out = new float[current.size()];
+    float d = (float) decay;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = d * average.data()[i] + (1 - d) * current.data()[i];
+    }
+    return new FloatTensor(current.shape(), out);
   }
 
   /** True when every factor holds only finite values. */

@@ -19,6 +19,9 @@ import java.util.Arrays;
  * @param negativeOwner [M] for each hard negative, the index (0..B-1) of the anchor it belongs to
  * @param labels [B] pair labels in [0, 1] (1 = similar), or null; required by contrastive and cosine
  * @param weights [B] per-pair weights >= 0 with a positive sum, or null for equal weights
+ * @param notNegative [B, B + M] row-major, or null: true where candidate j (the B positives, then the M hard
+ *     negatives) is known to be relevant to anchor i and so must not count as one of its negatives (false-negative
+ *     masking); an anchor's own positive (j = i) is never masked
  */
 public record PairEmbeddings(
     NDArray anchors,
@@ -26,7 +29,8 @@ public record PairEmbeddings(
     NDArray negatives,
     int[] negativeOwner,
     float[] labels,
-    float[] weights) {
+    float[] weights,
+    boolean[] notNegative) {
 
   public PairEmbeddings {
     if (anchors == null || positives == null) {
@@ -97,26 +101,65 @@ public record PairEmbeddings(
             + " batch would be undefined; drop the batch or give some pair a positive weight");
       }
     }
+    if (notNegative != null) {
+      notNegative = notNegative.clone();
+      int n = b + negativeOwner.length;
+      if (notNegative.length != b * n) {
+        throw new IllegalArgumentException("notNegative must be [B, B + M] = [" + b + ", " + n + "] row-major, got "
+            + notNegative.length + " values");
+      }
+      for (int i = 0; i < b; i++) {
+        if (notNegative[i * n + i]) {
+          throw new IllegalArgumentException("notNegative[" + i + ", " + i + "] masks anchor " + i
+              + "'s own positive; only other candidates can be masked");
+        }
+      }
+    }
   }
 
   /** Unlabelled, unweighted pairs without hard negatives (MNRL's in-batch negatives only). */
   public static PairEmbeddings of(NDArray anchors, NDArray positives) {
-    return new PairEmbeddings(anchors, positives, null, null, null, null);
+    return new PairEmbeddings(anchors, positives, null, null, null, null, null);
   }
 
   /** The same batch with hard negatives ([M, D], each owned by anchor {@code owner[j]}). */
   public PairEmbeddings withNegatives(NDArray negatives, int... owner) {
-    return new PairEmbeddings(anchors, positives, negatives, owner, labels, weights);
+    return new PairEmbeddings(anchors, positives, negatives, owner, labels, weights, null);
   }
 
   /** The same batch with one label in [0, 1] per pair. */
   public PairEmbeddings withLabels(float... labels) {
-    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights);
+    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
   }
 
   /** The same batch with one weight >= 0 per pair. */
   public PairEmbeddings withWeights(float... weights) {
-    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights);
+    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
+  }
+
+  /**
+   * The same batch with candidates masked out of anchors' negatives ([B, B + M] row-major, see the record). Set it
+   * after the hard negatives, whose count fixes the width.
+   */
+  public PairEmbeddings withNotNegative(boolean... notNegative) {
+    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
+  }
+
+  @Override
+  public boolean[] notNegative() {
+    return notNegative == null ? null : notNegative.clone();
+  }
+
+  /** True when some candidate is masked out of some anchor's negatives. */
+  public boolean hasMaskedNegatives() {
+    if (notNegative != null) {
+      for (boolean m : notNegative) {
+        if (m) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override
@@ -173,7 +216,8 @@ public record PairEmbeddings(
         negatives == null ? null : shrink(negatives, dim),
         negativeOwner,
         labels,
-        weights);
+        weights,
+        notNegative);
   }
 
   // Same as sentence-transformers' MatryoshkaLoss.shrink: slice, then F.normalize (p=2, eps=1e-12).

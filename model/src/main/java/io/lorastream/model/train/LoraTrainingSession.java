@@ -214,6 +214,10 @@ public final class LoraTrainingSession implements AutoCloseable {
         if (labels != null) {
           pairs = pairs.withLabels(labels);
         }
+        boolean[] notNegative = FalseNegatives.mask(batch);
+        if (notNegative != null) {
+          pairs = pairs.withNotNegative(notNegative);
+        }
         NDArray value = loss.compute(pairs); // scalar
         collector.backward(value.mul(OwnedArrays.scalar(value, (float) (share * scale))));
         totals.loss += value.toType(DataType.FLOAT32, false).getFloat() * share;

@@ -26,6 +26,18 @@ class RetrievalMetricsTest {
   private static final Set<String> RELEVANT = Set.of("d2", "d4", "d9");
 
   @Test
+  void gradedNdcgUsesLinearGainsAndTheIdealOrderOfAllJudgedGains() {
+    // DCG = 2/log2(2) + 3/log2(4) = 3.5; ideal [3, 2, 1]: 3 + 2/log2(3) + 1/log2(4) = 4.7618595...
+    double v = RetrievalMetrics.ndcgAt(List.of("a", "b", "c"), Map.of("a", 2.0, "c", 3.0, "z", 1.0), 10);
+    assertThat(v).isCloseTo(0.7350069851388743, within(1e-12));
+    // binary gains give the set version's value
+    assertThat(RetrievalMetrics.ndcgAt(List.of("x", "a", "b"), Map.of("a", 1.0, "b", 1.0), 10))
+        .isCloseTo(RetrievalMetrics.ndcgAt(List.of("x", "a", "b"), Set.of("a", "b"), 10), within(1e-15));
+    assertThatThrownBy(() -> RetrievalMetrics.ndcgAt(List.of("a"), Map.<String, Double>of(), 10))
+        .hasMessageContaining("at least one relevant");
+  }
+
+  @Test
   void accuracyIsOneOnceAnyRelevantDocumentIsInTheTopK() {
     assertThat(RetrievalMetrics.accuracyAt(RANKED, RELEVANT, 1)).isEqualTo(0.0);
     assertThat(RetrievalMetrics.accuracyAt(RANKED, RELEVANT, 2)).isEqualTo(1.0);

@@ -54,6 +54,35 @@ class MultipleNegativesRankingLossTest {
   }
 
   @Test
+  void candidatesKnownRelevantLeaveTheAnchorsSoftmax() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
+          .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
+      // Candidates [p1, p2, n]. Masking p2 for a1 (row 0 = [12, -, 16]): log(e^12 + e^16) - 12 = log(1 + e^4)
+      // = 4.0181499279178094; row 1 is unchanged, 4.018149927918489. Mean 4.018149927918149.
+      PairEmbeddings masked = batch.withNotNegative(false, true, false, false, false, false);
+      assertThat(MultipleNegativesRankingLoss.computeLoss(masked, 20).getDouble())
+          .isCloseTo(4.018149927918149, within(1e-12));
+      // In-batch only, p1 masked for a2: row 1 keeps only its own positive, -log 1 = 0; mean (4.0181... + 0) / 2.
+      PairEmbeddings inBatch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
+          .withNotNegative(false, false, true, false);
+      assertThat(MultipleNegativesRankingLoss.computeLoss(inBatch, 20).getDouble())
+          .isCloseTo(2.0090749639589047, within(1e-12));
+    }
+  }
+
+  @Test
+  void anAnchorsOwnPositiveCannotBeMasked() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.withNotNegative(true, false, false, false))
+          .hasMessageContaining("own positive");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.withNotNegative(false, true))
+          .hasMessageContaining("[2, 2]");
+    }
+  }
+
+  @Test
   void aSinglePairWithoutNegativesCostsNothingRatherThanNaN() {
     try (NDManager m = NDManager.newBaseManager()) {
       PairEmbeddings one = PairEmbeddings.of(m.create(new double[] {1, 0}, new Shape(1, 2)),
@@ -74,6 +103,11 @@ class MultipleNegativesRankingLossTest {
             .withWeights(1f, 0.5f, 2f), 5), 1e-6);
     GradientCheck.assertGradientMatches(inputs.subList(0, 2), x -> MultipleNegativesRankingLoss
         .computeLoss(PairEmbeddings.of(x.get(0), x.get(1)), 20), 1e-6);
+    boolean[] mask = new boolean[3 * 7];
+    mask[1] = true; // anchor 0, candidate 1
+    mask[7 + 4] = true; // anchor 1, a hard negative
+    GradientCheck.assertGradientMatches(inputs, x -> MultipleNegativesRankingLoss.computeLoss(
+        PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 0, 0, 2, 1).withNotNegative(mask), 5), 1e-6);
   }
 
   @Test
