@@ -29,10 +29,12 @@ import java.util.TreeMap;
  * @param counters other counts: held_out, skipped reasons
  * @param heldOutQueries the evaluation set's queries
  * @param pool the evaluation set's documents
+ * @param knownPositives the documents known to be relevant to each query, eldest update first
  * @param publishedVersion last published version, 0 before the first
  * @param publishedWeights its weights, or null before the first
  * @param newestUnpublishedEventMs event time of the newest pair trained since the last publication, or 0
  * @param stepsAtLastGate optimizer step of the last gate decision (the gate runs again only after more steps)
+ * @param averagedWeights the moving average of the trained weights (ema_decay > 0), or null
  */
 public record AdapterCheckpoint(
     String adapter,
@@ -50,10 +52,12 @@ public record AdapterCheckpoint(
     SortedMap<String, Long> counters,
     List<HeldOutSet.Query> heldOutQueries,
     List<HeldOutSet.Doc> pool,
+    List<KnownPositives.Entry> knownPositives,
     int publishedVersion,
     AdapterWeights publishedWeights,
     long newestUnpublishedEventMs,
-    long stepsAtLastGate) {
+    long stepsAtLastGate,
+    AdapterWeights averagedWeights) {
 
   public AdapterCheckpoint {
     Objects.requireNonNull(adapter, "adapter");
@@ -65,6 +69,7 @@ public record AdapterCheckpoint(
     counters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(counters == null ? Map.of() : counters));
     heldOutQueries = List.copyOf(heldOutQueries);
     pool = List.copyOf(pool);
+    knownPositives = knownPositives == null ? List.of() : List.copyOf(knownPositives);
     if (publishedVersion < 0 || (publishedVersion == 0) != (publishedWeights == null)) {
       throw new IllegalArgumentException(
           "checkpoint of " + adapter + ": published version " + publishedVersion + " and published weights "

@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param replayFraction share of each step's pairs drawn from earlier ones ({@code replay_fraction}, in [0, 1))
  * @param replayBufferSize earlier pairs kept for replay ({@code replay_buffer})
  * @param maxNegatives hard negatives kept per pair ({@code max_negatives})
+ * @param emaDecay the gate judges and publishes an exponential moving average of the trained weights with this decay
+ *     per step, in [0, 1); 0 = the weights as trained ({@code ema_decay})
  * @param gate when a candidate may be published
  */
 public record AdapterSettings(
@@ -48,6 +50,7 @@ public record AdapterSettings(
     double replayFraction,
     int replayBufferSize,
     int maxNegatives,
+    double emaDecay,
     GateSettings gate) {
 
   public static final AdapterSettings DEFAULTS =
@@ -67,6 +70,7 @@ public record AdapterSettings(
           0.5,
           4096,
           4,
+          0.0,
           GateSettings.DEFAULTS);
 
   public AdapterSettings {
@@ -104,6 +108,9 @@ public record AdapterSettings(
       throw new IllegalArgumentException(
           "replay_fraction is " + replayFraction + " but replay_buffer is 0: give the buffer room or set replay_fraction 0");
     }
+    if (!(emaDecay >= 0 && emaDecay < 1)) {
+      throw new IllegalArgumentException("ema_decay must be in [0, 1) (0 = no averaging), got " + emaDecay);
+    }
     if (maxNegatives < 0) {
       throw new IllegalArgumentException("max_negatives must be >= 0, got " + maxNegatives);
     }
@@ -118,7 +125,7 @@ public record AdapterSettings(
   public AdapterSettings withMode(AdaptationMode newMode) {
     return new AdapterSettings(loss, lora, loraPlusRatio, learningRate, schedule, weightDecay, batchSize,
         gradientAccumulation, maxSeqLength, mixedPrecision, newMode, seed, replayFraction, replayBufferSize, maxNegatives,
-        gate);
+        emaDecay, gate);
   }
 
   /** Pairs in a full optimizer step: batch_size x gradient_accumulation. */

@@ -1,6 +1,5 @@
 package io.lorastream.trainer;
 
-import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.train.DocumentEmbeddingCache;
@@ -10,6 +9,7 @@ import io.lorastream.model.train.TrainingExample;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
@@ -24,6 +24,9 @@ import java.util.TreeMap;
 final class AdapterTrainer implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterTrainer.class);
+  /** Queries whose known positives are kept (the ones updated longest ago go first), and positives per query. */
+  static final int KNOWN_POSITIVE_QUERIES = 50_000;
+  static final int KNOWN_POSITIVES_PER_QUERY = 64;
 
   /** A step taken: what the session reported and the batch's make-up. */
   record Step(StepResult result, int newPairs, int replayed, long newestEventMs) {}
@@ -35,6 +38,7 @@ final class AdapterTrainer implements AutoCloseable {
   final LoraTrainingSession session;
   final TextTokenizer tokenizer;
   final DocumentEmbeddingCache documents;
+  final KnownCorpus corpus;
   private final SplitMix64 random;
   private final ArrayDeque<BufferedPair> pending;
   private long pendingSinceMs;
@@ -43,20 +47,25 @@ final class AdapterTrainer implements AutoCloseable {
   private long pairsReplayed;
   private final SortedMap<String, Long> counters;
   final HeldOutSet heldOut;
+  private final KnownPositives knownPositives;
   int publishedVersion;
   AdapterWeights publishedWeights;
+  /** The moving average of the trained weights (ema_decay > 0), or null. */
+  private AdapterWeights averaged;
   long newestUnpublishedEventMs;
   long stepsAtLastGate;
   /** Changed since the last committed checkpoint. */
   boolean dirty;
   /** Vectors of the published version (or base), reused between gate runs. */
   GateEvaluator.VectorMemo publishedMemo = new GateEvaluator.VectorMemo();
+  /** Vectors of the base model, reused by every gate run. */
+  final GateEvaluator.VectorMemo baseMemo = new GateEvaluator.VectorMemo();
 
   private AdapterTrainer(
       String name, AdapterSettings settings, String inputTopic, int inputPartition, LoraTrainingSession session,
-      TextTokenizer tokenizer, DocumentEmbeddingCache documents, long randomState, List<BufferedPair> pending,
+      TextTokenizer tokenizer, DocumentEmbeddingCache documents, KnownCorpus corpus, long randomState, List<BufferedPair> pending,
       long pendingSinceMs, ReplayBuffer replay, PairLedger ledger, long pairsReplayed, SortedMap<String, Long> counters,
-      HeldOutSet heldOut) {
+      HeldOutSet heldOut, KnownPositives knownPositives) {
     this.name = name;
     this.settings = settings;
     this.inputTopic = inputTopic;
@@ -64,6 +73,7 @@ final class AdapterTrainer implements AutoCloseable {
     this.session = session;
     this.tokenizer = tokenizer;
     this.documents = documents;
+    this.corpus = corpus;
     this.random = new SplitMix64(randomState);
     this.pending = new ArrayDeque<>(pending);
     this.pendingSinceMs = pendingSinceMs;
@@ -72,42 +82,81 @@ final class AdapterTrainer implements AutoCloseable {
     this.pairsReplayed = pairsReplayed;
     this.counters = new TreeMap<>(counters);
     this.heldOut = heldOut;
+    this.knownPositives = knownPositives;
   }
 
   /** A new adapter: LoRA B = 0 (the base model), nothing seen. */
   static AdapterTrainer start(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, BertEncoder encoder,
-      TextTokenizer tokenizer, DocumentEmbeddingCache documents, int maxQueries, int maxPoolDocs, boolean fp16Base) {
-    LoraTrainingSession session =
-        LoraTrainingSession.start(encoder, tokenizer, settings.lora(), settings.trainingSettings(fp16Base), documents);
+      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
+      int maxPoolDocs) {
+    int length = settings.maxSeqLength();
+    LoraTrainingSession session = LoraTrainingSession.start(model.encoder(), model.tokenizer(length), settings.lora(),
+        settings.trainingSettings(model.fp16()), model.documents(length));
     return new AdapterTrainer(
-        name, settings, inputTopic, inputPartition, session, tokenizer, documents, settings.seed(), List.of(), 0,
+        name, settings, inputTopic, inputPartition, session, model.tokenizer(length), model.documents(length),
+        model.corpus(length), settings.seed(), List.of(), 0,
         new ReplayBuffer(settings.replayBufferSize()), PairLedger.EMPTY, 0, new TreeMap<>(),
-        new HeldOutSet(maxQueries, maxPoolDocs));
+        new HeldOutSet(maxQueries, maxPoolDocs), new KnownPositives(KNOWN_POSITIVE_QUERIES, KNOWN_POSITIVES_PER_QUERY));
   }
 
   /** The adapter as a committed checkpoint left it. */
   static AdapterTrainer restore(
-      AdapterCheckpoint c, AdapterSettings settings, BertEncoder encoder, TextTokenizer tokenizer,
-      DocumentEmbeddingCache documents, int maxQueries, int maxPoolDocs, boolean fp16Base) {
+      AdapterCheckpoint c, AdapterSettings settings, TrainerModel model, int maxQueries, int maxPoolDocs) {
     if (!c.training().adapter().config().equals(settings.lora())) {
       throw new IllegalStateException(
           "adapter " + c.adapter() + " was trained with LoRA " + c.training().adapter().config() + " but is now configured"
               + " with " + settings.lora() + ": a checkpoint cannot change shape. Restore the old lora_* settings, or train"
               + " under a new adapter name");
     }
-    LoraTrainingSession session =
-        LoraTrainingSession.resume(encoder, tokenizer, settings.trainingSettings(fp16Base), c.training(), documents);
+    int length = settings.maxSeqLength();
+    LoraTrainingSession session = LoraTrainingSession.resume(model.encoder(), model.tokenizer(length),
+        settings.trainingSettings(model.fp16()), c.training(), model.documents(length));
     AdapterTrainer t =
         new AdapterTrainer(
-            c.adapter(), settings, c.inputTopic(), c.inputPartition(), session, tokenizer, documents, c.randomState(),
+            c.adapter(), settings, c.inputTopic(), c.inputPartition(), session, model.tokenizer(length),
+            model.documents(length), model.corpus(length), c.randomState(),
             c.pending(), c.pendingSinceMs(), new ReplayBuffer(settings.replayBufferSize(), c.replay(), c.replayOffered()),
-            c.ledger(), c.pairsReplayed(), c.counters(), HeldOutSet.of(maxQueries, maxPoolDocs, c.heldOutQueries(), c.pool()));
+            c.ledger(), c.pairsReplayed(), c.counters(), HeldOutSet.of(maxQueries, maxPoolDocs, c.heldOutQueries(), c.pool()),
+            KnownPositives.of(KNOWN_POSITIVE_QUERIES, KNOWN_POSITIVES_PER_QUERY, c.knownPositives()));
     t.publishedVersion = c.publishedVersion();
     t.publishedWeights = c.publishedWeights();
     t.newestUnpublishedEventMs = c.newestUnpublishedEventMs();
     t.stepsAtLastGate = c.stepsAtLastGate();
+    t.averaged = c.averagedWeights();
     return t;
+  }
+
+  /** Where {@link #offer} put a pair. */
+  enum Route { TRAINING, HELD_OUT, NOT_POSITIVE }
+
+  /**
+   * Takes a consumed pair: its positive becomes a known positive of its query; a pair of a held-out query (a pure
+   * function of tenant and query, so the same on every instance and after every restart) goes to the evaluation set
+   * and is never trained on; a pair that is not a positive (a grade 0-1 label) trains only the losses that use labels.
+   *
+   * @param shownDocIds the documents the pair's impression showed (none for labels)
+   * @param holdoutFraction the share of queries held out, 0 when the gate evaluates on a fixed set
+   */
+  Route offer(BufferedPair p, List<String> shownDocIds, String tenant, double holdoutFraction, long nowMs) {
+    corpus.offer(p.positiveDocId(), p.positive());
+    for (int i = 0; i < p.negatives().size(); i++) {
+      corpus.offer(p.negativeDocIds().get(i), p.negatives().get(i));
+    }
+    if (HeldOutSet.isPositive(p)) {
+      knownPositives.add(p.anchor(), p.positiveDocId());
+    }
+    if (holdoutFraction > 0 && !settings.gate().fixedEvalSet() && HeldOutSlice.isHeldOut(tenant, p.anchor(), holdoutFraction)) {
+      heldOut.addHeldOut(HeldOutSlice.queryId(tenant, p.anchor()), p, shownDocIds);
+      count("held_out");
+      return Route.HELD_OUT;
+    }
+    if (!settings.loss().needsLabels() && !HeldOutSet.isPositive(p)) {
+      count("not_positive");
+      heldOut.addPoolDocuments(p);
+      return Route.NOT_POSITIVE;
+    }
+    acceptForTraining(p, nowMs);
+    return Route.TRAINING;
   }
 
   /** A pair to train on; its documents join the evaluation pool. */
@@ -146,15 +195,49 @@ final class AdapterTrainer implements AutoCloseable {
   }
 
   /**
-   * One optimizer step: up to {@code newPairsPerStep} waiting pairs plus replayed earlier pairs (none
-   * repeating a new pair's query or positive, which would be in-batch false negatives), shuffled.
+   * One optimizer step: up to {@code newPairsPerStep} waiting pairs, oldest first, no two with the same query or the
+   * same positive (such a pair waits for a later step: in one batch each would be the other's false negative), plus
+   * replayed earlier pairs under the same rule, shuffled. Each pair's hard negatives that are known positives of its
+   * query are dropped, and in-batch candidates known to be relevant to an anchor are masked out of its negatives.
    */
   Step step(long nowMs) {
-    int n = Math.min(pending.size(), settings.newPairsPerStep());
-    List<BufferedPair> fresh = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      fresh.add(pending.poll());
+    return train(nextBatch(nowMs));
+  }
+
+  /** One optimizer step on a batch {@link #nextBatch} took. */
+  Step train(Batch batch) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} step {}: new {} replayed {} order {} random {}", name, session.stepCount() + 1,
+          batch.fresh().stream().map(p -> p.pairId().substring(0, 8)).toList(),
+          batch.replayed().stream().map(p -> p.pairId().substring(0, 8)).toList(),
+          batch.pairs().stream().map(p -> p.pairId().substring(0, 8)).toList(), random.state());
     }
+    StepResult result = session.step(batch.examples());
+    long newest = 0;
+    for (BufferedPair p : batch.fresh()) {
+      ledger = ledger.plus(p.pairId());
+      replay.offer(p, random);
+      newest = Math.max(newest, p.eventTimeMs());
+    }
+    pairsReplayed += batch.replayed().size();
+    if (settings.emaDecay() > 0) {
+      AdapterWeights now = session.adapterWeights();
+      averaged = averaged == null ? now : AdapterWeights.movingAverage(averaged, now, settings.emaDecay());
+    }
+    newestUnpublishedEventMs = Math.max(newestUnpublishedEventMs, newest);
+    dirty = true;
+    return new Step(result, batch.fresh().size(), batch.replayed().size(), newest);
+  }
+
+  /**
+   * A step's batch: the new pairs, the replayed ones, all of them in training order, and the examples the session
+   * trains on (known positives dropped from the negatives and masked in the batch).
+   */
+  record Batch(List<BufferedPair> fresh, List<BufferedPair> replayed, List<BufferedPair> pairs, List<TrainingExample> examples) {}
+
+  /** Takes the next step's pairs out of the pending queue (see {@link #step}). */
+  Batch nextBatch(long nowMs) {
+    List<BufferedPair> fresh = takeFresh(settings.newPairsPerStep());
     pendingSinceMs = pending.isEmpty() ? 0 : nowMs;
     List<BufferedPair> replayed = replayFor(fresh);
     List<BufferedPair> batch = new ArrayList<>(fresh);
@@ -166,23 +249,28 @@ final class AdapterTrainer implements AutoCloseable {
       batch.set(j, t);
     }
     boolean labels = settings.loss().needsLabels();
-    List<TrainingExample> examples = batch.stream().map(p -> p.toExample(labels)).toList();
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("{} step {}: new {} replayed {} order {} random {}", name, session.stepCount() + 1,
-          fresh.stream().map(p -> p.pairId().substring(0, 8)).toList(), replayed.stream().map(p -> p.pairId().substring(0, 8)).toList(),
-          batch.stream().map(p -> p.pairId().substring(0, 8)).toList(), random.state());
+    List<TrainingExample> examples =
+        batch.stream().map(p -> p.toExample(labels, knownPositives.positivesOf(p.anchor()))).toList();
+    return new Batch(fresh, replayed, batch, examples);
+  }
+
+
+  /** Up to {@code n} pending pairs, oldest first, with distinct queries and distinct positives; the rest keep waiting. */
+  private List<BufferedPair> takeFresh(int n) {
+    List<BufferedPair> out = new ArrayList<>(n);
+    Set<String> anchors = new HashSet<>();
+    Set<String> positives = new HashSet<>();
+    Iterator<BufferedPair> it = pending.iterator();
+    while (out.size() < n && it.hasNext()) {
+      BufferedPair p = it.next();
+      if (!anchors.contains(HeldOutSlice.normalize(p.anchor())) && !positives.contains(p.positiveDocId())) {
+        anchors.add(HeldOutSlice.normalize(p.anchor()));
+        positives.add(p.positiveDocId());
+        out.add(p);
+        it.remove();
+      }
     }
-    StepResult result = session.step(examples);
-    long newest = 0;
-    for (BufferedPair p : fresh) {
-      ledger = ledger.plus(p.pairId());
-      replay.offer(p, random);
-      newest = Math.max(newest, p.eventTimeMs());
-    }
-    pairsReplayed += replayed.size();
-    newestUnpublishedEventMs = Math.max(newestUnpublishedEventMs, newest);
-    dirty = true;
-    return new Step(result, fresh.size(), replayed.size(), newest);
+    return out;
   }
 
   private List<BufferedPair> replayFor(List<BufferedPair> fresh) {
@@ -224,6 +312,11 @@ final class AdapterTrainer implements AutoCloseable {
     return java.util.Collections.unmodifiableSortedMap(counters);
   }
 
+  /** What the gate judges and publishes: the moving average of the weights when ema_decay > 0, else the weights. */
+  AdapterWeights candidateWeights() {
+    return averaged != null ? averaged : session.adapterWeights();
+  }
+
   /** True when training moved since the last gate decision. */
   boolean trainedSinceGate() {
     return session.stepCount() > stepsAtLastGate;
@@ -233,7 +326,8 @@ final class AdapterTrainer implements AutoCloseable {
     return new AdapterCheckpoint(
         name, inputTopic, inputPartition, inputOffset, session.exportState(), random.state(), List.copyOf(pending),
         pendingSinceMs, replay.pairs(), replay.offered(), ledger, pairsReplayed, counters, heldOut.queryList(),
-        heldOut.docList(), publishedVersion, publishedWeights, newestUnpublishedEventMs, stepsAtLastGate);
+        heldOut.docList(), knownPositives.entries(), publishedVersion, publishedWeights, newestUnpublishedEventMs,
+        stepsAtLastGate, averaged);
   }
 
   @Override

@@ -2,7 +2,9 @@ package io.lorastream.trainer;
 
 import io.lorastream.model.train.TrainingExample;
 import io.lorastream.schemas.TrainingPair;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -59,11 +61,23 @@ public record BufferedPair(
   }
 
   /**
-   * What the training step sees. Losses that need labels get 1 for click pairs (a satisfied click is
-   * a relevant pair); the others ignore labels.
+   * What the training step sees. Losses that need labels get 1 for click pairs (a satisfied click is a relevant pair);
+   * the others ignore labels. Hard negatives known to be relevant to the anchor are dropped, and the known positives
+   * travel with the example so that no other pair's candidate counts as this anchor's negative when it is one of them.
+   *
+   * @param knownPositives ids of the documents known to be relevant to this pair's query
    */
-  public TrainingExample toExample(boolean needsLabels) {
+  public TrainingExample toExample(boolean needsLabels, Set<String> knownPositives) {
     Double l = needsLabels ? (label == null ? Double.valueOf(1.0) : label) : null;
-    return new TrainingExample(anchor, positive, negatives, weight, l);
+    List<String> keptTexts = new ArrayList<>(negatives.size());
+    List<String> keptIds = new ArrayList<>(negatives.size());
+    for (int i = 0; i < negatives.size(); i++) {
+      String id = negativeDocIds.get(i);
+      if (!id.equals(positiveDocId) && !knownPositives.contains(id)) {
+        keptTexts.add(negatives.get(i));
+        keptIds.add(id);
+      }
+    }
+    return new TrainingExample(anchor, positive, keptTexts, weight, l, positiveDocId, keptIds, knownPositives);
   }
 }

@@ -37,7 +37,7 @@ import java.util.zip.GZIPOutputStream;
  * <pre>
  * offset  size  field
  * 0       4     magic "LSCK" (lorastream checkpoint)
- * 4       2     format version (u16), currently 1
+ * 4       2     format version (u16), currently 2
  * 6       4     J = length of the gzipped JSON (u32), then J bytes: everything but tensors
  * .       4     T = tensors length (u32), then T bytes: safetensors with the adapter, AdamW moments and the
  *               published version's weights, float32 bit for bit
@@ -49,7 +49,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class CheckpointCodec {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = "LSCK".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -93,10 +93,12 @@ public final class CheckpointCodec {
       SortedMap<String, Long> counters,
       List<HeldOutSet.Query> heldOutQueries,
       List<HeldOutSet.Doc> pool,
+      List<KnownPositives.Entry> knownPositives,
       int publishedVersion,
       LoraJson publishedLora,
       long newestUnpublishedEventMs,
-      long stepsAtLastGate) {}
+      long stepsAtLastGate,
+      boolean averaged) {}
 
   public static byte[] encode(AdapterCheckpoint c) {
     TrainingState t = c.training();
@@ -111,13 +113,16 @@ public final class CheckpointCodec {
     if (c.publishedWeights() != null) {
       putWeights(tensors, "published/", c.publishedWeights());
     }
+    if (c.averagedWeights() != null) {
+      putWeights(tensors, "averaged/", c.averagedWeights());
+    }
     Body body =
         new Body(
             c.adapter(), c.inputTopic(), c.inputPartition(), c.inputOffset(), LoraJson.of(t.adapter().config()),
             t.optimizer().step(), names, t.seed(), t.lossScale(), c.randomState(), c.pending(), c.pendingSinceMs(),
             c.replay(), c.replayOffered(), c.ledger(), c.pairsReplayed(), c.counters(), c.heldOutQueries(), c.pool(),
-            c.publishedVersion(), c.publishedWeights() == null ? null : LoraJson.of(c.publishedWeights().config()),
-            c.newestUnpublishedEventMs(), c.stepsAtLastGate());
+            c.knownPositives(), c.publishedVersion(), c.publishedWeights() == null ? null : LoraJson.of(c.publishedWeights().config()),
+            c.newestUnpublishedEventMs(), c.stepsAtLastGate(), c.averagedWeights() != null);
     byte[] json = gzip(body);
     byte[] weights = Safetensors.encode(tensors, Map.of("format", "lorastream-checkpoint"));
     ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 2 + 4 + json.length + 4 + weights.length);
@@ -160,8 +165,9 @@ public final class CheckpointCodec {
       return new AdapterCheckpoint(
           body.adapter(), body.inputTopic(), body.inputPartition(), body.inputOffset(), training, body.randomState(),
           body.pending(), body.pendingSinceMs(), body.replay(), body.replayOffered(), body.ledger(), body.pairsReplayed(),
-          body.counters(), body.heldOutQueries(), body.pool(), body.publishedVersion(), published,
-          body.newestUnpublishedEventMs(), body.stepsAtLastGate());
+          body.counters(), body.heldOutQueries(), body.pool(), body.knownPositives(), body.publishedVersion(), published,
+          body.newestUnpublishedEventMs(), body.stepsAtLastGate(),
+          body.averaged() ? weights(tensors, "averaged/", body.lora().toConfig()) : null);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("checkpoint " + source + " is unreadable: " + e.getMessage(), e);
     }

@@ -152,16 +152,10 @@ public final class ContinualTrainer {
       return;
     }
     BufferedPair p = BufferedPair.of(pair, t.settings.maxNegatives());
-    if (!t.settings.gate().fixedEvalSet() && settings.holdoutFraction() > 0
-        && HeldOutSlice.isHeldOut(pair.tenant(), pair.anchor(), settings.holdoutFraction())) {
-      t.acceptHeldOut(HeldOutSlice.queryId(pair.tenant(), pair.anchor()), p);
-      metrics.heldOut(t.name);
-    } else if (!t.settings.loss().needsLabels() && !HeldOutSet.isPositive(p)) {
-      t.count("not_positive"); // a grade 0-1 label trains only the labelled losses
-      t.heldOut.addPoolDocuments(p);
-      skip("not_positive");
-    } else {
-      t.acceptForTraining(p, System.currentTimeMillis());
+    switch (t.offer(p, pair.shownDocIds(), pair.tenant(), settings.holdoutFraction(), System.currentTimeMillis())) {
+      case HELD_OUT -> metrics.heldOut(t.name);
+      case NOT_POSITIVE -> skip("not_positive"); // a grade 0-1 label trains only the labelled losses
+      case TRAINING -> { }
     }
   }
 
@@ -182,8 +176,8 @@ public final class ContinualTrainer {
       return null;
     }
     AdapterSettings s = settings.settingsFor(name);
-    AdapterTrainer t = AdapterTrainer.start(name, s, r.topic(), r.partition(), model.encoder(), model.tokenizer(s.maxSeqLength()),
-        model.documents(s.maxSeqLength()), settings.holdoutMaxQueries(), settings.evalPoolMaxDocs(), model.fp16());
+    AdapterTrainer t = AdapterTrainer.start(name, s, r.topic(), r.partition(), model, settings.holdoutMaxQueries(),
+        settings.evalPoolMaxDocs());
     adapters.put(name, t);
     LOG.info("new adapter {} from {}-{} ({}; mode {}, loss {})", name, r.topic(), r.partition(),
         settings.configured(name) ? "configured" : "adapter_defaults", s.mode().configName(), s.loss().kind().configName());
@@ -343,8 +337,7 @@ public final class ContinualTrainer {
         continue;
       }
       AdapterSettings s = settings.settingsFor(c.adapter());
-      adapters.put(c.adapter(), AdapterTrainer.restore(c, s, model.encoder(), model.tokenizer(s.maxSeqLength()),
-          model.documents(s.maxSeqLength()), settings.holdoutMaxQueries(), settings.evalPoolMaxDocs(), model.fp16()));
+      adapters.put(c.adapter(), AdapterTrainer.restore(c, s, model, settings.holdoutMaxQueries(), settings.evalPoolMaxDocs()));
       LOG.info("resumed adapter {} at step {} ({} pairs trained, version {}, {} pending)", c.adapter(), c.training().step(),
           c.ledger().pairs(), c.publishedVersion(), c.pending().size());
     }

@@ -7,6 +7,7 @@ import io.lorastream.model.eval.EmbeddingCache;
 import io.lorastream.model.eval.EmbeddingMatrix;
 import io.lorastream.model.eval.RetrievalEvaluator;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +35,12 @@ final class FixedEvalSets {
   private EvalData load(Path folder, String split, int maxLength) {
     BeirDataset ds = BeirDataset.load(folder);
     Map<String, Set<String>> relevant = ds.relevantDocs(ds.qrels(split));
-    Map<String, String> queries = new LinkedHashMap<>();
-    relevant.keySet().forEach(q -> queries.put(q, ds.queries().get(q).text()));
+    List<EvalData.Query> queries = new ArrayList<>();
+    relevant.forEach((q, docs) -> {
+      Map<String, Double> gains = new LinkedHashMap<>();
+      docs.forEach(d -> gains.put(d, 1.0)); // binary, as the evaluator scores BEIR sets
+      queries.add(new EvalData.Query(q, ds.queries().get(q).text(), gains, null));
+    });
     List<String> ids = List.copyOf(ds.corpus().keySet());
     List<String> texts = ds.corpus().values().stream().map(BeirDocument::embeddingText).toList();
     EmbeddingMatrix corpus =
@@ -43,6 +48,6 @@ final class FixedEvalSets {
             .optCache(EmbeddingCache.atDefaultLocation(), model.baseFingerprint(maxLength))
             .build()
             .embedCorpus(ds);
-    return new EvalData(queries, relevant, ids, texts, corpus);
+    return new EvalData(queries, ids, texts, corpus);
   }
 }

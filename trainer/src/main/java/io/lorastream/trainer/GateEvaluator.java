@@ -5,9 +5,8 @@ import io.lorastream.model.InputType;
 import io.lorastream.model.adapter.AdaptationMode;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.eval.EmbeddingMatrix;
-import io.lorastream.model.eval.MetricAt;
-import io.lorastream.model.eval.QueryResult;
-import io.lorastream.model.eval.RetrievalEvaluator;
+import io.lorastream.model.eval.ExactSearch;
+import io.lorastream.model.eval.ScoredDoc;
 import io.lorastream.model.lora.LoraAdapter;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.train.DocumentEmbeddingCache;
@@ -17,14 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * nDCG@10 of an adapter (or the base model) on evaluation data: the quality gate's one figure. Queries
- * go through the adapter; documents through the adapter in {@code both} mode and through the base in
- * {@code query} mode, where their embeddings come from the shared document cache (computed once).
- * Rankings and nDCG are the evaluator's ({@link RetrievalEvaluator#scoreQueries}, ST-exact).
+ * nDCG@10 of an adapter (or the base model) on evaluation data, query by query: what the quality gate compares.
+ * Queries go through the adapter; documents through the adapter in {@code both} mode and through the base in
+ * {@code query} mode, where their embeddings are known in advance (the trainer's known corpus) or come from the
+ * shared document cache.
  */
 public final class GateEvaluator {
-
-  private static final List<MetricAt> METRIC = List.of(MetricAt.NDCG_AT_10);
 
   private final BertEncoder base;
 
@@ -41,12 +38,40 @@ public final class GateEvaluator {
     final Map<String, float[]> documents = new HashMap<>();
   }
 
+  /** Per-query nDCG@10 under each {@link GateMetric}, in the data's query order. */
+  public record Scores(double[] condensed, double[] full) {
+    public double[] of(GateMetric metric) {
+      return switch (metric) {
+        case CONDENSED -> condensed;
+        case FULL -> full;
+      };
+    }
+
+    public double mean(GateMetric metric) {
+      double s = 0;
+      for (double v : of(metric)) {
+        s += v;
+      }
+      return s / of(metric).length;
+    }
+  }
+
+  /** Mean nDCG@10 over the evaluation queries (plain nDCG on the judgments, {@link GateMetric#FULL}). */
+  public double ndcgAt10(
+      EvalData data, LoraAdapter adapter, AdaptationMode mode, TextTokenizer tokenizer, DocumentEmbeddingCache documents,
+      VectorMemo memo) {
+    return perQueryNdcgAt10(data, adapter, mode, tokenizer, documents, memo).mean(GateMetric.FULL);
+  }
+
   /**
+   * nDCG@10 of each evaluation query under each metric: each query ranks the base pool (every document the trainer
+   * knows, in query mode) or the pool's texts embedded by the model judged.
+   *
    * @param adapter the adapter to score, or null for the base model
    * @param mode which side goes through the adapter
    * @param memo vectors remembered for this same model, or null (a candidate changes every step)
    */
-  public double ndcgAt10(
+  public Scores perQueryNdcgAt10(
       EvalData data, LoraAdapter adapter, AdaptationMode mode, TextTokenizer tokenizer, DocumentEmbeddingCache documents,
       VectorMemo memo) {
     if (data.queryCount() == 0) {
@@ -56,8 +81,7 @@ public final class GateEvaluator {
       BertEncoder queryEncoder = merged == null ? base : merged;
       BertEncoder documentEncoder = merged != null && mode == AdaptationMode.BOTH ? merged : base;
       EncoderEmbedder embedder = new EncoderEmbedder(queryEncoder, documentEncoder, tokenizer);
-      List<String> ids = new ArrayList<>(data.queries().keySet());
-      List<String> texts = ids.stream().map(data.queries()::get).toList();
+      List<String> texts = data.queries().stream().map(EvalData.Query::text).toList();
       float[][] q = embed(embedder, texts, InputType.QUERY, memo == null ? null : memo.queries);
       EmbeddingMatrix pool;
       if (documentEncoder == base && data.basePool() != null) {
@@ -71,13 +95,43 @@ public final class GateEvaluator {
       } else {
         pool = EmbeddingMatrix.of(data.poolIds(), embed(embedder, data.poolTexts(), InputType.DOCUMENT, memo == null ? null : memo.documents));
       }
-      List<QueryResult> results = RetrievalEvaluator.scoreQueries(ids, q, data.relevant(), pool, METRIC);
-      double sum = 0;
-      for (QueryResult r : results) {
-        sum += r.get(MetricAt.NDCG_AT_10);
+      List<List<ScoredDoc>> rankings = ExactSearch.topK(q, pool, 10);
+      Map<String, Integer> rows = new HashMap<>();
+      for (int i = 0; i < pool.size(); i++) {
+        rows.put(pool.ids().get(i), i);
       }
-      return sum / results.size();
+      int n = data.queryCount();
+      double[] full = new double[n];
+      double[] condensed = new double[n];
+      for (int i = 0; i < n; i++) {
+        EvalData.Query query = data.queries().get(i);
+        List<String> top = rankings.get(i).stream().map(ScoredDoc::docId).toList();
+        full[i] = GateMetric.FULL.ndcgAt10(top, query.gains(), query.judged());
+        condensed[i] = query.judged() == null
+            ? full[i]
+            : GateMetric.CONDENSED.ndcgAt10(judgedRanking(q[i], query.judged(), pool, rows), query.gains(), query.judged());
+      }
+      return new Scores(condensed, full);
     }
+  }
+
+  /** The judged documents the pool holds, best first. */
+  private static List<String> judgedRanking(float[] query, java.util.Set<String> judged, EmbeddingMatrix pool,
+      Map<String, Integer> rows) {
+    List<ScoredDoc> scored = new ArrayList<>();
+    int d = pool.dimension();
+    for (String doc : judged) {
+      Integer row = rows.get(doc);
+      if (row != null) {
+        float s = 0;
+        for (int k = 0; k < d; k++) {
+          s += query[k] * pool.values()[row * d + k];
+        }
+        scored.add(new ScoredDoc(doc, s));
+      }
+    }
+    scored.sort((a, b) -> Float.compare(b.score(), a.score()));
+    return scored.stream().map(ScoredDoc::docId).toList();
   }
 
   /** Embeds the texts the memo lacks (all, without a memo); results in input order. */

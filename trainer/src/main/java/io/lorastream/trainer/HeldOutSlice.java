@@ -1,11 +1,11 @@
 package io.lorastream.trainer;
 
+import io.lorastream.model.train.FalseNegatives;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Which feedback is held out of training for the quality gate: a pure function of (tenant, query),
@@ -41,7 +41,7 @@ public final class HeldOutSlice {
   }
 
   static String normalize(String query) {
-    return query.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+    return FalseNegatives.normalizeQuery(query);
   }
 
   private static byte[] digest(String tenant, String query) {

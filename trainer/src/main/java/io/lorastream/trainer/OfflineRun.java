@@ -29,8 +29,7 @@ public final class OfflineRun {
   /** Feeds {@code pairs} in order, {@code epochs} times, then trains what is left in a last partial step. */
   public static Result train(
       TrainerModel model, String adapter, AdapterSettings settings, List<TrainingPair> pairs, double holdoutFraction, int epochs) {
-    try (AdapterTrainer t = AdapterTrainer.start(adapter, settings, "offline", 0, model.encoder(),
-        model.tokenizer(settings.maxSeqLength()), model.documents(settings.maxSeqLength()), 1000, 5000, model.fp16())) {
+    try (AdapterTrainer t = AdapterTrainer.start(adapter, settings, "offline", 0, model, 1000, 5000)) {
       long heldOut = 0;
       double seconds = 0;
       for (int epoch = 0; epoch < epochs; epoch++) {
@@ -40,7 +39,7 @@ public final class OfflineRun {
             heldOut += epoch == 0 ? 1 : 0;
             continue;
           }
-          t.acceptForTraining(b, 0);
+          t.offer(b, p.shownDocIds(), p.tenant(), 0, 0);
           if (t.stepReady(0, 0)) {
             long t0 = System.nanoTime();
             t.step(0);

@@ -94,8 +94,13 @@ import java.util.TreeMap;
  * replay_fraction        0.5          share of each step's pairs replayed from earlier ones
  * replay_buffer          4096         earlier pairs kept for replay (uniform sample)
  * max_negatives          4            hard negatives used per pair
- * gate_tolerance         0.005        a candidate may score this much below the published version (inf = always publish)
- * gate_min_queries       10           evaluation queries needed before anything is published
+ * ema_decay              0            the gate judges and publishes a moving average of the weights (0 = as trained)
+ * gate_tolerance         0.005        the candidate's gain over the published version must have its lower bound above -this
+ *                                     (inf = no gate: every candidate is published)
+ * gate_min_queries       50           evaluation queries needed before anything is published
+ * gate_confidence        0.95         one-sided confidence of the gate's lower bounds (paired bootstrap over queries)
+ * gate_min_gain          0            the candidate's gain over the base must have its lower bound above this
+ * gate_metric            inferred     how documents no held-out user was shown count: inferred, full or condensed
  * eval_dataset           -            a BEIR folder to evaluate on instead of the held-out slice
  * eval_split             test         its split
  * </pre>
@@ -108,7 +113,8 @@ public final class TrainerConfigFiles {
           "matryoshka_dims", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "use_rslora", "lora_plus_ratio",
           "lr", "warmup_steps", "warmup_ratio", "scheduler", "total_steps", "weight_decay", "optimizer", "batch_size",
           "gradient_accumulation", "max_seq_length", "mixed_precision", "mode", "seed", "replay_fraction",
-          "replay_buffer", "max_negatives", "gate_tolerance", "gate_min_queries", "eval_dataset", "eval_split");
+          "replay_buffer", "max_negatives", "ema_decay", "gate_tolerance", "gate_min_queries", "gate_confidence", "gate_min_gain", "gate_metric",
+          "eval_dataset", "eval_split");
 
   private static final String DECLARED = "\u0000declared";
 
@@ -213,7 +219,7 @@ public final class TrainerConfigFiles {
     return fromMap(Map.of("bootstrap", bootstrap));
   }
 
-  static AdapterSettings adapter(Map<String, String> raw, String where) {
+  public static AdapterSettings adapter(Map<String, String> raw, String where) {
     ConfigKeys k = new ConfigKeys(raw);
     AdapterSettings d = AdapterSettings.DEFAULTS;
     try {
@@ -246,9 +252,13 @@ public final class TrainerConfigFiles {
               k.get("replay_fraction", d.replayFraction(), Double::parseDouble),
               k.get("replay_buffer", d.replayBufferSize(), Integer::parseInt),
               k.get("max_negatives", d.maxNegatives(), Integer::parseInt),
+              k.get("ema_decay", d.emaDecay(), Double::parseDouble),
               new GateSettings(
                   k.get("gate_tolerance", d.gate().tolerance(), TrainerConfigFiles::tolerance),
                   k.get("gate_min_queries", d.gate().minQueries(), Integer::parseInt),
+                  k.get("gate_confidence", d.gate().confidence(), Double::parseDouble),
+                  k.get("gate_min_gain", d.gate().minGain(), Double::parseDouble),
+                  k.get("gate_metric", d.gate().metric(), GateMetric::parse),
                   k.get("eval_dataset", d.gate().evalDataset(), Path::of),
                   k.get("eval_split", d.gate().evalSplit(), v -> v)));
       k.failOnUnused();

@@ -11,8 +11,8 @@ public interface TrainerListener {
   /** An optimizer step of {@code adapter} was taken. */
   default void stepTaken(String adapter, long step, double loss, int newPairs, int replayed) {}
 
-  /** The gate judged a candidate of {@code adapter}: nDCG@10 of the candidate and of the published version (or base). */
-  default void gateDecided(String adapter, long step, double candidate, double published, boolean accepted) {}
+  /** The gate accepted or rejected a candidate of {@code adapter} (not called while it waits for queries). */
+  default void gateDecided(String adapter, long step, GateDecision decision) {}
 
   /** A version the gate accepted could not be published (it does not fit in a record); the message says why. */
   default void refused(String adapter, String message) {}

@@ -45,13 +45,31 @@ public final class TrainerMetrics {
         .set(perSecond);
   }
 
-  void gate(String adapter, String outcome) {
-    registry.counter("lorastream.trainer.gate", "adapter", adapter, "outcome", outcome).increment();
+  /** A gate decision: counted by outcome; its figures as gauges (the last decision's) for accepted and rejected. */
+  void gate(String adapter, GateDecision d) {
+    registry.counter("lorastream.trainer.gate", "adapter", adapter, "outcome", d.outcome().metricName()).increment();
+    gauge("lorastream.trainer.gate.queries", adapter, "evaluation queries of the last gate decision").set((double) d.queries());
+    if (d.outcome() == GateDecision.Outcome.WAITING) {
+      return;
+    }
+    gauge("lorastream.trainer.gate.documents", adapter, "documents each evaluation query was ranked against")
+        .set((double) d.documents());
+    gauge("lorastream.trainer.eval.ndcg10", adapter, "candidate", "nDCG@10 on the evaluation set").set(d.candidate());
+    gauge("lorastream.trainer.eval.ndcg10", adapter, "published", "nDCG@10 on the evaluation set").set(d.published());
+    gauge("lorastream.trainer.eval.ndcg10", adapter, "base", "nDCG@10 on the evaluation set").set(d.base());
+    if (d.vsBase() != null) {
+      gain(adapter, "base", d.vsBase());
+    }
+    if (d.vsPublished() != null) {
+      gain(adapter, "published", d.vsPublished());
+    }
   }
 
-  void evalFigures(String adapter, double candidate, double published) {
-    gauge("lorastream.trainer.eval.ndcg10", adapter, "candidate", "nDCG@10 on the evaluation set").set(candidate);
-    gauge("lorastream.trainer.eval.ndcg10", adapter, "published", "nDCG@10 on the evaluation set").set(published);
+  private void gain(String adapter, String against, PairedBootstrap.Gain g) {
+    gauge("lorastream.trainer.gate.gain", adapter, against, "against",
+        "last candidate's mean nDCG@10 gain over the base or the published version").set(g.gain());
+    gauge("lorastream.trainer.gate.gain.lower.bound", adapter, against, "against",
+        "lower confidence bound (gate_confidence) of that gain, from a paired bootstrap over queries").set(g.lowerBound());
   }
 
   void published(String adapter, int version, long bytes, Duration freshness) {
@@ -96,13 +114,17 @@ public final class TrainerMetrics {
   }
 
   private AtomicReference<Double> gauge(String name, String adapter, String model, String description) {
-    String key = name + "|" + adapter + "|" + model;
+    return gauge(name, adapter, model, "model", description);
+  }
+
+  private AtomicReference<Double> gauge(String name, String adapter, String value, String tag, String description) {
+    String key = name + "|" + adapter + "|" + tag + "=" + value;
     return gauges.computeIfAbsent(key, k -> {
       AtomicReference<Double> ref = new AtomicReference<>(Double.NaN);
       Gauge.Builder<AtomicReference<Double>> b =
           Gauge.builder(name, ref, r -> r.get()).description(description).tag("adapter", adapter);
-      if (model != null) {
-        b = b.tag("model", model);
+      if (value != null) {
+        b = b.tag(tag, value);
       }
       b.register(registry);
       return ref;

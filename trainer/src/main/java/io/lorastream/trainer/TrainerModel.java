@@ -26,6 +26,8 @@ public final class TrainerModel implements AutoCloseable {
   private final int cacheSize;
   private final Map<Integer, TextTokenizer> tokenizers = new TreeMap<>();
   private final Map<Integer, DocumentEmbeddingCache> documents = new TreeMap<>();
+  private final Map<Integer, KnownCorpus> corpora = new TreeMap<>();
+  private int corpusCapacity = 100_000;
 
   private TrainerModel(BaseModel base, BertEncoder encoder, int cacheSize) {
     this.base = base;
@@ -83,6 +85,20 @@ public final class TrainerModel implements AutoCloseable {
   /** Base document embeddings at {@code maxLength}, shared by every adapter and the gate. */
   public synchronized DocumentEmbeddingCache documents(int maxLength) {
     return documents.computeIfAbsent(maxLength, n -> new DocumentEmbeddingCache(cacheSize));
+  }
+
+  /** Every document the trainer knows at {@code maxLength}, with base embeddings: what the gate ranks in query mode. */
+  public synchronized KnownCorpus corpus(int maxLength) {
+    return corpora.computeIfAbsent(maxLength, n -> new KnownCorpus(corpusCapacity));
+  }
+
+  /** Sets the known corpus' bound (before first use). */
+  public synchronized TrainerModel withCorpusCapacity(int capacity) {
+    if (!corpora.isEmpty()) {
+      throw new IllegalStateException("the known corpus is in use; set its capacity first");
+    }
+    this.corpusCapacity = capacity;
+    return this;
   }
 
   /**

@@ -33,7 +33,7 @@ class AdapterTrainerTest {
   }
 
   private static AdapterTrainer fresh() {
-    return AdapterTrainer.start("a", SETTINGS, "pairs", 0, model.encoder(), model.tokenizer(24), model.documents(24), 100, 100, false);
+    return AdapterTrainer.start("a", SETTINGS, "pairs", 0, model, 100, 100);
   }
 
   /** Feeds pairs [from, to) and takes every full step. */
@@ -60,8 +60,7 @@ class AdapterTrainerTest {
       feed(first, pairs, 0, 21); // stops with a pair pending and the replay buffer partly full
       byte[] bytes = CheckpointCodec.encode(first.checkpoint(21));
       AdapterCheckpoint mid = CheckpointCodec.decode(bytes, "test");
-      try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model.encoder(), model.tokenizer(24), model.documents(24),
-          100, 100, false)) {
+      try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
         feed(resumed, pairs, 21, 37);
         AdapterCheckpoint after = resumed.checkpoint(37);
         assertThat(after.training()).isEqualTo(end.training()); // bit for bit: weights, moments, step
@@ -85,7 +84,7 @@ class AdapterTrainerTest {
       if (t.stepReady(0, 0)) {
         t.step(0);
         if (gate != null && t.session.stepCount() % 3 == 0 && t.heldOut.scorableQueries() > 0) {
-          gate.ndcgAt10(EvalData.of(t.heldOut), t.session.adapter(), SETTINGS.mode(), t.tokenizer, t.documents, null);
+          gate.ndcgAt10(EvalData.of(t.heldOut, null), t.session.adapter(), SETTINGS.mode(), t.tokenizer, t.documents, null);
         }
       }
     }
@@ -115,8 +114,7 @@ class AdapterTrainerTest {
       mid = CheckpointCodec.decode(CheckpointCodec.encode(first.checkpoint(30)), "test");
     }
     for (int round = 0; round < 3; round++) {
-      try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model.encoder(), model.tokenizer(24),
-          model.documents(24), 100, 100, false)) {
+      try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
         for (int i = 30; i < 60; i++) {
           churnAndCollect();
           feed(resumed, pairs, i, i + 1);
@@ -171,7 +169,42 @@ class AdapterTrainerTest {
       c = t.checkpoint(0);
     }
     AdapterSettings rank4 = TrainerConfigFiles.adapter(Map.of("lora_r", "4", "max_seq_length", "24"), "test");
-    assertThatThrownBy(() -> AdapterTrainer.restore(c, rank4, model.encoder(), model.tokenizer(24), model.documents(24), 100, 100, false))
+    assertThatThrownBy(() -> AdapterTrainer.restore(c, rank4, model, 100, 100))
         .hasMessageContaining("a checkpoint cannot change shape").hasMessageContaining("new adapter name");
+  }
+
+  @Test
+  void heldOutQueriesNeverReachATrainingBatchBeforeOrAfterARestore() {
+    List<TrainingPair> pairs = Pairs.stream("a", 60);
+    int heldOutPairs = 0;
+    for (TrainingPair p : pairs) {
+      heldOutPairs += HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.3) ? 1 : 0;
+    }
+    assertThat(heldOutPairs).isBetween(5, 40);
+    AdapterCheckpoint mid;
+    try (AdapterTrainer t = fresh()) {
+      offerAndTrain(t, pairs.subList(0, 30));
+      mid = CheckpointCodec.decode(CheckpointCodec.encode(t.checkpoint(30)), "test");
+    }
+    try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
+      int before = resumed.heldOut.queryCount();
+      offerAndTrain(resumed, pairs.subList(30, 60));
+      assertThat(resumed.heldOut.queryCount()).isGreaterThan(before); // the slice grows with the feedback
+    }
+  }
+
+  /** Offers pairs with a 30% held-out slice and trains every full step, checking each batch. */
+  private static void offerAndTrain(AdapterTrainer t, List<TrainingPair> pairs) {
+    for (TrainingPair p : pairs) {
+      AdapterTrainer.Route route = t.offer(BufferedPair.of(p, 4), p.shownDocIds(), p.tenant(), 0.3, 0);
+      assertThat(route == AdapterTrainer.Route.HELD_OUT).isEqualTo(HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.3));
+      while (t.stepReady(0, 0)) {
+        AdapterTrainer.Batch batch = t.nextBatch(0);
+        for (BufferedPair b : batch.pairs()) {
+          assertThat(HeldOutSlice.isHeldOut("tenant", b.anchor(), 0.3)).as("held-out query %s in a batch", b.anchor()).isFalse();
+        }
+        t.train(batch);
+      }
+    }
   }
 }

@@ -49,7 +49,7 @@ class CheckpointCodecTest {
     return new AdapterCheckpoint("scifact", "lorastream.training-pairs", 2, 1234, state, -99L,
         List.of(Pairs.buffered(2), Pairs.buffered(3)), 1_700_000_000_000L, List.of(Pairs.buffered(4)), 57,
         PairLedger.of(List.of("a", "b")), 33, new TreeMap<>(Map.of("held_out", 5L)), held.queryList(), held.docList(),
-        published ? 3 : 0, published ? w : null, 1_700_000_000_500L, 16);
+        List.of(new KnownPositives.Entry("what about stem cells", List.of("doc-3", "doc-9"))), published ? 3 : 0, published ? w : null, 1_700_000_000_500L, 16, published ? w : null);
   }
 
   @Test

@@ -45,7 +45,7 @@ class GateEvaluatorTest {
   @Test
   void anUntrainedAdapterScoresExactlyAsTheBaseInBothModes() {
     GateEvaluator gate = new GateEvaluator(model.encoder());
-    EvalData data = EvalData.of(set());
+    EvalData data = EvalData.of(set(), null);
     for (AdaptationMode mode : AdaptationMode.values()) {
       double base = gate.ndcgAt10(data, null, mode, model.tokenizer(24), model.documents(24), null);
       // B = 0: the adapter adds nothing, so the merged encoder is the base
@@ -61,8 +61,8 @@ class GateEvaluatorTest {
     // One query, one pool document, relevant: rank 1 of 1, so nDCG@10 = 1 whatever the vectors.
     EmbeddingMatrix pool = EmbeddingMatrix.of(List.of("d1"), new float[][] {new float[16]});
     pool.values()[0] = 1;
-    Map<String, String> queries = new LinkedHashMap<>(Map.of("q", "what about vitamin d"));
-    EvalData data = new EvalData(queries, Map.of("q", Set.of("d1")), List.of("d1"), List.of("text"), pool);
+    EvalData data = new EvalData(List.of(new EvalData.Query("q", "what about vitamin d", Map.of("d1", 1.0), null)),
+        List.of("d1"), List.of("text"), pool);
     GateEvaluator gate = new GateEvaluator(model.encoder());
     GateEvaluator.VectorMemo memo = new GateEvaluator.VectorMemo();
     assertThat(gate.ndcgAt10(data, null, AdaptationMode.QUERY, model.tokenizer(24), model.documents(24), memo)).isEqualTo(1.0);
@@ -71,7 +71,7 @@ class GateEvaluatorTest {
 
   @Test
   void anEmptyEvaluationSetIsRefused() {
-    EvalData empty = EvalData.of(new HeldOutSet(10, 10));
+    EvalData empty = EvalData.of(new HeldOutSet(10, 10), null);
     assertThatThrownBy(() -> new GateEvaluator(model.encoder()).ndcgAt10(empty, null, AdaptationMode.QUERY,
         model.tokenizer(24), model.documents(24), null)).hasMessageContaining("no evaluation query");
   }

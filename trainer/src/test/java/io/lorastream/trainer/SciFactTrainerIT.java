@@ -105,8 +105,8 @@ class SciFactTrainerIT {
     ContinualTrainer trainer = new ContinualTrainer(TrainerConfigFiles.fromMap(keys), model, AdapterSigner.fromFile(privateKey),
         new SimpleMeterRegistry(), new TrainerListener() {
           @Override
-          public void gateDecided(String adapter, long step, double candidate, double published, boolean accepted) {
-            gates.add(new Gate(step, candidate, published, accepted));
+          public void gateDecided(String adapter, long step, GateDecision d) {
+            gates.add(new Gate(step, d.candidate(), d.published(), d.accepted()));
           }
 
           @Override

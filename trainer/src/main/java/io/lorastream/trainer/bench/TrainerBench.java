@@ -264,8 +264,8 @@ public final class TrainerBench {
     }
 
     @Override
-    public void gateDecided(String adapter, long step, double candidate, double published, boolean ok) {
-      (ok ? accepted : rejected).incrementAndGet();
+    public void gateDecided(String adapter, long step, io.lorastream.trainer.GateDecision d) {
+      (d.accepted() ? accepted : rejected).incrementAndGet();
     }
 
     @Override
