@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     description = "Run a benchmark; the last stdout line is one JSON object with the figures and the ratio to its baseline.",
-    subcommands = {BenchModelCommand.class, BenchStreamsCommand.class, BenchServerCommand.class, BenchTrainerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BenchModelCommand.class, BenchStreamsCommand.class, BenchServerCommand.class, BenchTrainerCommand.class, BenchLoopCommand.class, BenchTopicsCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,6 +7,7 @@ import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.eval.EmbeddingCache;
 import io.lorastream.model.eval.EmbeddingMatrix;
+import io.lorastream.trainer.GateDecision;
 import io.lorastream.trainer.TrainerListener;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,10 +74,10 @@ public final class DemoRun {
         settings.duration().toSeconds());
     TrainerListener gates = new TrainerListener() {
       @Override
-      public void gateDecided(String adapter, long step, double candidate, double published, boolean accepted) {
-        (accepted ? gateAccepted : gateRejected).incrementAndGet();
-        lastGate.set(String.format(Locale.ROOT, "%s at step %d (%.4f vs %.4f)", accepted ? "accepted" : "rejected",
-            step, candidate, published));
+      public void gateDecided(String adapter, long step, GateDecision d) {
+        (d.accepted() ? gateAccepted : gateRejected).incrementAndGet();
+        lastGate.set(String.format(Locale.ROOT, "%s at step %d on %d queries: %s", d.outcome().metricName(), step,
+            d.queries(), d.reason()));
       }
     };
     try (DemoServices services = DemoServices.start(settings, data, gates, log);
@@ -86,6 +87,7 @@ public final class DemoRun {
       SearchFrontEnd frontEnd = new SearchFrontEnd(data, client, producer, settings.users(), settings.seed());
       frontEnd.publishDocuments();
       EmbeddingMatrix baseIndex = baseIndex(services, data, frontEnd);
+      services.primeTrainer(settings.adapter(), data, baseIndex);
       TestSplitEvaluator evaluator = new TestSplitEvaluator(data, client);
       TestSplitEvaluator.Scores base = evaluator.evaluate("base", baseIndex);
       points.add(new DemoReport.Point(elapsed(), "base", base.ndcgAt10(), base.recallAt100()));

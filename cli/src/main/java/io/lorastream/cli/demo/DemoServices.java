@@ -5,7 +5,6 @@ import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterSigner;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.eval.EmbeddingMatrix;
-import io.lorastream.model.eval.ProgressListener;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
 import io.lorastream.schemas.Document;
@@ -14,7 +13,6 @@ import io.lorastream.server.EmbeddingServer;
 import io.lorastream.server.config.ServerConfigFiles;
 import io.lorastream.streams.FeedbackStreamsApp;
 import io.lorastream.streams.config.ConfigFiles;
-import io.lorastream.trainer.AdapterEvaluation;
 import io.lorastream.trainer.ContinualTrainer;
 import io.lorastream.trainer.MetricsEndpoint;
 import io.lorastream.trainer.TrainerConfigFiles;
@@ -118,7 +116,6 @@ final class DemoServices implements AutoCloseable {
       trainerKeys.put("adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
       TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);
       trainerModel = TrainerModel.of(base, settings.device(), settings.precision(), settings.documentCacheSize());
-      primeDocuments(trainerModel, data, settings.settingsFor(s.adapter()).maxSeqLength(), log);
       trainerMetrics = MetricsEndpoint.start(settings.metricsPort());
       ContinualTrainer trainer =
           new ContinualTrainer(settings, trainerModel, AdapterSigner.fromFile(privateKey), trainerMetrics.registry(), listener);
@@ -139,15 +136,17 @@ final class DemoServices implements AutoCloseable {
   }
 
   /**
-   * The trainer's cache of base document embeddings, filled from the corpus embeddings cached on disk (computed once
-   * if missing): a deployment preloads it the same way from its index, so query-mode steps never re-embed documents.
+   * Gives the trainer the search application's index: the base embedding of every document, by text for its training
+   * cache (query-mode steps never embed a document again) and by id for the gate's known corpus (held-out queries are
+   * ranked against all of them). A deployment primes the trainer the same way from its own index.
    */
-  private static void primeDocuments(TrainerModel model, BeirDataset data, int maxLength, PrintStream log) {
-    log.println("demo: base corpus embeddings for the trainer (cached on disk after the first run)...");
-    EmbeddingMatrix corpus = AdapterEvaluation.baseCorpus(model, data, maxLength, ProgressListener.NONE);
-    for (int i = 0; i < corpus.size(); i++) {
-      var d = data.corpus().get(corpus.ids().get(i));
-      model.documents(maxLength).put(Document.passage(d.title(), d.text()), corpus.row(i));
+  public void primeTrainer(String adapter, BeirDataset data, EmbeddingMatrix index) {
+    int maxLength = trainerSettings.settingsFor(adapter).maxSeqLength();
+    for (int i = 0; i < index.size(); i++) {
+      String id = index.ids().get(i);
+      var d = data.corpus().get(id);
+      trainerModel.documents(maxLength).put(Document.passage(d.title(), d.text()), index.row(i));
+      trainerModel.corpus(maxLength).put(id, index.row(i));
     }
   }
 
