@@ -143,6 +143,15 @@ const dashboards = [
       ts("nDCG@10 on the evaluation set", "percentunit", [
         q(`max by (adapter, model) (lorastream_trainer_eval_ndcg10{${A}})`, "{{model}} {{adapter}}"),
       ]),
+      ts("Gate: gain and its confidence bounds", "none", [
+        q(`max by (adapter, against) (lorastream_trainer_gate_gain{${A}})`, "gain over {{against}} {{adapter}}"),
+        q(`max by (adapter) (lorastream_trainer_gate_gain_lower_bound{${A}, against="base"})`, "lower bound over base {{adapter}}"),
+        q(`max by (adapter) (lorastream_trainer_gate_gain_upper_bound{${A}, against="published"})`, "upper bound over published {{adapter}}"),
+      ], "Last candidate's mean nDCG@10 gain on the held-out queries over the base and over the published version (the base before the first version), with the bounds the gate compares with gate_min_gain and -gate_tolerance."),
+      ts("Gate: evaluation queries and documents", "short", [
+        q(`max by (adapter) (lorastream_trainer_gate_queries{${A}})`, "held-out queries {{adapter}}"),
+        q(`max by (adapter) (lorastream_trainer_gate_documents{${A}})`, "documents ranked {{adapter}}"),
+      ]),
       ts("Published version", "none", [q(`max by (adapter) (lorastream_trainer_published_version{${A}})`, "{{adapter}}")]),
       ts("Freshness", "s", [
         q(`max by (adapter, quantile) (lorastream_trainer_freshness_seconds{${A}})`, "p{{quantile}} {{adapter}}"),

@@ -63,7 +63,7 @@ public record GateDecision(
     if (vsPublished != null) {
       eval.put("published_ndcg@10", published);
       eval.put("gain_vs_published", vsPublished.gain());
-      eval.put("gain_vs_published_lower_bound", vsPublished.lowerBound());
+      eval.put("gain_vs_published_upper_bound", vsPublished.upperBound());
       eval.put("gate_tolerance", settings.tolerance());
     }
     return eval;

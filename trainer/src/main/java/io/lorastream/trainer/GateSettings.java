@@ -6,10 +6,11 @@ import java.nio.file.Path;
  * When a candidate adapter may be published. The gate scores the candidate, the base model and the published version
  * query by query (nDCG@10) on the same evaluation queries and compares them as paired samples (a paired bootstrap over
  * queries): a candidate is published when the lower confidence bound of its gain over the base is above
- * {@code minGain} and, once a version is published, the lower bound of its gain over that version is above
- * {@code -tolerance}; never before {@code minQueries} evaluation queries exist.
+ * {@code minGain} and, once a version is published, the upper bound of its gain over that version is above
+ * {@code -tolerance} (it is not shown to be worse than what users have); never before {@code minQueries} evaluation
+ * queries exist.
  *
- * @param tolerance how much worse than the published version a candidate may be, with confidence, >= 0 (key
+ * @param tolerance a candidate shown to be worse than the published version by more than this is refused, >= 0 (key
  *     {@code gate_tolerance}, default 0.005; inf turns the gate off: every candidate is published)
  * @param minQueries evaluation queries needed before anything is published (key {@code gate_min_queries})
  * @param confidence the one-sided confidence of both bounds, in (0.5, 1) (key {@code gate_confidence}, default 0.95)

@@ -3,19 +3,21 @@ package io.lorastream.trainer;
 import java.util.Arrays;
 
 /**
- * The mean gain of one model over another on the same queries, with a one-sided lower confidence bound from a paired
+ * The mean gain of one model over another on the same queries, with one-sided confidence bounds from a paired
  * bootstrap over queries (Efron and Tibshirani, ch. 13; the usual significance test of IR evaluation, e.g. Sakai 2006):
- * the per-query differences are resampled with replacement {@code resamples} times and the bound is the
- * {@code 1 - confidence} quantile of the resampled means. Pure math, deterministic for a given seed.
+ * the per-query differences are resampled with replacement {@code resamples} times; the lower bound is the
+ * {@code 1 - confidence} quantile of the resampled means, the upper bound the {@code confidence} quantile. Pure math,
+ * deterministic for a given seed.
  */
 public final class PairedBootstrap {
 
   /**
    * @param gain mean of {@code candidate[q] - reference[q]}
    * @param lowerBound the candidate's gain is above this with the given confidence
+   * @param upperBound ... and below this with the given confidence
    * @param queries number of paired queries
    */
-  public record Gain(double gain, double lowerBound, int queries) {}
+  public record Gain(double gain, double lowerBound, double upperBound, int queries) {}
 
   private PairedBootstrap() {}
 
@@ -63,6 +65,8 @@ public final class PairedBootstrap {
     Arrays.sort(means);
     // the (1 - confidence) quantile, rounded down: the conservative side
     int index = (int) Math.floor((1 - confidence) * resamples);
-    return new Gain(mean, Math.min(means[Math.min(index, resamples - 1)], mean), n);
+    double lower = Math.min(means[Math.min(index, resamples - 1)], mean);
+    double upper = Math.max(means[Math.max(resamples - 1 - index, 0)], mean);
+    return new Gain(mean, lower, upper, n);
   }
 }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * by query (nDCG@10) on the same evaluation queries: the held-out slice ranked against every document the trainer knows
  * ({@code query} mode) or against the held-out pool ({@code both} mode), or a fixed BEIR set. It publishes the candidate
  * only when, as paired samples over queries, its gain over the base has a lower confidence bound above
- * {@code gate_min_gain} and its gain over the published version one above {@code -gate_tolerance}. Every decision is
+ * {@code gate_min_gain} and its gain over the published version an upper confidence bound above {@code -gate_tolerance}
+ * (it is not shown to be worse than the version users have; comparing a lower bound with a version chosen for its high
+ * score would hold the first lucky version in place). Every decision is
  * counted, logged and exported with its figures; an accepted candidate becomes a signed version for the transaction.
  */
 final class QualityGate {
@@ -133,16 +135,16 @@ final class QualityGate {
       accepted = false;
       reason = String.format(Locale.ROOT, "gain over the base %+.4f, %d%% lower bound %+.4f, not above gate_min_gain %.4f",
           vsBase.gain(), conf, vsBase.lowerBound(), g.minGain());
-    } else if (vsPublished != null && !(vsPublished.lowerBound() > -g.tolerance())) {
+    } else if (vsPublished != null && !(vsPublished.upperBound() > -g.tolerance())) {
       accepted = false;
       reason = String.format(Locale.ROOT,
-          "gain over the published version %+.4f, %d%% lower bound %+.4f, not above -gate_tolerance %.4f",
-          vsPublished.gain(), conf, vsPublished.lowerBound(), -g.tolerance());
+          "gain over the published version %+.4f, %d%% upper bound %+.4f: worse than it by more than gate_tolerance %.4f",
+          vsPublished.gain(), conf, vsPublished.upperBound(), g.tolerance());
     } else {
       accepted = true;
       reason = String.format(Locale.ROOT, "gain over the base %+.4f (%d%% lower bound %+.4f)%s", vsBase.gain(), conf,
           vsBase.lowerBound(), vsPublished == null ? "" : String.format(Locale.ROOT,
-              ", over the published version %+.4f (lower bound %+.4f)", vsPublished.gain(), vsPublished.lowerBound()));
+              ", over the published version %+.4f (upper bound %+.4f)", vsPublished.gain(), vsPublished.upperBound()));
     }
     return new GateDecision(accepted ? GateDecision.Outcome.ACCEPTED : GateDecision.Outcome.REJECTED, reason,
         candidate.length, documents, c, b, p, vsBase, vsPublished, g, gainByMetric, differences(candidate, base));

@@ -59,9 +59,8 @@ public final class TrainerMetrics {
     gauge("lorastream.trainer.eval.ndcg10", adapter, "base", "nDCG@10 on the evaluation set").set(d.base());
     if (d.vsBase() != null) {
       gain(adapter, "base", d.vsBase());
-    }
-    if (d.vsPublished() != null) {
-      gain(adapter, "published", d.vsPublished());
+      // before the first version the published model is the base
+      gain(adapter, "published", d.vsPublished() != null ? d.vsPublished() : d.vsBase());
     }
   }
 
@@ -70,6 +69,8 @@ public final class TrainerMetrics {
         "last candidate's mean nDCG@10 gain over the base or the published version").set(g.gain());
     gauge("lorastream.trainer.gate.gain.lower.bound", adapter, against, "against",
         "lower confidence bound (gate_confidence) of that gain, from a paired bootstrap over queries").set(g.lowerBound());
+    gauge("lorastream.trainer.gate.gain.upper.bound", adapter, against, "against",
+        "upper confidence bound (gate_confidence) of that gain").set(g.upperBound());
   }
 
   void published(String adapter, int version, long bytes, Duration freshness) {

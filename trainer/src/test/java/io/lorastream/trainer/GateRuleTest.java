@@ -67,7 +67,7 @@ class GateRuleTest {
   }
 
   @Test
-  void aCandidateBetterThanTheBaseButWorseThanThePublishedVersionIsRejected() {
+  void aCandidateBetterThanTheBaseButShownWorseThanThePublishedVersionIsRejected() {
     double[][] s = scores(200, 0.03, 0.05, 3);
     double[] published = new double[s[0].length];
     for (int i = 0; i < published.length; i++) {
@@ -75,9 +75,22 @@ class GateRuleTest {
     }
     GateDecision d = decide(s, published);
     assertThat(d.vsBase().lowerBound()).isPositive();
+    assertThat(d.vsPublished().upperBound()).isLessThan(-0.005);
     assertThat(d.accepted()).isFalse();
     assertThat(d.reason()).contains("published version").contains("gate_tolerance");
     assertThat(decide(s, s[1]).accepted()).isTrue(); // against a published version no better than the base
+  }
+
+  @Test
+  void aPublishedVersionThatLookedBetterThanItIsDoesNotHoldLaterCandidatesBack() {
+    // the published version's held-out score is 0.01 above the candidate's, within the noise: not shown worse
+    double[][] s = scores(200, 0.04, 0.05, 5);
+    double[] published = new double[s[0].length];
+    SplittableRandom r = new SplittableRandom(8);
+    for (int i = 0; i < published.length; i++) {
+      published[i] = s[0][i] + 0.01 + 0.1 * (2 * r.nextDouble() - 1);
+    }
+    assertThat(decide(s, published).accepted()).isTrue();
   }
 
   @Test
@@ -85,7 +98,7 @@ class GateRuleTest {
     double[][] s = scores(100, 0.05, 0.05, 9);
     GateDecision d = decide(s, s[1]);
     assertThat(d.manifestFigures()).containsKeys("candidate_ndcg@10", "base_ndcg@10", "published_ndcg@10", "gain_vs_base",
-        "gain_vs_base_lower_bound", "gain_vs_published", "gain_vs_published_lower_bound", "eval_queries", "gate_confidence",
+        "gain_vs_base_lower_bound", "gain_vs_published", "gain_vs_published_upper_bound", "eval_queries", "gate_confidence",
         "gate_min_gain", "gate_tolerance");
     assertThat(d.manifestFigures().get("eval_queries")).isEqualTo(100.0);
   }
