@@ -70,7 +70,7 @@ public record AdapterSettings(
           0.5,
           4096,
           4,
-          0.0,
+          0.9,
           GateSettings.DEFAULTS);
 
   public AdapterSettings {

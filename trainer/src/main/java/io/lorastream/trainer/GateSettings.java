@@ -31,7 +31,7 @@ public record GateSettings(
     Path evalDataset,
     String evalSplit) {
 
-  public static final int DEFAULT_MIN_QUERIES = 50;
+  public static final int DEFAULT_MIN_QUERIES = 30;
   public static final GateSettings DEFAULTS =
       new GateSettings(0.005, DEFAULT_MIN_QUERIES, 0.95, -0.005, GateMetric.CONDENSED, null, "test");
 

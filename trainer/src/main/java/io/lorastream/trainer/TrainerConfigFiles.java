@@ -94,13 +94,13 @@ import java.util.TreeMap;
  * replay_fraction        0.5          share of each step's pairs replayed from earlier ones
  * replay_buffer          4096         earlier pairs kept for replay (uniform sample)
  * max_negatives          4            hard negatives used per pair
- * ema_decay              0            the gate judges and publishes a moving average of the weights (0 = as trained)
- * gate_tolerance         0.005        the candidate's gain over the published version must have its lower bound above -this
+ * ema_decay              0.9          the gate judges and publishes a moving average of the weights (0 = as trained)
+ * gate_min_gain          -0.005       the lower bound of the candidate's nDCG@10 gain over the base must be above this
+ * gate_tolerance         0.005        refused when the upper bound of its gain over the published version is below -this
  *                                     (inf = no gate: every candidate is published)
- * gate_min_queries       50           evaluation queries needed before anything is published
- * gate_confidence        0.95         one-sided confidence of the gate's lower bounds (paired bootstrap over queries)
- * gate_min_gain          0            the candidate's gain over the base must have its lower bound above this
- * gate_metric            inferred     how documents no held-out user was shown count: inferred, full or condensed
+ * gate_confidence        0.95         one-sided confidence of both bounds (paired bootstrap over held-out queries)
+ * gate_metric            condensed    condensed (nDCG@10 on judged documents) or full (unjudged ones count as misses)
+ * gate_min_queries       30           held-out queries needed before anything is published
  * eval_dataset           -            a BEIR folder to evaluate on instead of the held-out slice
  * eval_split             test         its split
  * </pre>
@@ -113,7 +113,8 @@ public final class TrainerConfigFiles {
           "matryoshka_dims", "lora_r", "lora_alpha", "lora_dropout", "target_modules", "use_rslora", "lora_plus_ratio",
           "lr", "warmup_steps", "warmup_ratio", "scheduler", "total_steps", "weight_decay", "optimizer", "batch_size",
           "gradient_accumulation", "max_seq_length", "mixed_precision", "mode", "seed", "replay_fraction",
-          "replay_buffer", "max_negatives", "ema_decay", "gate_tolerance", "gate_min_queries", "gate_confidence", "gate_min_gain", "gate_metric",
+          "replay_buffer", "max_negatives", "ema_decay", "gate_tolerance", "gate_min_queries", "gate_confidence",
+          "gate_min_gain", "gate_metric",
           "eval_dataset", "eval_split");
 
   private static final String DECLARED = "\u0000declared";
