@@ -15,6 +15,7 @@ import io.lorastream.server.adapters.AdapterWatcher;
 import io.lorastream.server.adapters.PinPublisher;
 import io.lorastream.server.adapters.ServedModel;
 import io.lorastream.server.adapters.ServerTopics;
+import io.lorastream.server.adapters.WatcherStatus;
 import io.lorastream.server.api.HttpApi;
 import io.lorastream.server.batch.DynamicBatcher;
 import io.lorastream.server.config.ServerConfig;
@@ -100,7 +101,8 @@ public final class EmbeddingServer implements AutoCloseable {
     String clientId = "lorastream-server-" + config.instanceId();
     AdapterWatcher watcher =
         new AdapterWatcher(client, clientId + "-adapters", config.topics().adapters(), config.topics().adapterPins(),
-            verifier, registry);
+            verifier, registry, config.watcher());
+    metrics.kafkaReachable(() -> watcher.status().reachable() ? 1 : 0);
     PinPublisher pins = new PinPublisher(client, clientId + "-pins", config.topics().adapterPins());
     DynamicBatcher<ServedModel> batcher =
         new DynamicBatcher<>(
@@ -118,7 +120,7 @@ public final class EmbeddingServer implements AutoCloseable {
             });
     Javalin app =
         HttpApi.create(new HttpApi.Parts(
-            config, tokenizer, base.config().hiddenSize(), registry, batcher, pins, metrics, respond));
+            config, tokenizer, base.config().hiddenSize(), registry, batcher, pins, metrics, respond, watcher::status));
     watcher.start();
     app.start(config.host(), config.port());
     LOG.info("embedding server {} on http://{}:{} ({} on {}, {}, max length {}), adapters from {} verified with {}",
@@ -151,6 +153,11 @@ public final class EmbeddingServer implements AutoCloseable {
 
   public boolean ready() {
     return registry.catalog().caughtUp();
+  }
+
+  /** What the adapter watcher does now (catching up, following, Kafka unreachable ...). */
+  public WatcherStatus watcherStatus() {
+    return watcher.status();
   }
 
   /** Waits until ready; false when {@code timeout} passed first. */

@@ -5,6 +5,8 @@ import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterRecordCodec;
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.model.adapter.AdapterWithdrawal;
+import io.lorastream.model.adapter.AdapterWithdrawalCodec;
 import io.lorastream.model.adapter.PeftAdapterFiles;
 import io.lorastream.model.encoder.EncoderConfig;
 import io.lorastream.model.lora.AdapterWeights;
@@ -14,11 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Turns accepted adapters into adapters-topic records: the signed PEFT files and manifest under key
  * {@code <adapter>@<version>}, in the adapter's own partition ({@link AdapterKey#partition}), plus the
- * tombstone of the version that falls out of the last {@code keep_versions}.
+ * tombstone of the version that falls out of the last {@code keep_versions}, carrying the signed withdrawal
+ * servers require before they stop serving a version ({@link AdapterWithdrawalCodec}).
  */
 final class AdapterPublisher {
 
@@ -64,7 +68,10 @@ final class AdapterPublisher {
     return new Publication(manifest, weights, value, t.newestUnpublishedEventMs);
   }
 
-  /** The version record and, once more than {@code keep} versions exist, the tombstone of the oldest kept one. */
+  /**
+   * The version record and, once more than {@code keep} versions exist, the tombstone of the oldest kept one with
+   * its signed withdrawal in a header.
+   */
   List<ProducerRecord<String, byte[]>> records(Publication p, int keep) {
     AdapterKey key = p.manifest().key();
     int partition = key.partition(partitions);
@@ -72,7 +79,12 @@ final class AdapterPublisher {
     out.add(new ProducerRecord<>(topic, partition, key.toString(), p.value()));
     int expired = key.version() - keep;
     if (expired >= 1) {
-      out.add(new ProducerRecord<>(topic, partition, new AdapterKey(key.adapter(), expired).toString(), null));
+      AdapterKey old = new AdapterKey(key.adapter(), expired);
+      byte[] withdrawal = AdapterWithdrawalCodec.encode(
+          new AdapterWithdrawal(old, p.manifest().createdAt(), "older than the last keep_versions=" + keep), signer);
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(AdapterWithdrawalCodec.HEADER, withdrawal);
+      out.add(new ProducerRecord<>(topic, partition, null, old.toString(), null, headers));
     }
     return out;
   }

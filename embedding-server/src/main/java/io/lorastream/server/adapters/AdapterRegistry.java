@@ -4,6 +4,8 @@ import io.lorastream.model.BaseModelId;
 import io.lorastream.model.InputType;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterManifest;
+import io.lorastream.model.adapter.AdapterWithdrawal;
+import io.lorastream.model.adapter.AdapterWithdrawalCodec;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.lora.LoraAdapter;
@@ -12,7 +14,10 @@ import io.lorastream.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +38,15 @@ public final class AdapterRegistry implements AutoCloseable {
 
   public static final String LOAD_FAILED = "load_failed";
 
+  /** A tombstone without the publisher's signed withdrawal: ignored, whatever it names keeps being served. */
+  public static final String UNSIGNED_TOMBSTONE = "unsigned_tombstone";
+
+  /** A signed version that was withdrawn (with a signed withdrawal) and appeared again. */
+  public static final String WITHDRAWN = "withdrawn";
+
+  /** Withdrawn versions remembered per adapter (the newest), so that a replayed record cannot bring one back. */
+  static final int WITHDRAWN_REMEMBERED = 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(AdapterRegistry.class);
 
   private final BertEncoder baseEncoder;
@@ -40,6 +54,8 @@ public final class AdapterRegistry implements AutoCloseable {
   private final ServerMetrics metrics;
   private final AtomicReference<AdapterCatalog> catalog;
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
+  // adapter -> withdrawn versions; only signed withdrawals add to it, so only the publisher's adapter names
+  private final Map<String, TreeSet<Integer>> withdrawn = new HashMap<>();
 
   private record Waiter(Predicate<AdapterCatalog> condition, CompletableFuture<AdapterCatalog> future) {}
 
@@ -119,6 +135,11 @@ public final class AdapterRegistry implements AutoCloseable {
   public synchronized void accept(AdapterManifest manifest, AdapterWeights weights, Instant publishedAt, boolean live) {
     AdapterKey key = manifest.key();
     String name = key.adapter();
+    if (isWithdrawn(key)) {
+      refuse(WITHDRAWN, key.toString(), "adapter record " + key + " is signed, but its publisher withdrew that version"
+          + " (a signed withdrawal was read before); a replayed record does not bring it back");
+      return;
+    }
     AdapterCatalog cur = catalog.get();
     AdapterState state = cur.adapters().get(name);
     if (state == null && cur.adapters().size() >= settings.maxAdapters()) {
@@ -171,12 +192,22 @@ public final class AdapterRegistry implements AutoCloseable {
             + " with the same key" : "", name, serving.id(), next.versions().keySet());
   }
 
-  /** A tombstone: the version is withdrawn. */
-  public synchronized void delete(AdapterKey key) {
+  /**
+   * A signed withdrawal: the version leaves the catalog (if loaded) and is never loaded again by this registry.
+   * Requests still running on it finish first.
+   */
+  public synchronized void withdraw(AdapterWithdrawal withdrawal) {
+    AdapterKey key = withdrawal.key();
+    TreeSet<Integer> gone = withdrawn.computeIfAbsent(key.adapter(), a -> new TreeSet<>());
+    gone.add(key.version());
+    while (gone.size() > WITHDRAWN_REMEMBERED) {
+      gone.pollFirst();
+    }
     AdapterCatalog cur = catalog.get();
     AdapterState state = cur.adapters().get(key.adapter());
     AdapterVersion v = state == null ? null : state.versions().get(key.version());
     if (v == null) {
+      LOG.debug("adapter {} withdrawn by its publisher ({}); it was not loaded here", key, withdrawal.reason());
       return;
     }
     AdapterState next = state.without(key.version());
@@ -186,8 +217,33 @@ public final class AdapterRegistry implements AutoCloseable {
       metrics.removeAdapterGauges(key.adapter());
     }
     AdapterVersion serving = catalog.get().serving(key.adapter());
-    LOG.info("adapter {} withdrawn (tombstone); '{}' requests get {}", v.id(), key.adapter(),
+    LOG.info("adapter {} withdrawn by its publisher at {} ({}); '{}' requests get {}", v.id(),
+        withdrawal.withdrawnAt(), withdrawal.reason(), key.adapter(),
         serving == null ? "404 (no version left)" : serving.id());
+  }
+
+  /**
+   * A tombstone without a signed withdrawal. Anyone who can write the topic can write one, so it takes nothing
+   * away: the version goes on being served (and stays retained). Counted as refused ({@link #UNSIGNED_TOMBSTONE}).
+   */
+  public void ignoreTombstone(AdapterKey key) {
+    AdapterState state = catalog.get().adapters().get(key.adapter());
+    boolean loaded = state != null && state.versions().containsKey(key.version());
+    metrics.refused(UNSIGNED_TOMBSTONE);
+    if (loaded) {
+      LOG.warn("refused adapter record {} ({}): a tombstone without the publisher's signed withdrawal; {} stays"
+          + " served (withdrawing a version needs a tombstone with the '{}' header the trainer writes)", key,
+          UNSIGNED_TOMBSTONE, key, AdapterWithdrawalCodec.HEADER);
+    } else {
+      LOG.info("ignored a tombstone of {} without a signed withdrawal ({}; the version is not loaded here)", key,
+          UNSIGNED_TOMBSTONE);
+    }
+  }
+
+  /** Whether a signed withdrawal of this version was read. */
+  public synchronized boolean isWithdrawn(AdapterKey key) {
+    TreeSet<Integer> gone = withdrawn.get(key.adapter());
+    return gone != null && gone.contains(key.version());
   }
 
   /** Applies a pin, or an unpin when {@code pin} is null. */

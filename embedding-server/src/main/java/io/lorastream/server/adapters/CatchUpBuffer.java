@@ -10,10 +10,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Start-up catch-up without loading every version ever published: while the adapters topic is replayed, only
- * the raw records of the newest {@code 2K} versions per adapter (and any pinned version) are kept, unverified.
- * At the end they are verified newest first until K per adapter are accepted; versions older than those would
- * never be served. Twice K leaves room for refused records among the newest.
+ * Start-up catch-up without loading every version ever published: while the adapters topic is replayed, the raw
+ * records of the newest {@code 2K} <em>authentic</em> versions per adapter (and any pinned version) are kept. A
+ * record is authentic when {@link AdapterVerifier#screen} passes it (format, signature, key, base model: cheap,
+ * no weights decoded); anything else is refused and counted as it is read, so junk records with high version
+ * numbers take no place and cannot push signed versions out. At the end the kept records are verified in full,
+ * newest first, until K per adapter are accepted; older ones would never be served. Twice K leaves room for
+ * signed records that still fail the full check (shapes, values).
+ *
+ * <p>Tombstones: one with the publisher's signed withdrawal drops its version (and the registry remembers it); one
+ * without is ignored and counted, as on a running server, so a restarted replica serves what the others serve.
  */
 final class CatchUpBuffer {
 
@@ -36,25 +42,29 @@ final class CatchUpBuffer {
   }
 
   /**
-   * Takes one record. Keys that do not parse are verified (and refused) at once; a tombstone drops its
-   * version.
+   * Takes one record.
+   *
+   * @param withdrawal the signed-withdrawal header of a tombstone, or null
    */
-  void add(String key, byte[] value, Instant timestamp, AdapterVerifier verifier, AdapterRegistry registry) {
+  void add(String key, byte[] value, byte[] withdrawal, Instant timestamp, AdapterVerifier verifier,
+      AdapterRegistry registry) {
     records++;
-    AdapterKey k;
-    try {
-      k = AdapterKey.parse(key);
-    } catch (IllegalArgumentException e) {
-      if (verifier.verify(key, value) instanceof AdapterVerification.Refused r) {
-        registry.refuse(r.reason().tag(), r.subject(), r.detail());
-      }
+    if (value == null) {
+      tombstone(key, withdrawal, verifier, registry);
+      return;
+    }
+    AdapterVerification.Refused refused = verifier.screen(key, value);
+    if (refused != null) {
+      registry.refuse(refused.reason().tag(), refused.subject(), refused.detail());
+      return;
+    }
+    AdapterKey k = AdapterKey.parse(key); // screen() parsed it already
+    if (registry.isWithdrawn(k)) {
+      registry.refuse(AdapterRegistry.WITHDRAWN, key, "adapter record " + key + " was withdrawn by its publisher"
+          + " earlier in the topic; not loaded");
       return;
     }
     TreeMap<Integer, Raw> versions = byAdapter.computeIfAbsent(k.adapter(), a -> new TreeMap<>());
-    if (value == null) {
-      versions.remove(k.version());
-      return;
-    }
     versions.put(k.version(), new Raw(key, value, timestamp));
     Integer pin = pinned.get(k.adapter());
     Iterator<Integer> oldestFirst = versions.keySet().iterator();
@@ -63,6 +73,21 @@ final class CatchUpBuffer {
       if (pin == null || v != pin) {
         oldestFirst.remove();
       }
+    }
+  }
+
+  private void tombstone(String key, byte[] withdrawal, AdapterVerifier verifier, AdapterRegistry registry) {
+    AdapterVerification v = verifier.verify(key, null, withdrawal);
+    if (v instanceof AdapterVerification.Withdrawn w) {
+      TreeMap<Integer, Raw> versions = byAdapter.get(w.key().adapter());
+      if (versions != null) {
+        versions.remove(w.key().version());
+      }
+      registry.withdraw(w.withdrawal());
+    } else if (v instanceof AdapterVerification.Deleted d) {
+      registry.ignoreTombstone(d.key());
+    } else if (v instanceof AdapterVerification.Refused r) {
+      registry.refuse(r.reason().tag(), r.subject(), r.detail());
     }
   }
 

@@ -82,6 +82,9 @@ final class AdminService {
   }
 
   void rollback(Context ctx) {
+    if (JsonBody.present(ctx)) {
+      JsonBody.requireJson(ctx); // it takes no body, but one that is sent must be JSON like every other
+    }
     String adapter = adapterName(ctx);
     AdapterState state = loaded(adapter);
     AdapterVersion serving = registry.catalog().serving(adapter);
@@ -177,6 +180,7 @@ final class AdminService {
   }
 
   private static int requestedVersion(Context ctx) {
+    JsonBody.requireJson(ctx);
     JsonNode body;
     try {
       body = ModelsView.JSON.readTree(ctx.bodyAsBytes());

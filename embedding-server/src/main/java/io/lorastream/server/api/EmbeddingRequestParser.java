@@ -5,39 +5,74 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.model.InputType;
 import io.lorastream.server.adapters.ModelSpec;
+import io.lorastream.server.config.RequestLimits;
+import io.lorastream.server.config.TextLimitPolicy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads and checks a {@code POST /v1/embeddings} body as OpenAI's API defines it, plus {@code input_type}.
  * Every problem is a 400 naming the field ({@code param}) and what is accepted. Unknown fields (e.g.
  * {@code user}) are ignored, as OpenAI does.
+ *
+ * <p>Then the character limits, before any text reaches the tokenizer: a text over {@code max-text-chars} code
+ * points is cut to that length (text-limit-policy truncate; it would lose those characters to max-length anyway)
+ * or refused with 413 (reject); the texts together, after cutting, must stay within {@code max-request-chars}
+ * (413 otherwise, whatever the policy: a request cannot be cut sensibly). Strings are cut while the body streams
+ * in, so an over-long text never sits in memory whole.
  */
 public final class EmbeddingRequestParser {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The shortest any JSON string of a request is cut to while it streams in (a model name's length is bounded too). */
+  static final int MIN_STRING_CAP = 1024;
+
   private final int maxInputs;
+  private final int maxTextChars;
+  private final long maxRequestChars;
+  private final TextLimitPolicy policy;
   private final int dimension;
   private final String baseModelName;
 
   /**
-   * @param maxInputs texts per request
+   * @param limits texts per request, characters per text and per request
+   * @param policy whether a text over max-text-chars is cut or refused
    * @param dimension the model's full vector width (the largest valid {@code dimensions})
    * @param baseModelName accepted as a synonym of {@code base}
    */
-  public EmbeddingRequestParser(int maxInputs, int dimension, String baseModelName) {
-    this.maxInputs = maxInputs;
+  public EmbeddingRequestParser(RequestLimits limits, TextLimitPolicy policy, int dimension, String baseModelName) {
+    this.maxInputs = limits.maxInputs();
+    this.maxTextChars = limits.maxTextChars();
+    this.maxRequestChars = limits.maxRequestChars();
+    this.policy = policy;
     this.dimension = dimension;
     this.baseModelName = baseModelName;
   }
 
+  /** Parses a body held in memory (tests, tools). */
   public EmbeddingRequest parse(byte[] body) {
+    return parse(new ByteArrayInputStream(body));
+  }
+
+  /**
+   * Parses a body as it streams in. Every JSON string is cut to max-text-chars + 1 characters on the way into the
+   * parser ({@link StringCappingInputStream}), so no text is ever held longer than that; one that arrives at that
+   * length was longer than max-text-chars. Keys and model names are strings too: the cap is never below
+   * {@link #MIN_STRING_CAP}, so they are never cut.
+   */
+  public EmbeddingRequest parse(InputStream body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = JSON.readTree(new StringCappingInputStream(body, Math.max(MIN_STRING_CAP, maxTextChars + 1)));
+    } catch (JsonBody.TooLarge e) {
+      throw e.answer();
     } catch (JsonProcessingException e) {
       throw ApiErrors.badRequest(
           "We could not parse the JSON body of your request: " + e.getOriginalMessage()
@@ -52,9 +87,36 @@ public final class EmbeddingRequestParser {
     }
     List<String> input = input(root.get("input"));
     ModelSpec model = model(root.get("model"));
-    return new EmbeddingRequest(
-        input, model, dimensions(root.get("dimensions")), encodingFormat(root.get("encoding_format")),
-        inputType(root.get("input_type")));
+    Integer dimensions = dimensions(root.get("dimensions"));
+    EncodingFormat format = encodingFormat(root.get("encoding_format"));
+    InputType type = inputType(root.get("input_type"));
+    Set<Integer> cut = new HashSet<>();
+    long total = 0;
+    for (int i = 0; i < input.size(); i++) {
+      String text = input.get(i);
+      if (text.length() > maxTextChars) { // UTF-16 length >= code points: only then can it be over
+        int chars = text.codePointCount(0, text.length());
+        if (chars > maxTextChars) {
+          if (policy == TextLimitPolicy.REJECT) {
+            throw ApiErrors.tooLarge(
+                "'input[" + i + "]' is longer than " + maxTextChars + " characters, the most accepted per text"
+                    + " (max-text-chars; this server refuses long texts: text-limit-policy=reject). Shorten it.",
+                "input", "input_too_long");
+          }
+          text = text.substring(0, text.offsetByCodePoints(0, maxTextChars));
+          input.set(i, text);
+          cut.add(i);
+        }
+      }
+      total += text.codePointCount(0, text.length());
+    }
+    if (total > maxRequestChars) {
+      throw ApiErrors.tooLarge(
+          "'input' holds " + total + " characters in all" + (cut.isEmpty() ? "" : " (after cutting texts to"
+              + " max-text-chars=" + maxTextChars + ")") + "; at most " + maxRequestChars + " are accepted per request"
+              + " (max-request-chars). Send fewer or shorter texts per request.", "input", "request_too_large");
+    }
+    return new EmbeddingRequest(input, model, dimensions, format, type, cut);
   }
 
   private List<String> input(JsonNode n) {
@@ -65,7 +127,7 @@ public final class EmbeddingRequestParser {
       if (n.asText().isEmpty()) {
         throw ApiErrors.badRequest("'input' must not be an empty string.", "input");
       }
-      return List.of(n.asText());
+      return new ArrayList<>(List.of(n.asText()));
     }
     if (!n.isArray()) {
       throw ApiErrors.badRequest(

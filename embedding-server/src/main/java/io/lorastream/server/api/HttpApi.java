@@ -8,6 +8,7 @@ import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.server.adapters.AdapterRegistry;
 import io.lorastream.server.adapters.PinPublisher;
 import io.lorastream.server.adapters.ServedModel;
+import io.lorastream.server.adapters.WatcherStatus;
 import io.lorastream.server.batch.DynamicBatcher;
 import io.lorastream.server.config.ServerConfig;
 import io.lorastream.server.metrics.ServerMetrics;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Health and metrics are open: probes and scrapers carry no keys, and they reveal no embeddings or texts.
- * Every error, including unknown paths and oversized bodies, is JSON in OpenAI's error shape.
+ * Every error, of every status, is JSON in OpenAI's error shape: the routes' own, Javalin's (unknown paths and
+ * methods) and Jetty's for requests that never reach a route (headers too large, invalid HTTP).
  */
 public final class HttpApi {
 
@@ -46,28 +49,36 @@ public final class HttpApi {
   /** The parts the routes need. */
   public record Parts(
       ServerConfig config, TextTokenizer tokenizer, int dimension, AdapterRegistry registry,
-      DynamicBatcher<ServedModel> batcher, PinPublisher pins, ServerMetrics metrics, Executor respond) {}
+      DynamicBatcher<ServedModel> batcher, PinPublisher pins, ServerMetrics metrics, Executor respond,
+      Supplier<WatcherStatus> watcher) {}
 
   public static Javalin create(Parts p) {
     ServerConfig config = p.config();
     Duration retryAfter = config.retryAfter();
     Authenticator auth = new Authenticator(config.auth());
     ModelsView view = new ModelsView(Instant.now(), p.dimension(), config.maxLength());
+    Admission admission = new Admission(config.limits().maxConcurrentRequests(), retryAfter);
+    p.metrics().requestsAdmitted(admission::inUse);
     EmbeddingsService embeddings =
         new EmbeddingsService(
-            new EmbeddingRequestParser(config.maxInputs(), p.dimension(), p.registry().catalog().baseId().name()),
+            new EmbeddingRequestParser(
+                config.limits(), config.textLimitPolicy(), p.dimension(), p.registry().catalog().baseId().name()),
+            admission, config.limits().maxRequestBytes(),
             p.tokenizer(), config.textLimitPolicy(), p.registry(), p.batcher(), p.metrics(), p.respond(), retryAfter);
+    HealthService health = new HealthService(p.registry(), p.watcher(), config.topics().adapters(), retryAfter);
     ModelsService models = new ModelsService(p.registry(), view);
     AdminService admin =
         new AdminService(p.registry(), p.pins(), view, config.instanceId(), config.adapters().pinTimeout());
     ServerMetrics metrics = p.metrics();
-    AdapterRegistry registry = p.registry();
 
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.http.maxRequestSize = config.maxRequestBytes();
+      cfg.http.maxRequestSize = config.limits().maxRequestBytes();
+      cfg.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(config.limits().maxHeaderBytes()));
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(retryAfter)));
       cfg.http.defaultContentType = HttpSupport.JSON;
+      cfg.http.prefer405over404 = true; // DELETE /v1/embeddings: the path exists, the method does not
       // vectors as base64 (the clients' default) barely compress; gzip would only cost CPU the encoder needs
       cfg.http.compressionStrategy = CompressionStrategy.NONE;
       // the batcher times requests out itself (503); this only catches a future that never completes
@@ -83,16 +94,8 @@ public final class HttpApi {
       cfg.routes.post("/admin/adapters/{adapter}/pin", admin::pin);
       cfg.routes.delete("/admin/adapters/{adapter}/pin", admin::unpin);
       cfg.routes.post("/admin/adapters/{adapter}/rollback", admin::rollback);
-      cfg.routes.get("/health/live", ctx -> HttpSupport.json(ctx, 200, status("live", null)));
-      cfg.routes.get("/health/ready", ctx -> {
-        if (registry.catalog().caughtUp()) {
-          HttpSupport.json(ctx, 200, status("ready", null));
-        } else {
-          ctx.header("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
-          HttpSupport.json(ctx, 503, status("not_ready",
-              "reading the adapters topic " + config.topics().adapters() + " up to its end offsets"));
-        }
-      });
+      cfg.routes.get("/health/live", health::live);
+      cfg.routes.get("/health/ready", health::ready);
       cfg.routes.get("/metrics", ctx -> {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
             .result(metrics.scrape().getBytes(StandardCharsets.UTF_8));
@@ -113,10 +116,20 @@ public final class HttpApi {
       });
       cfg.routes.error(405, ctx -> {
         if (!HttpSupport.written(ctx)) {
-          HttpSupport.error(ctx, new ApiException(405, ApiErrors.INVALID_REQUEST,
-              ctx.method() + " is not allowed on " + ctx.path() + ".", null, "method_not_allowed", false), retryAfter);
+          HttpSupport.error(ctx, methodNotAllowed(ctx), retryAfter);
         }
       });
+      // any other status Javalin or Jetty's servlet layer sets without a body of ours
+      for (int status = 400; status < 600; status++) {
+        if (status != 404 && status != 405) {
+          int code = status;
+          cfg.routes.error(code, ctx -> {
+            if (!HttpSupport.written(ctx)) {
+              HttpSupport.error(ctx, ApiErrors.forStatus(code, null), retryAfter);
+            }
+          });
+        }
+      }
     });
   }
 
@@ -126,20 +139,20 @@ public final class HttpApi {
       case 413 -> ApiErrors.tooLarge(
           "The request body is larger than max-request-bytes; send fewer or shorter texts per request.", "input",
           "request_too_large");
+      case 405 -> methodNotAllowed(ctx);
       case 400 -> ApiErrors.badRequest(e.getMessage(), null);
-      default -> new ApiException(e.getStatus(), e.getStatus() >= 500 ? ApiErrors.SERVER_ERROR : ApiErrors.INVALID_REQUEST,
-          e.getMessage(), null, null, e.getStatus() == 503);
+      default -> ApiErrors.forStatus(e.getStatus(), e.getMessage());
     };
+  }
+
+  private static ApiException methodNotAllowed(Context ctx) {
+    return new ApiException(405, ApiErrors.INVALID_REQUEST, ctx.method() + " is not allowed on " + ctx.path() + ".",
+        null, "method_not_allowed", false);
   }
 
   private static ApiException unknownPath(Context ctx) {
     return ApiErrors.notFound("Unknown request URL: " + ctx.method() + " " + ctx.path() + ". The API serves POST"
         + " /v1/embeddings and GET /v1/models.", null, "unknown_url");
-  }
-
-  private static byte[] status(String status, String detail) {
-    return ("{\"status\":\"" + status + "\"" + (detail == null ? "" : ",\"detail\":\"" + detail + "\"") + "}")
-        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** A bounded tag for the responses counter. */

@@ -20,12 +20,17 @@ final class HttpSupport {
 
   static void error(Context ctx, ApiException e, Duration retryAfter) {
     if (e.retryable()) {
-      ctx.header("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+      ctx.header("Retry-After", Long.toString(retryAfterSeconds(retryAfter)));
     }
     if (e.status() == 401) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
     json(ctx, e.status(), ApiErrors.body(e));
+  }
+
+  /** Retry-After in whole seconds, at least 1. */
+  static long retryAfterSeconds(Duration retryAfter) {
+    return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
   }
 
   static boolean written(Context ctx) {

@@ -18,13 +18,13 @@ import java.util.TreeMap;
  * @param device auto, cpu or gpu
  * @param precision fp32 or fp16 weights and activations
  * @param maxLength max tokens per text, special tokens included
- * @param textLimitPolicy what happens to longer texts
- * @param maxInputs texts per request
- * @param maxRequestBytes request body size; larger bodies get 413
+ * @param textLimitPolicy what happens to longer texts (in tokens, and in characters beyond max-text-chars)
+ * @param limits texts, bytes and characters per request, requests read at once
  * @param batching dynamic batching and the bounded queue
  * @param auth API and admin keys
  * @param adapters verification key, versions kept, adapter cap
  * @param topics topic names and creation
+ * @param watcher how the adapter watcher checks on Kafka and backs off while it is unreachable
  * @param requestTimeout longest time a request may wait for its batch; then 503
  * @param retryAfter the {@code Retry-After} sent with 429 and 503
  * @param instanceId this replica's name in pins it publishes, Kafka client ids and logs
@@ -39,12 +39,12 @@ public record ServerConfig(
     Precision precision,
     int maxLength,
     TextLimitPolicy textLimitPolicy,
-    int maxInputs,
-    long maxRequestBytes,
+    RequestLimits limits,
     BatchingConfig batching,
     AuthConfig auth,
     AdapterSettings adapters,
     TopicSettings topics,
+    WatcherSettings watcher,
     Duration requestTimeout,
     Duration retryAfter,
     String instanceId,
@@ -69,25 +69,26 @@ public record ServerConfig(
       throw new IllegalArgumentException("max-length must be in 8..8192 tokens, got " + maxLength);
     }
     Objects.requireNonNull(textLimitPolicy, "text-limit-policy");
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(watcher, "watcher");
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(adapters, "adapters");
     Objects.requireNonNull(topics, "topics");
-    if (maxInputs < 1) {
-      throw new IllegalArgumentException("max-inputs must be >= 1, got " + maxInputs);
-    }
-    if (maxInputs > batching.queueCapacity()) {
+    if (limits.maxInputs() > batching.queueCapacity()) {
       throw new IllegalArgumentException(
-          "max-inputs (" + maxInputs + ") must not exceed batch.queue-capacity (" + batching.queueCapacity()
+          "max-inputs (" + limits.maxInputs() + ") must not exceed batch.queue-capacity (" + batching.queueCapacity()
               + "): a request that large could never be queued");
+    }
+    if (limits.maxTextChars() < maxLength) {
+      throw new IllegalArgumentException(
+          "max-text-chars (" + limits.maxTextChars() + ") must be >= max-length (" + maxLength + "): a text of"
+              + " max-length tokens has at least that many characters");
     }
     if (batching.maxTokens() < maxLength) {
       throw new IllegalArgumentException(
           "batch.max-tokens (" + batching.maxTokens() + ") must be >= max-length (" + maxLength
               + ") so one text of the max length fits a batch");
-    }
-    if (maxRequestBytes < 1024) {
-      throw new IllegalArgumentException("max-request-bytes must be >= 1024, got " + maxRequestBytes);
     }
     if (requestTimeout == null || requestTimeout.compareTo(Duration.ofMillis(100)) < 0) {
       throw new IllegalArgumentException("request-timeout must be >= 100ms, got " + requestTimeout);
@@ -105,7 +106,7 @@ public record ServerConfig(
   /** The same configuration on another port (tests and the benchmark take a free one with 0). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, bootstrapServers, baseModel, device, precision, maxLength, textLimitPolicy, maxInputs,
-        maxRequestBytes, batching, auth, adapters, topics, requestTimeout, retryAfter, instanceId, kafkaProperties);
+        host, newPort, bootstrapServers, baseModel, device, precision, maxLength, textLimitPolicy, limits, batching,
+        auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties);
   }
 }

@@ -45,8 +45,14 @@ import java.util.regex.Pattern;
  * precision             fp32                     fp32 | fp16
  * max-length            256                      max tokens per text, [CLS] and [SEP] included
  * text-limit-policy     truncate                 truncate (counted) | reject (413)
- * max-inputs            2048                     texts per request (OpenAI's limit)
- * max-request-bytes     16777216                 request body limit (413 beyond)
+ * max-header-bytes      8192                     request line and headers (431 beyond; 414 for a long URI)
+ * max-inputs            2048                     texts per request (OpenAI's limit); 400 beyond
+ * max-request-bytes     16777216                 request body limit (413 beyond, before the body is read)
+ * max-text-chars        16 x max-length          characters per text: cut (truncate) or 413 (reject) beyond
+ * max-request-chars     8 x max-inputs x max-length (at least max-text-chars)
+ *                                                characters of all texts of a request, after cutting; 413 beyond
+ * max-concurrent-requests 8                      requests read, parsed and tokenized at once (as many wait
+ *                                                up to retry-after for a turn); 429 beyond
  * batch.max-size        32                       texts per forward pass
  * batch.max-tokens      8192                     padded tokens per forward pass
  * batch.max-wait        5ms                      how long a request waits for others to join its batch
@@ -66,6 +72,8 @@ import java.util.regex.Pattern;
  * create-topics         true                     create missing topics at start
  * topic-partitions      3                        partitions of topics the server creates
  * replication-factor    1                        replication of topics the server creates
+ * watcher.check-interval 5s                     how often the adapter watcher checks that Kafka answers
+ * watcher.max-backoff   30s                      longest wait between retries while Kafka is unreachable
  * instance-id           HOST-PID                 this replica's name in pins, client ids and logs
  * kafka.NAME            -                        any Kafka client property, applied last
  * </pre>
@@ -126,7 +134,17 @@ public final class ServerConfigFiles {
    * @param baseDir relative paths in the keys (the public key file) are resolved against it; null = working dir
    */
   public static ServerConfig fromMap(Map<String, String> input, Map<String, String> env, Path baseDir) {
-    Keys keys = new Keys(input);
+    return build(new Keys(input), env, baseDir);
+  }
+
+  /** Every key {@link #fromMap} reads (with {@code env} holding at least the public key and API keys); for tests. */
+  static Set<String> keysRead(Map<String, String> env) {
+    Keys keys = new Keys(Map.of());
+    build(keys, env, null);
+    return Set.copyOf(keys.used);
+  }
+
+  private static ServerConfig build(Keys keys, Map<String, String> env, Path baseDir) {
     BatchingConfig b = BatchingConfig.DEFAULTS;
     BatchingConfig batching =
         new BatchingConfig(
@@ -177,6 +195,27 @@ public final class ServerConfigFiles {
             keys.get("topic-partitions", t.partitions(), Integer::parseInt),
             keys.get("replication-factor", t.replicationFactor(), Short::parseShort));
 
+    WatcherSettings w = WatcherSettings.DEFAULTS;
+    WatcherSettings watcher =
+        new WatcherSettings(
+            keys.get("watcher.check-interval", w.checkInterval(), ServerConfigFiles::duration),
+            keys.get("watcher.max-backoff", w.maxBackoff(), ServerConfigFiles::duration));
+
+    int maxLength = keys.get("max-length", 256, Integer::parseInt);
+    int maxInputs = keys.get("max-inputs", RequestLimits.DEFAULT_MAX_INPUTS, Integer::parseInt);
+    int maxTextChars =
+        keys.get("max-text-chars", RequestLimits.defaultMaxTextChars(Math.max(1, maxLength)), Integer::parseInt);
+    RequestLimits limits =
+        new RequestLimits(
+            keys.get("max-header-bytes", RequestLimits.DEFAULT_MAX_HEADER_BYTES, Integer::parseInt),
+            maxInputs,
+            keys.get("max-request-bytes", RequestLimits.DEFAULT_MAX_REQUEST_BYTES, Long::parseLong),
+            maxTextChars,
+            keys.get("max-request-chars",
+                Math.max(maxTextChars, RequestLimits.defaultMaxRequestChars(Math.max(1, maxInputs), Math.max(1, maxLength))),
+                Long::parseLong),
+            keys.get("max-concurrent-requests", RequestLimits.DEFAULT_MAX_CONCURRENT_REQUESTS, Integer::parseInt));
+
     Map<String, String> kafka = new TreeMap<>();
     for (String k : keys.withPrefix("kafka.")) {
       kafka.put(k.substring("kafka.".length()), keys.raw(k));
@@ -190,14 +229,14 @@ public final class ServerConfigFiles {
             keys.get("base-model", "default", s -> s),
             keys.get("device", DeviceSetting.AUTO, DeviceSetting::parse),
             keys.get("precision", Precision.FP32, Precision::parse),
-            keys.get("max-length", 256, Integer::parseInt),
+            maxLength,
             keys.get("text-limit-policy", TextLimitPolicy.TRUNCATE, TextLimitPolicy::parse),
-            keys.get("max-inputs", 2048, Integer::parseInt),
-            keys.get("max-request-bytes", 16L * 1024 * 1024, Long::parseLong),
+            limits,
             batching,
             auth,
             adapters,
             topics,
+            watcher,
             keys.get("request-timeout", Duration.ofSeconds(30), ServerConfigFiles::duration),
             keys.get("retry-after", Duration.ofSeconds(1), ServerConfigFiles::duration),
             keys.get("instance-id", defaultInstanceId(), s -> s),

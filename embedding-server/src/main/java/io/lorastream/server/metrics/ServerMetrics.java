@@ -25,12 +25,14 @@ import java.util.function.Supplier;
  * lorastream.server.responses{endpoint,status}       counter: every HTTP answer by status code
  * lorastream.server.batch.size                       summary, histogram: texts per forward pass
  * lorastream.server.queue.depth                      gauge: texts waiting for a forward pass
+ * lorastream.server.requests.admitted                gauge: requests being read, parsed and tokenized now
  * lorastream.server.texts.truncated                  counter: texts cut to max-length
  * lorastream.server.adapter.version{adapter}         gauge: the version '<adapter>' requests get now
  * lorastream.server.adapter.pinned{adapter}          gauge: 1 while the adapter is pinned
  * lorastream.server.adapter.activation.latency{adapter} timer: record publication to swapped in
  * lorastream.server.adapter.swap.latency{adapter}    timer: record publication to the first response with it
  * lorastream.server.adapters.refused{reason}         counter: records refused (signature, checksum, ...)
+ * lorastream.server.adapters.kafka.reachable         gauge: 1 while the adapter watcher reaches Kafka, else 0
  * </pre>
  */
 public final class ServerMetrics {
@@ -115,6 +117,18 @@ public final class ServerMetrics {
 
   public void queueDepth(Supplier<Number> depth) {
     Gauge.builder("lorastream.server.queue.depth", depth).description("texts waiting for a forward pass").register(registry);
+  }
+
+  public void kafkaReachable(Supplier<Number> reachable) {
+    Gauge.builder("lorastream.server.adapters.kafka.reachable", reachable)
+        .description("1 while the adapter watcher reaches Kafka (catching up or following), 0 while it retries")
+        .register(registry);
+  }
+
+  public void requestsAdmitted(Supplier<Number> admitted) {
+    Gauge.builder("lorastream.server.requests.admitted", admitted)
+        .description("embedding requests being read, parsed and tokenized now (at most max-concurrent-requests)")
+        .register(registry);
   }
 
   /** Registers the per-adapter gauges once per adapter name. */

@@ -9,6 +9,7 @@ import io.lorastream.model.adapter.AdaptationMode;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterManifest;
+import io.lorastream.model.adapter.AdapterWithdrawal;
 import io.lorastream.model.adapter.PeftAdapterFiles;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
@@ -129,16 +130,44 @@ class AdapterRegistryTest {
     assertThat(registry.catalog().serving("scifact").version()).isEqualTo(5);
   }
 
+  private static AdapterWithdrawal withdrawal(String adapter, int version) {
+    return new AdapterWithdrawal(new AdapterKey(adapter, version), Instant.now(), "test");
+  }
+
   @Test
-  void aTombstoneWithdrawsItsVersion() {
+  void aSignedWithdrawalWithdrawsItsVersion() {
     registry(3, 4);
     accept("scifact", 1, AdaptationMode.QUERY);
     accept("scifact", 2, AdaptationMode.QUERY);
-    registry.delete(new AdapterKey("scifact", 2));
+    registry.withdraw(withdrawal("scifact", 2));
     assertThat(registry.catalog().serving("scifact").version()).isEqualTo(1);
-    registry.delete(new AdapterKey("scifact", 1));
+    registry.withdraw(withdrawal("scifact", 1));
     assertThat(registry.catalog().adapters()).isEmpty();
     assertThatThrownBy(() -> query("scifact")).isInstanceOf(UnknownModelException.class);
+  }
+
+  @Test
+  void anUnsignedTombstoneTakesNothingAwayAndIsCounted() {
+    registry(3, 4);
+    accept("scifact", 1, AdaptationMode.QUERY);
+    accept("scifact", 2, AdaptationMode.QUERY);
+    registry.ignoreTombstone(new AdapterKey("scifact", 2));
+    assertThat(registry.catalog().serving("scifact").version()).isEqualTo(2);
+    assertThat(registry.catalog().adapters().get("scifact").versions()).containsOnlyKeys(1, 2);
+    assertThat(metrics.refusedCount(AdapterRegistry.UNSIGNED_TOMBSTONE)).isEqualTo(1);
+  }
+
+  @Test
+  void aWithdrawnVersionReadAgainIsRefused() {
+    registry(3, 4);
+    accept("scifact", 1, AdaptationMode.QUERY);
+    accept("scifact", 2, AdaptationMode.QUERY);
+    registry.withdraw(withdrawal("scifact", 2));
+    accept("scifact", 2, AdaptationMode.QUERY);
+    assertThat(registry.catalog().adapters().get("scifact").versions()).containsOnlyKeys(1);
+    assertThat(metrics.refusedCount(AdapterRegistry.WITHDRAWN)).isEqualTo(1);
+    assertThat(registry.isWithdrawn(new AdapterKey("scifact", 2))).isTrue();
+    assertThat(registry.isWithdrawn(new AdapterKey("scifact", 1))).isFalse();
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lorastream.model.InputType;
 import io.lorastream.server.adapters.ModelSpec;
+import io.lorastream.server.config.RequestLimits;
+import io.lorastream.server.config.TextLimitPolicy;
 import java.nio.charset.StandardCharsets;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class EmbeddingRequestParserTest {
 
   private final EmbeddingRequestParser parser =
-      new EmbeddingRequestParser(4, 384, "sentence-transformers/all-MiniLM-L6-v2");
+      new EmbeddingRequestParser(new RequestLimits(8192, 4, 1 << 20, 16, 40, 8), TextLimitPolicy.TRUNCATE, 384,
+          "sentence-transformers/all-MiniLM-L6-v2");
 
   private EmbeddingRequest parse(String json) {
     return parser.parse(json.getBytes(StandardCharsets.UTF_8));
@@ -101,5 +104,42 @@ class EmbeddingRequestParserTest {
     assertApiError(() -> parse("{\"input\":\"a\"}"), 400, "model", "'model' is required");
     assertApiError(() -> parse("{\"input\":\"a\",\"model\":\"Not A Name\"}"), 404, "model", "does not exist");
     assertApiError(() -> parse("{\"input\":\"a\",\"model\":\"scifact@0\"}"), 404, "model", "versions are 1 to");
+  }
+
+  @Test
+  void textsOverMaxTextCharsAreCutToItInCodePointsWhenTruncating() {
+    // 16 code points allowed; the emoji is one code point but two UTF-16 chars
+    String emoji = "\uD83D\uDE00";
+    EmbeddingRequest r = parse("{\"input\":[\"short\",\"" + "x".repeat(15) + emoji + "tail\",\"" + emoji.repeat(16)
+        + "\"],\"model\":\"base\"}");
+    assertThat(r.input().get(0)).isEqualTo("short");
+    assertThat(r.input().get(1)).isEqualTo("x".repeat(15) + emoji);
+    assertThat(r.input().get(2)).as("exactly the limit: not cut").isEqualTo(emoji.repeat(16));
+    assertThat(r.cutInputs()).containsExactly(1);
+  }
+
+  @Test
+  void textsOverMaxTextCharsAreRefusedWith413NamingTheLimitWhenRejecting() {
+    EmbeddingRequestParser strict = new EmbeddingRequestParser(
+        new RequestLimits(8192, 4, 1 << 20, 16, 40, 8), TextLimitPolicy.REJECT, 384, "base-name");
+    assertApiError(() -> strict.parse(("{\"input\":[\"ok\",\"" + "y".repeat(17) + "\"],\"model\":\"base\"}")
+        .getBytes(StandardCharsets.UTF_8)), 413, "input", "'input[1]' is longer than 16 characters");
+    assertThatThrownBy(() -> strict.parse(("{\"input\":\"" + "y".repeat(17) + "\",\"model\":\"base\"}")
+        .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("max-text-chars").hasMessageContaining("reject");
+    assertThat(strict.parse("{\"input\":\"yyyyyyyyyyyyyyyy\",\"model\":\"base\"}".getBytes(StandardCharsets.UTF_8))
+        .cutInputs()).isEmpty();
+  }
+
+  @Test
+  void requestsOverMaxRequestCharsAfterCuttingAre413() {
+    // 3 texts cut to 16 = 48 > 40
+    assertApiError(() -> parse("{\"input\":[\"" + "a".repeat(100) + "\",\"" + "b".repeat(100) + "\",\""
+        + "c".repeat(100) + "\"],\"model\":\"base\"}"), 413, "input", "holds 48 characters in all");
+    // 16 + 16 + 8 = 40: just fits
+    assertThat(parse("{\"input\":[\"" + "a".repeat(100) + "\",\"" + "b".repeat(16) + "\",\"" + "c".repeat(8)
+        + "\"],\"model\":\"base\"}").input()).hasSize(3);
+    assertThatThrownBy(() -> parse("{\"input\":[\"" + "a".repeat(16) + "\",\"" + "b".repeat(16) + "\",\""
+        + "c".repeat(9) + "\"],\"model\":\"base\"}")).hasMessageContaining("max-request-chars")
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("request_too_large"));
   }
 }

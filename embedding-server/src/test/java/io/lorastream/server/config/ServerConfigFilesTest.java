@@ -34,7 +34,8 @@ class ServerConfigFilesTest {
     assertThat(c.device()).isEqualTo(DeviceSetting.AUTO);
     assertThat(c.maxLength()).isEqualTo(256);
     assertThat(c.textLimitPolicy()).isEqualTo(TextLimitPolicy.TRUNCATE);
-    assertThat(c.maxInputs()).isEqualTo(2048);
+    assertThat(c.limits()).isEqualTo(new RequestLimits(8192, 2048, 16L * 1024 * 1024, 4096, 4_194_304, 8));
+    assertThat(c.watcher()).isEqualTo(new WatcherSettings(Duration.ofSeconds(5), Duration.ofSeconds(30)));
     assertThat(c.batching()).isEqualTo(BatchingConfig.DEFAULTS);
     assertThat(c.adapters().retainedVersions()).isEqualTo(3);
     assertThat(c.adapters().maxAdapters()).isEqualTo(16);
@@ -42,6 +43,32 @@ class ServerConfigFilesTest {
     assertThat(c.topics().adapterPins()).isEqualTo("lorastream.adapter-pins");
     assertThat(c.auth().apiKeys()).containsExactly(API_KEY);
     assertThat(c.auth().adminKey()).isNull();
+  }
+
+  @Test
+  void theCharacterLimitsDefaultToMultiplesOfMaxLengthAndMaxInputs() {
+    ServerConfig c = ServerConfigFiles.fromMap(Map.of("max-length", "128", "max-inputs", "100"), env(), null);
+    assertThat(c.limits().maxTextChars()).as("16 x max-length").isEqualTo(2048);
+    assertThat(c.limits().maxRequestChars()).as("8 x max-inputs x max-length").isEqualTo(102_400);
+    ServerConfig one = ServerConfigFiles.fromMap(Map.of("max-inputs", "1"), env(), null);
+    assertThat(one.limits().maxRequestChars()).as("never below max-text-chars").isEqualTo(4096);
+    ServerConfig set = ServerConfigFiles.fromMap(Map.of("max-text-chars", "1000", "max-request-chars", "5000",
+        "max-concurrent-requests", "3", "max-header-bytes", "16384", "watcher.check-interval", "1s",
+        "watcher.max-backoff", "10s"), env(), null);
+    assertThat(set.limits()).isEqualTo(new RequestLimits(16384, 2048, 16L * 1024 * 1024, 1000, 5000, 3));
+    assertThat(set.watcher()).isEqualTo(new WatcherSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void limitsThatContradictEachOtherFailNamingBoth() {
+    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-text-chars", "100"), env(), null))
+        .hasMessageContaining("max-text-chars (100) must be >= max-length (256)");
+    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-request-chars", "100", "max-text-chars", "300"),
+        env(), null)).hasMessageContaining("max-request-chars (100) must be >= max-text-chars (300)");
+    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-concurrent-requests", "0"), env(), null))
+        .hasMessageContaining("max-concurrent-requests must be in 1..10000, got 0");
+    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("watcher.max-backoff", "1h"), env(), null))
+        .hasMessageContaining("watcher.max-backoff must be between 100ms and 10m");
   }
 
   @Test

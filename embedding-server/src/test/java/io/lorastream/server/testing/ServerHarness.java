@@ -6,6 +6,8 @@ import io.lorastream.model.adapter.AdaptationMode;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.model.adapter.AdapterWithdrawal;
+import io.lorastream.model.adapter.AdapterWithdrawalCodec;
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
@@ -22,11 +24,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * A real Kafka broker (in-process KRaft), a signing key pair, the real all-MiniLM-L6-v2 and the servers
@@ -41,6 +46,7 @@ public final class ServerHarness implements AutoCloseable {
   private static BaseModel base;
 
   public final KafkaCluster kafka;
+  private final boolean ownsKafka;
   public final KeyPair keys = AdapterKeys.generate();
   public final AdapterSigner signer = new AdapterSigner(keys.getPrivate());
   public final KafkaProducer<String, byte[]> producer;
@@ -49,7 +55,17 @@ public final class ServerHarness implements AutoCloseable {
   private final List<EmbeddingServer> servers = new ArrayList<>();
 
   public ServerHarness() {
-    kafka = TestKafka.start();
+    this(TestKafka.start(), true);
+  }
+
+  /** On a broker the caller owns, and may stop and start again on the same port. */
+  public ServerHarness(KafkaCluster kafka) {
+    this(kafka, false);
+  }
+
+  private ServerHarness(KafkaCluster kafka, boolean ownsKafka) {
+    this.kafka = kafka;
+    this.ownsKafka = ownsKafka;
     ServerTopics.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), TopicSettings.DEFAULTS,
         Duration.ofSeconds(30));
     producer = TestAdapters.producer(kafka.bootstrapServers());
@@ -88,11 +104,17 @@ public final class ServerHarness implements AutoCloseable {
 
   /** Starts a server and waits until it has read the adapters topic. */
   public EmbeddingServer start(String instance, Map<String, String> extra) throws Exception {
-    EmbeddingServer s = EmbeddingServer.start(config(instance, extra), base());
-    servers.add(s);
+    EmbeddingServer s = startUnready(instance, extra);
     if (!s.awaitReady(Duration.ofSeconds(60))) {
       throw new IllegalStateException("server " + instance + " did not become ready in 60 s");
     }
+    return s;
+  }
+
+  /** Starts a server without waiting for it to read the adapters topic. */
+  public EmbeddingServer startUnready(String instance, Map<String, String> extra) throws Exception {
+    EmbeddingServer s = EmbeddingServer.start(config(instance, extra), base());
+    servers.add(s);
     return s;
   }
 
@@ -107,9 +129,33 @@ public final class ServerHarness implements AutoCloseable {
     TestAdapters.publish(producer, TopicSettings.DEFAULTS.adapters(), PARTITIONS, key, value);
   }
 
+  /** A tombstone, with a signed withdrawal in its header when {@code withdrawal} is not null (as the trainer writes). */
+  public void publishTombstone(AdapterKey key, byte[] withdrawal) throws Exception {
+    RecordHeaders headers = new RecordHeaders();
+    if (withdrawal != null) {
+      headers.add(AdapterWithdrawalCodec.HEADER, withdrawal);
+    }
+    producer.send(new ProducerRecord<>(TopicSettings.DEFAULTS.adapters(), key.partition(PARTITIONS), null,
+        key.toString(), null, headers)).get();
+  }
+
+  /** The signed withdrawal of a version, as the trainer puts it on the version's tombstone. */
+  public byte[] withdrawal(AdapterKey key, AdapterSigner by) {
+    return AdapterWithdrawalCodec.encode(new AdapterWithdrawal(key, Instant.now(), "test"), by);
+  }
+
   public HttpResponse<String> post(EmbeddingServer s, String path, String json, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    return post(s, path, json, key, "application/json");
+  }
+
+  /** A POST with the given Content-Type, or none when it is null. */
+  public HttpResponse<String> post(EmbeddingServer s, String path, String body, String key, String contentType)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(120))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -142,6 +188,8 @@ public final class ServerHarness implements AutoCloseable {
       s.close();
     }
     producer.close();
-    kafka.close();
+    if (ownsKafka) {
+      kafka.close();
+    }
   }
 }

@@ -12,9 +12,10 @@ import java.util.Objects;
 /**
  * Decides whether an adapters-topic record may be served, checking in this order: container format and
  * version, Ed25519 signature against the configured public key, the Kafka key against the signed manifest,
- * the weights' sha256 against the manifest, base model name and hash, shapes against the encoder, finite
+ * base model name and hash, the weights' sha256 against the manifest, shapes against the encoder, finite
  * values. The first failure wins and is returned as a {@link AdapterVerification.Refused} with its
- * {@link RefusalReason}; nothing throws. Thread-safe.
+ * {@link RefusalReason}; nothing throws. Tombstones are checked for a signed withdrawal
+ * ({@link AdapterWithdrawalCodec}). Thread-safe.
  */
 public final class AdapterVerifier {
 
@@ -32,12 +33,26 @@ public final class AdapterVerifier {
   }
 
   /**
-   * Checks a record as consumed from the adapters topic.
+   * Checks a record as consumed from the adapters topic, ignoring its headers: a tombstone is
+   * {@link AdapterVerification.Deleted}. Servers use {@link #verify(String, byte[], byte[])}.
    *
    * @param kafkaKey the record key, {@code <adapter>@<version>}
    * @param value the record value; null for a tombstone
    */
   public AdapterVerification verify(String kafkaKey, byte[] value) {
+    return verify(kafkaKey, value, null);
+  }
+
+  /**
+   * Checks a record as consumed from the adapters topic. A tombstone with a valid signed withdrawal for its own
+   * key is {@link AdapterVerification.Withdrawn}; without one it is {@link AdapterVerification.Deleted} (which
+   * withdraws nothing); with a withdrawal that does not verify it is refused.
+   *
+   * @param kafkaKey the record key, {@code <adapter>@<version>}
+   * @param value the record value; null for a tombstone
+   * @param withdrawal the value of the {@link AdapterWithdrawalCodec#HEADER} header, or null
+   */
+  public AdapterVerification verify(String kafkaKey, byte[] value, byte[] withdrawal) {
     AdapterKey key;
     try {
       key = AdapterKey.parse(kafkaKey);
@@ -45,9 +60,41 @@ public final class AdapterVerifier {
       return new AdapterVerification.Refused(RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
     }
     if (value == null) {
-      return new AdapterVerification.Deleted(key);
+      return withdrawal == null ? new AdapterVerification.Deleted(key) : checkWithdrawal(key, withdrawal);
     }
     return check(key, value, key.toString());
+  }
+
+  /**
+   * The cheap checks of a record, without decoding its weights: container format and version, signature, the
+   * Kafka key against the signed manifest, base model. A record that passes is authentic but may still be refused
+   * by {@link #verify(String, byte[], byte[])} (checksum, shapes, values); one that fails never will be accepted.
+   * Lets a reader keep only authentic records while it replays a topic, so forged ones cannot crowd them out.
+   *
+   * @return the refusal, or null when the record passed these checks
+   */
+  public AdapterVerification.Refused screen(String kafkaKey, byte[] value) {
+    Objects.requireNonNull(value, "value");
+    AdapterKey key;
+    try {
+      key = AdapterKey.parse(kafkaKey);
+    } catch (IllegalArgumentException e) {
+      return new AdapterVerification.Refused(RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
+    }
+    String subject = key.toString();
+    String label = "adapter record " + subject;
+    try {
+      AdapterRecordCodec.Framed framed = AdapterRecordCodec.unframe(value, label);
+      if (!signatureValid(value, framed.signedLength(), framed.signature())) {
+        return badSignature(subject, label);
+      }
+      AdapterManifest manifest = AdapterManifestJson.read(framed.manifest(), label + " manifest");
+      return manifestRefusal(key, manifest, subject);
+    } catch (AdapterFormatException e) {
+      return refused(e.reason(), subject, e.getMessage());
+    } catch (RuntimeException e) {
+      return refused(RefusalReason.MALFORMED, subject, label + ": unreadable (" + e + ")");
+    }
   }
 
   /** Checks a record value on its own (no Kafka key to compare with), e.g. one read from a file. */
@@ -59,29 +106,20 @@ public final class AdapterVerifier {
     String label = "adapter record " + subject;
     try {
       AdapterRecordCodec.Framed framed = AdapterRecordCodec.unframe(value, label);
-      if (!signatureValid(value, framed)) {
-        return refused(RefusalReason.BAD_SIGNATURE, subject,
-            label + ": the Ed25519 signature does not verify with public key " + AdapterKeys.fingerprint(publicKey)
-                + " (tampered, or signed with another key)");
+      if (!signatureValid(value, framed.signedLength(), framed.signature())) {
+        return badSignature(subject, label);
       }
       AdapterManifest manifest = AdapterManifestJson.read(framed.manifest(), label + " manifest");
       label = "adapter record " + manifest.key();
-      if (key != null && !key.equals(manifest.key())) {
-        return refused(RefusalReason.KEY_MISMATCH, subject,
-            "adapter record under key " + key + " holds the signed manifest of " + manifest.key()
-                + " (a replayed or misfiled record)");
+      AdapterVerification.Refused wrong = manifestRefusal(key, manifest, subject);
+      if (wrong != null) {
+        return wrong;
       }
       PeftAdapterFiles files = new PeftAdapterFiles(framed.config(), framed.weights());
       String sha = files.weightsSha256();
       if (!sha.equals(manifest.adapterSha256())) {
         return refused(RefusalReason.CHECKSUM_MISMATCH, subject,
             label + ": the weights hash to " + sha + " but the manifest states " + manifest.adapterSha256());
-      }
-      if (!manifest.baseModel().equals(base)) {
-        return refused(RefusalReason.OTHER_BASE_MODEL, subject,
-            label + ": made for base model " + manifest.baseModel().name() + " (sha256 "
-                + manifest.baseModel().sha256() + ") but this server runs " + base.name() + " (sha256 "
-                + base.sha256() + ")");
       }
       LoadedAdapter loaded =
           files.decode(encoder, label + " " + PeftAdapterFiles.CONFIG_FILE, label + " " + PeftAdapterFiles.WEIGHTS_FILE);
@@ -101,12 +139,55 @@ public final class AdapterVerifier {
     }
   }
 
-  private boolean signatureValid(byte[] value, AdapterRecordCodec.Framed framed) {
+  /** Key and base model against a signed manifest; null when both fit. */
+  private AdapterVerification.Refused manifestRefusal(AdapterKey key, AdapterManifest manifest, String subject) {
+    if (key != null && !key.equals(manifest.key())) {
+      return refused(RefusalReason.KEY_MISMATCH, subject,
+          "adapter record under key " + key + " holds the signed manifest of " + manifest.key()
+              + " (a replayed or misfiled record)");
+    }
+    if (!manifest.baseModel().equals(base)) {
+      return refused(RefusalReason.OTHER_BASE_MODEL, subject,
+          "adapter record " + manifest.key() + ": made for base model " + manifest.baseModel().name() + " (sha256 "
+              + manifest.baseModel().sha256() + ") but this server runs " + base.name() + " (sha256 "
+              + base.sha256() + ")");
+    }
+    return null;
+  }
+
+  private AdapterVerification checkWithdrawal(AdapterKey key, byte[] header) {
+    String subject = key.toString();
+    String label = "withdrawal of " + subject;
+    try {
+      AdapterWithdrawalCodec.Framed framed = AdapterWithdrawalCodec.unframe(header, label);
+      if (!signatureValid(header, framed.signedLength(), framed.signature())) {
+        return badSignature(subject, label);
+      }
+      AdapterWithdrawal w = framed.withdrawal();
+      if (!w.key().equals(key)) {
+        return refused(RefusalReason.KEY_MISMATCH, subject,
+            "the tombstone of " + key + " carries the signed withdrawal of " + w.key() + " (a replayed withdrawal)");
+      }
+      return new AdapterVerification.Withdrawn(key, w);
+    } catch (AdapterFormatException e) {
+      return refused(e.reason(), subject, e.getMessage());
+    } catch (RuntimeException e) {
+      return refused(RefusalReason.MALFORMED, subject, label + ": unreadable (" + e + ")");
+    }
+  }
+
+  private AdapterVerification.Refused badSignature(String subject, String label) {
+    return refused(RefusalReason.BAD_SIGNATURE, subject,
+        label + ": the Ed25519 signature does not verify with public key " + AdapterKeys.fingerprint(publicKey)
+            + " (tampered, or signed with another key)");
+  }
+
+  private boolean signatureValid(byte[] value, int signedLength, byte[] signature) {
     try {
       Signature s = Signature.getInstance("Ed25519");
       s.initVerify(publicKey);
-      s.update(value, 0, framed.signedLength());
-      return s.verify(framed.signature());
+      s.update(value, 0, signedLength);
+      return s.verify(signature);
     } catch (GeneralSecurityException e) {
       return false; // a signature the provider cannot even parse does not verify
     }
