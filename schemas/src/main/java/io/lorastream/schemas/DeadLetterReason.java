@@ -8,7 +8,7 @@ import java.util.Locale;
  * value, metric tag) is the lower-case name, e.g. {@code unparseable_json}.
  */
 public enum DeadLetterReason {
-  /** The value is not JSON (or is empty, or not a JSON object). */
+  /** The value is not JSON (or is empty, or not a JSON object), or is over a JSON limit ({@link JsonLimits}). */
   UNPARSEABLE_JSON,
   /** The value's bytes are not valid UTF-8. */
   INVALID_UTF8,
