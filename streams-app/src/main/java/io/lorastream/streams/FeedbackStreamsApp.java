@@ -54,7 +54,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     FeedbackMetrics metrics = new FeedbackMetrics(metricsServer.registry(), config.routing().metricsMaxAdapters());
     DeadLetterPublisher publisher =
         new DeadLetterPublisher(bootstrapServers, config.topics().deadLetters(), metrics::deadLetter);
-    EventCodecs codecs = EventCodecs.create(config.limits());
+    EventCodecs codecs = EventCodecs.create(config.limits(), config.jsonLimits());
     KafkaStreams streams =
         new KafkaStreams(
             FeedbackTopology.build(config, codecs, metrics), streamsProperties(bootstrapServers, config, publisher));

@@ -51,7 +51,7 @@ final class TopologyHarness implements AutoCloseable {
 
   TopologyHarness(FeedbackStreamsConfig config) {
     this.config = config;
-    this.codecs = EventCodecs.create(config.limits());
+    this.codecs = EventCodecs.create(config.limits(), config.jsonLimits());
     try {
       stateDir = Files.createTempDirectory("lorastream-ttd");
     } catch (java.io.IOException e) {
