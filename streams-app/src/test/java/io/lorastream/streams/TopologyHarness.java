@@ -176,6 +176,12 @@ final class TopologyHarness implements AutoCloseable {
     return c == null ? 0 : c.count();
   }
 
+  /** The records the app wrote to a state store's changelog topic, in order (null values are tombstones). */
+  List<TestRecord<byte[], byte[]>> changelog(String store) {
+    return driver.createOutputTopic(config.runtime().applicationId() + "-" + store + "-changelog",
+        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+  }
+
   void advanceWallClock(Duration d) {
     driver.advanceWallClockTime(d);
   }
