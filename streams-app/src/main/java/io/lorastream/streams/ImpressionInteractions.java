@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -28,9 +29,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * with. Value: the entry's binary form ({@link ImpressionState.Entry#binary()}).
  *
  * <p>The tallies live in memory, rebuilt from the store at every init (when the store may have been restored), as
- * the processor's closing index is: only this task's processor writes the store.
+ * the processor's closing index is: only this task's processor writes the store. So do the decoded interactions of
+ * the most recently active impressions that hold only a few, every one kept since init: for those, a replay is
+ * found and a close is served without reading the store (a scan and a decode per interaction cost more than the rest
+ * of a close).
  */
 final class ImpressionInteractions {
+  /** Impressions whose decoded interactions are kept in memory (LRU), as {@link RecentImpressions} keeps states. */
+  static final int RECENT_IMPRESSIONS = 4096;
+
+  /** More interactions than this and an impression's are read back from the store at its close. */
+  static final int RECENT_MAX_INTERACTIONS = 8;
 
   /** What became of an interaction offered to its impression. */
   enum Outcome {
@@ -52,10 +61,23 @@ final class ImpressionInteractions {
   private final KeyValueStore<Bytes, byte[]> store;
   private final ImpressionLimits limits;
   private final Map<String, Tally> tallies = new HashMap<>();
+  /** Every interaction kept for the impression, in arrival order; absent when unknown, evicted or too many. */
+  private final LinkedHashMap<String, List<ImpressionState.Entry<Interaction>>> recent;
 
   ImpressionInteractions(KeyValueStore<Bytes, byte[]> store, ImpressionLimits limits) {
+    this(store, limits, RECENT_IMPRESSIONS);
+  }
+
+  ImpressionInteractions(KeyValueStore<Bytes, byte[]> store, ImpressionLimits limits, int recentImpressions) {
     this.store = store;
     this.limits = limits;
+    this.recent =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, List<ImpressionState.Entry<Interaction>>> eldest) {
+            return size() > recentImpressions;
+          }
+        };
     try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
       it.forEachRemaining(kv -> count(impressionOf(kv.key), size(kv.key, kv.value)));
     }
@@ -71,10 +93,11 @@ final class ImpressionInteractions {
   /** Keeps the interaction unless it is a replay or over a limit; constant work whatever the impression holds. */
   Outcome offer(String impressionId, ImpressionState.Entry<Interaction> entry) {
     Bytes key = key(impressionId, entry.eventId());
-    if (store.get(key) != null) {
+    Tally t = tallies.get(impressionId);
+    List<ImpressionState.Entry<Interaction>> known = t == null ? null : recent.get(impressionId);
+    if (t != null && (known != null ? contains(known, entry.eventId()) : store.get(key) != null)) {
       return Outcome.DUPLICATE;
     }
-    Tally t = tallies.get(impressionId);
     if (t != null && t.count >= limits.maxInteractions()) {
       return Outcome.TOO_MANY;
     }
@@ -84,7 +107,25 @@ final class ImpressionInteractions {
     }
     store.put(key, entry.binary());
     count(impressionId, size);
+    if (t == null) {
+      List<ImpressionState.Entry<Interaction>> first = new ArrayList<>(4);
+      first.add(entry);
+      recent.put(impressionId, first);
+    } else if (known != null && known.size() < RECENT_MAX_INTERACTIONS) {
+      known.add(entry);
+    } else if (known != null) {
+      recent.remove(impressionId);
+    }
     return Outcome.KEPT;
+  }
+
+  private static boolean contains(List<ImpressionState.Entry<Interaction>> entries, String eventId) {
+    for (ImpressionState.Entry<Interaction> e : entries) {
+      if (e.eventId().equals(eventId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Interactions kept for the impression (0 if none). */
@@ -106,8 +147,16 @@ final class ImpressionInteractions {
 
   /** Removes the impression's interactions and returns them in the order they arrived (source partition, offset). */
   List<ImpressionState.Entry<Interaction>> removeAll(String impressionId) {
-    if (tallies.remove(impressionId) == null) {
+    Tally t = tallies.remove(impressionId);
+    List<ImpressionState.Entry<Interaction>> known = recent.remove(impressionId);
+    if (t == null) {
       return List.of(); // nothing kept: no scan
+    }
+    if (known != null && known.size() == t.count) {
+      for (ImpressionState.Entry<Interaction> e : known) {
+        store.put(key(impressionId, e.eventId()), null);
+      }
+      return known; // in arrival order already
     }
     List<Bytes> keys = new ArrayList<>();
     List<ImpressionState.Entry<Interaction>> out = new ArrayList<>();
