@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     description = {
       "Run the streams app: search events, interactions and relevance labels in, training pairs out, exactly once;"
           + " bad records to the dead-letter topic. Runs until Ctrl-C or SIGTERM, then stops cleanly.",
-      "Serves Prometheus metrics on http://HOST:PORT/metrics."
+      "Serves Prometheus metrics on http://HOST:PORT/metrics, and /health/live and /health/ready on the same port.",
+      "Exits with status 1 when its stream threads keep failing the same way (max-thread-replacements)."
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -45,8 +46,7 @@ final class StreamsCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      FeedbackStreamsMain.run(bootstrap, settings, metricsPort, stateDir);
-      return 0;
+      return FeedbackStreamsMain.run(bootstrap, settings, metricsPort, stateDir);
     } catch (IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println("lorastream streams: " + e.getMessage());
       return 1;

@@ -8,7 +8,7 @@ import java.util.Locale;
  * value, metric tag) is the lower-case name, e.g. {@code unparseable_json}.
  */
 public enum DeadLetterReason {
-  /** The value is not JSON (or is empty, or not a JSON object). */
+  /** The value is not JSON (or is empty, or not a JSON object), or is over a JSON limit ({@link JsonLimits}). */
   UNPARSEABLE_JSON,
   /** The value's bytes are not valid UTF-8. */
   INVALID_UTF8,
@@ -38,6 +38,11 @@ public enum DeadLetterReason {
   NOT_SHOWN,
   /** A second, different search event (another event id) claims an impression id already in use. */
   CONFLICTING_IMPRESSION,
+  /**
+   * The interaction's impression already holds as many interactions, or as many bytes of them, as it may keep
+   * (streams settings max-interactions-per-impression, max-impression-bytes); those kept still make pairs.
+   */
+  IMPRESSION_FULL,
   /** Processing the record threw (a bug); the app carried on. */
   PROCESSING_ERROR,
   /** Writing an output for the record failed (too large, serialization); the app carried on. */

@@ -1,6 +1,10 @@
 package io.lorastream.schemas;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -22,19 +26,30 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Reads and writes one event type: strict UTF-8, JSON, the type's JSON Schema, then the contract's own checks. Every
- * failure is a {@link ContractViolation} naming the reason and the field. Thread-safe.
+ * Reads and writes one event type: size and shape within the {@link JsonLimits}, strict UTF-8, JSON, the type's JSON
+ * Schema, then the contract's own checks. Every failure is a {@link ContractViolation} naming the reason and the
+ * field. Thread-safe.
  */
 public final class EventCodec<T> {
   private final EventContract<T> contract;
   private final TextLimits limits;
+  private final JsonLimits jsonLimits;
   private final ObjectMapper mapper;
+  /** The shared mapper's factory under this codec's {@link JsonLimits}: parsers come from here, trees from the mapper. */
+  private final JsonFactory parsers;
   private final Schema schema;
 
+  /** A codec under the default {@link JsonLimits}. */
   public EventCodec(EventContract<T> contract, TextLimits limits) {
+    this(contract, limits, JsonLimits.DEFAULTS);
+  }
+
+  public EventCodec(EventContract<T> contract, TextLimits limits, JsonLimits jsonLimits) {
     this.contract = Objects.requireNonNull(contract, "contract");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.jsonLimits = Objects.requireNonNull(jsonLimits, "json limits");
     this.mapper = EventJson.shared();
+    this.parsers = mapper.getFactory().rebuild().streamReadConstraints(jsonLimits.constraints()).build();
     this.schema = loadSchema(contract.schemaResource());
   }
 
@@ -56,20 +71,17 @@ public final class EventCodec<T> {
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": empty value where a JSON object is required");
     }
+    if (bytes.length > jsonLimits.maxBytes()) {
+      throw new ContractViolation(
+          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": " + JsonLimit.BYTES.describe(bytes.length, jsonLimits));
+    }
     int malformed = Utf8.firstMalformed(bytes);
     if (malformed >= 0) {
       throw new ContractViolation(
           DeadLetterReason.INVALID_UTF8,
           contract.name() + ": the value is not valid UTF-8 (a malformed byte sequence at byte " + malformed + ")");
     }
-    JsonNode node;
-    try {
-      node = readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new ContractViolation(
-          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": not JSON: " + e.getOriginalMessage()
-              + " at " + e.getLocation().offsetDescription());
-    }
+    JsonNode node = readTree(bytes);
     if (node == null || !node.isObject()) {
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON,
@@ -135,20 +147,44 @@ public final class EventCodec<T> {
   }
 
   /**
-   * Parses well-formed UTF-8 straight from the bytes. Jackson would guess UTF-16 or UTF-32 from zero bytes among the
-   * first four, and skip a UTF-8 byte order mark; such values are read as the characters their bytes decode to in
-   * UTF-8 instead (where both are simply not JSON), as a contract that says UTF-8 requires.
+   * Parses well-formed UTF-8 straight from the bytes, under the {@link JsonLimits}. Jackson would guess UTF-16 or
+   * UTF-32 from zero bytes among the first four, and skip a UTF-8 byte order mark; such values are read as the
+   * characters their bytes decode to in UTF-8 instead (where both are simply not JSON), as a contract that says UTF-8
+   * requires. Null for a value with no JSON in it (only whitespace).
    */
-  private JsonNode readTree(byte[] bytes) throws JsonProcessingException {
+  private JsonNode readTree(byte[] bytes) {
     boolean plain = bytes.length >= 4 && bytes[0] != 0 && bytes[1] != 0 && bytes[2] != 0 && bytes[3] != 0
         && (bytes[0] & 0xff) != 0xEF;
+    JsonParser parser = null;
     try {
-      return plain ? mapper.readTree(bytes) : mapper.readTree(new String(bytes, StandardCharsets.UTF_8));
+      parser = plain ? parsers.createParser(bytes) : parsers.createParser(new String(bytes, StandardCharsets.UTF_8));
+      return mapper.readTree(parser);
+    } catch (StreamConstraintsException e) {
+      JsonLimit limit = JsonLimit.of(e);
+      String where = where(e.getLocation() != null ? e.getLocation() : parser.currentLocation());
+      throw new ContractViolation(
+          DeadLetterReason.UNPARSEABLE_JSON,
+          contract.name() + ": " + (limit == null ? "over a JSON limit: " + e.getOriginalMessage()
+              : limit.describe(JsonLimit.found(e), jsonLimits)) + where);
     } catch (JsonProcessingException e) {
-      throw e;
+      throw new ContractViolation(
+          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": not JSON: " + e.getOriginalMessage()
+              + where(e.getLocation()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
+    } finally {
+      if (parser != null) {
+        try {
+          parser.close();
+        } catch (IOException e) {
+          // a parser over memory holds nothing to release
+        }
+      }
     }
+  }
+
+  private static String where(JsonLocation location) {
+    return location == null || location == JsonLocation.NA ? "" : " (at " + location.offsetDescription() + ")";
   }
 
   private ContractViolation violationOf(List<Error> errors) {

@@ -1,7 +1,8 @@
 package io.lorastream.schemas;
 
 /**
- * The codecs of every event type under one set of text limits. Loading schemas costs milliseconds: build once, share.
+ * The codecs of every event type under one set of text and JSON limits. Loading schemas costs milliseconds: build
+ * once, share.
  */
 public record EventCodecs(
     EventCodec<Document> documents,
@@ -10,12 +11,18 @@ public record EventCodecs(
     EventCodec<RelevanceLabel> relevanceLabels,
     EventCodec<TrainingPair> trainingPairs) {
 
+  /** Under the default {@link JsonLimits}. */
   public static EventCodecs create(TextLimits limits) {
+    return create(limits, JsonLimits.DEFAULTS);
+  }
+
+  public static EventCodecs create(TextLimits limits, JsonLimits json) {
+    json.requireRoomFor(limits);
     return new EventCodecs(
-        new EventCodec<>(EventContract.DOCUMENT, limits),
-        new EventCodec<>(EventContract.SEARCH_EVENT, limits),
-        new EventCodec<>(EventContract.INTERACTION, limits),
-        new EventCodec<>(EventContract.RELEVANCE_LABEL, limits),
-        new EventCodec<>(EventContract.TRAINING_PAIR, limits));
+        new EventCodec<>(EventContract.DOCUMENT, limits, json),
+        new EventCodec<>(EventContract.SEARCH_EVENT, limits, json),
+        new EventCodec<>(EventContract.INTERACTION, limits, json),
+        new EventCodec<>(EventContract.RELEVANCE_LABEL, limits, json),
+        new EventCodec<>(EventContract.TRAINING_PAIR, limits, json));
   }
 }

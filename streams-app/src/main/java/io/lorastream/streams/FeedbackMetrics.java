@@ -29,6 +29,8 @@ public final class FeedbackMetrics {
   private final Map<DeadLetterReason, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> pairsOut = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final Counter threadsReplaced;
+  private final Counter threadsStopped;
 
   public FeedbackMetrics(MeterRegistry registry, int maxAdapterTags) {
     this.registry = registry;
@@ -43,6 +45,20 @@ public final class FeedbackMetrics {
     for (DeadLetterReason r : DeadLetterReason.values()) {
       deadLetter(r, 0); // every reason exported from the start, so rate() and alerts see zeros, not gaps
     }
+    this.threadsReplaced = threadFailures("replaced");
+    this.threadsStopped = threadFailures("stopped");
+  }
+
+  private Counter threadFailures(String outcome) {
+    return Counter.builder("lorastream.streams.stream.thread.failures")
+        .description("Stream threads that died, by what followed: replaced, or stopped (the app gives up and exits)")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** A stream thread died and was replaced ({@code true}) or the app stopped instead. */
+  public void threadFailure(boolean replaced) {
+    (replaced ? threadsReplaced : threadsStopped).increment();
   }
 
   public void eventIn(String type) {

@@ -15,17 +15,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running streams app: topics checked, Kafka Streams started under exactly-once, /metrics served. */
+/**
+ * The running streams app: topics checked, Kafka Streams started under exactly-once, /metrics and /health/* served.
+ * When its stream threads keep failing the same way, or a replaced one does not recover ({@link
+ * StreamThreadFailures}), it stops, and {@link #failure()} says why.
+ */
 public final class FeedbackStreamsApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FeedbackStreamsApp.class);
 
@@ -36,13 +43,25 @@ public final class FeedbackStreamsApp implements AutoCloseable {
   private final MetricsServer metrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final DeadLetterPublisher publisher;
+  private final StreamThreadFailures threadFailures;
+  private final CompletableFuture<String> failure = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lorastream-streams-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   private FeedbackStreamsApp(
-      KafkaStreams streams, MetricsServer metrics, KafkaStreamsMetrics streamsMetrics, DeadLetterPublisher publisher) {
+      KafkaStreams streams, MetricsServer metrics, KafkaStreamsMetrics streamsMetrics, DeadLetterPublisher publisher,
+      StreamThreadFailures threadFailures) {
     this.streams = streams;
     this.metrics = metrics;
     this.streamsMetrics = streamsMetrics;
     this.publisher = publisher;
+    this.threadFailures = threadFailures;
   }
 
   /** Creates missing topics (if configured), starts the app and waits until it is RUNNING. */
@@ -51,32 +70,50 @@ public final class FeedbackStreamsApp implements AutoCloseable {
       ensureTopics(bootstrapServers, config, timeout);
     }
     MetricsServer metricsServer = MetricsServer.start(config.runtime().metricsPort());
+    log.info("serving /metrics, /health/live and /health/ready on :{}", metricsServer.port());
     FeedbackMetrics metrics = new FeedbackMetrics(metricsServer.registry(), config.routing().metricsMaxAdapters());
     DeadLetterPublisher publisher =
         new DeadLetterPublisher(bootstrapServers, config.topics().deadLetters(), metrics::deadLetter);
-    EventCodecs codecs = EventCodecs.create(config.limits());
+    EventCodecs codecs = EventCodecs.create(config.limits(), config.jsonLimits());
     KafkaStreams streams =
         new KafkaStreams(
             FeedbackTopology.build(config, codecs, metrics), streamsProperties(bootstrapServers, config, publisher));
     KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
     binder.bindTo(metricsServer.registry());
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("a stream thread died; replacing it (its task resumes from the last commit)", e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-    FeedbackStreamsApp app = new FeedbackStreamsApp(streams, metricsServer, binder, publisher);
-    CountDownLatch running = new CountDownLatch(1);
+    StreamThreadFailures threadFailures =
+        new StreamThreadFailures(config.threadReplacement(), System::currentTimeMillis, metrics);
+    streams.setUncaughtExceptionHandler(threadFailures);
+    FeedbackStreamsApp app = new FeedbackStreamsApp(streams, metricsServer, binder, publisher, threadFailures);
+    metricsServer.health(app::health);
+    CountDownLatch runningOrFailed = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
           log.info("streams state {} -> {}", before, now);
           if (now == KafkaStreams.State.RUNNING) {
-            running.countDown();
+            threadFailures.running();
+            runningOrFailed.countDown();
+          } else if (now == KafkaStreams.State.ERROR) {
+            String why = threadFailures.gaveUp();
+            app.failure.complete(why != null ? why : "Kafka Streams stopped on an error; the log has the exception");
+            runningOrFailed.countDown();
           }
         });
+    app.failure.thenRun(runningOrFailed::countDown);
+    app.watchdog.scheduleWithFixedDelay(
+        () -> {
+          if (threadFailures.checkRecovery()) {
+            app.failure.complete(threadFailures.gaveUp());
+          }
+        },
+        1, 1, TimeUnit.SECONDS);
     streams.start();
     try {
-      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean settled = runningOrFailed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (app.failure.isDone()) {
+        app.close();
+        throw new IllegalStateException("the streams app stopped while starting: " + app.failure.getNow(null));
+      }
+      if (!settled) {
         app.close();
         throw new IllegalStateException(
             "the streams app did not reach RUNNING within " + timeout + " (state " + streams.state()
@@ -162,11 +199,25 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     return metrics;
   }
 
+  /** Completes, with the reason, when the app has stopped on its own: its stream threads kept failing. */
+  public CompletableFuture<String> failure() {
+    return failure;
+  }
+
+  /** What the health endpoints report. */
+  Health health() {
+    return Health.of(streams.state(), threadFailures.gaveUp());
+  }
+
   /**
    * Stops processing (committing the open transaction) and leaves the consumer group, so the remaining instances take
    * over its partitions at once instead of after the session timeout; then the metrics endpoint.
    */
   public void close(Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    watchdog.shutdownNow();
     boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(timeout).leaveGroup(true));
     streamsMetrics.close();
     publisher.close();

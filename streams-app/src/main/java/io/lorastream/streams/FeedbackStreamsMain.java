@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the streams app until SIGTERM/SIGINT: {@code --bootstrap HOST:PORT [--config FILE] [--metrics-port N]
- * [--state-dir DIR]}. The {@code lorastream streams} command is the user-facing way in; this entry point lets a test
+ * Runs the streams app until SIGTERM/SIGINT, or until it stops on its own (exit status 1): {@code --bootstrap HOST:PORT
+ * [--config FILE] [--metrics-port N] [--state-dir DIR]}. The {@code lorastream streams} command is the user-facing way in; this entry point lets a test
  * run the app in a child JVM it can kill hard.
  */
 public final class FeedbackStreamsMain {
@@ -38,11 +38,24 @@ public final class FeedbackStreamsMain {
       System.err.println("--bootstrap HOST:PORT is required");
       System.exit(2);
     }
-    run(bootstrap, config, metricsPort, stateDir);
+    int status;
+    try {
+      status = run(bootstrap, config, metricsPort, stateDir);
+    } catch (IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      System.err.println("lorastream streams: " + e.getMessage());
+      status = 1;
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
   }
 
-  /** Starts the app, blocks until the JVM is asked to stop, closes the app cleanly in the shutdown hook. */
-  public static void run(String bootstrap, FeedbackStreamsConfig config, Integer metricsPort, Path stateDir)
+  /**
+   * Starts the app and blocks until the JVM is asked to stop (the app is closed cleanly in the shutdown hook; 0) or
+   * the app stops on its own because its stream threads keep failing (closed here; 1, for the process to exit
+   * non-zero and be restarted).
+   */
+  public static int run(String bootstrap, FeedbackStreamsConfig config, Integer metricsPort, Path stateDir)
       throws InterruptedException {
     var runtime = config.runtime();
     if (metricsPort != null) {
@@ -54,15 +67,29 @@ public final class FeedbackStreamsMain {
     FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config.withRuntime(runtime), Duration.ofMinutes(2));
     System.out.println("lorastream streams running; metrics on http://localhost:" + app.metricsPort() + "/metrics");
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close(Duration.ofSeconds(30));
-                  System.out.println("lorastream streams stopped");
-                  stopped.countDown();
-                },
-                "lorastream-streams-shutdown"));
+    Thread hook =
+        new Thread(
+            () -> {
+              app.close(Duration.ofSeconds(30));
+              System.out.println("lorastream streams stopped");
+              stopped.countDown();
+            },
+            "lorastream-streams-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    app.failure().thenRun(stopped::countDown);
     stopped.await();
+    String failure = app.failure().getNow(null);
+    if (failure == null) {
+      return 0; // asked to stop: the hook closes the app
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is stopping anyway; the hook closes the app
+    }
+    app.close(Duration.ofSeconds(30));
+    System.err.println("lorastream streams: stopped: " + failure + "; exiting with status 1 (restart the process"
+        + " once the cause is fixed; docs/operations.md, \"Limits and floods: streams app\")");
+    return 1;
   }
 }

@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * documents ──► DocumentProcessor ──► passages topic ──► global passages store (doc id → title + text)
  * search-events ─┐
- * interactions ──┴► ImpressionProcessor (impressions, watermark, parked drafts) ───────────────┐
+ * interactions ──┴► ImpressionProcessor (impressions, their interactions, watermark, parked) ───┐
  * relevance-labels ► LabelProcessor (seen event ids, grade-0 docs per query, parked drafts) ────┼► training-pairs
  *                                                              every processor's bad records ───┴► dlq
  * </pre>
@@ -41,6 +41,8 @@ public final class FeedbackTopology {
   static final String PASSAGE_SINK = "passages-sink";
 
   static final String IMPRESSIONS_STORE = "impressions";
+  /** The interactions of open impressions, one entry each ({@link ImpressionInteractions}). */
+  static final String INTERACTIONS_STORE = "impression-interactions";
   static final String WATERMARK_STORE = "impression-watermark";
   static final String IMPRESSION_PARKED_STORE = "impression-parked-pairs";
   static final String LABEL_SEEN_STORE = "label-seen-events";
@@ -53,9 +55,9 @@ public final class FeedbackTopology {
   public static final String PASSAGES_STORE = "document-passages";
 
   /**
-   * Changelog topic settings of the impressions store. Every entry is deleted when its window closes, so
-   * most of their changelog is soon superseded; small segments let compaction drop it, which bounds what a restart
-   * (a full restore, for in-memory stores) replays.
+   * Changelog topic settings of the impressions and interactions stores. Every entry is deleted when its window
+   * closes, so most of their changelog is soon superseded; small segments let compaction drop it, which bounds what a
+   * restart (a full restore, for in-memory stores) replays.
    */
   static final Map<String, String> IMPRESSION_CHANGELOG_CONFIGS =
       Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024));
@@ -119,6 +121,12 @@ public final class FeedbackTopology {
     t.addStateStore(
         Stores.keyValueStoreBuilder(
                 keyValue(impressionStores, IMPRESSIONS_STORE), Serdes.String(), ImpressionState.serde(codecs))
+            .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS)
+            .withCachingEnabled(),
+        IMPRESSIONS);
+    // Cached as well: an interaction written and deleted within one commit reaches the changelog as one tombstone.
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(keyValue(impressionStores, INTERACTIONS_STORE), Serdes.Bytes(), Serdes.ByteArray())
             .withLoggingEnabled(IMPRESSION_CHANGELOG_CONFIGS)
             .withCachingEnabled(),
         IMPRESSIONS);

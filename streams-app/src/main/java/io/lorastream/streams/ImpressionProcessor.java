@@ -28,7 +28,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Joins interactions to their impression (both keyed by impression id, so co-partitioned) and, when the impression's
- * window closes, runs the click model and hands the pairs to the {@link PairAssembler}.
+ * window closes, runs the click model and hands the pairs to the {@link PairAssembler}. An impression keeps at most
+ * {@code max-interactions-per-impression} interactions and {@code max-impression-bytes} of them ({@link
+ * ImpressionInteractions}); the rest are dead-lettered as {@code impression_full}.
  *
  * <p>Stream time: the task's largest event time, raised to a persisted watermark so that decisions survive restarts.
  * An impression closes when the watermark reaches its event time + window + grace. When no record has arrived for
@@ -44,6 +46,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
 
   private ProcessorContext<Object, Object> context;
   private RecentImpressions impressions;
+  private ImpressionInteractions interactions;
   /**
    * When each open impression closes: (close time, impression id) in close order, rebuilt from the impressions store
    * at init and kept in step with it. The close check runs on every punctuation and mostly finds nothing due; a store
@@ -79,9 +82,16 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
             config.rules(),
             metrics,
             deadLetters);
+    this.interactions =
+        new ImpressionInteractions(
+            context.getStateStore(FeedbackTopology.INTERACTIONS_STORE), config.impressionLimits());
     closingIndex.clear();
     try (KeyValueIterator<String, ImpressionState> it = store.all()) {
-      it.forEachRemaining(kv -> closingIndex.add(closingKey(kv.value.closeAtMs(), kv.key)));
+      it.forEachRemaining(
+          kv -> {
+            closingIndex.add(closingKey(kv.value.closeAtMs(), kv.key));
+            interactions.countLegacy(kv.key, kv.value.interactions());
+          });
     }
     Long stored = watermarks.get(WATERMARK_KEY);
     this.watermark = stored == null ? Long.MIN_VALUE : stored;
@@ -143,7 +153,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
       return;
     }
     if (state == null) {
-      state = new ImpressionState(entry, List.of(), closeAt);
+      state = new ImpressionState(entry, closeAt);
     } else {
       unscheduleClose(closingKey(state.closeAtMs(), event.impressionId()));
       state = state.withSearch(entry, closeAt);
@@ -174,7 +184,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
       if (state.hasEvent(event.eventId())) {
         metrics.duplicate("interaction");
       } else {
-        impressions.put(event.impressionId(), state.withInteraction(entry));
+        keep(source, entry);
       }
       return;
     }
@@ -188,9 +198,34 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
               t + window.grace().toMillis()) + " (or its impression never arrived)");
       return;
     }
-    long orphanCloseAt = t + window.size().toMillis() + window.grace().toMillis();
-    impressions.put(event.impressionId(), new ImpressionState(null, List.of(entry), orphanCloseAt));
-    scheduleClose(closingKey(orphanCloseAt, event.impressionId()));
+    if (keep(source, entry)) {
+      long orphanCloseAt = t + window.size().toMillis() + window.grace().toMillis();
+      impressions.put(event.impressionId(), new ImpressionState(null, orphanCloseAt));
+      scheduleClose(closingKey(orphanCloseAt, event.impressionId()));
+    }
+  }
+
+  /** Keeps an interaction with its impression's others, or says why not; true if it was kept. */
+  private boolean keep(SourceRecord source, ImpressionState.Entry<Interaction> entry) {
+    String impressionId = entry.event().impressionId();
+    switch (interactions.offer(impressionId, entry)) {
+      case KEPT -> {
+        return true;
+      }
+      case DUPLICATE -> metrics.duplicate("interaction");
+      case TOO_MANY -> deadLetters.send(source, DeadLetterReason.IMPRESSION_FULL,
+          "impression " + impressionId + " already holds " + interactions.count(impressionId) + " interactions, the"
+              + " most max-interactions-per-impression allows; interaction " + entry.eventId() + " is not kept (those"
+              + " kept still make pairs). No one acts this often on one page of results: look for a producer that"
+              + " repeats itself, or raise max-interactions-per-impression");
+      case TOO_LARGE -> deadLetters.send(source, DeadLetterReason.IMPRESSION_FULL,
+          "impression " + impressionId + "'s interactions take " + interactions.bytes(impressionId) + " bytes in"
+              + " state; interaction " + entry.eventId() + " (" + ImpressionInteractions.size(entry, impressionId)
+              + " bytes, decoded and as its record) would pass max-impression-bytes ("
+              + config.impressionLimits().maxBytes() + "). Large interactions carry fields the contract ignores:"
+              + " drop them, or raise max-impression-bytes");
+    }
+    return false;
   }
 
   private String lateMessage(String what, long eventMs, long closedAtMs) {
@@ -252,8 +287,10 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
   }
 
   private void close(String impressionId, ImpressionState state) {
+    List<ImpressionState.Entry<Interaction>> kept = new ArrayList<>(state.interactions()); // format 1-2 states only
+    kept.addAll(interactions.removeAll(impressionId));
     if (state.search() == null) {
-      for (ImpressionState.Entry<Interaction> e : state.interactions()) {
+      for (ImpressionState.Entry<Interaction> e : kept) {
         deadLetters.send(
             e.record(),
             DeadLetterReason.ORPHAN_INTERACTION,
@@ -268,7 +305,7 @@ final class ImpressionProcessor implements Processor<byte[], Decoded, Object, Ob
     long start = search.eventTime().toEpochMilli();
     long end = start + window.size().toMillis();
     List<Interaction> valid = new ArrayList<>();
-    for (ImpressionState.Entry<Interaction> e : state.interactions()) {
+    for (ImpressionState.Entry<Interaction> e : kept) {
       Interaction i = e.event();
       if (!shown.containsKey(i.docId())) {
         deadLetters.send(e.record(), DeadLetterReason.NOT_SHOWN,

@@ -21,10 +21,12 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * An open impression in the state store: its search event (null while interactions wait for it) and the interactions
- * so far, each kept decoded and as its original record (the record is what gets dead-lettered if the event is judged
- * bad at close).
+ * An open impression in the state store: its search event (null while interactions wait for it). Its interactions
+ * live in a store of their own, one entry each ({@link ImpressionInteractions}), so that an interaction costs one
+ * write of its own size rather than a rewrite of all the impression's interactions.
  *
+ * @param interactions only in states written in format 1 or 2, which kept the interactions here; they are joined with
+ *     the others at close. Empty in every state this version makes.
  * @param closeAtMs the stream time at which this state is closed (window end + grace, or an orphan's deadline)
  */
 public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>> interactions, long closeAtMs) {
@@ -37,15 +39,22 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
   public record Entry<T>(String eventId, long eventTimeMs, T event, SourceRecord record, byte[] binary) {}
 
   /**
-   * The format written. 2: each event is kept decoded ({@link EventBinary}) before its record. 1 kept only the record,
-   * whose JSON was parsed again at close; it is still read.
+   * The format written. 3: as 2, but new interactions are no longer added to the state (they live in their own store),
+   * so a version that would add them here must not read it. 2: each event is kept decoded ({@link EventBinary}) before
+   * its record. 1 kept only the record, whose JSON was parsed again at close. 1 and 2 are still read.
    */
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
 
+  private static final byte VERSION_DECODED = 2;
   private static final byte VERSION_RECORDS_ONLY = 1;
 
   public ImpressionState {
     interactions = List.copyOf(interactions);
+  }
+
+  /** A state with its search event (or none yet) and no interactions of its own. */
+  public ImpressionState(Entry<SearchEvent> search, long closeAtMs) {
+    this(search, List.of(), closeAtMs);
   }
 
   public static Entry<SearchEvent> entry(SearchEvent e, SourceRecord record) {
@@ -75,16 +84,22 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
     }
   }
 
+  /** The search event's id, or one of the interactions this state holds itself (format 1 and 2 states only). */
   public boolean hasEvent(String eventId) {
     return (search != null && search.eventId().equals(eventId))
         || interactions.stream().anyMatch(e -> e.eventId().equals(eventId));
   }
 
-  public ImpressionState withInteraction(Entry<Interaction> e) {
-    List<Entry<Interaction>> more = new ArrayList<>(interactions.size() + 1);
-    more.addAll(interactions);
-    more.add(e);
-    return new ImpressionState(search, more, closeAtMs);
+  /** An interaction entry read back from its binary form ({@link Entry#binary()}). */
+  static Entry<Interaction> interactionEntry(byte[] binary) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(binary));
+      Interaction e = EventBinary.readInteraction(in);
+      SourceRecord r = SourceRecord.readFrom(in);
+      return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, binary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("an interaction in the state store does not read back", e);
+    }
   }
 
   public ImpressionState withSearch(Entry<SearchEvent> e, long newCloseAtMs) {
@@ -126,15 +141,16 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
       byte version = in.readByte();
-      if (version != VERSION && version != VERSION_RECORDS_ONLY) {
+      if (version != VERSION && version != VERSION_DECODED && version != VERSION_RECORDS_ONLY) {
         throw new IllegalStateException(
             "impression state format " + version + " is not readable by this version (reads " + VERSION_RECORDS_ONLY
-                + " and " + VERSION + "); reset the application's state to upgrade");
+                + " to " + VERSION + "); reset the application's state to upgrade");
       }
+      boolean decoded = version != VERSION_RECORDS_ONLY;
       long closeAt = in.readLong();
       Entry<SearchEvent> search = null;
       if (in.readBoolean()) {
-        if (version == VERSION) {
+        if (decoded) {
           int start = bytes.length - in.available();
           SearchEvent e = EventBinary.readSearch(in);
           SourceRecord r = SourceRecord.readFrom(in);
@@ -146,7 +162,7 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
       int n = in.readInt();
       List<Entry<Interaction>> interactions = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        if (version == VERSION) {
+        if (decoded) {
           int start = bytes.length - in.available();
           Interaction e = EventBinary.readInteraction(in);
           SourceRecord r = SourceRecord.readFrom(in);

@@ -72,4 +72,26 @@ class ConfigFilesTest {
         .hasMessageContaining("grace must be >= 0");
     assertThatThrownBy(() -> ConfigFiles.load(dir.resolve("missing.yaml"))).hasMessageContaining("does not exist");
   }
+
+  @Test
+  void theLimitsAreSettingsAndContradictoryOnesFailNamingBoth() {
+    FeedbackStreamsConfig c = ConfigFiles.fromMap(Map.of("max-json-depth", "16", "max-json-tokens", "5000",
+        "max-interactions-per-impression", "50", "max-impression-bytes", "65536", "max-thread-replacements", "1",
+        "thread-replacement-window", "2m", "thread-recovery-timeout", "90s"));
+    assertThat(c.jsonLimits().maxDepth()).isEqualTo(16);
+    assertThat(c.jsonLimits().maxTokens()).isEqualTo(5000);
+    assertThat(c.impressionLimits().maxInteractions()).isEqualTo(50);
+    assertThat(c.impressionLimits().maxBytes()).isEqualTo(65536);
+    assertThat(c.threadReplacement().maxReplacements()).isEqualTo(1);
+    assertThat(c.threadReplacement().window()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.threadReplacement().recoveryTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-json-depth", "5000")))
+        .hasMessageContaining("max-json-depth must be in 1..1000, got 5000");
+    assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-json-string-chars", "1000")))
+        .hasMessageContaining("max-json-string-chars (1000) must be at least max-query-chars and max-document-chars");
+    assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-interactions-per-impression", "0")))
+        .hasMessageContaining("max-interactions-per-impression must be >= 1, got 0");
+    assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-thread-replacements", "-1")))
+        .hasMessageContaining("max-thread-replacements must be >= 0");
+  }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -34,5 +35,38 @@ class MetricsServerTest {
           .contains("lorastream_streams_event_to_pair_latency_seconds_bucket")
           .doesNotContain("initech");
     }
+  }
+
+  @Test
+  void healthIsServedOnTheSamePortAndTurnsUnreadyAndNotLiveWhenTheAppGivesUp() throws Exception {
+    try (MetricsServer server = MetricsServer.start(0)) {
+      assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503); // starting
+      assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+
+      server.health(() -> Health.of(KafkaStreams.State.RUNNING, null));
+      HttpResponse<String> ready = get(server, "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(ready.body()).isEqualTo("{\"live\":true,\"ready\":true,\"state\":\"RUNNING\"}");
+
+      server.health(() -> Health.of(KafkaStreams.State.PENDING_ERROR, "a stream thread failed the same way 4 times"));
+      assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503);
+      HttpResponse<String> live = get(server, "/health/live");
+      assertThat(live.statusCode()).isEqualTo(503);
+      assertThat(live.body()).contains("\"reason\":\"a stream thread failed the same way 4 times\"");
+
+      server.health(() -> Health.of(KafkaStreams.State.ERROR, null));
+      assertThat(get(server, "/health/live").body()).contains("\"live\":false", "ERROR");
+      HttpResponse<String> unknown = get(server, "/nope");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).contains("/health/ready");
+      assertThat(get(server, "/metrics").statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> get(MetricsServer server, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -51,7 +51,7 @@ final class TopologyHarness implements AutoCloseable {
 
   TopologyHarness(FeedbackStreamsConfig config) {
     this.config = config;
-    this.codecs = EventCodecs.create(config.limits());
+    this.codecs = EventCodecs.create(config.limits(), config.jsonLimits());
     try {
       stateDir = Files.createTempDirectory("lorastream-ttd");
     } catch (java.io.IOException e) {
@@ -174,6 +174,12 @@ final class TopologyHarness implements AutoCloseable {
   double counter(String name, String tag, String value) {
     var c = registry.find(name).tag(tag, value).counter();
     return c == null ? 0 : c.count();
+  }
+
+  /** The records the app wrote to a state store's changelog topic, in order (null values are tombstones). */
+  List<TestRecord<byte[], byte[]>> changelog(String store) {
+    return driver.createOutputTopic(config.runtime().applicationId() + "-" + store + "-changelog",
+        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
   }
 
   void advanceWallClock(Duration d) {

@@ -3,6 +3,7 @@ package io.lorastream.streams.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lorastream.schemas.JsonLimits;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TopicNames;
 import java.io.IOException;
@@ -30,6 +31,14 @@ import java.util.regex.Pattern;
  * topic-prefix          lorastream.           prefix of every topic name
  * max-query-chars       1024                  longer queries are dead-lettered (text_too_long)
  * max-document-chars    100000                longer title + text is dead-lettered
+ * max-json-depth        64                    deeper nesting: unparseable_json (as every JSON limit)
+ * max-json-number-chars 100                   longer numbers
+ * max-json-string-chars 1048576               longer strings (at least the two text limits)
+ * max-json-name-chars   1024                  longer field names
+ * max-json-tokens       100000                more tokens in one value
+ * max-json-bytes        8388608               larger values
+ * max-interactions-per-impression 1000        more interactions on one impression: impression_full
+ * max-impression-bytes  1048576               more bytes of interactions kept for one impression: impression_full
  * window                30m                   impression window: interactions within it join their impression
  * grace                 1m                    how late an event may arrive (event time) and still count
  * close-check-interval  1s                    how often closes and document retries are checked
@@ -57,6 +66,9 @@ import java.util.regex.Pattern;
  * max-task-idle         1s                    wait for an empty input partition (keeps topics in event-time order)
  * impression-store-type in-memory             open impressions (window-bounded state): in-memory or rocksdb
  * label-store-type      rocksdb               label dedupe ids and grade-0 docs per query: rocksdb or in-memory
+ * max-thread-replacements 3                   failed stream threads replaced per window, by way of failing
+ * thread-replacement-window 10m               past the replacements within it, the app stops and exits non-zero
+ * thread-recovery-timeout 10m                 a replaced thread not back to RUNNING by then: the app stops too
  * kafka.NAME            -                     any Kafka Streams / client property, applied last
  * </pre>
  */
@@ -108,6 +120,20 @@ public final class ConfigFiles {
         new TextLimits(
             keys.get("max-query-chars", d.limits().maxQueryChars(), Integer::parseInt),
             keys.get("max-document-chars", d.limits().maxDocumentChars(), Integer::parseInt));
+    JsonLimits j = d.jsonLimits();
+    JsonLimits json =
+        new JsonLimits(
+            keys.get("max-json-depth", j.maxDepth(), Integer::parseInt),
+            keys.get("max-json-number-chars", j.maxNumberChars(), Integer::parseInt),
+            keys.get("max-json-string-chars", j.maxStringChars(), Integer::parseInt),
+            keys.get("max-json-name-chars", j.maxNameChars(), Integer::parseInt),
+            keys.get("max-json-tokens", j.maxTokens(), Long::parseLong),
+            keys.get("max-json-bytes", j.maxBytes(), Integer::parseInt));
+    ImpressionLimits il = d.impressionLimits();
+    ImpressionLimits impressionLimits =
+        new ImpressionLimits(
+            keys.get("max-interactions-per-impression", il.maxInteractions(), Integer::parseInt),
+            keys.get("max-impression-bytes", il.maxBytes(), Long::parseLong));
     ImpressionWindow w = d.window();
     ImpressionWindow window =
         new ImpressionWindow(
@@ -147,8 +173,15 @@ public final class ConfigFiles {
             keys.get("impression-store-type", rt.impressionStoreType(), StoreType::fromConfigName),
             keys.get("label-store-type", rt.labelStoreType(), StoreType::fromConfigName),
             keys.withPrefix("kafka."));
+    ThreadReplacement tr = d.threadReplacement();
+    ThreadReplacement threads =
+        new ThreadReplacement(
+            keys.get("max-thread-replacements", tr.maxReplacements(), Integer::parseInt),
+            keys.get("thread-replacement-window", tr.window(), ConfigFiles::duration),
+            keys.get("thread-recovery-timeout", tr.recoveryTimeout(), ConfigFiles::duration));
     keys.failOnUnused();
-    return new FeedbackStreamsConfig(topics, limits, window, rules, routing, runtime);
+    return new FeedbackStreamsConfig(
+        topics, limits, json, impressionLimits, window, rules, routing, runtime, threads);
   }
 
   /** Parses {@code 500ms}, {@code 10s}, {@code 30m}, {@code 2h}, {@code 7d}, {@code 0} or ISO-8601 {@code PT30M}. */

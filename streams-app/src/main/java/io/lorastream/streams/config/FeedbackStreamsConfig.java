@@ -1,5 +1,6 @@
 package io.lorastream.streams.config;
 
+import io.lorastream.schemas.JsonLimits;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TopicNames;
 import java.util.Objects;
@@ -11,27 +12,37 @@ import java.util.Objects;
 public record FeedbackStreamsConfig(
     TopicNames topics,
     TextLimits limits,
+    JsonLimits jsonLimits,
+    ImpressionLimits impressionLimits,
     ImpressionWindow window,
     PairRules rules,
     AdapterRouting routing,
-    StreamsRuntime runtime) {
+    StreamsRuntime runtime,
+    ThreadReplacement threadReplacement) {
 
   public static final FeedbackStreamsConfig DEFAULTS =
       new FeedbackStreamsConfig(
           TopicNames.DEFAULT,
           TextLimits.DEFAULTS,
+          JsonLimits.DEFAULTS,
+          ImpressionLimits.DEFAULTS,
           ImpressionWindow.DEFAULTS,
           PairRules.DEFAULTS,
           AdapterRouting.DEFAULTS,
-          StreamsRuntime.DEFAULTS);
+          StreamsRuntime.DEFAULTS,
+          ThreadReplacement.DEFAULTS);
 
   public FeedbackStreamsConfig {
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(jsonLimits, "json limits");
+    Objects.requireNonNull(impressionLimits, "impression limits");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(routing, "routing");
     Objects.requireNonNull(runtime, "runtime");
+    Objects.requireNonNull(threadReplacement, "thread replacement");
+    jsonLimits.requireRoomFor(limits);
   }
 
   /** The compacted topic of validated document passages the app keeps for its document lookups. */
@@ -40,6 +51,7 @@ public record FeedbackStreamsConfig(
   }
 
   public FeedbackStreamsConfig withRuntime(StreamsRuntime newRuntime) {
-    return new FeedbackStreamsConfig(topics, limits, window, rules, routing, newRuntime);
+    return new FeedbackStreamsConfig(
+        topics, limits, jsonLimits, impressionLimits, window, rules, routing, newRuntime, threadReplacement);
   }
 }
