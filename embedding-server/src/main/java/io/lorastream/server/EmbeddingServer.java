@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.javalin.Javalin;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterVerifier;
+import io.lorastream.model.lora.LoraConfig;
 import io.lorastream.model.serving.ServingEngine;
 import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.tokenize.TextTokenizer;
@@ -84,6 +85,7 @@ public final class EmbeddingServer implements AutoCloseable {
     ServerMetrics metrics = ServerMetrics.prometheus();
     TextTokenizer tokenizer = TextTokenizer.load(base.tokenizerJson(), config.maxLength());
     ServingEngine engine = ServingEngines.open(config.engine(), base, device, config.precision());
+    engine.prepare(LoraConfig.DEFAULT.targets()); // the trainer's default targets: their first version loads at once
     AdapterRegistry registry = new AdapterRegistry(engine, base.id(), config.adapters(), metrics);
 
     Map<String, String> client = new HashMap<>(config.kafkaProperties());

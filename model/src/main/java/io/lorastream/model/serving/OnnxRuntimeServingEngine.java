@@ -25,6 +25,7 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
   private final OrtServingSession baseSession;
   private final ServingModel baseModel;
   private final Map<Set<LoraTarget>, OrtServingSession> adapterSessions = new HashMap<>();
+  private boolean closed;
 
   /** @param intraOpThreads threads one forward pass uses */
   public OnnxRuntimeServingEngine(BaseModel base, int intraOpThreads) {
@@ -50,18 +51,37 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
     return new Model(session, session.feeds(adapter), true);
   }
 
+  /** Builds the session for {@code targets} on a background thread, unless it exists. */
+  @Override
+  public void prepare(Set<LoraTarget> targets) {
+    Set<LoraTarget> copy = Set.copyOf(targets);
+    Thread t = new Thread(() -> {
+      try {
+        sessionFor(copy);
+      } catch (RuntimeException e) {
+        // the first version with these targets builds it again, and reports the failure
+      }
+    }, "lorastream-onnx-session");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Sessions open: the base's and one per set of adapted linears seen. */
   public synchronized int sessions() {
     return 1 + adapterSessions.size();
   }
 
   private synchronized OrtServingSession sessionFor(Set<LoraTarget> targets) {
+    if (closed) {
+      throw new IllegalStateException("the serving engine is closed");
+    }
     return adapterSessions.computeIfAbsent(Set.copyOf(targets),
         t -> OrtServingSession.open(base, EnumSet.copyOf(t), intraOpThreads));
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     adapterSessions.values().forEach(OrtServingSession::close);
     adapterSessions.clear();
     baseSession.close();

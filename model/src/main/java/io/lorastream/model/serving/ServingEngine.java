@@ -1,6 +1,8 @@
 package io.lorastream.model.serving;
 
 import io.lorastream.model.lora.AdapterWeights;
+import io.lorastream.model.lora.LoraTarget;
+import java.util.Set;
 
 /**
  * What serves a base model and its adapter versions: ONNX Runtime ({@link OnnxRuntimeServingEngine}) or PyTorch
@@ -20,6 +22,13 @@ public interface ServingEngine extends AutoCloseable {
    * the caller closes it.
    */
   ServingModel withAdapter(AdapterWeights adapter);
+
+  /**
+   * Gets ready, off the caller's thread, for versions adapting {@code targets} (e.g. the trainer's default
+   * targets at start), so the first such version loads as fast as later ones. Does nothing where loading a version
+   * needs no preparation.
+   */
+  default void prepare(Set<LoraTarget> targets) {}
 
   /** Frees the base and everything shared; close every adapted model first. */
   @Override
