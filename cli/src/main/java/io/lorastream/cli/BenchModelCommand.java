@@ -3,7 +3,9 @@ package io.lorastream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.model.EncoderStack;
 import io.lorastream.model.bench.ModelBenchmark;
+import io.lorastream.model.runtime.CpuInfo;
 import io.lorastream.model.runtime.NativeAllocator;
+import io.lorastream.model.serving.EngineChoice;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,11 +40,15 @@ final class BenchModelCommand implements Callable<Integer> {
   @Option(names = "--rss-steps", defaultValue = "200", description = "Training steps in all (RSS after 10 vs after these). Default: ${DEFAULT-VALUE}.")
   int rssSteps;
 
+  @Option(names = "--engine", defaultValue = "auto",
+      description = "What serves: auto (as the server picks: onnxruntime on a CPU in fp32, else pytorch), onnxruntime or pytorch. Default: ${DEFAULT-VALUE}.")
+  String engine;
+
   @Override
   public Integer call() throws Exception {
     Path data = dataset != null ? dataset : Defaults.scifact();
     ModelBenchmark.Settings settings = new ModelBenchmark.Settings(
-        data, 32, servingBatches, rounds, 16, timedSteps, rssSteps,
+        data, 32, servingBatches, rounds, 16, timedSteps, rssSteps, EngineChoice.parse(engine),
         new ModelBenchmark.EncoderStackSpec() {
           @Override
           public EncoderStack open() throws java.io.IOException {
@@ -55,12 +61,12 @@ final class BenchModelCommand implements Callable<Integer> {
           }
         });
     NativeAllocator allocator = NativeAllocator.current();
-    if (allocator == NativeAllocator.GLIBC) {
-      System.err.println("bench model: native memory from glibc malloc; install libtcmalloc-minimal4 and run through"
-          + " ./lorastream for the allocator it prefers (serving and training are faster with it, see README)");
-    }
+    CpuInfo cpu = CpuInfo.current();
+    System.err.printf("bench model: %s, %d cores, features %s; native memory from %s%n", cpu.model(), cpu.logicalCores(),
+        String.join(" ", cpu.features()), allocator.label());
     Map<String, Object> figures = new LinkedHashMap<>(ModelBenchmark.run(settings, System.err));
     figures.put("allocator", allocator.label());
+    figures.put("cpu", Map.of("model", cpu.model(), "logical_cores", cpu.logicalCores(), "features", cpu.features()));
     figures.put("max_length", modelOptions.maxLength);
     figures.put("device", modelOptions.device);
     figures.put("precision", modelOptions.precision);

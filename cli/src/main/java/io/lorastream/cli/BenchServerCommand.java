@@ -24,13 +24,16 @@ import picocli.CommandLine.Option;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Benchmark the embedding server: CLIENTS closed-loop clients on loopback (half send single short texts, half"
-          + " batches) while a new signed adapter version is published every few seconds, then the same load on"
-          + " ONNX Runtime in-process (same ONNX model, same max length, called directly: no HTTP) as the baseline."
-          + " Both get exactly the same request sequence; they alternate in rounds.",
+      "Benchmark the embedding server on loopback while a new signed adapter version is published every few"
+          + " seconds, against ONNX Runtime in-process (same ONNX model, same max length, called directly: no HTTP)"
+          + " as the baseline, in three phases: single texts from one client (latency), batches from CLIENTS"
+          + " clients (throughput), and CLIENTS clients alternating single texts and batches (the headline ratio)."
+          + " In each phase the baseline gets exactly the requests the server answered; they alternate in rounds.",
       "Starts an in-process Kafka broker. Progress goes to stderr; the last stdout line is one JSON object:"
           + " failed_requests, swap_p50_seconds, swap_p99_seconds, requests_per_second, latency_p50_ms,"
-          + " latency_p99_ms, ratio_vs_onnxruntime (server requests/s over ONNX Runtime requests/s), and raw figures."
+          + " latency_p99_ms, ratio_vs_onnxruntime (mixed phase: server requests/s over ONNX Runtime's),"
+          + " single_text (p50 and p99 of both, ratio_p50), batch (texts/s of both, ratio), cpu (model, features)"
+          + " and raw figures."
     })
 final class BenchServerCommand implements Callable<Integer> {
 
@@ -41,8 +44,9 @@ final class BenchServerCommand implements Callable<Integer> {
   int batch;
 
   @Option(names = "--duration", defaultValue = "60", paramLabel = "SECONDS",
-      description = "About how long the server's measured requests take, all rounds together; the baseline runs the"
-          + " same requests (default: ${DEFAULT-VALUE}).")
+      description = "About how long the server's measured requests take, all phases and rounds together (a quarter"
+          + " single texts, a quarter batches, half mixed); the baseline runs the same requests (default:"
+          + " ${DEFAULT-VALUE}).")
   int duration;
 
   @Option(names = "--rounds", defaultValue = "2",

@@ -2,10 +2,11 @@ package io.lorastream.server;
 
 import ai.djl.Device;
 import io.javalin.Javalin;
-import io.lorastream.model.EncoderEmbedder;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterVerifier;
-import io.lorastream.model.encoder.BertEncoder;
+import io.lorastream.model.lora.LoraConfig;
+import io.lorastream.model.serving.ServingEngine;
+import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
@@ -84,8 +85,9 @@ public final class EmbeddingServer implements AutoCloseable {
     Device device = config.device().resolve();
     ServerMetrics metrics = ServerMetrics.prometheus();
     TextTokenizer tokenizer = TextTokenizer.load(base.tokenizerJson(), config.maxLength());
-    BertEncoder encoder = BertEncoder.load(base, device, config.precision());
-    AdapterRegistry registry = new AdapterRegistry(encoder, base.id(), config.adapters(), metrics);
+    ServingEngine engine = ServingEngines.open(config.engine(), base, device, config.precision());
+    engine.prepare(LoraConfig.DEFAULT.targets()); // the trainer's default targets: their first version loads at once
+    AdapterRegistry registry = new AdapterRegistry(engine, base.id(), config.adapters(), metrics);
 
     Map<String, String> client = new HashMap<>(config.kafkaProperties());
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -106,7 +108,7 @@ public final class EmbeddingServer implements AutoCloseable {
     PinPublisher pins = new PinPublisher(client, clientId + "-pins", config.topics().adapterPins());
     DynamicBatcher<ServedModel> batcher =
         new DynamicBatcher<>(
-            config.batching(), config.requestTimeout(), (m, b) -> EncoderEmbedder.embedBatch(m.encoder(), b),
+            config.batching(), config.requestTimeout(), (m, b) -> m.model().embed(b),
             metrics::batch);
     metrics.queueDepth(batcher::depth);
     AtomicInteger threads = new AtomicInteger();
@@ -123,8 +125,9 @@ public final class EmbeddingServer implements AutoCloseable {
             config, tokenizer, base.config().hiddenSize(), registry, batcher, pins, metrics, respond, watcher::status));
     watcher.start();
     app.start(config.host(), config.port());
-    LOG.info("embedding server {} on http://{}:{} ({} on {}, {}, max length {}), adapters from {} verified with {}",
-        config.instanceId(), config.host(), app.port(), base.id().name(), device, config.precision(),
+    LOG.info("embedding server {} on http://{}:{} ({} on {} by {}, {}, max length {}), adapters from {} verified with {}",
+        config.instanceId(), config.host(), app.port(), base.id().name(), device, engine.kind().configName(),
+        config.precision(),
         config.maxLength(), config.topics().adapters(), AdapterKeys.fingerprint(config.adapters().publicKey()));
     return new EmbeddingServer(config, tokenizer, registry, watcher, pins, batcher, respond, metrics, app);
   }

@@ -3,11 +3,11 @@ package io.lorastream.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import io.lorastream.model.encoder.BertEncoder;
+import io.lorastream.model.tokenize.LengthBatches;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.tokenize.TokenBatch;
 import io.lorastream.model.tokenize.Tokens;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -66,28 +66,16 @@ public final class EncoderEmbedder implements Embedder {
   public float[][] embed(List<String> texts, InputType type) {
     BertEncoder encoder = type == InputType.QUERY ? queryEncoder : documentEncoder;
     List<Tokens> tokens = tokenizer.tokenize(texts);
-    Integer[] order = new Integer[tokens.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> tokens.get(i).length()).reversed());
     float[][] out = new float[texts.size()][];
-    int start = 0;
-    while (start < order.length) {
-      int longest = tokens.get(order[start]).length();
-      int end = start;
-      while (end < order.length && end - start < maxBatch && (long) (end - start + 1) * longest <= maxBatchTokens) {
-        end++;
-      }
-      List<Tokens> chunk = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        chunk.add(tokens.get(order[i]));
+    for (int[] pass : LengthBatches.plan(tokens, maxBatch, maxBatchTokens)) {
+      List<Tokens> chunk = new ArrayList<>(pass.length);
+      for (int i : pass) {
+        chunk.add(tokens.get(i));
       }
       float[][] vectors = embedBatch(encoder, TokenBatch.pad(chunk));
-      for (int i = start; i < end; i++) {
-        out[order[i]] = vectors[i - start];
+      for (int i = 0; i < pass.length; i++) {
+        out[pass[i]] = vectors[i];
       }
-      start = end;
     }
     return out;
   }

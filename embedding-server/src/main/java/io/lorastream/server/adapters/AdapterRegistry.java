@@ -6,9 +6,10 @@ import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterWithdrawal;
 import io.lorastream.model.adapter.AdapterWithdrawalCodec;
-import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
-import io.lorastream.model.lora.LoraAdapter;
+import io.lorastream.model.serving.ServingEngine;
+import io.lorastream.model.serving.ServingModel;
+import io.lorastream.model.tokenize.TokenBatch;
 import io.lorastream.server.config.AdapterSettings;
 import io.lorastream.server.metrics.ServerMetrics;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns what the server serves. Requests read the current {@link AdapterCatalog} (an immutable snapshot in an
  * {@link AtomicReference}) and take a reference on the encoder they will run on; the adapter watcher, the
- * only writer, loads and merges new versions off the request path and then swaps a new snapshot in.
+ * only writer, loads new versions off the request path and then swaps a new snapshot in.
  * Versions that leave the catalog are retired: their encoders close when the last request using them is done.
  */
 public final class AdapterRegistry implements AutoCloseable {
@@ -49,7 +50,7 @@ public final class AdapterRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdapterRegistry.class);
 
-  private final BertEncoder baseEncoder;
+  private final ServingEngine engine;
   private final AdapterSettings settings;
   private final ServerMetrics metrics;
   private final AtomicReference<AdapterCatalog> catalog;
@@ -60,13 +61,29 @@ public final class AdapterRegistry implements AutoCloseable {
   private record Waiter(Predicate<AdapterCatalog> condition, CompletableFuture<AdapterCatalog> future) {}
 
   /**
-   * @param baseEncoder the frozen base on its device; the registry closes it on {@link #close}
+   * @param engine what serves the base and loads versions; the registry closes it on {@link #close}, once the
+   *     base's last request is done
    */
-  public AdapterRegistry(BertEncoder baseEncoder, BaseModelId baseId, AdapterSettings settings, ServerMetrics metrics) {
-    this.baseEncoder = baseEncoder;
+  public AdapterRegistry(ServingEngine engine, BaseModelId baseId, AdapterSettings settings, ServerMetrics metrics) {
+    this.engine = engine;
     this.settings = settings;
     this.metrics = metrics;
-    this.catalog = new AtomicReference<>(AdapterCatalog.initial(new ServedModel(ModelSpec.BASE, baseEncoder), baseId));
+    this.catalog = new AtomicReference<>(AdapterCatalog.initial(new ServedModel(ModelSpec.BASE, engineBase(engine)), baseId));
+  }
+
+  /** The engine's base model, whose release frees the whole engine. */
+  private static ServingModel engineBase(ServingEngine engine) {
+    return new ServingModel() {
+      @Override
+      public float[][] embed(TokenBatch batch) {
+        return engine.base().embed(batch);
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+      }
+    };
   }
 
   public AdapterCatalog catalog() {
@@ -166,7 +183,7 @@ public final class AdapterRegistry implements AutoCloseable {
     try {
       merged = load(ModelSpec.versionId(name, key.version()), weights);
     } catch (RuntimeException e) {
-      refuse(LOAD_FAILED, key.toString(), "adapter " + key + " verified but could not be merged into the base: " + e);
+      refuse(LOAD_FAILED, key.toString(), "adapter " + key + " verified but could not be loaded onto the base: " + e);
       return;
     }
     Instant now = Instant.now();
@@ -287,9 +304,7 @@ public final class AdapterRegistry implements AutoCloseable {
   }
 
   private ServedModel load(String id, AdapterWeights weights) {
-    try (LoraAdapter lora = LoraAdapter.fromWeights(weights, baseEncoder.manager(), false)) {
-      return new ServedModel(id, baseEncoder.withMergedAdapter(lora));
-    }
+    return new ServedModel(id, engine.withAdapter(weights));
   }
 
   private void publish(AdapterCatalog next) {
@@ -322,7 +337,7 @@ public final class AdapterRegistry implements AutoCloseable {
         () -> catalog.get().pins().containsKey(name) ? 1 : 0);
   }
 
-  /** Retires every version and the base; encoders close as their last requests finish. */
+  /** Retires every version and the base; models close as their last requests finish. */
   @Override
   public synchronized void close() {
     AdapterCatalog last = catalog.get();

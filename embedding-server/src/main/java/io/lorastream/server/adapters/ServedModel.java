@@ -1,26 +1,25 @@
 package io.lorastream.server.adapters;
 
-import io.lorastream.model.encoder.BertEncoder;
+import io.lorastream.model.serving.ServingModel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An encoder that requests run on (the base, or the base with one adapter version merged in), with a
- * reference count. The registry holds one reference while the encoder is in its catalog; every request
- * holds one from before it is queued until its vectors are copied out. The encoder's native memory is
- * freed when the last reference goes: closing a merged encoder while a batch runs on it would crash
- * native code, so nothing else ever closes it.
+ * A model version that requests run on (the base, or the base with one adapter version), with a reference count.
+ * The registry holds one reference while the version is in its catalog; every request holds one from before it is
+ * queued until its vectors are copied out. The version's native memory is freed when the last reference goes:
+ * freeing it while a batch runs on it would crash native code, so nothing else ever closes it.
  */
 public final class ServedModel {
 
   private final String label;
-  private final BertEncoder encoder;
+  private final ServingModel model;
   private final AtomicInteger refs = new AtomicInteger(1); // the registry's own reference
   private final AtomicBoolean retired = new AtomicBoolean();
 
-  ServedModel(String label, BertEncoder encoder) {
+  ServedModel(String label, ServingModel model) {
     this.label = label;
-    this.encoder = encoder;
+    this.model = model;
   }
 
   /** {@code base} or {@code <adapter>@<version>}. */
@@ -29,8 +28,8 @@ public final class ServedModel {
   }
 
   /** Only valid while the caller holds a reference. */
-  public BertEncoder encoder() {
-    return encoder;
+  public ServingModel model() {
+    return model;
   }
 
   /**
@@ -53,20 +52,20 @@ public final class ServedModel {
   public void release() {
     int left = refs.decrementAndGet();
     if (left == 0) {
-      encoder.close();
+      model.close();
     } else if (left < 0) {
       throw new IllegalStateException("served model " + label + " released more often than acquired");
     }
   }
 
-  /** Drops the registry's reference once; the encoder closes when in-flight requests are done. */
+  /** Drops the registry's reference once; the model closes when in-flight requests are done. */
   void retire() {
     if (retired.compareAndSet(false, true)) {
       release();
     }
   }
 
-  /** True once the encoder's memory has been freed. */
+  /** True once the model's memory has been freed. */
   boolean closed() {
     return refs.get() == 0;
   }

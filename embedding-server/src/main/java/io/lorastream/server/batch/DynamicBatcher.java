@@ -1,13 +1,12 @@
 package io.lorastream.server.batch;
 
+import io.lorastream.model.tokenize.LengthBatches;
 import io.lorastream.model.tokenize.TokenBatch;
 import io.lorastream.model.tokenize.Tokens;
 import io.lorastream.server.config.BatchingConfig;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,30 +213,16 @@ public final class DynamicBatcher<K> implements AutoCloseable {
       }
     }
     try {
-      Integer[] order = new Integer[texts.size()];
-      Arrays.setAll(order, i -> i);
-      // longest first, so each pass pads to about its own length
-      Arrays.sort(order, Comparator.comparingInt((Integer i) -> texts.get(i).length()).reversed());
-      int start = 0;
-      while (start < order.length) {
-        int longest = texts.get(order[start]).length();
-        int end = start;
-        while (end < order.length && end - start < config.maxSize()
-            && (long) (end - start + 1) * longest <= config.maxTokens()) {
-          end++;
-        }
-        end = Math.max(end, start + 1);
-        List<Tokens> chunk = new ArrayList<>(end - start);
-        for (int i = start; i < end; i++) {
-          chunk.add(texts.get(order[i]));
+      for (int[] pass : LengthBatches.plan(texts, config.maxSize(), config.maxTokens())) {
+        List<Tokens> chunk = new ArrayList<>(pass.length);
+        for (int t : pass) {
+          chunk.add(texts.get(t));
         }
         float[][] vectors = forward.run(key, TokenBatch.pad(chunk));
         batchSizes.accept(chunk.size());
-        for (int i = start; i < end; i++) {
-          int t = order[i];
-          out[jobOf[t]][indexInJob[t]] = vectors[i - start];
+        for (int i = 0; i < pass.length; i++) {
+          out[jobOf[pass[i]]][indexInJob[pass[i]]] = vectors[i];
         }
-        start = end;
       }
       for (int ji = 0; ji < live.size(); ji++) {
         live.get(ji).result.complete(out[ji]);

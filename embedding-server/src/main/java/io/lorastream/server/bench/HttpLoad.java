@@ -17,6 +17,11 @@ import java.util.function.LongPredicate;
  */
 final class HttpLoad implements ClosedLoopLoad.Call {
 
+  /** The same clients sending another mix: request {@code i} is a batch when {@code isBatch} says so. */
+  ClosedLoopLoad.Call mix(LongPredicate mixIsBatch) {
+    return (client, item) -> send(client, item, mixIsBatch.test(item) ? batchSize : 1);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String HEADER = "X-Lorastream-Model-Version";
 
@@ -43,7 +48,11 @@ final class HttpLoad implements ClosedLoopLoad.Call {
 
   @Override
   public int call(int client, long item) throws Exception {
-    List<String> texts = BenchTexts.forRequest(item, isBatch.test(item) ? batchSize : 1);
+    return send(client, item, isBatch.test(item) ? batchSize : 1);
+  }
+
+  private int send(int client, long item, int n) throws Exception {
+    List<String> texts = BenchTexts.forRequest(item, n);
     byte[] body = JSON.writeValueAsBytes(Map.of("model", adapter, "input", texts, "encoding_format", "base64"));
     HttpResponse<String> r = clients[client].send(
         HttpRequest.newBuilder(endpoint).header("Authorization", "Bearer " + apiKey)

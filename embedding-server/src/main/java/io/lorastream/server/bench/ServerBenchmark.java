@@ -8,6 +8,7 @@ import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterSigner;
 import io.lorastream.model.reference.OnnxRuntimeConfig;
 import io.lorastream.model.reference.OnnxRuntimeEmbedder;
+import io.lorastream.model.runtime.CpuInfo;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.server.EmbeddingServer;
 import io.lorastream.server.adapters.ServerTopics;
@@ -23,27 +24,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
- * The server benchmark. N closed-loop clients on loopback send a fixed sequence of requests, alternately one
- * short text and a batch, to a real server while a new signed adapter version is published every few seconds;
- * then the same clients send the same requests to ONNX Runtime in-process on the same ONNX model
- * ({@link OnnxRuntimeEmbedder}, called directly: no HTTP), the baseline. Both systems run exactly the same
- * requests, so the ratio of their requests/s is also the ratio of texts/s and of wall times. The two alternate in
- * rounds (server, baseline, server, baseline, ...) so drift in a shared machine's load hits both alike.
+ * The server benchmark: a real server on loopback, while a new signed adapter version is published every few
+ * seconds, against ONNX Runtime in-process on the same ONNX model ({@link OnnxRuntimeEmbedder}, called directly:
+ * no HTTP), the baseline. Three phases, each alternating server and baseline in rounds so drift in a shared
+ * machine's load hits both alike, and each giving the baseline exactly the requests the server answered:
+ *
+ * <ol>
+ *   <li>single text: one client sends one short text at a time (latency);
+ *   <li>batch: N clients send batches (throughput in texts/s);
+ *   <li>mixed: N clients, alternately one text and a batch, the headline {@code ratio_vs_onnxruntime}.
+ * </ol>
  *
  * <p>Swap latency is measured by the clients: from a version's Kafka record timestamp to the first response whose
- * {@code X-Lorastream-Model-Version} header names it, so it includes fetching, verifying, merging and swapping
+ * {@code X-Lorastream-Model-Version} header names it, so it includes fetching, verifying, loading and swapping
  * the version and one request served with it.
  */
 public final class ServerBenchmark {
 
   /**
-   * @param clients concurrent clients
+   * @param clients concurrent clients of the batch and mixed phases
    * @param batchSize texts per batch request
-   * @param duration about how long the server's measured requests take, all rounds together
-   * @param warmup unmeasured load on each system first; the server's warm-up sizes the request count
-   * @param rounds alternations of server and baseline
+   * @param duration about how long the server's measured requests take, all phases and rounds together
+   * @param warmup unmeasured load on each system first
+   * @param rounds alternations of server and baseline in each phase
    * @param publishEvery time between adapter versions during the server's runs
    * @param serverKeys server configuration keys laid over the benchmark's (e.g. batch.max-size)
    */
@@ -58,10 +64,13 @@ public final class ServerBenchmark {
 
   private ServerBenchmark() {}
 
-  /** Odd requests are batches, even ones single texts: the same 1:1 mix for both systems. */
+  /** Odd requests of the mixed phase are batches, even ones single texts: the same 1:1 mix for both systems. */
   static boolean isBatch(long item) {
     return item % 2 == 1;
   }
+
+  /** One phase's pooled runs. */
+  private record Phase(LoadReport server, LoadReport baseline, ArrayNode roundRatios) {}
 
   /** Runs both systems and returns the JSON summary (the caller prints it). */
   public static ObjectNode run(String bootstrap, BaseModel base, Settings s, PrintStream log) throws Exception {
@@ -75,13 +84,14 @@ public final class ServerBenchmark {
         null);
     ServerTopics.ensure(Map.of("bootstrap.servers", bootstrap), config.topics(), Duration.ofSeconds(30));
     OnnxRuntimeConfig ortConfig = OnnxRuntimeConfig.defaults().withMaxLength(config.maxLength());
+    CpuInfo cpu = CpuInfo.current();
+    log.printf("bench server: %s, %d cores, features %s%n", cpu.model(), cpu.logicalCores(), String.join(" ", cpu.features()));
 
-    List<LoadReport> serverRuns = new ArrayList<>();
-    List<LoadReport> ortRuns = new ArrayList<>();
-    ArrayNode roundRatios = JSON.createArrayNode();
+    Phase single;
+    Phase batch;
+    Phase mixed;
     ObjectNode serverExtra = JSON.createObjectNode();
     List<Double> swaps;
-    long perRound;
     try (EmbeddingServer server = EmbeddingServer.start(config, base);
         VersionPublisher publisher = new VersionPublisher(bootstrap, config.topics().adapters(),
             config.topics().partitions(), ADAPTER, base, new AdapterSigner(keys.getPrivate()), log);
@@ -90,32 +100,26 @@ public final class ServerBenchmark {
         throw new IllegalStateException("the server did not become ready in 60 s");
       }
       publisher.publishNext();
-      server.registry().when(c -> c.serving(ADAPTER) != null).get(30, TimeUnit.SECONDS);
+      // the first version of a set of targets waits for its ONNX Runtime session to be built
+      server.registry().when(c -> c.serving(ADAPTER) != null).get(5, TimeUnit.MINUTES);
       HttpLoad http = new HttpLoad(s.clients(), server.uri(), apiKey, ADAPTER, s.batchSize(), ServerBenchmark::isBatch);
       ClosedLoopLoad.Call direct = (c, i) ->
           ort.embed(BenchTexts.forRequest(i, isBatch(i) ? s.batchSize() : 1), InputType.QUERY).length;
 
       log.printf("bench server: warming up the server and ONNX Runtime, %d s each%n", s.warmup().toSeconds());
-      LoadReport warm = ClosedLoopLoad.run(s.clients(), s.warmup(), Long.MAX_VALUE, http, ServerBenchmark::isBatch);
+      ClosedLoopLoad.run(s.clients(), s.warmup(), Long.MAX_VALUE, http, ServerBenchmark::isBatch);
       ClosedLoopLoad.run(s.clients(), s.warmup(), Long.MAX_VALUE, direct, ServerBenchmark::isBatch);
       http.statuses.clear();
-      perRound = Math.max(2L * s.clients(),
-          Math.round(warm.requestsPerSecond() * s.duration().toSeconds() / s.rounds()) / 2 * 2);
 
-      for (int round = 1; round <= s.rounds(); round++) {
-        log.printf("bench server: round %d/%d: %d requests to the server (a new adapter version every %d s)%n", round,
-            s.rounds(), perRound, s.publishEvery().toSeconds());
-        publisher.start(s.publishEvery());
-        LoadReport srv = ClosedLoopLoad.run(s.clients(), LIMIT, perRound, http, ServerBenchmark::isBatch);
-        publisher.endPhase(http.firstSeenMillis);
-        log.printf("bench server: round %d/%d: the same requests to ONNX Runtime in-process%n", round, s.rounds());
-        LoadReport base0 = ClosedLoopLoad.run(s.clients(), LIMIT, perRound, direct, ServerBenchmark::isBatch);
-        serverRuns.add(srv);
-        ortRuns.add(base0);
-        roundRatios.add(LoadReport.round(srv.requestsPerSecond() / base0.requestsPerSecond(), 3));
-        log.printf("bench server: round %d/%d: server %.1f req/s, ONNX Runtime %.1f req/s%n", round, s.rounds(),
-            srv.requestsPerSecond(), base0.requestsPerSecond());
-      }
+      Duration quarter = s.duration().dividedBy(4);
+      single = phase("single text", 1, quarter, s, http.mix(i -> false),
+          (c, i) -> ort.embed(BenchTexts.forRequest(i, 1), InputType.QUERY).length, i -> false, publisher, http, log);
+      batch = phase("batch", s.clients(), quarter, s, http.mix(i -> true),
+          (c, i) -> ort.embed(BenchTexts.forRequest(i, s.batchSize()), InputType.QUERY).length, i -> true, publisher,
+          http, log);
+      mixed = phase("mixed", s.clients(), s.duration().minus(quarter.multipliedBy(2)), s, http, direct,
+          ServerBenchmark::isBatch, publisher, http, log);
+
       swaps = publisher.swapSeconds(http.firstSeenMillis);
       serverExtra.put("versions_published", publisher.swapsPublished());
       serverExtra.put("swaps_observed", swaps.size());
@@ -131,38 +135,41 @@ public final class ServerBenchmark {
         serverExtra.put("activation_mean_seconds", LoadReport.round(activation.mean(TimeUnit.SECONDS), 3));
         serverExtra.put("activation_max_seconds", LoadReport.round(activation.max(TimeUnit.SECONDS), 3));
       }
-      var batches = server.metrics().registry().find("lorastream.server.batch.size").summary();
-      if (batches != null) {
-        HistogramSnapshot snap = batches.takeSnapshot();
+      var passes = server.metrics().registry().find("lorastream.server.batch.size").summary();
+      if (passes != null) {
+        HistogramSnapshot snap = passes.takeSnapshot();
         serverExtra.put("forward_passes", snap.count());
         serverExtra.put("mean_texts_per_forward_pass", LoadReport.round(snap.mean(), 2));
       }
     }
 
-    LoadReport server = LoadReport.merge(serverRuns);
-    LoadReport ort = LoadReport.merge(ortRuns);
     ObjectNode out = JSON.createObjectNode();
     out.put("benchmark", "server");
-    out.put("failed_requests", server.failed());
+    out.put("failed_requests", single.server().failed() + batch.server().failed() + mixed.server().failed());
     out.put("swap_p50_seconds", LoadReport.round(quantile(swaps, 0.50), 3));
     out.put("swap_p99_seconds", LoadReport.round(quantile(swaps, 0.99), 3));
-    out.put("requests_per_second", LoadReport.round(server.requestsPerSecond(), 2));
-    out.put("latency_p50_ms", LoadReport.round(LoadReport.percentileMillis(server.latencyNanos(), 0.5), 2));
-    out.put("latency_p99_ms", LoadReport.round(LoadReport.percentileMillis(server.latencyNanos(), 0.99), 2));
+    out.put("requests_per_second", LoadReport.round(mixed.server().requestsPerSecond(), 2));
+    out.put("latency_p50_ms", LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.5), 2));
+    out.put("latency_p99_ms", LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.99), 2));
     // the same requests on both: also the ratio of texts/s and of wall times
-    out.put("ratio_vs_onnxruntime", LoadReport.round(server.requestsPerSecond() / ort.requestsPerSecond(), 3));
-    ObjectNode serverJson = server.toJson(JSON);
+    out.put("ratio_vs_onnxruntime", LoadReport.round(mixed.server().requestsPerSecond() / mixed.baseline().requestsPerSecond(), 3));
+    out.set("single_text", latencyJson(single));
+    out.set("batch", throughputJson(batch, s.batchSize()));
+    ObjectNode cpuJson = out.putObject("cpu");
+    cpuJson.put("model", cpu.model());
+    cpuJson.put("logical_cores", cpu.logicalCores());
+    cpu.features().forEach(cpuJson.putArray("features")::add);
+    ObjectNode serverJson = mixed.server().toJson(JSON);
     serverJson.setAll(serverExtra);
     out.set("server", serverJson);
-    ObjectNode ortJson = ort.toJson(JSON);
+    ObjectNode ortJson = mixed.baseline().toJson(JSON);
     ortJson.put("intra_op_threads", ortConfig.intraOpThreads());
     ortJson.put("batch_size", ortConfig.batchSize());
     out.set("onnxruntime", ortJson);
-    out.set("ratio_per_round", roundRatios);
+    out.set("ratio_per_round", mixed.roundRatios());
     ObjectNode setup = out.putObject("setup");
     setup.put("clients", s.clients());
     setup.put("rounds", s.rounds());
-    setup.put("requests_per_round", perRound);
     setup.put("mix", "1:1 single texts and batches, the same request sequence for both systems");
     setup.put("batch_size", s.batchSize());
     setup.put("target_duration_seconds", s.duration().toSeconds());
@@ -170,6 +177,7 @@ public final class ServerBenchmark {
     setup.put("publish_every_seconds", s.publishEvery().toSeconds());
     setup.put("cores", Runtime.getRuntime().availableProcessors());
     setup.put("device", config.device().toString());
+    setup.put("engine", config.engine().resolve(config.device().resolve(), config.precision()).configName());
     setup.put("precision", config.precision().toString());
     setup.put("max_length", config.maxLength());
     setup.put("server_batch_max_size", config.batching().maxSize());
@@ -178,6 +186,63 @@ public final class ServerBenchmark {
     setup.put("baseline", "ONNX Runtime in-process (same ONNX file, same max length), called directly by the same"
         + " clients: no HTTP, no JSON");
     return out;
+  }
+
+  /**
+   * Rounds of the server (bounded by time, while versions are published) and then the baseline on exactly the
+   * requests the server answered.
+   */
+  private static Phase phase(
+      String name, int clients, Duration serverTime, Settings s, ClosedLoopLoad.Call server, ClosedLoopLoad.Call baseline,
+      LongPredicate isBatch, VersionPublisher publisher, HttpLoad http, PrintStream log) throws InterruptedException {
+    List<LoadReport> serverRuns = new ArrayList<>();
+    List<LoadReport> baselineRuns = new ArrayList<>();
+    ArrayNode ratios = JSON.createArrayNode();
+    Duration perRound = serverTime.dividedBy(s.rounds());
+    for (int round = 1; round <= s.rounds(); round++) {
+      publisher.start(s.publishEvery());
+      LoadReport srv = ClosedLoopLoad.run(clients, perRound, Long.MAX_VALUE, server, isBatch);
+      publisher.endPhase(http.firstSeenMillis);
+      LoadReport ort = ClosedLoopLoad.run(clients, LIMIT, srv.requests(), baseline, isBatch);
+      serverRuns.add(srv);
+      baselineRuns.add(ort);
+      ratios.add(LoadReport.round(srv.textsPerSecond() / ort.textsPerSecond(), 3));
+      log.printf("bench server: %s, round %d/%d: %d requests; server %.1f texts/s (p50 %.1f ms), ONNX Runtime %.1f"
+              + " texts/s (p50 %.1f ms)%n", name, round, s.rounds(), srv.requests(), srv.textsPerSecond(),
+          LoadReport.percentileMillis(srv.latencyNanos(), 0.5), ort.textsPerSecond(),
+          LoadReport.percentileMillis(ort.latencyNanos(), 0.5));
+    }
+    return new Phase(LoadReport.merge(serverRuns), LoadReport.merge(baselineRuns), ratios);
+  }
+
+  private static ObjectNode latencyJson(Phase p) {
+    ObjectNode n = JSON.createObjectNode();
+    double server50 = LoadReport.percentileMillis(p.server().latencyNanos(), 0.5);
+    double ort50 = LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.5);
+    n.put("requests", p.server().requests());
+    n.put("failed_requests", p.server().failed());
+    n.put("server_p50_ms", LoadReport.round(server50, 2));
+    n.put("server_p99_ms", LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.99), 2));
+    n.put("onnxruntime_p50_ms", LoadReport.round(ort50, 2));
+    n.put("onnxruntime_p99_ms", LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.99), 2));
+    // above 1: the server answers a lone text faster than ONNX Runtime computes it in-process
+    n.put("ratio_p50", LoadReport.round(ort50 / server50, 3));
+    n.set("ratio_per_round", p.roundRatios());
+    return n;
+  }
+
+  private static ObjectNode throughputJson(Phase p, int batchSize) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("requests", p.server().requests());
+    n.put("failed_requests", p.server().failed());
+    n.put("texts_per_request", batchSize);
+    n.put("server_texts_per_second", LoadReport.round(p.server().textsPerSecond(), 2));
+    n.put("onnxruntime_texts_per_second", LoadReport.round(p.baseline().textsPerSecond(), 2));
+    n.put("ratio", LoadReport.round(p.server().textsPerSecond() / p.baseline().textsPerSecond(), 3));
+    n.put("server_p50_ms", LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.5), 2));
+    n.put("onnxruntime_p50_ms", LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.5), 2));
+    n.set("ratio_per_round", p.roundRatios());
+    return n;
   }
 
   private static double quantile(List<Double> values, double q) {

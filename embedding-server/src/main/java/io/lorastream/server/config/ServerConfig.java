@@ -2,6 +2,7 @@ package io.lorastream.server.config;
 
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.serving.EngineChoice;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
  * @param baseModel {@code default} (the bundled all-MiniLM-L6-v2) or a Hugging Face BERT folder
  * @param device auto, cpu or gpu
  * @param precision fp32 or fp16 weights and activations
+ * @param engine the runtime that serves: auto (ONNX Runtime on a CPU in fp32, else PyTorch), onnxruntime or pytorch
  * @param maxLength max tokens per text, special tokens included
  * @param textLimitPolicy what happens to longer texts (in tokens, and in characters beyond max-text-chars)
  * @param limits texts, bytes and characters per request, requests read at once
@@ -37,6 +39,7 @@ public record ServerConfig(
     String baseModel,
     DeviceSetting device,
     Precision precision,
+    EngineChoice engine,
     int maxLength,
     TextLimitPolicy textLimitPolicy,
     RequestLimits limits,
@@ -65,6 +68,11 @@ public record ServerConfig(
     }
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(engine, "engine");
+    if (engine == EngineChoice.ONNXRUNTIME && precision != Precision.FP32) {
+      throw new IllegalArgumentException(
+          "engine onnxruntime serves in fp32 only, got precision " + precision + "; use engine auto or pytorch for fp16");
+    }
     if (maxLength < 8 || maxLength > 8192) {
       throw new IllegalArgumentException("max-length must be in 8..8192 tokens, got " + maxLength);
     }
@@ -106,7 +114,7 @@ public record ServerConfig(
   /** The same configuration on another port (tests and the benchmark take a free one with 0). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, bootstrapServers, baseModel, device, precision, maxLength, textLimitPolicy, limits, batching,
-        auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties);
+        host, newPort, bootstrapServers, baseModel, device, precision, engine, maxLength, textLimitPolicy, limits,
+        batching, auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.schemas.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
@@ -43,6 +44,7 @@ import java.util.regex.Pattern;
  * base-model            default                  'default' (bundled all-MiniLM-L6-v2) or a Hugging Face folder
  * device                auto                     auto | cpu | gpu
  * precision             fp32                     fp32 | fp16
+ * engine                auto                     auto (onnxruntime on a CPU in fp32, else pytorch) | onnxruntime | pytorch
  * max-length            256                      max tokens per text, [CLS] and [SEP] included
  * text-limit-policy     truncate                 truncate (counted) | reject (413)
  * max-header-bytes      8192                     request line and headers (431 beyond; 414 for a long URI)
@@ -229,6 +231,7 @@ public final class ServerConfigFiles {
             keys.get("base-model", "default", s -> s),
             keys.get("device", DeviceSetting.AUTO, DeviceSetting::parse),
             keys.get("precision", Precision.FP32, Precision::parse),
+            keys.get("engine", EngineChoice.AUTO, EngineChoice::parse),
             maxLength,
             keys.get("text-limit-policy", TextLimitPolicy.TRUNCATE, TextLimitPolicy::parse),
             limits,

@@ -11,9 +11,10 @@ import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterWithdrawal;
 import io.lorastream.model.adapter.PeftAdapterFiles;
-import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.serving.EngineChoice;
+import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.server.config.AdapterSettings;
 import io.lorastream.server.metrics.ServerMetrics;
@@ -34,8 +35,7 @@ class AdapterRegistryTest {
   private AdapterRegistry registry;
 
   private AdapterRegistry registry(int retained, int maxAdapters) {
-    BertEncoder encoder = BertEncoder.load(BASE, Device.cpu(), Precision.FP32);
-    registry = new AdapterRegistry(encoder, BASE.id(),
+    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
         new AdapterSettings(AdapterKeys.generate().getPublic(), "test", retained, maxAdapters, Duration.ofSeconds(5)),
         metrics);
     registry.markCaughtUp();
@@ -200,8 +200,7 @@ class AdapterRegistryTest {
 
   @Test
   void beforeCatchUpAnUnknownAdapterIsNotReadyRatherThanMissing() {
-    BertEncoder encoder = BertEncoder.load(BASE, Device.cpu(), Precision.FP32);
-    registry = new AdapterRegistry(encoder, BASE.id(),
+    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
         new AdapterSettings(AdapterKeys.generate().getPublic(), "test", 2, 4, Duration.ofSeconds(5)), metrics);
     assertThatThrownBy(() -> query("scifact")).isInstanceOf(NotReadyException.class);
     Resolution base = query("base");

@@ -4,15 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import io.lorastream.model.EncoderEmbedder;
+import io.lorastream.model.Embedder;
 import io.lorastream.model.EncoderStack;
 import io.lorastream.model.InputType;
 import io.lorastream.model.adapter.AdaptationMode;
+import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.eval.Qrels;
 import io.lorastream.model.lora.LoraConfig;
 import io.lorastream.model.reference.OnnxRuntimeConfig;
 import io.lorastream.model.reference.OnnxRuntimeEmbedder;
+import io.lorastream.model.serving.EngineChoice;
+import io.lorastream.model.serving.ServingEmbedder;
+import io.lorastream.model.serving.ServingEngine;
+import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.train.LoraTrainingSession;
 import io.lorastream.model.train.StepResult;
 import io.lorastream.model.train.TrainingExample;
@@ -31,6 +36,7 @@ import java.util.Set;
  * The model benchmark: serving throughput against ONNX Runtime on the same texts, training
  * throughput against a matrix-multiply peak, and native-memory growth over a long training run,
  * each compared with its baseline in the same process so a noisy shared machine cancels out.
+ * Serving runs on the engine the server would use ({@link EngineChoice}), with the server's pass bounds.
  */
 public final class ModelBenchmark {
 
@@ -42,9 +48,11 @@ public final class ModelBenchmark {
    * @param trainBatch pairs per training step (16)
    * @param timedSteps training steps whose FLOPs and time are measured
    * @param rssSteps training steps in all; RSS is read after step 10 and after the last
+   * @param engine what serves (auto: as the server picks)
    */
   public record Settings(
-      Path dataset, int servingBatch, int servingBatches, int rounds, int trainBatch, int timedSteps, int rssSteps, EncoderStackSpec stack) {
+      Path dataset, int servingBatch, int servingBatches, int rounds, int trainBatch, int timedSteps, int rssSteps,
+      EngineChoice engine, EncoderStackSpec stack) {
 
     public Settings {
       if (servingBatch < 1 || servingBatches < 1 || rounds < 1 || trainBatch < 2 || timedSteps < 1 || rssSteps < 20) {
@@ -77,9 +85,12 @@ public final class ModelBenchmark {
   private static void serving(Settings s, BeirDataset data, EncoderStack stack, Map<String, Object> out, PrintStream log) {
     List<String> docs = data.corpus().values().stream().limit((long) s.servingBatch() * s.servingBatches())
         .map(d -> d.embeddingText()).toList();
-    EncoderEmbedder ours = stack.baseEmbedder();
     OnnxRuntimeConfig ortConfig = OnnxRuntimeConfig.defaults().withMaxLength(s.stack().maxLength()).withBatchSize(s.servingBatch());
-    try (OnnxRuntimeEmbedder ort = OnnxRuntimeEmbedder.allMiniLmL6V2(ortConfig)) {
+    BertEncoder encoder = stack.encoder();
+    EngineChoice kind = s.engine().resolve(encoder.device(), encoder.precision());
+    try (ServingEngine engine = ServingEngines.open(kind, stack.base(), encoder.device(), encoder.precision());
+        OnnxRuntimeEmbedder ort = OnnxRuntimeEmbedder.allMiniLmL6V2(ortConfig)) {
+      Embedder ours = ServingEmbedder.symmetric(engine.base(), stack.tokenizer(), encoder.config().hiddenSize());
       ours.embed(docs.subList(0, s.servingBatch()), InputType.DOCUMENT); // warm up both
       ort.embed(docs.subList(0, s.servingBatch()), InputType.DOCUMENT);
       double oursSeconds = 0;
@@ -102,6 +113,7 @@ public final class ModelBenchmark {
       out.put("serving_docs_per_second", round2(total / oursSeconds));
       out.put("serving_onnxruntime_docs_per_second", round2(total / ortSeconds));
       out.put("serving_ratio_vs_onnxruntime", round3(ortSeconds / oursSeconds));
+      out.put("serving_engine", kind.configName());
       out.put("serving_batch", s.servingBatch());
       out.put("serving_documents", docs.size());
       out.put("serving_rounds", s.rounds());

@@ -6,11 +6,16 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.lorastream.model.Embedder;
 import io.lorastream.model.EncoderEmbedder;
 import io.lorastream.model.InputType;
 import io.lorastream.model.reference.OnnxRuntimeConfig;
 import io.lorastream.model.reference.OnnxRuntimeEmbedder;
 import io.lorastream.model.runtime.Precision;
+import io.lorastream.model.serving.EngineChoice;
+import io.lorastream.model.serving.ServingEmbedder;
+import io.lorastream.model.serving.ServingEngine;
+import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.testing.Datasets;
 import io.lorastream.model.tokenize.TextTokenizer;
 import io.lorastream.model.weights.BaseModel;
@@ -23,10 +28,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Our DJL encoder against the oracle: the same all-MiniLM-L6-v2 ONNX file run by ONNX Runtime through
- * langchain4j's {@link AllMiniLmL6V2EmbeddingModel}.
+ * Every serving path against the oracle: the same all-MiniLM-L6-v2 ONNX file run by ONNX Runtime through
+ * langchain4j's {@link AllMiniLmL6V2EmbeddingModel}. The paths: the trainer's DJL encoder (the PyTorch engine
+ * serves through it) and the ONNX Runtime serving engine on its generated graph.
  *
  * <p>langchain4j tokenizes with the bundled tokenizer.json as it is, which truncates at 128 tokens
  * (we measured: a 249-token abstract matches our encoder at max length 128 with cosine 1.0000000 and
@@ -44,6 +52,7 @@ class EncoderParityIT {
   private static TextTokenizer tokenizer;
   private static AllMiniLmL6V2EmbeddingModel oracle;
   private static OnnxRuntimeEmbedder onnxAt256;
+  private static ServingEngine ortServing;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -52,20 +61,32 @@ class EncoderParityIT {
     tokenizer = TextTokenizer.load(base.tokenizerJson(), TextTokenizer.DEFAULT_MAX_LENGTH);
     oracle = new AllMiniLmL6V2EmbeddingModel();
     onnxAt256 = OnnxRuntimeEmbedder.allMiniLmL6V2(OnnxRuntimeConfig.defaults().withMaxLength(TextTokenizer.DEFAULT_MAX_LENGTH));
+    ortServing = ServingEngines.open(EngineChoice.ONNXRUNTIME, base, Device.cpu(), Precision.FP32);
+  }
+
+  /** The serving paths under test, by name. */
+  private static Embedder path(String name) {
+    return switch (name) {
+      case "pytorch" -> EncoderEmbedder.symmetric(encoder, tokenizer);
+      case "onnxruntime" -> ServingEmbedder.symmetric(ortServing.base(), tokenizer, base.config().hiddenSize());
+      default -> throw new IllegalArgumentException(name);
+    };
   }
 
   @AfterAll
   static void tearDown() {
+    ortServing.close();
     onnxAt256.close();
     tokenizer.close();
     encoder.close();
   }
 
-  @Test
-  void embeddingsMatchOnnxRuntimeForFiveHundredVariedTexts() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pytorch", "onnxruntime"})
+  void embeddingsMatchOnnxRuntimeForFiveHundredVariedTexts(String servingPath) throws Exception {
     List<String> texts = variedTexts();
     assertThat(texts).hasSizeGreaterThanOrEqualTo(500);
-    float[][] ours = EncoderEmbedder.symmetric(encoder, tokenizer).embed(texts, InputType.DOCUMENT);
+    float[][] ours = path(servingPath).embed(texts, InputType.DOCUMENT);
 
     int compared = 0;
     int longer = 0;
@@ -91,8 +112,8 @@ class EncoderParityIT {
       }
       compared++;
     }
-    System.out.printf("parity: %d texts compared, %d longer than %d tokens, worst cosine %.7f%n",
-        compared, longer, tokenizer.maxLength(), worst);
+    System.out.printf("parity (%s): %d texts compared, %d longer than %d tokens, worst cosine %.7f%n",
+        servingPath, compared, longer, tokenizer.maxLength(), worst);
     assertThat(compared).isGreaterThanOrEqualTo(430);
     assertThat(longer).as("SciFact abstracts over the max length are in the set").isGreaterThanOrEqualTo(20);
     assertThat(worst).as("worst text: %s", worstText).isGreaterThanOrEqualTo(0.9999);
