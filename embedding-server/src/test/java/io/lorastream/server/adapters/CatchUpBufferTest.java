@@ -11,7 +11,8 @@ import io.lorastream.model.adapter.AdapterVerifier;
 import io.lorastream.model.adapter.AdapterWithdrawal;
 import io.lorastream.model.adapter.AdapterWithdrawalCodec;
 import io.lorastream.model.adapter.RefusalReason;
-import io.lorastream.model.encoder.BertEncoder;
+import io.lorastream.model.serving.EngineChoice;
+import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.server.config.AdapterSettings;
@@ -42,7 +43,7 @@ class CatchUpBufferTest {
 
   @BeforeEach
   void open() {
-    registry = new AdapterRegistry(BertEncoder.load(BASE, Device.cpu(), Precision.FP32), BASE.id(),
+    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
         new AdapterSettings(KEYS.getPublic(), "test", 2, 4, Duration.ofSeconds(5)), metrics);
   }
 
