@@ -213,6 +213,7 @@ class SciFactTrainerIT {
   void poisonedFeedbackIsRejectedByTheGateAndNoWorseVersionIsPublished() throws Exception {
     TopicNames names = new TopicNames("gate.");
     List<TrainingPair> clean = clicks.subList(0, 320);
+    // the poison reuses these queries, so the held-out slice judges them on clean clicks and poison alike
     long cleanPairs = trainable(clean);
     Map<String, String> open = settings("gate.");
     open.put("adapter_defaults.gate_tolerance", "inf"); // a first version to poison, whatever it is
@@ -223,7 +224,7 @@ class SciFactTrainerIT {
     Map<String, String> keys = settings("gate.");
     keys.put("commit_every_steps", "10"); // a gate decision every 10 poisoned steps (80 new pairs), not every 2 s
     keys.put("commit_interval", "10m");
-    keys.put("adapter_defaults.gate_min_queries", "20"); // the held-out slice of 560 pairs holds about 50 queries
+    keys.put("adapter_defaults.gate_min_queries", "20"); // the held-out slice of 320 clean pairs holds about 30 queries
     List<AdapterVerification.Accepted> before = versions(names);
     AdapterVerification.Accepted good = before.get(before.size() - 1);
     double goodTest = testNdcg(good.weights());
@@ -232,7 +233,7 @@ class SciFactTrainerIT {
     Random random = new Random(7);
     List<String> ids = corpus.ids();
     List<TrainingPair> poison = new ArrayList<>();
-    for (TrainingPair p : clicks.subList(320, 560)) {
+    for (TrainingPair p : clean.subList(0, 240)) {
       String doc = ids.get(random.nextInt(ids.size()));
       List<String> sources = List.of("poison-" + p.pairId());
       poison.add(new TrainingPair(p.schemaVersion(), PairIds.of(PairKind.CLICK, sources, doc, List.of()), PairKind.CLICK,
