@@ -64,7 +64,9 @@ public record GateDecision(
       eval.put("published_ndcg@10", published);
       eval.put("gain_vs_published", vsPublished.gain());
       eval.put("gain_vs_published_upper_bound", vsPublished.upperBound());
-      eval.put("gate_tolerance", settings.tolerance());
+      if (Double.isFinite(settings.tolerance())) { // inf (no gate) has no JSON number; manifests hold finite figures
+        eval.put("gate_tolerance", settings.tolerance());
+      }
     }
     return eval;
   }
