@@ -169,6 +169,17 @@ const dashboards = [
         q(`sum by (reason) (increase(lorastream_trainer_pairs_skipped_total[${R}])) or vector(0)`, "skipped {{reason}}"),
         q(`sum by (adapter, record) (increase(lorastream_trainer_records_refused_total[${R}])) or vector(0)`, "refused {{record}} {{adapter}}"),
       ]),
+      ts("Dead letters, refused checkpoints, skipped steps", "short", [
+        q(`sum by (reason) (increase(lorastream_trainer_dead_letters_total[${R}])) or vector(0)`, "dead letter {{reason}}"),
+        q(`sum by (reason) (increase(lorastream_trainer_checkpoints_refused_total[${R}])) or vector(0)`, "checkpoint refused {{reason}}"),
+        q(`sum by (to) (increase(lorastream_trainer_checkpoint_fallbacks_total[${R}])) or vector(0)`, "fell back to {{to}}"),
+        q(`sum by (adapter) (increase(lorastream_trainer_steps_skipped_total{${A}}[${R}])) or vector(0)`, "step skipped {{adapter}}"),
+      ], "Pairs sent to the dead-letter topic (undecodable or over a limit), checkpoints refused on restore and what their adapters fell back to, steps skipped for a non-finite loss or gradient."),
+      ts("Back-pressure", "short", [
+        q(`max by (adapter) (lorastream_trainer_pending_pairs{${A}})`, "pending {{adapter}}"),
+        q(`max(lorastream_trainer_partitions_paused)`, "partitions paused"),
+        q(`sum(increase(lorastream_trainer_consumer_pauses_total[${R}])) or vector(0)`, "pauses"),
+      ], "Pairs waiting for a step (max_pending_pairs bounds them; at the bound the partition pauses until half are trained)."),
     ],
   },
   {

@@ -48,7 +48,16 @@ public enum DeadLetterReason {
   /** Writing an output for the record failed (too large, serialization); the app carried on. */
   PRODUCTION_ERROR,
   /** The record could not be deserialized before processing; the app carried on. */
-  DESERIALIZATION_ERROR;
+  DESERIALIZATION_ERROR,
+  /** A text or id its consumer needs is empty or blank (e.g. a training pair's positive passage). */
+  EMPTY_TEXT,
+  /**
+   * A number its consumer cannot use: e.g. a training pair's weight that is not a finite float in (0, max_pair_weight]
+   * once cast to float (1e39 is a finite double but Infinity as a float).
+   */
+  OUT_OF_RANGE,
+  /** A list or an id longer than its consumer's limit (e.g. a training pair's negatives, shown documents, ids). */
+  OVER_LIMIT;
 
   /** The form used in headers and metric tags. */
   public String wireName() {

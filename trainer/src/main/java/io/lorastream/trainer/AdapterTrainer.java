@@ -24,9 +24,6 @@ import java.util.TreeMap;
 final class AdapterTrainer implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterTrainer.class);
-  /** Queries whose known positives are kept (the ones updated longest ago go first), and positives per query. */
-  static final int KNOWN_POSITIVE_QUERIES = 50_000;
-  static final int KNOWN_POSITIVES_PER_QUERY = 64;
 
   /** A step taken: what the session reported and the batch's make-up. */
   record Step(StepResult result, int newPairs, int replayed, long newestEventMs) {}
@@ -89,25 +86,60 @@ final class AdapterTrainer implements AutoCloseable {
   static AdapterTrainer start(
       String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
       int maxPoolDocs) {
+    return start(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, TrainerLimits.DEFAULTS);
+  }
+
+  /** A new adapter under {@code limits}' bounds on known positives. */
+  static AdapterTrainer start(
+      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
+      int maxPoolDocs, TrainerLimits limits) {
     int length = settings.maxSeqLength();
     LoraTrainingSession session = LoraTrainingSession.start(model.encoder(), model.tokenizer(length), settings.lora(),
         settings.trainingSettings(model.fp16()), model.documents(length));
+    return fresh(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, limits, session);
+  }
+
+  /**
+   * An adapter without a usable checkpoint that continues from its newest published version: that version's weights
+   * with a fresh optimizer, and its version number (the next one published is the one after it). What the lost state
+   * held (pending pairs, replay buffer, held-out set, ledger) starts empty.
+   */
+  static AdapterTrainer fromPublished(
+      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
+      int maxPoolDocs, TrainerLimits limits, PublishedVersions.Version published) {
+    requireShape(name, "its published version " + published.manifest().key(), published.weights().config(), settings);
+    int length = settings.maxSeqLength();
+    LoraTrainingSession session = LoraTrainingSession.startFrom(model.encoder(), model.tokenizer(length),
+        published.weights(), settings.trainingSettings(model.fp16()), model.documents(length));
+    AdapterTrainer t = fresh(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, limits, session);
+    t.adoptPublished(published);
+    t.dirty = true;
+    return t;
+  }
+
+  private static AdapterTrainer fresh(
+      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
+      int maxPoolDocs, TrainerLimits limits, LoraTrainingSession session) {
+    int length = settings.maxSeqLength();
     return new AdapterTrainer(
         name, settings, inputTopic, inputPartition, session, model.tokenizer(length), model.documents(length),
         model.corpus(length), settings.seed(), List.of(), 0,
         new ReplayBuffer(settings.replayBufferSize()), PairLedger.EMPTY, 0, new TreeMap<>(),
-        new HeldOutSet(maxQueries, maxPoolDocs), new KnownPositives(KNOWN_POSITIVE_QUERIES, KNOWN_POSITIVES_PER_QUERY));
+        new HeldOutSet(maxQueries, maxPoolDocs),
+        new KnownPositives(limits.knownPositiveQueries(), limits.knownPositivesPerQuery()));
   }
 
   /** The adapter as a committed checkpoint left it. */
   static AdapterTrainer restore(
       AdapterCheckpoint c, AdapterSettings settings, TrainerModel model, int maxQueries, int maxPoolDocs) {
-    if (!c.training().adapter().config().equals(settings.lora())) {
-      throw new IllegalStateException(
-          "adapter " + c.adapter() + " was trained with LoRA " + c.training().adapter().config() + " but is now configured"
-              + " with " + settings.lora() + ": a checkpoint cannot change shape. Restore the old lora_* settings, or train"
-              + " under a new adapter name");
-    }
+    return restore(c, settings, model, maxQueries, maxPoolDocs, TrainerLimits.DEFAULTS);
+  }
+
+  /** The adapter as a committed checkpoint left it, under {@code limits}' bounds on known positives. */
+  static AdapterTrainer restore(
+      AdapterCheckpoint c, AdapterSettings settings, TrainerModel model, int maxQueries, int maxPoolDocs,
+      TrainerLimits limits) {
+    requireShape(c.adapter(), "a checkpoint", c.training().adapter().config(), settings);
     int length = settings.maxSeqLength();
     LoraTrainingSession session = LoraTrainingSession.resume(model.encoder(), model.tokenizer(length),
         settings.trainingSettings(model.fp16()), c.training(), model.documents(length));
@@ -117,13 +149,29 @@ final class AdapterTrainer implements AutoCloseable {
             model.documents(length), model.corpus(length), c.randomState(),
             c.pending(), c.pendingSinceMs(), new ReplayBuffer(settings.replayBufferSize(), c.replay(), c.replayOffered()),
             c.ledger(), c.pairsReplayed(), c.counters(), HeldOutSet.of(maxQueries, maxPoolDocs, c.heldOutQueries(), c.pool()),
-            KnownPositives.of(KNOWN_POSITIVE_QUERIES, KNOWN_POSITIVES_PER_QUERY, c.knownPositives()));
+            KnownPositives.of(limits.knownPositiveQueries(), limits.knownPositivesPerQuery(), c.knownPositives()));
     t.publishedVersion = c.publishedVersion();
     t.publishedWeights = c.publishedWeights();
     t.newestUnpublishedEventMs = c.newestUnpublishedEventMs();
     t.stepsAtLastGate = c.stepsAtLastGate();
     t.averaged = c.averagedWeights();
     return t;
+  }
+
+  private static void requireShape(String name, String what, io.lorastream.model.lora.LoraConfig trained, AdapterSettings settings) {
+    if (!trained.equals(settings.lora())) {
+      throw new IllegalStateException(
+          "adapter " + name + " was trained with LoRA " + trained + " but is now configured with " + settings.lora()
+              + ": " + what + " cannot change shape. Restore the old lora_* settings, or train under a new adapter name");
+    }
+  }
+
+  /** Takes {@code published} as the adapter's published version: the gate compares with it, versions go on after it. */
+  void adoptPublished(PublishedVersions.Version published) {
+    publishedVersion = published.version();
+    publishedWeights = published.weights();
+    publishedMemo = new GateEvaluator.VectorMemo();
+    dirty = true;
   }
 
   /** Where {@link #offer} put a pair. */
@@ -213,6 +261,14 @@ final class AdapterTrainer implements AutoCloseable {
           batch.pairs().stream().map(p -> p.pairId().substring(0, 8)).toList(), random.state());
     }
     StepResult result = session.step(batch.examples());
+    dirty = true;
+    if (result.skipped()) {
+      // a non-finite loss or gradient: nothing was learnt, so the new pairs are neither in the ledger nor replayed
+      counters.merge("non_finite_step", (long) batch.fresh().size(), Long::sum);
+      LOG.warn("{}: step {} skipped (non-finite loss or gradient); its {} new pair(s) are dropped: {}", name,
+          session.stepCount() + 1, batch.fresh().size(), batch.fresh().stream().map(BufferedPair::pairId).toList());
+      return new Step(result, batch.fresh().size(), batch.replayed().size(), 0);
+    }
     long newest = 0;
     for (BufferedPair p : batch.fresh()) {
       ledger = ledger.plus(p.pairId());

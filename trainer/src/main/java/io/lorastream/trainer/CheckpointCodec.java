@@ -18,6 +18,7 @@ import io.lorastream.model.train.TrainingState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,19 +38,23 @@ import java.util.zip.GZIPOutputStream;
  * <pre>
  * offset  size  field
  * 0       4     magic "LSCK" (lorastream checkpoint)
- * 4       2     format version (u16), currently 2
+ * 4       2     format version (u16), currently 3
  * 6       4     J = length of the gzipped JSON (u32), then J bytes: everything but tensors
  * .       4     T = tensors length (u32), then T bytes: safetensors with the adapter, AdamW moments and the
  *               published version's weights, float32 bit for bit
+ * .       32    HMAC-SHA256 ({@link CheckpointMac}) of the adapter, the partition and every byte before it
  * </pre>
  *
  * Tensors go through safetensors so floats survive exactly (resume must be bit-exact); the JSON part
  * carries texts (pending and replayed pairs, the evaluation set) and is gzipped because texts compress
- * well. Readers accept this version only and name the version they found otherwise.
+ * well. A reader checks magic, version and MAC before it decodes anything, and inflates the JSON only up
+ * to a limit. Readers accept this version only and name the version they found otherwise: version 2 had
+ * no MAC, so its checkpoints cannot be told from forged ones.
  */
 public final class CheckpointCodec {
 
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+  private static final int HEADER_BYTES = 6;
   private static final byte[] MAGIC = "LSCK".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -100,7 +105,17 @@ public final class CheckpointCodec {
       long stepsAtLastGate,
       boolean averaged) {}
 
-  public static byte[] encode(AdapterCheckpoint c) {
+  /** Encodes with the default JSON limit ({@link TrainerLimits#DEFAULTS}). */
+  public static byte[] encode(AdapterCheckpoint c, CheckpointMac mac) {
+    return encode(c, mac, TrainerLimits.DEFAULTS.checkpointMaxJsonBytes());
+  }
+
+  /**
+   * Encodes and authenticates a checkpoint.
+   *
+   * @throws IllegalStateException when the JSON part exceeds {@code maxJsonBytes} (no reader would accept it)
+   */
+  public static byte[] encode(AdapterCheckpoint c, CheckpointMac mac, long maxJsonBytes) {
     TrainingState t = c.training();
     SortedMap<String, FloatTensor> tensors = new TreeMap<>();
     putWeights(tensors, "adapter/", t.adapter());
@@ -123,34 +138,75 @@ public final class CheckpointCodec {
             c.replay(), c.replayOffered(), c.ledger(), c.pairsReplayed(), c.counters(), c.heldOutQueries(), c.pool(),
             c.knownPositives(), c.publishedVersion(), c.publishedWeights() == null ? null : LoraJson.of(c.publishedWeights().config()),
             c.newestUnpublishedEventMs(), c.stepsAtLastGate(), c.averagedWeights() != null);
-    byte[] json = gzip(body);
+    byte[] json = gzip(body, c.adapter(), maxJsonBytes);
     byte[] weights = Safetensors.encode(tensors, Map.of("format", "lorastream-checkpoint"));
-    ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 2 + 4 + json.length + 4 + weights.length);
+    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + 4 + json.length + 4 + weights.length + CheckpointMac.LENGTH);
     out.put(MAGIC).putShort((short) FORMAT_VERSION);
     out.putInt(json.length).put(json);
     out.putInt(weights.length).put(weights);
+    out.put(mac.mac(c.adapter(), c.inputPartition(), out.array(), out.position()));
     return out.array();
   }
 
+  /** {@link #decode(byte[], String, int, CheckpointMac, long, String)} with the default JSON limit. */
+  public static AdapterCheckpoint decode(byte[] value, String key, int partition, CheckpointMac mac, String source) {
+    return decode(value, key, partition, mac, TrainerLimits.DEFAULTS.checkpointMaxJsonBytes(), source);
+  }
+
   /**
-   * Reads a checkpoint.
+   * Checks that a record is an authentic checkpoint of {@code key} in {@code partition}, without decoding it: magic,
+   * format version, then the MAC.
    *
-   * @param source names the record in errors, e.g. {@code trainer-checkpoints-2@1234}
-   * @throws IllegalArgumentException naming the source and the defect
+   * @throws CheckpointRefused naming the source and the reason
    */
-  public static AdapterCheckpoint decode(byte[] value, String source) {
+  static void authenticate(byte[] value, String key, int partition, CheckpointMac mac, String source) {
+    if (value == null) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.TOMBSTONE, "checkpoint " + source + " is a tombstone");
+    }
+    if (value.length < 4 || !Arrays.equals(value, 0, 4, MAGIC, 0, 4)) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_A_CHECKPOINT,
+          "checkpoint " + source + " is unreadable: not a lorastream checkpoint (no 'LSCK' magic)");
+    }
+    if (value.length < HEADER_BYTES + 8 + CheckpointMac.LENGTH) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_A_CHECKPOINT,
+          "checkpoint " + source + " is unreadable: " + value.length + " bytes, too short for a checkpoint");
+    }
+    int version = Short.toUnsignedInt(ByteBuffer.wrap(value, 4, 2).getShort());
+    if (version != FORMAT_VERSION) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.UNSUPPORTED_VERSION,
+          "checkpoint " + source + " is unreadable: format version " + version + " is not supported; this trainer reads"
+              + " version " + FORMAT_VERSION + (version < FORMAT_VERSION ? " (authenticated checkpoints; an older trainer"
+              + " wrote this one)" : " (a newer trainer wrote this one)"));
+    }
+    if (!mac.verify(key, partition, value)) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_AUTHENTIC,
+          "checkpoint " + source + " under key '" + key + "' is not authentic: its MAC does not verify with the key from "
+              + mac.origin() + " (forged, damaged, moved from another key or partition, or written with another"
+              + " checkpoint key)");
+    }
+  }
+
+  /**
+   * Reads a checkpoint after {@link #authenticate}: nothing is decoded before the MAC verifies, and the JSON part
+   * inflates to at most {@code maxJsonBytes}.
+   *
+   * @param key the record key (the adapter)
+   * @param partition the checkpoints-topic partition it was read from (= its input partition)
+   * @param source names the record in errors, e.g. {@code trainer-checkpoints-2@1234}
+   * @throws CheckpointRefused naming the source and the reason
+   */
+  public static AdapterCheckpoint decode(
+      byte[] value, String key, int partition, CheckpointMac mac, long maxJsonBytes, String source) {
+    authenticate(value, key, partition, mac, source);
+    AdapterCheckpoint c;
     try {
-      ByteBuffer in = ByteBuffer.wrap(value);
-      if (value.length < 14 || !Arrays.equals(value, 0, 4, MAGIC, 0, 4)) {
-        throw new IllegalArgumentException("not a lorastream checkpoint (no 'LSCK' magic)");
+      ByteBuffer in = ByteBuffer.wrap(value, 0, value.length - CheckpointMac.LENGTH);
+      in.position(HEADER_BYTES);
+      Body body;
+      try (InputStream json = new LimitedInputStream(new GZIPInputStream(new ByteArrayInputStream(section(in, "json"))),
+          maxJsonBytes, "checkpoint " + source + " JSON", "checkpoint_max_json_bytes")) {
+        body = JSON.readValue(json, Body.class);
       }
-      in.position(4);
-      int version = Short.toUnsignedInt(in.getShort());
-      if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException(
-            "checkpoint format version " + version + " is not supported; this trainer reads version " + FORMAT_VERSION);
-      }
-      Body body = JSON.readValue(gunzip(section(in, "json")), Body.class);
       SafetensorsContent content = Safetensors.decode(section(in, "tensors"), source + " tensors");
       Map<String, FloatTensor> tensors = content.tensors();
       AdapterWeights adapter = weights(tensors, "adapter/", body.lora().toConfig());
@@ -162,15 +218,27 @@ public final class CheckpointCodec {
           new TrainingState(adapter, new AdamWState(body.optimizerStep(), moments), body.seed(), body.lossScale());
       AdapterWeights published =
           body.publishedLora() == null ? null : weights(tensors, "published/", body.publishedLora().toConfig());
-      return new AdapterCheckpoint(
+      c = new AdapterCheckpoint(
           body.adapter(), body.inputTopic(), body.inputPartition(), body.inputOffset(), training, body.randomState(),
           body.pending(), body.pendingSinceMs(), body.replay(), body.replayOffered(), body.ledger(), body.pairsReplayed(),
           body.counters(), body.heldOutQueries(), body.pool(), body.knownPositives(), body.publishedVersion(), published,
           body.newestUnpublishedEventMs(), body.stepsAtLastGate(),
           body.averaged() ? weights(tensors, "averaged/", body.lora().toConfig()) : null);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("checkpoint " + source + " is unreadable: " + e.getMessage(), e);
+      LimitedInputStream.LimitExceeded tooLarge = LimitedInputStream.cause(e);
+      if (tooLarge != null) {
+        throw new CheckpointRefused(CheckpointRefused.Reason.TOO_LARGE,
+            "checkpoint " + source + " is refused: " + tooLarge.getMessage(), e);
+      }
+      throw new CheckpointRefused(CheckpointRefused.Reason.UNREADABLE,
+          "checkpoint " + source + " is unreadable: " + e.getMessage(), e);
     }
+    if (!c.adapter().equals(key) || c.inputPartition() != partition) {
+      throw new CheckpointRefused(CheckpointRefused.Reason.UNREADABLE,
+          "checkpoint " + source + " under key '" + key + "' holds adapter " + c.adapter() + " of input partition "
+              + c.inputPartition());
+    }
+    return c;
   }
 
   private static void putWeights(SortedMap<String, FloatTensor> out, String prefix, AdapterWeights w) {
@@ -227,23 +295,35 @@ public final class CheckpointCodec {
     return b;
   }
 
-  private static byte[] gzip(Body body) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-        JSON.writeValue(gz, body);
-      }
-      return bytes.toByteArray();
+  private static byte[] gzip(Body body, String adapter, long maxJsonBytes) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    long[] written = {0};
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      JSON.writeValue(new java.io.FilterOutputStream(gz) {
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          written[0]++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          written[0] += len;
+        }
+      }, body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("checkpoint JSON could not be written: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static byte[] gunzip(byte[] b) throws IOException {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(b))) {
-      return in.readAllBytes();
+    if (written[0] > maxJsonBytes) {
+      throw new IllegalStateException(
+          "the checkpoint of adapter " + adapter + " has a JSON part of " + written[0] + " bytes, over"
+              + " checkpoint_max_json_bytes " + maxJsonBytes + ", so no trainer would restore it: raise"
+              + " checkpoint_max_json_bytes, or lower replay_buffer, max_pending_pairs, holdout_max_queries,"
+              + " eval_pool_max_docs or max_text_chars");
     }
+    return bytes.toByteArray();
   }
 }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 final class ConfigKeys {
   private final Map<String, String> values;
   private final Map<String, Boolean> used = new TreeMap<>();
+  private final java.util.Set<String> asked = new java.util.TreeSet<>();
 
   ConfigKeys(Map<String, String> values) {
     this.values = values;
@@ -15,6 +16,7 @@ final class ConfigKeys {
   }
 
   <T> T get(String key, T fallback, Function<String, T> parse) {
+    asked.add(key);
     String raw = values.get(key);
     if (raw == null) {
       return fallback;
@@ -29,6 +31,7 @@ final class ConfigKeys {
 
   /** Keys starting with {@code prefix}, prefix removed; all marked as read. */
   Map<String, String> withPrefix(String prefix) {
+    asked.add(prefix + "*");
     Map<String, String> out = new TreeMap<>();
     values.forEach((k, v) -> {
       if (k.startsWith(prefix) && k.length() > prefix.length()) {
@@ -37,6 +40,11 @@ final class ConfigKeys {
       }
     });
     return out;
+  }
+
+  /** Every key asked for so far; a prefix read with {@link #withPrefix} as {@code prefix*}. For the docs test. */
+  java.util.Set<String> asked() {
+    return java.util.Collections.unmodifiableSet(asked);
   }
 
   void failOnUnused() {

@@ -3,6 +3,9 @@ package io.lorastream.trainer;
 import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.model.adapter.AdapterVerifier;
+import io.lorastream.schemas.ContractViolation;
+import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.EventCodec;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.TextLimits;
@@ -23,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * redone from the committed offsets and checkpoints; on assignment each adapter is restored from its
  * last committed checkpoint. Transactional id = instance id, fencing by consumer group metadata
  * (KIP-447). One thread does everything ({@link #run}); {@link #stop} may be called from any thread.
+ *
+ * <p>Hostile input does not stop the loop: a record that does not decode or breaks a {@link TrainerLimits} limit goes
+ * to the dead-letter topic in the transaction that commits its offset; a step with a non-finite loss is skipped; a
+ * checkpoint that is not authentic or does not decode is refused and the adapter falls back to an older checkpoint or
+ * its newest verified published version. An adapter's pending pairs are bounded: at {@code max_pending_pairs} the
+ * consumer pauses its partition until they drain.
  */
 public final class ContinualTrainer {
 
@@ -55,6 +65,7 @@ public final class ContinualTrainer {
   private final AdapterSigner signer;
   private final TrainerMetrics metrics;
   private final TrainerListener listener;
+  private final CheckpointMac checkpointMac;
   private final EventCodec<TrainingPair> pairCodec = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs();
   private final Map<String, AdapterTrainer> adapters = new TreeMap<>();
   private final Set<TopicPartition> owned = new HashSet<>();
@@ -64,12 +75,15 @@ public final class ContinualTrainer {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
   private CheckpointStore checkpoints;
+  private PublishedVersions published;
+  private AdapterRecovery recovery;
+  private TrainerDeadLetters deadLetters;
+  private BackPressure backPressure;
   private AdapterPublisher publisher;
   private QualityGate gate;
   private long lastCommitNanos;
   private int stepsSinceCommit;
   private boolean uncommitted;
-  private long invalidRecords;
 
   public ContinualTrainer(
       TrainerSettings settings, TrainerModel model, AdapterSigner signer, MeterRegistry registry, TrainerListener listener) {
@@ -80,6 +94,7 @@ public final class ContinualTrainer {
     this.signer = signer;
     this.metrics = new TrainerMetrics(registry);
     this.listener = listener == null ? new TrainerListener() {} : listener;
+    this.checkpointMac = CheckpointMac.resolve(settings.checkpointKey(), System::getenv, signer);
   }
 
   /** Asks {@link #run} to finish its step, commit what it has and return. */
@@ -99,19 +114,30 @@ public final class ContinualTrainer {
       publisher = new AdapterPublisher(signer, model.baseId(), model.encoder().config(), settings.topics().adapters(),
           topics.adapterPartitions(), topics.adapterMaxBytes(), topics.checkpointMaxBytes());
       gate = new QualityGate(model, publisher, metrics, listener);
+      deadLetters = new TrainerDeadLetters(settings.topics().deadLetters(), topics.deadLetterMaxBytes(), metrics);
       producer = new KafkaProducer<>(KafkaProps.producer(settings, settings.maxRecordBytes()));
       producer.initTransactions(); // fences an earlier incarnation and aborts its open transaction
+      Duration readWait = settings.transactionTimeout().plusSeconds(30);
       checkpoints = new CheckpointStore(admin, new KafkaConsumer<>(KafkaProps.checkpointReader(settings)),
-          settings.topics().trainerCheckpoints(), settings.transactionTimeout().plusSeconds(30));
+          settings.topics().trainerCheckpoints(), readWait, checkpointMac, topics.checkpointMaxBytes(),
+          settings.limits().checkpointMaxJsonBytes());
+      published = new PublishedVersions(new KafkaConsumer<>(KafkaProps.adapterReader(settings)),
+          new AdapterVerifier(signer.publicKey(), model.baseId(), model.encoder().config()), settings.topics().adapters(),
+          topics.adapterPartitions(), readWait);
+      recovery = new AdapterRecovery(settings, model, checkpoints, published, metrics);
       consumer = new KafkaConsumer<>(KafkaProps.consumer(settings));
+      backPressure = new BackPressure(consumer, adapters, settings.limits().maxPendingPairs(), metrics, listener);
       consumer.subscribe(List.of(settings.topics().trainingPairs()), new Rebalance());
-      LOG.info("trainer {} consuming {} as group {}", settings.instanceId(), settings.topics().trainingPairs(), settings.groupId());
+      LOG.info("trainer {} consuming {} as group {}; checkpoints authenticated with the key from {}", settings.instanceId(),
+          settings.topics().trainingPairs(), settings.groupId(), checkpointMac.origin());
       lastCommitNanos = System.nanoTime();
       while (!stopRequested) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout())) {
-          route(r);
+        ConsumerRecords<String, byte[]> polled = consumer.poll(pollTimeout());
+        for (TopicPartition tp : polled.partitions()) {
+          backPressure.routeAll(tp, polled.records(tp), this::route);
         }
         trainReady();
+        backPressure.resumeDrained();
         if (commitDue()) {
           commit(true, true);
         }
@@ -126,16 +152,22 @@ public final class ContinualTrainer {
     }
   }
 
+  /** Takes a consumed record: a pair for its adapter, or a dead letter when it does not decode or breaks a limit. */
   private void route(ConsumerRecord<String, byte[]> r) {
     uncommitted = true;
     TrainingPair pair;
     try {
       pair = pairCodec.decode(r.value());
+    } catch (ContractViolation e) {
+      deadLetters.add(r, e.reason(), e.getMessage());
+      return;
     } catch (RuntimeException e) {
-      skip("invalid_pair");
-      if (invalidRecords++ < 10 || invalidRecords % 1000 == 0) {
-        LOG.warn("skipping record {}-{}@{} ({} so far): {}", r.topic(), r.partition(), r.offset(), invalidRecords, e.getMessage());
-      }
+      deadLetters.add(r, DeadLetterReason.DESERIALIZATION_ERROR, e.toString());
+      return;
+    }
+    PairValidator.Violation violation = PairValidator.check(pair, settings.limits(), settings.settingsFor(pair.adapter()));
+    if (violation != null) {
+      deadLetters.add(r, violation.reason(), violation.message());
       return;
     }
     AdapterTrainer t = adapters.get(pair.adapter());
@@ -176,8 +208,7 @@ public final class ContinualTrainer {
       return null;
     }
     AdapterSettings s = settings.settingsFor(name);
-    AdapterTrainer t = AdapterTrainer.start(name, s, r.topic(), r.partition(), model, settings.holdoutMaxQueries(),
-        settings.evalPoolMaxDocs());
+    AdapterTrainer t = recovery.start(name, s, r.topic(), r.partition());
     adapters.put(name, t);
     LOG.info("new adapter {} from {}-{} ({}; mode {}, loss {})", name, r.topic(), r.partition(),
         settings.configured(name) ? "configured" : "adapter_defaults", s.mode().configName(), s.loss().kind().configName());
@@ -201,9 +232,14 @@ public final class ContinualTrainer {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         stepsSinceCommit++;
         uncommitted = true;
-        metrics.step(t.name, s, (double) s.newPairs() / t.settings.newPairsPerStep(), took);
+        if (s.result().skipped()) {
+          metrics.stepSkipped(t.name, s.newPairs());
+        } else {
+          metrics.step(t.name, s, (double) s.newPairs() / t.settings.newPairsPerStep(), took);
+        }
         listener.stepTaken(t.name, s.result().step(), s.result().loss(), s.newPairs(), s.replayed());
       }
+      metrics.pending(t.name, t.pendingCount());
     }
   }
 
@@ -225,7 +261,7 @@ public final class ContinualTrainer {
   }
 
   private boolean commitDue() {
-    return stepsSinceCommit >= settings.commitEverySteps()
+    return stepsSinceCommit >= settings.commitEverySteps() || deadLetters.flushDue()
         || (uncommitted && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos());
   }
 
@@ -248,7 +284,7 @@ public final class ContinualTrainer {
         }
       }
     }
-    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(deadLetters.drain());
     for (Publication p : publications) {
       AdapterTrainer t = adapters.get(p.manifest().adapter());
       records.addAll(publisher.records(p, settings.keepVersions()));
@@ -262,7 +298,7 @@ public final class ContinualTrainer {
     for (AdapterTrainer t : adapters.values()) {
       if (t.dirty) {
         long offset = offsets.get(new TopicPartition(t.inputTopic, t.inputPartition)).offset();
-        byte[] value = CheckpointCodec.encode(t.checkpoint(offset));
+        byte[] value = CheckpointCodec.encode(t.checkpoint(offset), checkpointMac, settings.limits().checkpointMaxJsonBytes());
         publisher.requireCheckpointFits(t.name, value, "the checkpoint of adapter " + t.name);
         records.add(new ProducerRecord<>(settings.topics().trainerCheckpoints(), t.inputPartition, t.name, value));
         checkpointBytes.put(t.name, value.length);
@@ -315,6 +351,8 @@ public final class ContinualTrainer {
   private void resetToCommitted() {
     adapters.values().forEach(AdapterTrainer::close);
     adapters.clear();
+    deadLetters.clear(); // their records are consumed again
+    backPressure.resumeAll();
     Set<TopicPartition> parts = Set.copyOf(owned);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts);
     for (TopicPartition tp : parts) {
@@ -331,15 +369,9 @@ public final class ContinualTrainer {
   }
 
   private void restore(TopicPartition tp) {
-    for (AdapterCheckpoint c : checkpoints.read(tp.topic(), tp.partition())) {
-      if (!settings.configured(c.adapter()) && settings.unknownAdapters() == UnknownAdapters.SKIP) {
-        LOG.info("adapter {} has a checkpoint but is no longer configured (unknown_adapters: skip); not resumed", c.adapter());
-        continue;
-      }
-      AdapterSettings s = settings.settingsFor(c.adapter());
-      adapters.put(c.adapter(), AdapterTrainer.restore(c, s, model, settings.holdoutMaxQueries(), settings.evalPoolMaxDocs()));
-      LOG.info("resumed adapter {} at step {} ({} pairs trained, version {}, {} pending)", c.adapter(), c.training().step(),
-          c.ledger().pairs(), c.publishedVersion(), c.pending().size());
+    for (AdapterTrainer t : recovery.restore(tp)) {
+      adapters.put(t.name, t);
+      uncommitted |= t.dirty; // a fallback: its next checkpoint replaces the refused record
     }
   }
 
@@ -353,6 +385,7 @@ public final class ContinualTrainer {
       }
     }
     owned.removeAll(parts);
+    backPressure.forget(parts);
   }
 
   /** Commits before giving partitions up; restores checkpoints of new ones. Runs inside poll(), on the trainer thread. */
@@ -384,7 +417,7 @@ public final class ContinualTrainer {
   private void closeQuietly() {
     adapters.values().forEach(AdapterTrainer::close);
     adapters.clear();
-    for (AutoCloseable c : new AutoCloseable[] {consumer, producer, checkpoints}) {
+    for (AutoCloseable c : new AutoCloseable[] {consumer, producer, checkpoints, published}) {
       if (c != null) {
         try {
           c.close();

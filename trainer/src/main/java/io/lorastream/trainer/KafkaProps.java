@@ -45,7 +45,14 @@ final class KafkaProps {
     return p;
   }
 
-  /** The transactional producer: adapters, checkpoints and offsets in one transaction. */
+  /** A group-less reader of the adapters topic (an adapter's newest published version): read_committed, large records. */
+  static Properties adapterReader(TrainerSettings s) {
+    Properties p = checkpointReader(s);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.instanceId() + "-adapters");
+    return p;
+  }
+
+  /** The transactional producer: adapters, checkpoints, dead letters and offsets in one transaction. */
   static Properties producer(TrainerSettings s, int maxRecordBytes) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());

@@ -44,6 +44,8 @@ import java.util.TreeMap;
  * device                 auto                      auto, cpu or gpu
  * precision              auto                      base precision: auto (fp16 on GPU, fp32 on CPU), fp32, fp16
  * signing_key            $LORASTREAM_SIGNING_KEY   Ed25519 private key PEM file (./lorastream keys generate)
+ * checkpoint_key         (derived)                 file with the checkpoint MAC key; else $LORASTREAM_CHECKPOINT_KEY,
+ *                                                  else derived from the signing key
  * commit_every_steps     20                        commit point after this many optimizer steps ...
  * commit_interval        2s                        ... or after this long with uncommitted work
  * keep_versions          5                         versions kept per adapter; older ones are tombstoned
@@ -59,6 +61,15 @@ import java.util.TreeMap;
  * replication_factor     1                         replication of topics the trainer creates
  * max_record_bytes       67108864                  largest adapter/checkpoint record (producer, topics, consumers)
  * transaction_timeout    60s                       how long a crashed instance's open transaction can block readers
+ * max_text_chars         auto                      longest pair text (chars); auto = 64 x the adapter's max_seq_length
+ * max_pair_weight        100                       largest pair weight (also a finite float >= 1.2e-38)
+ * max_pair_negatives     64                        most negatives a pair may carry
+ * max_shown_docs         1000                      most shown doc ids a pair may carry
+ * max_id_chars           256                       longest doc, impression, query or event id
+ * max_pending_pairs      256                       pairs waiting per adapter; at the bound the partition pauses
+ * known_positive_queries 50000                     queries whose known positives an adapter keeps
+ * known_positives_per_query 64                     known positives kept per query
+ * checkpoint_max_json_bytes 1073741824             largest inflated JSON part of a checkpoint
  * metrics_port           9420                      /metrics port; 0 = any free port, -1 = none
  * kafka.NAME             -                         any Kafka client property, applied last
  * adapter_defaults.KEY   (below)                   adapter settings for every adapter
@@ -162,6 +173,24 @@ public final class TrainerConfigFiles {
 
   /** Builds settings from flat keys; absent keys take their defaults. */
   public static TrainerSettings fromMap(Map<String, String> input) {
+    return parse(input, new java.util.TreeSet<>());
+  }
+
+  /** Every trainer key the reader asks for; {@code prefix*} for the prefixes (kafka., adapters., ...). */
+  static java.util.Set<String> keysRead() {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    parse(Map.of("bootstrap", "localhost:9092"), keys);
+    return keys;
+  }
+
+  /** Every adapter key the reader asks for. */
+  static java.util.Set<String> adapterKeysRead() {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    adapter(Map.of(), "adapter_defaults", keys);
+    return keys;
+  }
+
+  private static TrainerSettings parse(Map<String, String> input, java.util.Set<String> asked) {
     ConfigKeys keys = new ConfigKeys(input);
     Map<String, String> defaultsRaw = keys.withPrefix("adapter_defaults.");
     Map<String, Map<String, String>> perAdapter = new TreeMap<>();
@@ -192,6 +221,7 @@ public final class TrainerConfigFiles {
             keys.get("device", DeviceSetting.AUTO, DeviceSetting::parse),
             keys.get("precision", null, v -> v.equalsIgnoreCase("auto") ? null : Precision.parse(v)),
             keys.get("signing_key", null, Path::of),
+            keys.get("checkpoint_key", null, Path::of),
             keys.get("commit_every_steps", 20, Integer::parseInt),
             keys.get("commit_interval", java.time.Duration.ofSeconds(2), Durations::parse),
             keys.get("keep_versions", 5, Integer::parseInt),
@@ -207,12 +237,28 @@ public final class TrainerConfigFiles {
             keys.get("replication_factor", (short) 1, Short::parseShort),
             keys.get("max_record_bytes", TrainerSettings.DEFAULT_MAX_RECORD_BYTES, Integer::parseInt),
             keys.get("transaction_timeout", java.time.Duration.ofSeconds(60), Durations::parse),
+            limits(keys),
             keys.get("metrics_port", 9420, Integer::parseInt),
             keys.withPrefix("kafka."),
             defaults,
             adapters);
     keys.failOnUnused();
+    asked.addAll(keys.asked());
     return s;
+  }
+
+  private static TrainerLimits limits(ConfigKeys keys) {
+    TrainerLimits d = TrainerLimits.DEFAULTS;
+    return new TrainerLimits(
+        keys.get("max_text_chars", d.maxTextChars(), v -> v.equalsIgnoreCase("auto") ? null : Integer.valueOf(v)),
+        keys.get("max_pair_weight", d.maxPairWeight(), Double::parseDouble),
+        keys.get("max_pair_negatives", d.maxPairNegatives(), Integer::parseInt),
+        keys.get("max_shown_docs", d.maxShownDocs(), Integer::parseInt),
+        keys.get("max_id_chars", d.maxIdChars(), Integer::parseInt),
+        keys.get("max_pending_pairs", d.maxPendingPairs(), Integer::parseInt),
+        keys.get("known_positive_queries", d.knownPositiveQueries(), Integer::parseInt),
+        keys.get("known_positives_per_query", d.knownPositivesPerQuery(), Integer::parseInt),
+        keys.get("checkpoint_max_json_bytes", d.checkpointMaxJsonBytes(), Long::parseLong));
   }
 
   /** The defaults, on {@code bootstrap}. */
@@ -221,6 +267,10 @@ public final class TrainerConfigFiles {
   }
 
   public static AdapterSettings adapter(Map<String, String> raw, String where) {
+    return adapter(raw, where, new java.util.TreeSet<>());
+  }
+
+  private static AdapterSettings adapter(Map<String, String> raw, String where, java.util.Set<String> asked) {
     ConfigKeys k = new ConfigKeys(raw);
     AdapterSettings d = AdapterSettings.DEFAULTS;
     try {
@@ -263,6 +313,7 @@ public final class TrainerConfigFiles {
                   k.get("eval_dataset", d.gate().evalDataset(), Path::of),
                   k.get("eval_split", d.gate().evalSplit(), v -> v)));
       k.failOnUnused();
+      asked.addAll(k.asked());
       return s;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);

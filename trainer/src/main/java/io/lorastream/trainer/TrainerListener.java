@@ -17,6 +17,13 @@ public interface TrainerListener {
   /** A version the gate accepted could not be published (it does not fit in a record); the message says why. */
   default void refused(String adapter, String message) {}
 
+  /**
+   * Back-pressure: the consumer paused {@code partition} of training-pairs because an adapter's pending pairs reached
+   * max_pending_pairs ({@code paused}), or resumed it once they drained; {@code pending} is the largest adapter backlog
+   * on the partition at that moment.
+   */
+  default void backPressure(int partition, boolean paused, int pending) {}
+
   /** A transaction was begun and is about to receive records; a crash from here until committed() loses it. */
   default void transactionBegun() {}
 

@@ -20,8 +20,11 @@ public final class TrainerMetrics {
   private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
   private final Map<String, PairRate> rates = new ConcurrentHashMap<>();
 
+  private final java.util.concurrent.atomic.AtomicInteger pausedPartitions;
+
   public TrainerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.pausedPartitions = registry.gauge("lorastream.trainer.partitions.paused", new java.util.concurrent.atomic.AtomicInteger());
   }
 
   public MeterRegistry registry() {
@@ -100,6 +103,39 @@ public final class TrainerMetrics {
 
   void skipped(String reason, long n) {
     registry.counter("lorastream.trainer.pairs.skipped", "reason", reason).increment(n);
+  }
+
+  /** A consumed record refused to the dead-letter topic, by its dead-letter reason (a fixed set). */
+  void deadLetter(String reason) {
+    registry.counter("lorastream.trainer.dead.letters", "reason", reason).increment();
+  }
+
+  /** A step skipped because its loss or a gradient was not finite. */
+  void stepSkipped(String adapter, int newPairs) {
+    registry.counter("lorastream.trainer.steps.skipped", "adapter", adapter).increment();
+    skipped("non_finite_step", newPairs);
+  }
+
+  /** An adapter's newest checkpoint record was refused, by reason ({@link CheckpointRefused.Reason}). */
+  void checkpointRefused(String reason) {
+    registry.counter("lorastream.trainer.checkpoints.refused", "reason", reason).increment();
+  }
+
+  /** What an adapter whose newest checkpoint was refused continued from: older_checkpoint, published_version or none. */
+  void checkpointFallback(String to) {
+    registry.counter("lorastream.trainer.checkpoint.fallbacks", "to", to).increment();
+  }
+
+  /** Pairs of {@code adapter} waiting for a step. */
+  void pending(String adapter, int pairs) {
+    gauge("lorastream.trainer.pending.pairs", adapter, "pairs waiting for a step (max_pending_pairs bounds them)")
+        .set((double) pairs);
+  }
+
+  /** The consumer paused (back-pressure) or resumed a partition; {@code pausedNow} partitions are paused. */
+  void backPressure(boolean paused, int pausedNow) {
+    registry.counter(paused ? "lorastream.trainer.consumer.pauses" : "lorastream.trainer.consumer.resumes").increment();
+    pausedPartitions.set(pausedNow);
   }
 
   void heldOut(String adapter) {

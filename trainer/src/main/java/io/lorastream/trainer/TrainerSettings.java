@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * @param precision the base's precision; null = auto (FP16 on a GPU, FP32 on the CPU)
  * @param signingKey the Ed25519 private key (PEM) that signs adapter versions; null = from the
  *     environment variable {@code LORASTREAM_SIGNING_KEY}
+ * @param checkpointKey a file holding the key that authenticates checkpoints; null = the environment variable
+ *     {@code LORASTREAM_CHECKPOINT_KEY}, else derived from the signing key ({@link CheckpointMac})
  * @param commitEverySteps a commit point after this many optimizer steps of any adapter
  * @param commitInterval ... or after this long with uncommitted work
  * @param keepVersions versions kept per adapter on the adapters topic; older ones are tombstoned
@@ -41,6 +43,7 @@ import java.util.TreeMap;
  *     max.message.bytes, consumer fetch sizes)
  * @param transactionTimeout transaction.timeout.ms: how long a crashed instance's open transaction
  *     blocks readers before the broker aborts it
+ * @param limits bounds on consumed pairs and on the state a checkpoint holds
  * @param metricsPort port of {@code /metrics}; 0 = any free port, -1 = no server
  * @param kafka Kafka client properties applied last (consumer and producer)
  * @param adapterDefaults the settings of adapters not listed in {@code adapters}
@@ -55,6 +58,7 @@ public record TrainerSettings(
     DeviceSetting device,
     Precision precision,
     Path signingKey,
+    Path checkpointKey,
     int commitEverySteps,
     Duration commitInterval,
     int keepVersions,
@@ -70,6 +74,7 @@ public record TrainerSettings(
     short replicationFactor,
     int maxRecordBytes,
     Duration transactionTimeout,
+    TrainerLimits limits,
     int metricsPort,
     Map<String, String> kafka,
     AdapterSettings adapterDefaults,
@@ -121,6 +126,7 @@ public record TrainerSettings(
       throw new IllegalArgumentException("max_record_bytes must be >= 1048576 (1 MiB), got " + maxRecordBytes);
     }
     requirePositive("transaction_timeout", transactionTimeout);
+    Objects.requireNonNull(limits, "limits");
     if (metricsPort < -1 || metricsPort > 65535) {
       throw new IllegalArgumentException("metrics_port must be -1 (off), 0 (any) or a port, got " + metricsPort);
     }
@@ -132,6 +138,8 @@ public record TrainerSettings(
       throw new IllegalArgumentException(
           adapters.size() + " adapters are configured but max_adapters is " + maxAdapters + "; raise max_adapters");
     }
+    limits.requireRoomFor("adapter_defaults", adapterDefaults);
+    adapters.forEach((name, a) -> limits.requireRoomFor("adapters." + name, a));
     if (holdoutFraction == 0) {
       adapters.forEach((name, a) -> requireFixedEvalSet("adapters." + name, a));
       if (unknownAdapters == UnknownAdapters.TRAIN) {
@@ -153,9 +161,9 @@ public record TrainerSettings(
   /** Copy with another bootstrap (the command line wins over the file). */
   public TrainerSettings withBootstrap(String newBootstrap) {
     return new TrainerSettings(newBootstrap, topics, groupId, instanceId, baseModel, device, precision, signingKey,
-        commitEverySteps, commitInterval, keepVersions, batchMaxWait, holdoutFraction, holdoutMaxQueries, evalPoolMaxDocs,
-        unknownAdapters, maxAdapters, documentCacheSize, createTopics, partitions, replicationFactor, maxRecordBytes,
-        transactionTimeout, metricsPort, kafka, adapterDefaults, adapters);
+        checkpointKey, commitEverySteps, commitInterval, keepVersions, batchMaxWait, holdoutFraction, holdoutMaxQueries,
+        evalPoolMaxDocs, unknownAdapters, maxAdapters, documentCacheSize, createTopics, partitions, replicationFactor,
+        maxRecordBytes, transactionTimeout, limits, metricsPort, kafka, adapterDefaults, adapters);
   }
 
   private static void requireFixedEvalSet(String where, AdapterSettings a) {

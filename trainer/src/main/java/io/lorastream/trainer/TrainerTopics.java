@@ -17,9 +17,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The trainer's three topics: training-pairs (input), adapters and trainer-checkpoints (output, compacted,
+ * The trainer's topics: training-pairs (input), adapters and trainer-checkpoints (output, compacted,
  * records as large as {@code max_record_bytes}, segments rolled every 10 minutes so compaction keeps the
- * checkpoint history short). Created when missing; existing topics are described, never altered.
+ * checkpoint history short), and the dead-letter topic the streams app shares (refused pairs). Created when
+ * missing; existing topics are described, never altered.
  *
  * @param inputPartitions partitions of training-pairs
  * @param adapterPartitions partitions of adapters
@@ -27,9 +28,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *     checkpoints go to partition p)
  * @param adapterMaxBytes the largest record the adapters topic and the producer accept
  * @param checkpointMaxBytes the largest record the checkpoints topic and the producer accept
+ * @param deadLetterMaxBytes the largest record the dead-letter topic and the producer accept
  */
 public record TrainerTopics(
-    int inputPartitions, int adapterPartitions, int checkpointPartitions, int adapterMaxBytes, int checkpointMaxBytes) {
+    int inputPartitions, int adapterPartitions, int checkpointPartitions, int adapterMaxBytes, int checkpointMaxBytes,
+    int deadLetterMaxBytes) {
 
   static final String SEGMENT_MS = Long.toString(Duration.ofMinutes(10).toMillis());
 
@@ -37,7 +40,7 @@ public record TrainerTopics(
   public static List<TopicSpec> specs(TrainerSettings s) {
     List<TopicSpec> out = new ArrayList<>();
     for (TopicSpec spec : TopicAdmin.standardSpecs(s.topics(), s.partitions(), s.replicationFactor())) {
-      if (spec.name().equals(s.topics().trainingPairs())) {
+      if (spec.name().equals(s.topics().trainingPairs()) || spec.name().equals(s.topics().deadLetters())) {
         out.add(spec);
       }
     }
@@ -100,18 +103,22 @@ public record TrainerTopics(
     String in = s.topics().trainingPairs();
     String adapters = s.topics().adapters();
     String checkpoints = s.topics().trainerCheckpoints();
+    String deadLetters = s.topics().deadLetters();
     try {
       Map<String, TopicDescription> d =
-          admin.describeTopics(List.of(in, adapters, checkpoints)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          admin.describeTopics(List.of(in, adapters, checkpoints, deadLetters)).allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       Map<ConfigResource, Config> configs =
           admin.describeConfigs(List.of(
                   new ConfigResource(ConfigResource.Type.TOPIC, adapters),
-                  new ConfigResource(ConfigResource.Type.TOPIC, checkpoints)))
+                  new ConfigResource(ConfigResource.Type.TOPIC, checkpoints),
+                  new ConfigResource(ConfigResource.Type.TOPIC, deadLetters)))
               .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       TrainerTopics t =
           new TrainerTopics(
               d.get(in).partitions().size(), d.get(adapters).partitions().size(), d.get(checkpoints).partitions().size(),
-              limit(configs, adapters, s.maxRecordBytes()), limit(configs, checkpoints, s.maxRecordBytes()));
+              limit(configs, adapters, s.maxRecordBytes()), limit(configs, checkpoints, s.maxRecordBytes()),
+              limit(configs, deadLetters, s.maxRecordBytes()));
       if (t.checkpointPartitions < t.inputPartitions) {
         throw new IllegalStateException(
             "topic " + checkpoints + " has " + t.checkpointPartitions + " partitions but " + in + " has " + t.inputPartitions
@@ -122,8 +129,8 @@ public record TrainerTopics(
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException(
-            "a trainer topic is missing (" + e.getCause().getMessage() + "): create " + in + ", " + adapters + " and "
-                + checkpoints + ", or set create_topics true", e.getCause());
+            "a trainer topic is missing (" + e.getCause().getMessage() + "): create " + in + ", " + adapters + ", "
+                + checkpoints + " and " + deadLetters + ", or set create_topics true", e.getCause());
       }
       throw new IllegalStateException("cannot describe the trainer topics: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {

@@ -58,8 +58,7 @@ class AdapterTrainerTest {
     }
     try (AdapterTrainer first = fresh()) {
       feed(first, pairs, 0, 21); // stops with a pair pending and the replay buffer partly full
-      byte[] bytes = CheckpointCodec.encode(first.checkpoint(21));
-      AdapterCheckpoint mid = CheckpointCodec.decode(bytes, "test");
+      AdapterCheckpoint mid = TestCheckpoints.roundTrip(first.checkpoint(21));
       try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
         feed(resumed, pairs, 21, 37);
         AdapterCheckpoint after = resumed.checkpoint(37);
@@ -111,7 +110,7 @@ class AdapterTrainerTest {
       feed(straight, pairs, 0, 60);
       end = straight.checkpoint(60);
       feed(first, pairs, 0, 30);
-      mid = CheckpointCodec.decode(CheckpointCodec.encode(first.checkpoint(30)), "test");
+      mid = TestCheckpoints.roundTrip(first.checkpoint(30));
     }
     for (int round = 0; round < 3; round++) {
       try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
@@ -184,7 +183,7 @@ class AdapterTrainerTest {
     AdapterCheckpoint mid;
     try (AdapterTrainer t = fresh()) {
       offerAndTrain(t, pairs.subList(0, 30));
-      mid = CheckpointCodec.decode(CheckpointCodec.encode(t.checkpoint(30)), "test");
+      mid = TestCheckpoints.roundTrip(t.checkpoint(30));
     }
     try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
       int before = resumed.heldOut.queryCount();
@@ -205,6 +204,33 @@ class AdapterTrainerTest {
         }
         t.train(batch);
       }
+    }
+  }
+
+  private static BufferedPair weighted(BufferedPair p, double weight) {
+    return new BufferedPair(p.pairId(), p.anchor(), p.positive(), p.positiveDocId(), p.negatives(), p.negativeDocIds(),
+        weight, p.label(), p.eventTimeMs());
+  }
+
+  @Test
+  void aStepWithANonFiniteLossLeavesTheAdapterAsItWasAndItsNewPairsOutOfLedgerAndReplay() {
+    List<TrainingPair> pairs = Pairs.stream("a", 8);
+    try (AdapterTrainer t = fresh()) {
+      feed(t, pairs, 0, 4); // two steps
+      AdapterCheckpoint before = t.checkpoint(4);
+      // 3e38 is a finite float, but 3e38 x the pair's loss overflows float32
+      t.acceptForTraining(weighted(BufferedPair.of(pairs.get(4), 4), 3e38), 0);
+      t.acceptForTraining(BufferedPair.of(pairs.get(5), 4), 0);
+      AdapterTrainer.Step s = t.step(0);
+      assertThat(s.result().skipped()).isTrue();
+      AdapterCheckpoint after = t.checkpoint(6);
+      assertThat(after.training()).isEqualTo(before.training());
+      assertThat(after.ledger()).isEqualTo(before.ledger());
+      assertThat(after.replay()).isEqualTo(before.replay());
+      assertThat(after.counters()).containsEntry("non_finite_step", 2L);
+      feed(t, pairs, 6, 8); // and training goes on
+      assertThat(t.session.stepCount()).isEqualTo(3);
+      assertThat(t.session.adapterWeights().allFinite()).isTrue();
     }
   }
 }

@@ -107,7 +107,7 @@ class CrashRecoveryIT {
   private static AdapterCheckpoint checkpoint(TopicNames names) {
     AdapterCheckpoint last = null;
     for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
-      last = CheckpointCodec.decode(r.value(), r.topic() + "@" + r.offset());
+      last = TestCheckpoints.decode(r, privateKey);
     }
     return last;
   }

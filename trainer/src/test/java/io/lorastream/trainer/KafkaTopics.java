@@ -40,6 +40,22 @@ final class KafkaTopics {
     }
   }
 
+  /** Produces records as they are (raw bytes, explicit partitions); returns when all are acknowledged. */
+  @SafeVarargs
+  static void send(String bootstrap, ProducerRecord<String, byte[]>... records) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+      for (ProducerRecord<String, byte[]> r : records) {
+        producer.send(r);
+      }
+      producer.flush();
+    }
+  }
+
   /** Every committed record of {@code topic}, partition by partition, in offset order. */
   static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
     Properties p = new Properties();

@@ -91,7 +91,7 @@ class RebalanceIT {
   private static Map<String, AdapterCheckpoint> checkpoints(TopicNames names) {
     Map<String, AdapterCheckpoint> out = new HashMap<>();
     for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
-      out.put(r.key(), CheckpointCodec.decode(r.value(), r.topic() + "@" + r.offset()));
+      out.put(r.key(), TestCheckpoints.decode(r, privateKey));
     }
     return out;
   }

@@ -146,7 +146,7 @@ class SciFactTrainerIT {
   static AdapterCheckpoint last(TopicNames names) {
     AdapterCheckpoint c = null;
     for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
-      c = CheckpointCodec.decode(r.value(), r.topic() + "@" + r.offset());
+      c = TestCheckpoints.decode(r, privateKey);
     }
     return c;
   }

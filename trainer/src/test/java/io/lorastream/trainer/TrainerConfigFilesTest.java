@@ -69,6 +69,26 @@ class TrainerConfigFilesTest {
     assertThat(s.keepVersions()).isEqualTo(5);
     assertThat(s.maxRecordBytes()).isEqualTo(64 * 1024 * 1024);
     assertThat(s.adapterDefaults()).isEqualTo(AdapterSettings.DEFAULTS);
+    assertThat(s.limits()).isEqualTo(TrainerLimits.DEFAULTS);
+    assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(64 * 256);
+    assertThat(s.limits().maxPendingPairs()).isEqualTo(256);
+    assertThat(s.checkpointKey()).isNull();
+  }
+
+  @Test
+  void limitsAreSettingsAndAPendingBoundBelowAStepFails() {
+    TrainerSettings s = TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_text_chars", "5000",
+        "max_pending_pairs", "32", "checkpoint_key", "/etc/lorastream/checkpoint.key", "checkpoint_max_json_bytes", "2000000"));
+    assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(5000);
+    assertThat(s.limits().maxPendingPairs()).isEqualTo(32);
+    assertThat(s.limits().checkpointMaxJsonBytes()).isEqualTo(2_000_000);
+    assertThat(s.checkpointKey()).isEqualTo(Path.of("/etc/lorastream/checkpoint.key"));
+    assertThat(TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_text_chars", "auto")).limits().maxTextChars())
+        .isNull();
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_pending_pairs", "4")))
+        .hasMessageContaining("max_pending_pairs (4) is below the 8 new pairs a step of adapter_defaults takes");
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_pair_weight", "1e39")))
+        .hasMessageContaining("max_pair_weight must be a finite float");
   }
 
   @Test

@@ -17,9 +17,14 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.interfaces.EdECKey;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Set;
@@ -115,6 +120,49 @@ public final class AdapterKeys {
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException(source + ": not an Ed25519 public key in X.509 form (" + e.getMessage() + ")"
           + "; use the adapter-signing.pub written by './lorastream keys generate'", e);
+    }
+  }
+
+  /**
+   * The public key of an Ed25519 private key. The JDK has no call for this; its key-pair generator draws the 32-byte
+   * private key from the random source it is given and derives the public key from it (RFC 8032, 5.1.5), so a source
+   * that yields exactly this key's bytes makes it derive this key's public key. The result is checked by signing and
+   * verifying, so a provider that drew its bytes otherwise would fail here rather than yield a wrong key.
+   */
+  public static PublicKey publicKeyOf(PrivateKey key) {
+    EdECPrivateKey ed = (EdECPrivateKey) requireEd25519(key, "private key");
+    byte[] seed = ed.getBytes().orElseThrow(() -> new IllegalArgumentException(
+        "the Ed25519 private key does not expose its bytes (a hardware key?); its public key cannot be derived")).clone();
+    SecureRandom fixed = new SecureRandom() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public void nextBytes(byte[] bytes) {
+        if (bytes.length != seed.length) {
+          throw new IllegalStateException("expected a request for " + seed.length + " bytes, got " + bytes.length);
+        }
+        System.arraycopy(seed, 0, bytes, 0, seed.length);
+      }
+    };
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+      g.initialize(NamedParameterSpec.ED25519, fixed);
+      KeyPair pair = g.generateKeyPair();
+      byte[] probe = "lorastream public key derivation".getBytes(StandardCharsets.US_ASCII);
+      Signature s = Signature.getInstance("Ed25519");
+      s.initSign(key);
+      s.update(probe);
+      byte[] signature = s.sign();
+      s.initVerify(pair.getPublic());
+      s.update(probe);
+      if (!s.verify(signature)) {
+        throw new IllegalStateException("the derived Ed25519 public key does not verify the private key's signature");
+      }
+      return pair.getPublic();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot derive the Ed25519 public key: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
     }
   }
 

@@ -144,6 +144,20 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /** True when every gradient is finite (no NaN, no infinity); one device-to-host copy. */
+  public boolean gradientsFinite() {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray bad = null;
+      for (Slot s : slots) {
+        NDArray grad = s.parameter.array().getGradient();
+        NDArray any = grad.isNaN().logicalOr(grad.isInfinite()).any(); // scalar boolean
+        bad = bad == null ? any : bad.logicalOr(any);
+      }
+      return bad == null || !bad.getBoolean();
+    }
+  }
+
   /**
    * The L2 norm of all gradients taken together (as torch.nn.utils.clip_grad_norm_ reports it); one
    * device-to-host copy. Not finite when some gradient is not.

@@ -95,6 +95,16 @@ public final class LoraTrainingSession implements AutoCloseable {
     return new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
   }
 
+  /**
+   * Continues training {@code weights} (e.g. a published adapter version) with a fresh optimizer: AdamW moments at
+   * zero and step 0, so its bias correction and the learning-rate warmup start over as they must for new moments.
+   */
+  public static LoraTrainingSession startFrom(
+      BertEncoder encoder, TextTokenizer tokenizer, AdapterWeights weights, TrainingSettings settings, DocumentEmbeddingCache documents) {
+    LoraAdapter adapter = LoraAdapter.fromWeights(weights, encoder.manager(), true);
+    return new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
+  }
+
   /** Continues from a state {@link #exportState()} returned: the next step equals the one it would have taken. */
   public static LoraTrainingSession resume(BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, TrainingState state) {
     return resume(encoder, tokenizer, settings, state, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
@@ -134,6 +144,10 @@ public final class LoraTrainingSession implements AutoCloseable {
   /**
    * One optimizer step over {@code examples}, cut into micro-batches of the configured size whose
    * gradients accumulate (gradient accumulation = examples / micro-batch size).
+   *
+   * <p>A step whose loss or any gradient is not finite is skipped ({@link StepResult#skipped()}): the
+   * weights, the AdamW moments and the step count stay exactly as they were, in every precision. So is a
+   * step with an example whose weight is not finite once cast to float (the loss takes float weights).
    */
   public StepResult step(List<TrainingExample> examples) {
     if (examples.isEmpty()) {
@@ -141,6 +155,9 @@ public final class LoraTrainingSession implements AutoCloseable {
     }
     long t = optimizer.stepCount() + 1;
     double totalWeight = examples.stream().mapToDouble(TrainingExample::weight).sum();
+    if (!Double.isFinite(totalWeight) || examples.stream().anyMatch(e -> !Float.isFinite((float) e.weight()))) {
+      return new StepResult(optimizer.stepCount(), Double.NaN, examples.size(), 0, 0, 0, true);
+    }
     optimizer.zeroGradients();
     LoraAdapter forward = settings.mixedPrecision() ? master.workingCopy(DataType.FLOAT16, true) : master;
     StepTotals totals = new StepTotals();
@@ -152,11 +169,16 @@ public final class LoraTrainingSession implements AutoCloseable {
         Engine.getEngine("PyTorch").setRandomSeed(dropoutSeed(settings.seed(), t, micro++));
         microBatch(batch, forward, share, totals);
       }
-      boolean skipped = false;
-      if (settings.mixedPrecision()) {
+      boolean skipped;
+      if (!Double.isFinite(totals.loss)) {
+        skipped = true; // e.g. a weight so large that weight x loss overflows float32
+      } else if (settings.mixedPrecision()) {
         skipped = !applyMixedPrecisionStep(forward);
-      } else {
+      } else if (optimizer.gradientsFinite()) {
         optimizer.step(settings.schedule());
+        skipped = false;
+      } else {
+        skipped = true;
       }
       return new StepResult(optimizer.stepCount(), totals.loss, examples.size(), (double) totals.correct / examples.size(), totals.tokens, totals.flops, skipped);
     } finally {

@@ -69,4 +69,31 @@ class AdapterKeysTest {
     KeyPair ec = KeyPairGenerator.getInstance("EC").generateKeyPair();
     assertThatThrownBy(() -> new AdapterSigner(ec.getPrivate())).hasMessageContaining("must be Ed25519");
   }
+
+  @Test
+  void thePublicKeyDerivedFromAPrivateKeyIsRfc8032sAndTheGeneratedOne() throws Exception {
+    // RFC 8032, 7.1, TEST 1: secret key and public key
+    byte[] secret = java.util.HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    byte[] expected = java.util.HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    byte[] pkcs8 = concat(java.util.HexFormat.of().parseHex("302e020100300506032b657004220420"), secret);
+    byte[] x509 = concat(java.util.HexFormat.of().parseHex("302a300506032b6570032100"), expected);
+    var priv = java.security.KeyFactory.getInstance("Ed25519").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8));
+    assertThat(AdapterKeys.publicKeyOf(priv).getEncoded()).isEqualTo(x509);
+    KeyPair kp = AdapterKeys.generate();
+    assertThat(new AdapterSigner(kp.getPrivate()).publicKey()).isEqualTo(kp.getPublic());
+  }
+
+  @Test
+  void aSecretDerivedFromTheSigningKeyDependsOnKeyAndPurposeOnly() {
+    AdapterSigner a = new AdapterSigner(AdapterKeys.generate().getPrivate());
+    AdapterSigner b = new AdapterSigner(AdapterKeys.generate().getPrivate());
+    assertThat(a.deriveSecret("p/v1")).hasSize(32).isEqualTo(a.deriveSecret("p/v1"))
+        .isNotEqualTo(a.deriveSecret("q/v1")).isNotEqualTo(b.deriveSecret("p/v1"));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -221,4 +221,86 @@ class LoraTrainingSessionTest {
       assertThatThrownBy(() -> LoraTrainingSession.start(half, tokenizer, LORA, SETTINGS)).hasMessageContaining("mixed");
     }
   }
+
+  /** The batch with pair {@code i}'s weight replaced. */
+  private static List<TrainingExample> withWeight(List<TrainingExample> batch, int i, double weight) {
+    List<TrainingExample> out = new ArrayList<>(batch);
+    TrainingExample e = batch.get(i);
+    out.set(i, new TrainingExample(e.anchor(), e.positive(), e.negatives(), weight, e.label()));
+    return out;
+  }
+
+  /** Every float of the state as raw bits, in a fixed order: adapter factors, then each parameter's moments. */
+  private static List<int[]> bits(TrainingState s) {
+    List<int[]> out = new ArrayList<>();
+    s.adapter().pairs().forEach((key, pair) -> {
+      out.add(rawBits(pair.a().data()));
+      out.add(rawBits(pair.b().data()));
+    });
+    s.optimizer().parameters().forEach(p -> {
+      out.add(rawBits(p.firstMoment().data()));
+      out.add(rawBits(p.secondMoment().data()));
+    });
+    return out;
+  }
+
+  private static int[] rawBits(float[] data) {
+    int[] out = new int[data.length];
+    for (int i = 0; i < data.length; i++) {
+      out[i] = Float.floatToRawIntBits(data[i]);
+    }
+    return out;
+  }
+
+  @Test
+  void aStepWhoseLossOverflowsIsSkippedAndLeavesWeightsAndMomentsBitForBit() {
+    List<List<TrainingExample>> batches = batches(3, 8);
+    // 3e38 is a finite float, but 3e38 x a loss above ~1.1 is not: the weighted loss overflows to infinity
+    List<TrainingExample> poisoned = withWeight(batches.get(1), 3, 3e38);
+    AdapterWeights clean;
+    try (LoraTrainingSession s = LoraTrainingSession.start(encoder, tokenizer, LORA, SETTINGS)) {
+      s.step(batches.get(0));
+      s.step(batches.get(2));
+      clean = s.adapterWeights();
+    }
+    try (LoraTrainingSession s = LoraTrainingSession.start(encoder, tokenizer, LORA, SETTINGS)) {
+      s.step(batches.get(0));
+      TrainingState before = s.exportState();
+      StepResult r = s.step(poisoned);
+      assertThat(r.skipped()).isTrue();
+      assertThat(r.loss()).isNotFinite();
+      TrainingState after = s.exportState();
+      assertThat(after.optimizer().step()).isEqualTo(1);
+      assertThat(bits(after)).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(bits(before));
+      // nothing else was disturbed: the next good step is the one a run without the poisoned step takes
+      assertThat(s.step(batches.get(2)).skipped()).isFalse();
+      assertThat(maxAbsDiff(s.adapterWeights(), clean)).isLessThan(1e-6f);
+    }
+  }
+
+  @Test
+  void aWeightThatIsInfiniteAsAFloatSkipsTheStepInsteadOfFailingIt() {
+    try (LoraTrainingSession s = LoraTrainingSession.start(encoder, tokenizer, LORA, SETTINGS)) {
+      s.step(batches(1, 8).get(0));
+      TrainingState before = s.exportState();
+      StepResult r = s.step(withWeight(batches(1, 8).get(0), 0, 1e39)); // finite as a double, Infinity as a float
+      assertThat(r.skipped()).isTrue();
+      assertThat(bits(s.exportState())).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(bits(before));
+      assertThat(s.stepCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void mixedPrecisionSkipsANonFiniteLossWithoutTouchingTheMasters() {
+    try (BertEncoder half = BertEncoder.load(base, Device.cpu(), Precision.FP16);
+        LoraTrainingSession s = LoraTrainingSession.start(half, tokenizer, LORA, SETTINGS.withMixedPrecision(true))) {
+      s.step(batches(1, 8).get(0));
+      TrainingState before = s.exportState();
+      StepResult r = s.step(withWeight(batches(1, 8).get(0), 2, 3e38));
+      assertThat(r.skipped()).isTrue();
+      TrainingState after = s.exportState();
+      assertThat(bits(after)).usingElementComparator(java.util.Arrays::compare).containsExactlyElementsOf(bits(before));
+      assertThat(after.optimizer().step()).isEqualTo(before.optimizer().step());
+    }
+  }
 }

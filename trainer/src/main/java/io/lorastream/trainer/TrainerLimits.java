@@ -1,0 +1,76 @@
+package io.lorastream.trainer;
+
+/**
+ * What one trainer instance accepts and keeps: limits on each consumed training pair (a pair over one goes to the
+ * dead-letter topic with its reason) and on the state that goes into a checkpoint, so that neither a hostile record
+ * nor a flood of good ones can stop the loop or exhaust memory. Validated at construction.
+ *
+ * @param maxTextChars longest query or document text of a pair, in UTF-16 chars; null = {@link #AUTO_CHARS_PER_TOKEN}
+ *     x the adapter's max_seq_length (tokens past max_seq_length are cut anyway)
+ * @param maxPairWeight largest pair weight; a weight must also be a finite float >= {@link Float#MIN_NORMAL} once
+ *     cast to float (the loss takes float weights)
+ * @param maxPairNegatives most hard negatives a pair may carry (only the adapter's max_negatives are used)
+ * @param maxShownDocs most shown document ids a pair may carry (they become the held-out set's judgments)
+ * @param maxIdChars longest document, impression, query or source event id
+ * @param maxPendingPairs pairs of one adapter waiting for a step; at the bound the consumer pauses the partition and
+ *     resumes it when the backlog has drained
+ * @param knownPositiveQueries queries whose known positives an adapter keeps (the eldest updated go first)
+ * @param knownPositivesPerQuery known positives kept per query (the eldest go first)
+ * @param checkpointMaxJsonBytes largest inflated JSON part of a checkpoint, written or read (bounds decompression)
+ */
+public record TrainerLimits(
+    Integer maxTextChars,
+    double maxPairWeight,
+    int maxPairNegatives,
+    int maxShownDocs,
+    int maxIdChars,
+    int maxPendingPairs,
+    int knownPositiveQueries,
+    int knownPositivesPerQuery,
+    long checkpointMaxJsonBytes) {
+
+  /** Characters per token {@code max_text_chars: auto} allows: WordPiece tokens average 4-5 chars of English. */
+  public static final int AUTO_CHARS_PER_TOKEN = 64;
+
+  public static final TrainerLimits DEFAULTS = new TrainerLimits(null, 100, 64, 1000, 256, 256, 50_000, 64, 1L << 30);
+
+  public TrainerLimits {
+    if (maxTextChars != null && maxTextChars < 1) {
+      throw new IllegalArgumentException("max_text_chars must be >= 1 or auto, got " + maxTextChars);
+    }
+    if (!(maxPairWeight >= 1) || !Float.isFinite((float) maxPairWeight)) {
+      throw new IllegalArgumentException("max_pair_weight must be a finite float >= 1, got " + maxPairWeight);
+    }
+    requireAtLeast("max_pair_negatives", maxPairNegatives, 0);
+    requireAtLeast("max_shown_docs", maxShownDocs, 0);
+    requireAtLeast("max_id_chars", maxIdChars, 16);
+    requireAtLeast("max_pending_pairs", maxPendingPairs, 1);
+    requireAtLeast("known_positive_queries", knownPositiveQueries, 1);
+    requireAtLeast("known_positives_per_query", knownPositivesPerQuery, 1);
+    if (checkpointMaxJsonBytes < (1 << 20) || checkpointMaxJsonBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "checkpoint_max_json_bytes must be between 1048576 (1 MiB) and " + (Integer.MAX_VALUE - 8) + ", got "
+              + checkpointMaxJsonBytes);
+    }
+  }
+
+  /** The text limit for an adapter: the setting, or {@link #AUTO_CHARS_PER_TOKEN} x its max_seq_length. */
+  public int maxTextChars(AdapterSettings adapter) {
+    return maxTextChars != null ? maxTextChars : AUTO_CHARS_PER_TOKEN * adapter.maxSeqLength();
+  }
+
+  /** Fails when {@code adapter} could never take a full step under the pending bound. */
+  void requireRoomFor(String where, AdapterSettings adapter) {
+    if (maxPendingPairs < adapter.newPairsPerStep()) {
+      throw new IllegalArgumentException(
+          "max_pending_pairs (" + maxPendingPairs + ") is below the " + adapter.newPairsPerStep() + " new pairs a step of "
+              + where + " takes (batch_size x gradient_accumulation x (1 - replay_fraction)); raise max_pending_pairs");
+    }
+  }
+
+  private static void requireAtLeast(String key, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
+    }
+  }
+}
