@@ -65,9 +65,12 @@ import java.util.regex.Pattern;
  * topic-prefix          lorastream.              topics are PREFIXadapters and PREFIXadapter-pins
  * create-topics         true                     create missing topics at start
  * topic-partitions      3                        partitions of topics the server creates
- * replication-factor    1                        replication of topics the server creates
+ * replication-factor    3                        replicas of topics the server creates (capped at the broker count)
+ * min-insync-replicas   2                        min.insync.replicas of topics the server creates
  * instance-id           HOST-PID                 this replica's name in pins, client ids and logs
- * kafka.NAME            -                        any Kafka client property, applied last
+ * kafka.NAME            -                        any Kafka client property (security included), applied last
+ * admin-kafka.NAME      -                        laid over kafka.* for the pin producer of the admin API (the
+ *                                                credentials of the principal allowed to write adapter-pins)
  * </pre>
  */
 public final class ServerConfigFiles {
@@ -175,11 +178,16 @@ public final class ServerConfigFiles {
             keys.get("topic-prefix", t.names(), TopicNames::new),
             keys.get("create-topics", t.createTopics(), ServerConfigFiles::bool),
             keys.get("topic-partitions", t.partitions(), Integer::parseInt),
-            keys.get("replication-factor", t.replicationFactor(), Short::parseShort));
+            keys.get("replication-factor", t.replicationFactor(), Short::parseShort),
+            keys.get("min-insync-replicas", t.minInsyncReplicas(), Integer::parseInt));
 
     Map<String, String> kafka = new TreeMap<>();
     for (String k : keys.withPrefix("kafka.")) {
       kafka.put(k.substring("kafka.".length()), keys.raw(k));
+    }
+    Map<String, String> adminKafka = new TreeMap<>();
+    for (String k : keys.withPrefix("admin-kafka.")) {
+      adminKafka.put(k.substring("admin-kafka.".length()), keys.raw(k));
     }
 
     ServerConfig config =
@@ -201,7 +209,8 @@ public final class ServerConfigFiles {
             keys.get("request-timeout", Duration.ofSeconds(30), ServerConfigFiles::duration),
             keys.get("retry-after", Duration.ofSeconds(1), ServerConfigFiles::duration),
             keys.get("instance-id", defaultInstanceId(), s -> s),
-            kafka);
+            kafka,
+            adminKafka);
     keys.failOnUnknown();
     return config;
   }
