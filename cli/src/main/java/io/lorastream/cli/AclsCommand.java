@@ -63,6 +63,11 @@ final class AclsCommand implements Callable<Integer> {
           + " its password: those users get SCRAM-SHA-512 credentials. Users without a file are left as they are.")
   Path scramPasswords;
 
+  @Option(names = "--scram-passwords-env",
+      description = "Take the principals' passwords from the environment instead: LORASTREAM_KAFKA_PASSWORD_<ROLE>"
+          + " (STREAMS, TRAINER, SERVER, ADMIN, FRONTEND), e.g. set by the image from LORASTREAM_KAFKA_PASSWORD_<ROLE>_FILE.")
+  boolean scramPasswordsEnv;
+
   @Option(names = "--create-topics", description = "Also create the lorastream topics that are missing.")
   boolean createTopics;
 
@@ -139,7 +144,11 @@ final class AclsCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--apply needs --bootstrap HOST:PORT");
       }
       props = adminProperties();
-      passwords = scramPasswords == null ? Map.of() : AccessSetup.readPasswords(scramPasswords, policy);
+      if (scramPasswords != null && scramPasswordsEnv) {
+        throw new IllegalArgumentException("give --scram-passwords DIR or --scram-passwords-env, not both");
+      }
+      passwords = scramPasswords != null ? AccessSetup.readPasswords(scramPasswords, policy)
+          : scramPasswordsEnv ? AccessSetup.passwordsFromEnv(System.getenv(), policy) : Map.of();
       topics = createTopics
           ? TopicAdmin.standardSpecs(policy.topics(), partitions, new TopicReplication(replicationFactor, minInsyncReplicas))
           : List.of();

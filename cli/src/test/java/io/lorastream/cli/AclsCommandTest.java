@@ -92,6 +92,16 @@ class AclsCommandTest {
     assertThatThrownBy(() -> AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT)).hasMessageContaining("empty");
   }
 
+  @Test
+  void passwordsFromTheEnvironmentAreTakenPerRole() {
+    Map<String, String> env = Map.of("LORASTREAM_KAFKA_PASSWORD_TRAINER", "t0p", "LORASTREAM_KAFKA_PASSWORD_ADMIN", "adm1n",
+        "HOME", "/root");
+    assertThat(AccessSetup.passwordsFromEnv(env, AccessPolicy.DEFAULT))
+        .isEqualTo(Map.of("lorastream-trainer", "t0p", "lorastream-admin", "adm1n"));
+    assertThatThrownBy(() -> AccessSetup.passwordsFromEnv(Map.of("LORASTREAM_KAFKA_PASSWORD_SERVER", "x\n"),
+        AccessPolicy.DEFAULT)).hasMessageContaining("LORASTREAM_KAFKA_PASSWORD_SERVER").hasMessageContaining("line break");
+  }
+
   private static List<String> writers(List<AclBinding> b, String topic) {
     return b.stream()
         .filter(x -> x.pattern().resourceType() == ResourceType.TOPIC && x.pattern().name().equals(topic))

@@ -80,19 +80,46 @@ public final class AccessSetup {
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the password file " + file + ": " + e.getMessage(), e);
       }
-      if (password.isBlank()) {
-        throw new IllegalArgumentException("the password file " + file + " is empty; write the password of " + user);
-      }
-      if (!password.equals(password.strip()) || password.contains("\"") || password.contains("\\")) {
-        // the services read the same file through Kafka's DirectoryConfigProvider, which passes it on as it is,
-        // into a JAAS line between double quotes
-        throw new IllegalArgumentException("the password file " + file + " has a line break, leading or trailing"
-            + " space, a double quote or a backslash, which would become part of the password the services send;"
-            + " write it with e.g. openssl rand -hex 24 | tr -d '\\n' > " + file);
-      }
+      // the services read the same file through Kafka's DirectoryConfigProvider, which passes it on as it is, into
+      // a JAAS line between double quotes
+      requireUsable(password, "the password file " + file);
       out.put(user, password);
     }
     return out;
+  }
+
+  /** The environment variable {@link #passwordsFromEnv} reads for a role: {@code LORASTREAM_KAFKA_PASSWORD_<ROLE>}. */
+  public static String passwordVariable(String role) {
+    return "LORASTREAM_KAFKA_PASSWORD_" + role.toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The passwords of the policy's SCRAM users from the environment: {@link #passwordVariable} of each role (e.g.
+   * {@code LORASTREAM_KAFKA_PASSWORD_STREAMS}; the lorastream image sets it from the file named by
+   * {@code LORASTREAM_KAFKA_PASSWORD_STREAMS_FILE}). Roles without one are left out.
+   */
+  public static Map<String, String> passwordsFromEnv(Map<String, String> env, AccessPolicy policy) {
+    Map<String, String> out = new TreeMap<>();
+    policy.principals().byRole().forEach((role, principal) -> {
+      String password = env.get(passwordVariable(role));
+      if (password == null || !principal.startsWith("User:")) {
+        return;
+      }
+      requireUsable(password, "the environment variable " + passwordVariable(role));
+      out.put(principal.substring("User:".length()), password);
+    });
+    return out;
+  }
+
+  private static void requireUsable(String password, String where) {
+    if (password.isBlank()) {
+      throw new IllegalArgumentException(where + " is empty; it must hold a password");
+    }
+    if (!password.equals(password.strip()) || password.contains("\"") || password.contains("\\")) {
+      throw new IllegalArgumentException(where + " has a line break, leading or trailing space, a double quote or a"
+          + " backslash, which would become part of the password the services send; write it with e.g."
+          + " openssl rand -hex 24 | tr -d '\\n'");
+    }
   }
 
   private interface Call {
