@@ -5,6 +5,7 @@
 #   - deploy/*.yaml and the 'kubectl kustomize deploy' output against Kubernetes' schemas (npm: kubernetes-models,
 #     generated from the Kubernetes 1.27 OpenAPI spec; @kubernetes-models/prometheus-operator for the
 #     ServiceMonitor), plus selectors, ports, volumes, ConfigMaps, Secrets, HPA, PDB and ServiceMonitor jobs
+#   - both run Kafka with SASL and ACLs: every service logs in as its own principal, the compose broker authorizes
 #   - deploy/docker/create-topics.sh against schemas' TopicAdmin; the shell scripts parse
 # Installs what it needs: npm packages into .ci/deploy/node_modules (pinned by its package-lock.json), and
 # Debian's kubernetes-client and openssl when kubectl or openssl are missing. Takes about 15 s once installed.
@@ -31,6 +32,9 @@ openssl genpkey -algorithm ed25519 -out "$work/deploy/secrets/adapter-signing.ke
 openssl pkey -in "$work/deploy/secrets/adapter-signing.key" -pubout -out "$work/deploy/secrets/adapter-signing.pub"
 echo "sk-ci-only" > "$work/deploy/secrets/api-keys"
 echo "ci-only" > "$work/deploy/secrets/admin-key"
+for p in streams trainer server admin frontend superuser; do printf %s "ci-only-$p" > "$work/deploy/secrets/kafka-$p"; done
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=ci-only-kafka-ca -days 1 -keyout /dev/null \
+  -out "$work/deploy/secrets/kafka-ca.crt" 2>/dev/null
 kubectl kustomize "$work/deploy" > "$work/rendered.yaml"
 
 node .ci/deploy/validate-deploy.mjs "$PWD" "$work/rendered.yaml"

@@ -112,7 +112,7 @@ check("the Compose schema rejects an unknown service key (self-test)",
   const admin = readFileSync(join(javaDir, "TopicAdmin.java"), "utf8");
   const specs = [...admin.matchAll(/new TopicSpec\(names\.(\w+)\(\), partitions, replicationFactor, (\w+(?:\.of\(\))?)\)/g)]
     .map((m) => ({ topic: topicOf[m[1]], settings: m[2] }));
-  const expected = { compactEvents: ["compact", "events"], compactArtifacts: ["compact", "artifacts"], compact: ["compact"], events: ["events"], "Map.of()": [] };
+  const expected = { compactEvents: ["compact", "events"], compactArtifacts: ["compact", "artifacts"], compact: ["compact"], events: ["events"], plain: [], "Map.of()": [] };
   const script = readFileSync(join(root, "deploy/docker/create-topics.sh"), "utf8");
   const created = Object.fromEntries([...script.matchAll(/^create ([\w.-]+)(.*)$/gm)]
     .map((m) => [m[1], [...m[2].matchAll(/"\$(\w+)"/g)].map((x) => x[1]).sort()]));
@@ -129,7 +129,39 @@ check("the Compose schema rejects an unknown service key (self-test)",
     const bytes = m ? Number(m[1]) * Number(m[2]) * Number(m[3]) : NaN;
     if (!script.includes(`${size}=max.message.bytes=${bytes}`)) problems.push(`${size} in create-topics.sh is not max.message.bytes=${bytes} (${name})`);
   }
+  // TopicAdmin gives every topic min.insync.replicas (TopicReplication); the script must too, from its settings
+  if (!/min\.insync\.replicas=\$min_isr/.test(script)) problems.push("create-topics.sh does not set min.insync.replicas on every topic");
   check("deploy/docker/create-topics.sh creates TopicAdmin's topics with its settings", problems);
+}
+
+{
+  // Kafka runs with SASL and ACLs, and every service logs in as its own principal.
+  const problems = [];
+  const services = compose.services ?? {};
+  const env = services.kafka?.environment ?? {};
+  if (env.KAFKA_AUTHORIZER_CLASS_NAME !== "org.apache.kafka.metadata.authorizer.StandardAuthorizer") problems.push("the kafka service runs no StandardAuthorizer");
+  if (String(env.KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND) !== "false") problems.push("the kafka service allows everyone when no ACL is found");
+  if (/:PLAINTEXT(,|$)/.test(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP ?? ":PLAINTEXT")) problems.push("a kafka listener is PLAINTEXT: " + env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP);
+  const users = new Map(); // user -> the command that logs in as it (trainer and trainer-gpu are one service)
+  for (const [name, s] of Object.entries(services)) {
+    const command = (s.command ?? []).join(" ");
+    if (!/--bootstrap=/.test(command) || !/^lorastream/.test(s.image ?? "")) continue;
+    if (/^acls /.test(command)) {
+      if (!/--apply/.test(command)) problems.push(`${name} does not apply the ACLs`);
+      continue;
+    }
+    if (!s.environment?.LORASTREAM_KAFKA_PASSWORD_FILE) problems.push(`${name} has no LORASTREAM_KAFKA_PASSWORD_FILE`);
+    const configMount = (s.volumes ?? []).map((v) => (typeof v === "string" ? v.split(":")[0] : v.source)).find((v) => /config\/\w+\.yaml$/.test(v));
+    const config = configMount ? readYaml(join(root, configMount)) : {};
+    const kafka = config.kafka ?? {};
+    if (!/^SASL_/.test(kafka["security.protocol"] ?? "")) problems.push(`${name}: ${configMount} sets no SASL security.protocol in kafka`);
+    const user = /username="([^"]+)"/.exec(kafka["sasl.jaas.config"] ?? "")?.[1];
+    if (!user) problems.push(`${name}: ${configMount} names no SCRAM user`);
+    else if (users.has(user) && users.get(user) !== s.command[0]) problems.push(`${name} logs in as ${user}, as another service does`);
+    else users.set(user, s.command[0]);
+    if (/password="[^$"]/.test(kafka["sasl.jaas.config"] ?? "")) problems.push(`${name}: ${configMount} holds a password: read it through a config provider`);
+  }
+  check("docker-compose.yml runs Kafka with SASL and ACLs, each service as its own principal", problems);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -139,6 +171,7 @@ const modelModules = {
   "apps/v1": "kubernetes-models/apps/v1",
   "autoscaling/v2": "kubernetes-models/autoscaling/v2",
   "policy/v1": "kubernetes-models/policy/v1",
+  "batch/v1": "kubernetes-models/batch/v1",
   "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 async function kubernetesErrors(doc) {
@@ -159,7 +192,7 @@ const kustomization = readYaml(join(root, "deploy/kustomization.yaml"));
 check("deploy/kustomization.yaml lists its resources and generator files", [
   ...(kustomization.resources ?? []).filter((r) => !existsSync(join(root, "deploy", r))).map((r) => `resource ${r} missing`),
   ...(kustomization.configMapGenerator ?? []).flatMap((g) => (g.files ?? []).filter((f) => !existsSync(join(root, "deploy", f))).map((f) => `file ${f} missing`)),
-  ...(kustomization.secretGenerator ?? []).flatMap((g) => (g.files ?? []).filter((f) => !f.startsWith("secrets/")).map((f) => `secret file ${f} must live in deploy/secrets (git-ignored)`)),
+  ...(kustomization.secretGenerator ?? []).flatMap((g) => (g.files ?? []).filter((f) => !f.replace(/^[\w.-]+=/, "").startsWith("secrets/")).map((f) => `secret file ${f} must live in deploy/secrets (git-ignored)`)),
 ]);
 
 const rawDocs = [];
@@ -190,10 +223,10 @@ function referenceProblems(docs, generated) {
   const secrets = new Set([...names("Secret"), ...generated.secrets]);
   const workloads = [...byKind("Deployment"), ...byKind("StatefulSet")];
   const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
-  for (const w of workloads) {
+  for (const w of [...workloads, ...byKind("Job")]) {
     const id = `${w.kind} ${w.metadata.name}`;
     const pod = w.spec.template;
-    if (!matches(w.spec.selector.matchLabels, pod.metadata.labels)) problems.push(`${id}: selector does not match its pod labels`);
+    if (w.kind !== "Job" && !matches(w.spec.selector.matchLabels, pod.metadata.labels)) problems.push(`${id}: selector does not match its pod labels`);
     if (w.kind === "StatefulSet" && !byKind("Service").some((s) => s.metadata.name === w.spec.serviceName)) {
       problems.push(`${id}: serviceName ${w.spec.serviceName} is not a Service`);
     }
@@ -201,6 +234,10 @@ function referenceProblems(docs, generated) {
     for (const v of volumes.values()) {
       if (v.configMap && !configMaps.has(v.configMap.name)) problems.push(`${id}: volume ${v.name} uses unknown ConfigMap ${v.configMap.name}`);
       if (v.secret && !secrets.has(v.secret.secretName)) problems.push(`${id}: volume ${v.name} uses unknown Secret ${v.secret.secretName}`);
+      for (const src of v.projected?.sources ?? []) {
+        if (src.secret && !secrets.has(src.secret.name)) problems.push(`${id}: volume ${v.name} projects unknown Secret ${src.secret.name}`);
+        if (src.configMap && !configMaps.has(src.configMap.name)) problems.push(`${id}: volume ${v.name} projects unknown ConfigMap ${src.configMap.name}`);
+      }
     }
     for (const c of pod.spec.containers) {
       const ports = new Set((c.ports ?? []).map((p) => p.name));
@@ -257,6 +294,26 @@ function referenceProblems(docs, generated) {
   return problems;
 }
 
+{
+  // Every service logs in to Kafka with SASL over TLS as its own principal, its password in a Secret it mounts.
+  const problems = [];
+  const users = new Set();
+  for (const [file, workload] of [["config/streams.yaml", "streams-app"], ["config/trainer.yaml", "trainer"], ["config/server.yaml", "embedding-server"]]) {
+    const kafka = readYaml(join(root, "deploy", file)).kafka ?? {};
+    if (kafka["security.protocol"] !== "SASL_SSL") problems.push(`deploy/${file}: kafka security.protocol is not SASL_SSL`);
+    const jaas = kafka["sasl.jaas.config"] ?? "";
+    const user = /username="([^"]+)"/.exec(jaas)?.[1];
+    if (!user || users.has(user)) problems.push(`deploy/${file}: no SCRAM user of its own (${user})`);
+    users.add(user);
+    const dir = /password="\$\{dir:([^:]+):password\}"/.exec(jaas)?.[1];
+    const pod = rawDocs.map((d) => d.doc).find((d) => d.metadata?.name === workload && d.spec?.template)?.spec.template.spec;
+    const mount = pod?.containers[0].volumeMounts?.find((m) => m.mountPath === dir);
+    const volume = pod?.volumes?.find((v) => v.name === mount?.name);
+    if (!volume?.secret?.secretName?.startsWith("lorastream-kafka-")) problems.push(`${workload}: its Kafka password (${dir}) is not a mounted lorastream-kafka-* Secret`);
+  }
+  check("deploy/ runs Kafka with SASL_SSL, each service as its own principal with its password in a Secret", problems);
+}
+
 check("deploy/*.yaml references: selectors, ports, volumes, ConfigMaps, Secrets, HPA, PDB, ServiceMonitor jobs",
   referenceProblems(rawDocs.map((d) => d.doc), {
     configMaps: (kustomization.configMapGenerator ?? []).map((g) => g.name),
@@ -276,7 +333,7 @@ if (rendered) {
   }
   check("kustomize output references resolve (generated names included)", referenceProblems(docs, { configMaps: [], secrets: [] }));
   const expected = ["Deployment/streams-app", "StatefulSet/trainer", "Deployment/embedding-server", "HorizontalPodAutoscaler/embedding-server",
-    "ServiceMonitor/lorastream", "Service/streams-app", "Service/trainer", "Service/embedding-server"];
+    "ServiceMonitor/lorastream", "Service/streams-app", "Service/trainer", "Service/embedding-server", "Job/kafka-setup"];
   const present = new Set(docs.map((d) => `${d.kind}/${d.metadata.name}`));
   check("kustomize output has every workload, Service, the HPA and the ServiceMonitor",
     expected.filter((e) => !present.has(e)).map((e) => `${e} missing`));

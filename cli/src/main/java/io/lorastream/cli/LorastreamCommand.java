@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       EvalCommand.class,
       KeysCommand.class,
+      AclsCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
       TrainerCommand.class,

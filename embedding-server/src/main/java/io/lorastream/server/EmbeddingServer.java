@@ -105,7 +105,9 @@ public final class EmbeddingServer implements AutoCloseable {
         new AdapterWatcher(client, clientId + "-adapters", config.topics().adapters(), config.topics().adapterPins(),
             verifier, registry, config.watcher());
     metrics.kafkaReachable(() -> watcher.status().reachable() ? 1 : 0);
-    PinPublisher pins = new PinPublisher(client, clientId + "-pins", config.topics().adapterPins());
+    Map<String, String> pinClient = new HashMap<>(config.pinKafkaProperties());
+    pinClient.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    PinPublisher pins = new PinPublisher(pinClient, clientId + "-pins", config.topics().adapterPins());
     DynamicBatcher<ServedModel> batcher =
         new DynamicBatcher<>(
             config.batching(), config.requestTimeout(), (m, b) -> m.model().embed(b),

@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How to run an {@link EmbeddedKafkaBroker}: a single KRaft node (broker and controller roles) on
- * loopback.
+ * How to run an {@link EmbeddedKafkaBroker} (a single KRaft node with the broker and controller roles
+ * on loopback) or each node of an {@link EmbeddedKafkaCluster}.
  *
  * @param port the client port on 127.0.0.1; 0 picks a free one
  * @param dataDir where Kafka keeps its logs and metadata; {@code null} makes a temporary directory
@@ -19,8 +19,11 @@ import java.util.TreeSet;
  * @param brokerProperties Kafka broker settings laid over {@link #defaultBrokerProperties()}; the
  *     node's identity, listeners and directories are set by the broker itself and may not be given
  *     here
+ * @param security SASL/SCRAM authentication and the ACL authorizer; {@code null} for PLAINTEXT with
+ *     no authorization (the default)
  */
-public record EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> brokerProperties) {
+public record EmbeddedKafkaConfig(
+    int port, Path dataDir, Map<String, String> brokerProperties, BrokerSecurity security) {
 
   /**
    * Records up to this size are accepted: adapter versions are published as single multi-MB
@@ -45,7 +48,11 @@ public record EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> br
           "controller.quorum.bootstrap.servers",
           "log.dirs",
           "log.dir",
-          "metadata.log.dir");
+          "metadata.log.dir",
+          "sasl.mechanism.inter.broker.protocol",
+          "sasl.mechanism.controller.protocol",
+          "authorizer.class.name",
+          "super.users");
 
   private static final Map<String, String> DEFAULT_BROKER_PROPERTIES = singleNodeDefaults();
 
@@ -77,9 +84,15 @@ public record EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> br
       throw new IllegalArgumentException(
           "brokerProperties may not set "
               + reserved
-              + ": the embedded broker derives them from port and dataDir; set those instead");
+              + ": the embedded broker derives them from port and dataDir (and security); set"
+              + " those instead");
     }
     brokerProperties = Map.copyOf(brokerProperties);
+  }
+
+  /** A broker without security. */
+  public EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> brokerProperties) {
+    this(port, dataDir, brokerProperties, null);
   }
 
   /** A broker on a free port with a temporary data directory and the single-node defaults. */
@@ -88,16 +101,21 @@ public record EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> br
   }
 
   public EmbeddedKafkaConfig withPort(int newPort) {
-    return new EmbeddedKafkaConfig(newPort, dataDir, brokerProperties);
+    return new EmbeddedKafkaConfig(newPort, dataDir, brokerProperties, security);
   }
 
   public EmbeddedKafkaConfig withDataDir(Path newDataDir) {
-    return new EmbeddedKafkaConfig(port, newDataDir, brokerProperties);
+    return new EmbeddedKafkaConfig(port, newDataDir, brokerProperties, security);
   }
 
   /** Replaces the extra broker settings (they still sit on top of the defaults). */
   public EmbeddedKafkaConfig withBrokerProperties(Map<String, String> newProperties) {
-    return new EmbeddedKafkaConfig(port, dataDir, newProperties);
+    return new EmbeddedKafkaConfig(port, dataDir, newProperties, security);
+  }
+
+  /** SASL/SCRAM and ACLs ({@code null}: PLAINTEXT, no authorization). */
+  public EmbeddedKafkaConfig withSecurity(BrokerSecurity newSecurity) {
+    return new EmbeddedKafkaConfig(port, dataDir, brokerProperties, newSecurity);
   }
 
   /**
@@ -108,6 +126,31 @@ public record EmbeddedKafkaConfig(int port, Path dataDir, Map<String, String> br
    */
   public static Map<String, String> defaultBrokerProperties() {
     return DEFAULT_BROKER_PROPERTIES;
+  }
+
+  /**
+   * What a cluster of {@code nodes} KRaft nodes changes in {@link #defaultBrokerProperties()}:
+   * internal topics (consumer offsets, transaction state) and topics created without a replication
+   * factor get 3 replicas with at least 2 in sync, or as many as there are nodes, so that the
+   * cluster survives one node's loss; and a node stops without a controlled shutdown, as a crashed
+   * one would (its partitions keep their leader until the controller fences it).
+   */
+  public static Map<String, String> clusterBrokerProperties(int nodes) {
+    if (nodes < 1) {
+      throw new IllegalArgumentException("a cluster needs at least one node, got " + nodes);
+    }
+    String replicas = Integer.toString(Math.min(3, nodes));
+    String minIsr = Integer.toString(Math.max(1, Math.min(2, nodes - 1)));
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("offsets.topic.replication.factor", replicas);
+    p.put("transaction.state.log.replication.factor", replicas);
+    p.put("transaction.state.log.min.isr", minIsr);
+    p.put("share.coordinator.state.topic.replication.factor", replicas);
+    p.put("share.coordinator.state.topic.min.isr", minIsr);
+    p.put("default.replication.factor", replicas);
+    p.put("min.insync.replicas", minIsr);
+    p.put("controlled.shutdown.enable", "false");
+    return Map.copyOf(p);
   }
 
   /**

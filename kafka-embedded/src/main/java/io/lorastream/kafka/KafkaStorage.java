@@ -61,13 +61,22 @@ final class KafkaStorage {
   /**
    * Does what {@code kafka-storage.sh format} does, through the same {@link Formatter}, unless the
    * directory is formatted already; returns the cluster id stored in it.
+   *
+   * @param clusterId the id to format with (every node of a cluster shares one); null for a new one
    */
-  static String formatIfNeeded(KafkaConfig config, Path dataDir, int nodeId) {
+  static String formatIfNeeded(KafkaConfig config, Path dataDir, int nodeId, String clusterId) {
     Path meta = dataDir.resolve(META_PROPERTIES);
     if (Files.exists(meta)) {
-      return readClusterId(meta, nodeId);
+      String stored = readClusterId(meta, nodeId);
+      if (clusterId != null && !clusterId.equals(stored)) {
+        throw new IllegalArgumentException(
+            meta + " belongs to cluster " + stored + ", not to cluster " + clusterId + "; use another dir");
+      }
+      return stored;
     }
-    String clusterId = Uuid.randomUuid().toString();
+    if (clusterId == null) {
+      clusterId = Uuid.randomUuid().toString();
+    }
     try {
       new Formatter()
           // The formatter narrates on System.out, which the broker command keeps for its address.

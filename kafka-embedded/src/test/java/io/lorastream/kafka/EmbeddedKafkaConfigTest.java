@@ -90,4 +90,46 @@ class EmbeddedKafkaConfigTest {
 
     assertThat(config.brokerProperties()).containsEntry("num.io.threads", "2");
   }
+
+  @Test
+  void aClusterOfThreeKeepsThreeReplicasTwoInSyncAndStopsNodesWithoutHandingOverLeadership() {
+    assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(3))
+        .containsEntry("offsets.topic.replication.factor", "3")
+        .containsEntry("transaction.state.log.replication.factor", "3")
+        .containsEntry("transaction.state.log.min.isr", "2")
+        .containsEntry("default.replication.factor", "3")
+        .containsEntry("min.insync.replicas", "2")
+        .containsEntry("controlled.shutdown.enable", "false");
+    assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(2))
+        .containsEntry("default.replication.factor", "2")
+        .containsEntry("min.insync.replicas", "1");
+    assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(5)).containsEntry("default.replication.factor", "3");
+    assertThatThrownBy(() -> EmbeddedKafkaConfig.clusterBrokerProperties(0)).hasMessageContaining("0");
+  }
+
+  @Test
+  void securitySettingsTheBrokerDerivesCannotBeOverridden() {
+    assertThatThrownBy(
+            () -> EmbeddedKafkaConfig.defaults().withBrokerProperties(Map.of("super.users", "User:mallory")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("super.users");
+  }
+
+  @Test
+  void brokerSecurityRefusesWhatWouldBreakAJaasLineAndNeverPrintsPasswords() {
+    assertThatThrownBy(() -> BrokerSecurity.scram(Map.of("alice", "pass\"word")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alice")
+        .hasMessageContaining("double quotes");
+    assertThatThrownBy(() -> BrokerSecurity.scram(Map.of("alice", "line\n"))).hasMessageContaining("line breaks");
+    BrokerSecurity security = BrokerSecurity.scram(Map.of("alice", "alice-secret"));
+    assertThat(security.toString()).contains("alice").doesNotContain("alice-secret")
+        .doesNotContain(security.adminPassword());
+    assertThat(security.clientProperties("alice"))
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    assertThat(security.clientProperties("alice").get("sasl.jaas.config").toString())
+        .contains("username=\"alice\" password=\"alice-secret\"");
+    assertThatThrownBy(() -> security.clientProperties("bob")).hasMessageContaining("bob");
+  }
 }

@@ -1,7 +1,9 @@
 package io.lorastream.streams;
 
 import io.lorastream.schemas.EventCodecs;
+import io.lorastream.schemas.KafkaClientProperties;
 import io.lorastream.schemas.TopicAdmin;
+import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicSpec;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
 import io.lorastream.streams.config.StreamsRuntime;
@@ -12,6 +14,7 @@ import io.lorastream.streams.errors.DeadLetterPublisher;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -64,16 +68,25 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     this.threadFailures = threadFailures;
   }
 
-  /** Creates missing topics (if configured), starts the app and waits until it is RUNNING. */
-  public static FeedbackStreamsApp start(String bootstrapServers, FeedbackStreamsConfig config, Duration timeout) {
+  /**
+   * Creates missing topics (if configured), starts the app and waits until it is RUNNING. Topics, internal ones
+   * included, get the configured replication capped at the cluster's broker count.
+   */
+  public static FeedbackStreamsApp start(String bootstrapServers, FeedbackStreamsConfig configured, Duration timeout) {
+    Map<String, Object> admin = adminProperties(bootstrapServers, configured.runtime());
+    int brokers = TopicAdmin.brokerCount(admin, timeout);
+    StreamsRuntime runtime = configured.runtime();
+    FeedbackStreamsConfig config = configured.withRuntime(runtime.withReplication(runtime.replication().cappedTo(brokers)));
     if (config.runtime().createTopics()) {
-      ensureTopics(bootstrapServers, config, timeout);
+      ensureTopics(admin, config, timeout);
     }
     MetricsServer metricsServer = MetricsServer.start(config.runtime().metricsPort());
     log.info("serving /metrics, /health/live and /health/ready on :{}", metricsServer.port());
     FeedbackMetrics metrics = new FeedbackMetrics(metricsServer.registry(), config.routing().metricsMaxAdapters());
     DeadLetterPublisher publisher =
-        new DeadLetterPublisher(bootstrapServers, config.topics().deadLetters(), metrics::deadLetter);
+        new DeadLetterPublisher(bootstrapServers,
+            KafkaClientProperties.forClient(runtime.kafka(), ProducerConfig.configNames(), StreamsConfig.PRODUCER_PREFIX),
+            config.topics().deadLetters(), metrics::deadLetter);
     EventCodecs codecs = EventCodecs.create(config.limits(), config.jsonLimits());
     KafkaStreams streams =
         new KafkaStreams(
@@ -129,20 +142,37 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     return app;
   }
 
-  /** The standard topics plus the app's passages topic; search-events and interactions must be co-partitioned. */
+  /** An admin client's settings: the bootstrap servers and what {@code kafka.*} says to admin clients (security). */
+  static Map<String, Object> adminProperties(String bootstrapServers, StreamsRuntime rt) {
+    Map<String, Object> p =
+        new HashMap<>(KafkaClientProperties.forClient(rt.kafka(), AdminClientConfig.configNames(), StreamsConfig.ADMIN_CLIENT_PREFIX));
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
+  }
+
+  /** {@link #ensureTopics(Map, FeedbackStreamsConfig, Duration)} on {@code bootstrapServers}. */
   static void ensureTopics(String bootstrapServers, FeedbackStreamsConfig config, Duration timeout) {
+    ensureTopics(adminProperties(bootstrapServers, config.runtime()), config, timeout);
+  }
+
+  /**
+   * The topics the app reads and writes (the standard layout's feedback inputs, training-pairs and the dead-letter
+   * topic) plus its passages topic; search-events and interactions must be co-partitioned. The trainer's and the
+   * server's topics are theirs to create: the app's principal may not even see them.
+   */
+  static void ensureTopics(Map<String, Object> adminProperties, FeedbackStreamsConfig config, Duration timeout) {
     StreamsRuntime rt = config.runtime();
-    List<TopicSpec> specs =
-        new ArrayList<>(TopicAdmin.standardSpecs(config.topics(), rt.partitions(), rt.replicationFactor()));
-    specs.add(
-        new TopicSpec(
-            config.passagesTopic(),
-            rt.partitions(),
-            rt.replicationFactor(),
-            Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicAdmin.EVENT_MAX_MESSAGE_BYTES))));
-    var result = TopicAdmin.ensure(bootstrapServers, specs, timeout);
+    TopicNames n = config.topics();
+    List<String> mine = List.of(n.documents(), n.searchEvents(), n.interactions(), n.relevanceLabels(),
+        n.trainingPairs(), n.deadLetters());
+    List<TopicSpec> specs = new ArrayList<>(TopicAdmin.standardSpecs(n, rt.partitions(), rt.replication()).stream()
+        .filter(s -> mine.contains(s.name()))
+        .toList());
+    Map<String, String> passages = new HashMap<>(rt.replication().topicConfigs());
+    passages.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    passages.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
+    specs.add(new TopicSpec(config.passagesTopic(), rt.partitions(), rt.replicationFactor(), passages));
+    var result = TopicAdmin.ensure(adminProperties, specs, timeout);
     if (!result.created().isEmpty()) {
       log.info("created topics {}", result.created());
     }
@@ -169,6 +199,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, rt.numStreamThreads());
     p.put(StreamsConfig.STATE_DIR_CONFIG, rt.stateDir().toString());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rt.replicationFactor());
+    p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(rt.minInsyncReplicas()));
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, rt.maxTaskIdle().toMillis());
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);

@@ -210,7 +210,10 @@ class FeedbackStreamsExactlyOnceIT {
     assertThat(seen).isEqualTo(expectedValues);
   }
 
-  /** TopicAdmin's standard layout: compacted documents and adapters, large records where pairs and artifacts go. */
+  /**
+   * TopicAdmin's standard layout for the app's own topics: compacted documents, large records where pairs and dead
+   * letters go; the trainer's and server's topics are left to them.
+   */
   private static void assertTopicLayout(String bootstrap, TopicNames topics) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
@@ -218,15 +221,17 @@ class FeedbackStreamsExactlyOnceIT {
       var resource = (java.util.function.Function<String, org.apache.kafka.common.config.ConfigResource>)
           t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
       var configs = admin.describeConfigs(List.of(resource.apply(topics.documents()), resource.apply(topics.trainingPairs()),
-          resource.apply(topics.adapters()))).all().get();
+          resource.apply(topics.deadLetters()))).all().get();
       assertThat(configs.get(resource.apply(topics.documents())).get("cleanup.policy").value()).isEqualTo("compact");
-      assertThat(configs.get(resource.apply(topics.adapters())).get("cleanup.policy").value()).isEqualTo("compact");
-      assertThat(configs.get(resource.apply(topics.adapters())).get("max.message.bytes").value())
-          .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.ARTIFACT_MAX_MESSAGE_BYTES));
+      assertThat(configs.get(resource.apply(topics.deadLetters())).get("max.message.bytes").value())
+          .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
       assertThat(configs.get(resource.apply(topics.trainingPairs())).get("max.message.bytes").value())
           .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
+      // one broker: the default replication (3, 2 in sync) is capped to what it can hold
+      assertThat(configs.get(resource.apply(topics.trainingPairs())).get("min.insync.replicas").value()).isEqualTo("1");
       assertThat(admin.describeTopics(List.of(topics.searchEvents(), topics.interactions())).allTopicNames().get()
           .values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
+      assertThat(admin.listTopics().names().get()).doesNotContain(topics.adapters(), topics.trainerCheckpoints());
     }
   }
 

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * deployment holds anyway, so no second secret is needed. A separate key keeps checkpoints valid across a change of
  * the signing key. Keys given as text or file: at least 32 bytes, surrounding whitespace ignored. Thread-safe.
  */
-final class CheckpointMac {
+public final class CheckpointMac {
 
   /** The environment variable holding the key when no file is configured. */
   static final String ENV = "LORASTREAM_CHECKPOINT_KEY";
@@ -66,7 +66,7 @@ final class CheckpointMac {
   }
 
   /** The key derived from the adapter signing key. */
-  static CheckpointMac derivedFrom(AdapterSigner signer) {
+  public static CheckpointMac derivedFrom(AdapterSigner signer) {
     return new CheckpointMac(signer.deriveSecret(DERIVATION_PURPOSE), "the adapter signing key (derived)");
   }
 

@@ -1,5 +1,6 @@
 package io.lorastream.trainer;
 
+import io.lorastream.schemas.KafkaClientProperties;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -78,22 +79,24 @@ final class KafkaProps {
     return p;
   }
 
-  /** Fails on a {@code kafka.*} key no Kafka client knows (a typo would otherwise be ignored). */
+  /**
+   * Fails on a {@code kafka.*} key no Kafka client knows (a typo would otherwise be ignored); Kafka's config providers
+   * ({@code config.providers*}) are known to every client.
+   */
   static void requireKnown(Map<String, String> overrides) {
     for (String k : overrides.keySet()) {
       if (!ConsumerConfig.configNames().contains(k) && !ProducerConfig.configNames().contains(k)
-          && !AdminClientConfig.configNames().contains(k)) {
+          && !AdminClientConfig.configNames().contains(k) && !KafkaClientProperties.isConfigProvider(k)) {
         throw new IllegalArgumentException("kafka." + k + " is not a Kafka consumer, producer or admin client setting");
       }
     }
   }
 
-  /** Applies the {@code kafka.*} overrides a client knows (each client ignores the others' settings). */
+  /**
+   * Applies the {@code kafka.*} overrides a client knows (each client ignores the others' settings), config providers
+   * included: security settings and the secrets they read reach every client, the checkpoint reader and admin too.
+   */
   private static void apply(Properties p, Map<String, String> overrides, java.util.Set<String> known) {
-    overrides.forEach((k, v) -> {
-      if (known.contains(k)) {
-        p.put(k, v);
-      }
-    });
+    p.putAll(KafkaClientProperties.forClient(overrides, known, null));
   }
 }

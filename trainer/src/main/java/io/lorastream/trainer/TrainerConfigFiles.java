@@ -13,6 +13,7 @@ import io.lorastream.model.optim.LearningRateSchedule;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TopicReplication;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -58,7 +59,8 @@ import java.util.TreeMap;
  * document_cache_size    50000                     base document embeddings kept in memory
  * create_topics          true                      create missing topics at start
  * partitions             3                         partitions of topics the trainer creates
- * replication_factor     1                         replication of topics the trainer creates
+ * replication_factor     3                         replicas of topics the trainer creates (capped at the broker count)
+ * min_insync_replicas    2                         min.insync.replicas of topics the trainer creates
  * max_record_bytes       67108864                  largest adapter/checkpoint record (producer, topics, consumers)
  * transaction_timeout    60s                       how long a crashed instance's open transaction can block readers
  * max_text_chars         auto                      longest pair text (chars); auto = 64 x the adapter's max_seq_length
@@ -71,7 +73,7 @@ import java.util.TreeMap;
  * known_positives_per_query 64                     known positives kept per query
  * checkpoint_max_json_bytes 1073741824             largest inflated JSON part of a checkpoint
  * metrics_port           9420                      /metrics port; 0 = any free port, -1 = none
- * kafka.NAME             -                         any Kafka client property, applied last
+ * kafka.NAME             -                         any Kafka client property (security included), applied last
  * adapter_defaults.KEY   (below)                   adapter settings for every adapter
  * adapters.NAME.KEY      (adapter_defaults)        settings of adapter NAME; naming it configures it
  *
@@ -234,7 +236,8 @@ public final class TrainerConfigFiles {
             keys.get("document_cache_size", 50_000, Integer::parseInt),
             keys.get("create_topics", true, ConfigKeys::bool),
             keys.get("partitions", 3, Integer::parseInt),
-            keys.get("replication_factor", (short) 1, Short::parseShort),
+            keys.get("replication_factor", TopicReplication.DEFAULT.factor(), Short::parseShort),
+            keys.get("min_insync_replicas", TopicReplication.DEFAULT.minInsyncReplicas(), Integer::parseInt),
             keys.get("max_record_bytes", TrainerSettings.DEFAULT_MAX_RECORD_BYTES, Integer::parseInt),
             keys.get("transaction_timeout", java.time.Duration.ofSeconds(60), Durations::parse),
             limits(keys),

@@ -4,6 +4,7 @@ import io.lorastream.model.adapter.AdapterKey;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TopicReplication;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,14 +39,16 @@ import java.util.TreeMap;
  * @param documentCacheSize base document embeddings kept in memory
  * @param createTopics create missing topics at start
  * @param partitions partitions of topics the trainer creates
- * @param replicationFactor replication of topics the trainer creates
+ * @param replicationFactor replicas of topics the trainer creates, capped at the broker count
+ * @param minInsyncReplicas {@code min.insync.replicas} of topics the trainer creates
  * @param maxRecordBytes largest adapter or checkpoint record (producer max.request.size, topic
  *     max.message.bytes, consumer fetch sizes)
  * @param transactionTimeout transaction.timeout.ms: how long a crashed instance's open transaction
  *     blocks readers before the broker aborts it
  * @param limits bounds on consumed pairs and on the state a checkpoint holds
  * @param metricsPort port of {@code /metrics}; 0 = any free port, -1 = no server
- * @param kafka Kafka client properties applied last (consumer and producer)
+ * @param kafka Kafka client properties applied last (consumer, producer, checkpoint reader and admin: security
+ *     settings and Kafka's config providers reach all of them)
  * @param adapterDefaults the settings of adapters not listed in {@code adapters}
  * @param adapters per-adapter settings by adapter name
  */
@@ -72,6 +75,7 @@ public record TrainerSettings(
     boolean createTopics,
     int partitions,
     short replicationFactor,
+    int minInsyncReplicas,
     int maxRecordBytes,
     Duration transactionTimeout,
     TrainerLimits limits,
@@ -118,9 +122,13 @@ public record TrainerSettings(
     if (documentCacheSize < 1) {
       throw new IllegalArgumentException("document_cache_size must be >= 1, got " + documentCacheSize);
     }
-    if (partitions < 1 || replicationFactor < 1) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+    }
+    if (replicationFactor < 1 || minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
       throw new IllegalArgumentException(
-          "partitions and replication_factor must be >= 1, got " + partitions + " and " + replicationFactor);
+          "replication_factor must be >= 1 and min_insync_replicas between 1 and replication_factor, got "
+              + replicationFactor + " and " + minInsyncReplicas + " (3 and 2 let one broker fail)");
     }
     if (maxRecordBytes < 1024 * 1024) {
       throw new IllegalArgumentException("max_record_bytes must be >= 1048576 (1 MiB), got " + maxRecordBytes);
@@ -163,7 +171,12 @@ public record TrainerSettings(
     return new TrainerSettings(newBootstrap, topics, groupId, instanceId, baseModel, device, precision, signingKey,
         checkpointKey, commitEverySteps, commitInterval, keepVersions, batchMaxWait, holdoutFraction, holdoutMaxQueries,
         evalPoolMaxDocs, unknownAdapters, maxAdapters, documentCacheSize, createTopics, partitions, replicationFactor,
-        maxRecordBytes, transactionTimeout, limits, metricsPort, kafka, adapterDefaults, adapters);
+        minInsyncReplicas, maxRecordBytes, transactionTimeout, limits, metricsPort, kafka, adapterDefaults, adapters);
+  }
+
+  /** Replication and min.insync.replicas of the topics the trainer creates. */
+  public TopicReplication replication() {
+    return new TopicReplication(replicationFactor, minInsyncReplicas);
   }
 
   private static void requireFixedEvalSet(String where, AdapterSettings a) {

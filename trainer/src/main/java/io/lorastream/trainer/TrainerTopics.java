@@ -39,17 +39,17 @@ public record TrainerTopics(
   /** The specs of the topics the trainer creates when missing. */
   public static List<TopicSpec> specs(TrainerSettings s) {
     List<TopicSpec> out = new ArrayList<>();
-    for (TopicSpec spec : TopicAdmin.standardSpecs(s.topics(), s.partitions(), s.replicationFactor())) {
+    for (TopicSpec spec : TopicAdmin.standardSpecs(s.topics(), s.partitions(), s.replication())) {
       if (spec.name().equals(s.topics().trainingPairs()) || spec.name().equals(s.topics().deadLetters())) {
         out.add(spec);
       }
     }
-    Map<String, String> artifacts =
-        Map.of(
-            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(s.maxRecordBytes()),
-            TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS,
-            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1");
+    Map<String, String> artifacts = new java.util.HashMap<>(s.replication().topicConfigs());
+    artifacts.putAll(Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(s.maxRecordBytes()),
+        TopicConfig.SEGMENT_MS_CONFIG, SEGMENT_MS,
+        TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
     out.add(new TopicSpec(s.topics().adapters(), s.partitions(), s.replicationFactor(), artifacts));
     out.add(new TopicSpec(s.topics().trainerCheckpoints(), s.partitions(), s.replicationFactor(), artifacts));
     return out;

@@ -81,7 +81,8 @@ public final class DemoRun {
       }
     };
     try (DemoServices services = DemoServices.start(settings, data, gates, log);
-        FeedbackProducer producer = new FeedbackProducer(services.bootstrap(), services.topics(), settings.tenant())) {
+        FeedbackProducer producer = new FeedbackProducer(
+            services.bootstrap(), services.clientProperties("frontend"), services.topics(), settings.tenant())) {
       ServerClient client = new ServerClient(services.serverUri(), null);
       MetricsScraper scraper = new MetricsScraper(services.metricsEndpoints());
       SearchFrontEnd frontEnd = new SearchFrontEnd(data, client, producer, settings.users(), settings.seed());
@@ -144,7 +145,8 @@ public final class DemoRun {
         adapterDir = settings.out().resolve("adapter");
         int v = Integer.parseInt(evaluated.substring(evaluated.indexOf('@') + 1));
         try {
-          FinalAdapter.save(services.bootstrap(), services.topics().adapters(), services.publicKey(), services.base(),
+          FinalAdapter.save(services.bootstrap(), services.clientProperties("server"), services.topics().adapters(),
+              services.publicKey(), services.base(),
               new AdapterKey(settings.adapter(), v), adapterDir);
         } catch (IOException | RuntimeException e) {
           log.println("demo: could not write the final adapter folder: " + e.getMessage());

@@ -1,6 +1,10 @@
 package io.lorastream.cli.demo;
 
+import io.lorastream.cli.acl.AccessPolicy;
+import io.lorastream.cli.acl.AccessSetup;
+import io.lorastream.kafka.BrokerSecurity;
 import io.lorastream.kafka.EmbeddedKafkaBroker;
+import io.lorastream.kafka.EmbeddedKafkaConfig;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterSigner;
 import io.lorastream.model.eval.BeirDataset;
@@ -8,7 +12,9 @@ import io.lorastream.model.eval.EmbeddingMatrix;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
 import io.lorastream.schemas.Document;
+import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
+import io.lorastream.schemas.TopicReplication;
 import io.lorastream.server.EmbeddingServer;
 import io.lorastream.server.config.ServerConfigFiles;
 import io.lorastream.streams.FeedbackStreamsApp;
@@ -29,11 +35,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The four services of the loop in this JVM, each started through the same entry point its own command uses: the
  * in-process Kafka broker, the streams app, the embedding server and the trainer. They talk to each other only through
- * Kafka and HTTP, as separate deployments would.
+ * Kafka and HTTP, as separate deployments would, and each logs in to Kafka as its own principal: the broker runs with
+ * SASL/SCRAM and the ACLs of {@link AccessPolicy} (passwords random, in memory), as docker-compose and the Kubernetes
+ * manifests do.
  */
 final class DemoServices implements AutoCloseable {
 
@@ -47,11 +57,12 @@ final class DemoServices implements AutoCloseable {
   private final Path publicKey;
   private final BaseModel base;
   private final TrainerSettings trainerSettings;
+  private final Map<String, Map<String, String>> clients;
 
   private DemoServices(
       EmbeddedKafkaBroker broker, EmbeddingServer server, FeedbackStreamsApp streams, TrainerModel trainerModel,
       MetricsEndpoint trainerMetrics, ContinualTrainer trainer, Thread trainerThread, Path publicKey, BaseModel base,
-      TrainerSettings trainerSettings) {
+      TrainerSettings trainerSettings, Map<String, Map<String, String>> clients) {
     this.broker = broker;
     this.server = server;
     this.streams = streams;
@@ -62,6 +73,7 @@ final class DemoServices implements AutoCloseable {
     this.publicKey = publicKey;
     this.base = base;
     this.trainerSettings = trainerSettings;
+    this.clients = clients;
   }
 
   /** Starts everything; on a failure, what started is stopped again. */
@@ -75,15 +87,35 @@ final class DemoServices implements AutoCloseable {
     AdapterKeys.writePrivateKey(privateKey, pair.getPrivate(), true);
     AdapterKeys.writePublicKey(publicKey, pair.getPublic(), true);
 
-    log.println("demo: starting the Kafka broker (in-process, KRaft)...");
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    log.println("demo: starting the Kafka broker (in-process, KRaft, SASL/SCRAM and ACLs)...");
+    Map<String, String> passwords = new LinkedHashMap<>();
+    Map<String, String> users = new LinkedHashMap<>();
+    AccessPolicy.DEFAULT.principals().byRole().forEach((role, principal) -> {
+      users.put(role, principal.substring("User:".length()));
+      passwords.put(principal.substring("User:".length()), BrokerSecurity.randomPassword());
+    });
+    BrokerSecurity security = BrokerSecurity.scram(passwords);
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.defaults().withSecurity(security));
+    Map<String, Map<String, String>> clients = new LinkedHashMap<>();
+    users.forEach((role, user) -> {
+      Map<String, String> p = new LinkedHashMap<>();
+      security.clientProperties(user).forEach((k, v) -> p.put(k, v.toString()));
+      clients.put(role, Map.copyOf(p));
+    });
     EmbeddingServer server = null;
     FeedbackStreamsApp streams = null;
     TrainerModel trainerModel = null;
     MetricsEndpoint trainerMetrics = null;
     try {
       String bootstrap = broker.bootstrapServers();
-      log.println("demo: broker at " + bootstrap + "; loading the base model...");
+      // as the cluster's admin: the topics (no service principal may create them) and the ACLs
+      Map<String, Object> adminProps = new LinkedHashMap<>(security.adminClientProperties());
+      adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (Admin admin = Admin.create(adminProps)) {
+        AccessSetup.apply(admin, AccessPolicy.DEFAULT, Map.of(),
+            TopicAdmin.standardSpecs(TopicNames.DEFAULT, 3, TopicReplication.DEFAULT), Duration.ofSeconds(60));
+      }
+      log.println("demo: broker at " + bootstrap + " (principals " + users.values() + "); loading the base model...");
       BaseModel base = BaseModelLoader.load("default");
 
       Map<String, String> serverKeys = new LinkedHashMap<>();
@@ -93,6 +125,8 @@ final class DemoServices implements AutoCloseable {
       serverKeys.put("allow-anonymous", "true"); // a local demo; real deployments set api-keys
       serverKeys.put("adapter-public-key", publicKey.toAbsolutePath().toString());
       serverKeys.put("instance-id", "demo-server");
+      clients.get("server").forEach((k, v) -> serverKeys.put("kafka." + k, v));
+      clients.get("admin").forEach((k, v) -> serverKeys.put("admin-kafka." + k, v)); // the admin API writes pins
       server = EmbeddingServer.start(ServerConfigFiles.fromMap(serverKeys, Map.of(), null), base);
       log.println("demo: embedding server at " + server.uri() + " (OpenAI-compatible /v1/embeddings, /metrics)");
 
@@ -103,12 +137,13 @@ final class DemoServices implements AutoCloseable {
       streamsKeys.put("metrics-port", Integer.toString(s.streamsMetricsPort()));
       streamsKeys.put("state-dir", freshDirectory(s.out().resolve("streams-state")).toString());
       streamsKeys.put("tenant-adapters." + s.tenant(), s.adapter());
+      clients.get("streams").forEach((k, v) -> streamsKeys.put("kafka." + k, v));
       streams = FeedbackStreamsApp.start(bootstrap, ConfigFiles.fromMap(streamsKeys), Duration.ofMinutes(2));
       log.println("demo: streams app running, /metrics on port " + streams.metricsPort());
 
       Map<String, String> trainerKeys = new LinkedHashMap<>();
       trainerKeys.put("bootstrap", bootstrap);
-      trainerKeys.put("instance_id", "demo-trainer");
+      trainerKeys.put("instance_id", "lorastream-trainer-demo"); // the ACLs' transactional-id prefix
       trainerKeys.put("signing_key", privateKey.toAbsolutePath().toString());
       trainerKeys.put("metrics_port", Integer.toString(s.trainerMetricsPort()));
       trainerKeys.put("commit_interval", "15s");
@@ -117,6 +152,7 @@ final class DemoServices implements AutoCloseable {
       // within the demo (the gate's bounds narrow with the square root of the held-out queries).
       trainerKeys.put("holdout_fraction", "0.2");
       trainerKeys.put("adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
+      clients.get("trainer").forEach((k, v) -> trainerKeys.put("kafka." + k, v));
       TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);
       trainerModel = TrainerModel.of(base, settings.device(), settings.precision(), settings.documentCacheSize());
       trainerMetrics = MetricsEndpoint.start(settings.metricsPort());
@@ -127,7 +163,8 @@ final class DemoServices implements AutoCloseable {
       thread.start();
       log.println("demo: trainer running (adapter " + s.adapter() + ", mode " + s.mode().name().toLowerCase(java.util.Locale.ROOT)
           + "), /metrics on port " + trainerMetrics.port());
-      return new DemoServices(broker, server, streams, trainerModel, trainerMetrics, trainer, thread, publicKey, base, settings);
+      return new DemoServices(
+          broker, server, streams, trainerModel, trainerMetrics, trainer, thread, publicKey, base, settings, clients);
     } catch (RuntimeException | IOException e) {
       closeQuietly(trainerMetrics);
       closeQuietly(trainerModel);
@@ -167,6 +204,11 @@ final class DemoServices implements AutoCloseable {
 
   String bootstrap() {
     return broker.bootstrapServers();
+  }
+
+  /** The Kafka client settings of a role of {@link AccessPolicy.Principals#byRole()}: its SCRAM login. */
+  Map<String, String> clientProperties(String role) {
+    return clients.get(role);
   }
 
   URI serverUri() {

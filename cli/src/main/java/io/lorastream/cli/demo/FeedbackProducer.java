@@ -43,16 +43,16 @@ final class FeedbackProducer implements AutoCloseable {
     return t;
   });
 
-  FeedbackProducer(String bootstrap, TopicNames topics, String tenant) {
-    this.producer = new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 20,
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20),
-        new StringSerializer(),
-        new ByteArraySerializer());
+  /** @param security the client settings of the front-end's principal */
+  FeedbackProducer(String bootstrap, Map<String, String> security, TopicNames topics, String tenant) {
+    Map<String, Object> p = new java.util.HashMap<>(security);
+    p.putAll(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20));
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topics = topics;
     this.tenant = tenant;
   }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,9 +31,11 @@ final class FinalAdapter {
    * @param key the version to write, e.g. {@code scifact@000007}
    * @return the folder, {@code dir}
    */
-  static Path save(String bootstrap, String adaptersTopic, Path publicKey, BaseModel base, AdapterKey key, Path dir)
+  static Path save(
+      String bootstrap, Map<String, String> security, String adaptersTopic, Path publicKey, BaseModel base,
+      AdapterKey key, Path dir)
       throws IOException {
-    byte[] value = read(bootstrap, adaptersTopic, key.toString());
+    byte[] value = read(bootstrap, security, adaptersTopic, key.toString());
     if (value == null) {
       throw new IOException("version " + key + " is not on " + adaptersTopic + " any more (tombstoned?)");
     }
@@ -48,11 +49,12 @@ final class FinalAdapter {
   }
 
   /** The newest committed value of {@code key}, reading every partition to its end. */
-  private static byte[] read(String bootstrap, String topic, String key) {
+  private static byte[] read(String bootstrap, Map<String, String> security, String topic, String key) {
     Properties p = new Properties();
+    p.putAll(security);
+    // assigned partitions and no group: a reader of adapters needs no group ACL
     p.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "demo-final-adapter-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(64 << 20),

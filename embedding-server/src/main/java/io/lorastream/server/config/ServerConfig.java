@@ -30,7 +30,10 @@ import java.util.TreeMap;
  * @param requestTimeout longest time a request may wait for its batch; then 503
  * @param retryAfter the {@code Retry-After} sent with 429 and 503
  * @param instanceId this replica's name in pins it publishes, Kafka client ids and logs
- * @param kafkaProperties extra Kafka client properties, applied last
+ * @param kafkaProperties extra Kafka client properties (security settings, config providers), applied last to every
+ *     client of the server
+ * @param adminKafkaProperties laid over {@code kafkaProperties} for the producer of pins behind the admin API: the
+ *     credentials of the principal allowed to write adapter-pins (the server's own principal only reads)
  */
 public record ServerConfig(
     String host,
@@ -51,7 +54,8 @@ public record ServerConfig(
     Duration requestTimeout,
     Duration retryAfter,
     String instanceId,
-    Map<String, String> kafkaProperties) {
+    Map<String, String> kafkaProperties,
+    Map<String, String> adminKafkaProperties) {
 
   public ServerConfig {
     if (host == null || host.isBlank()) {
@@ -109,12 +113,21 @@ public record ServerConfig(
           "instance-id must be 1 to 100 of letters, digits, '.', '_' and '-', got '" + instanceId + "'");
     }
     kafkaProperties = Map.copyOf(new TreeMap<>(kafkaProperties));
+    adminKafkaProperties = Map.copyOf(new TreeMap<>(adminKafkaProperties == null ? Map.of() : adminKafkaProperties));
+  }
+
+  /** The client settings of the pin producer: {@code kafka.*} with {@code admin-kafka.*} laid over them. */
+  public Map<String, String> pinKafkaProperties() {
+    Map<String, String> merged = new TreeMap<>(kafkaProperties);
+    merged.putAll(adminKafkaProperties);
+    return Map.copyOf(merged);
   }
 
   /** The same configuration on another port (tests and the benchmark take a free one with 0). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
         host, newPort, bootstrapServers, baseModel, device, precision, engine, maxLength, textLimitPolicy, limits,
-        batching, auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties);
+        batching, auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties,
+        adminKafkaProperties);
   }
 }

@@ -73,11 +73,14 @@ import java.util.regex.Pattern;
  * topic-prefix          lorastream.              topics are PREFIXadapters and PREFIXadapter-pins
  * create-topics         true                     create missing topics at start
  * topic-partitions      3                        partitions of topics the server creates
- * replication-factor    1                        replication of topics the server creates
+ * replication-factor    3                        replicas of topics the server creates (capped at the broker count)
+ * min-insync-replicas   2                        min.insync.replicas of topics the server creates
  * watcher.check-interval 5s                     how often the adapter watcher checks that Kafka answers
  * watcher.max-backoff   30s                      longest wait between retries while Kafka is unreachable
  * instance-id           HOST-PID                 this replica's name in pins, client ids and logs
- * kafka.NAME            -                        any Kafka client property, applied last
+ * kafka.NAME            -                        any Kafka client property (security included), applied last
+ * admin-kafka.NAME      -                        laid over kafka.* for the pin producer of the admin API (the
+ *                                                credentials of the principal allowed to write adapter-pins)
  * </pre>
  */
 public final class ServerConfigFiles {
@@ -195,7 +198,8 @@ public final class ServerConfigFiles {
             keys.get("topic-prefix", t.names(), TopicNames::new),
             keys.get("create-topics", t.createTopics(), ServerConfigFiles::bool),
             keys.get("topic-partitions", t.partitions(), Integer::parseInt),
-            keys.get("replication-factor", t.replicationFactor(), Short::parseShort));
+            keys.get("replication-factor", t.replicationFactor(), Short::parseShort),
+            keys.get("min-insync-replicas", t.minInsyncReplicas(), Integer::parseInt));
 
     WatcherSettings w = WatcherSettings.DEFAULTS;
     WatcherSettings watcher =
@@ -222,6 +226,10 @@ public final class ServerConfigFiles {
     for (String k : keys.withPrefix("kafka.")) {
       kafka.put(k.substring("kafka.".length()), keys.raw(k));
     }
+    Map<String, String> adminKafka = new TreeMap<>();
+    for (String k : keys.withPrefix("admin-kafka.")) {
+      adminKafka.put(k.substring("admin-kafka.".length()), keys.raw(k));
+    }
 
     ServerConfig config =
         new ServerConfig(
@@ -243,7 +251,8 @@ public final class ServerConfigFiles {
             keys.get("request-timeout", Duration.ofSeconds(30), ServerConfigFiles::duration),
             keys.get("retry-after", Duration.ofSeconds(1), ServerConfigFiles::duration),
             keys.get("instance-id", defaultInstanceId(), s -> s),
-            kafka);
+            kafka,
+            adminKafka);
     keys.failOnUnknown();
     return config;
   }

@@ -60,7 +60,8 @@ import java.util.regex.Pattern;
  * cache-max-bytes       10485760              record cache
  * state-dir             $TMPDIR/lorastream-streams
  * partitions            3                     partitions of topics the app creates
- * replication-factor    1                     replication of topics the app creates
+ * replication-factor    3                     replicas of topics the app creates (capped at the broker count)
+ * min-insync-replicas   2                     min.insync.replicas of topics the app creates
  * create-topics         true                  create missing topics at start
  * metrics-port          9410                  /metrics port (0 = any free port)
  * max-task-idle         1s                    wait for an empty input partition (keeps topics in event-time order)
@@ -69,7 +70,7 @@ import java.util.regex.Pattern;
  * max-thread-replacements 3                   failed stream threads replaced per window, by way of failing
  * thread-replacement-window 10m               past the replacements within it, the app stops and exits non-zero
  * thread-recovery-timeout 10m                 a replaced thread not back to RUNNING by then: the app stops too
- * kafka.NAME            -                     any Kafka Streams / client property, applied last
+ * kafka.NAME            -                     any Kafka Streams / client property (security included), applied last
  * </pre>
  */
 public final class ConfigFiles {
@@ -167,6 +168,7 @@ public final class ConfigFiles {
             keys.get("state-dir", rt.stateDir(), Path::of),
             keys.get("partitions", rt.partitions(), Integer::parseInt),
             keys.get("replication-factor", rt.replicationFactor(), Short::parseShort),
+            keys.get("min-insync-replicas", rt.minInsyncReplicas(), Integer::parseInt),
             keys.get("create-topics", rt.createTopics(), ConfigFiles::bool),
             keys.get("metrics-port", rt.metricsPort(), Integer::parseInt),
             keys.get("max-task-idle", rt.maxTaskIdle(), ConfigFiles::duration),

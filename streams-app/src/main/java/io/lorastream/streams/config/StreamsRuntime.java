@@ -1,5 +1,6 @@
 package io.lorastream.streams.config;
 
+import io.lorastream.schemas.TopicReplication;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,10 @@ import java.util.regex.Pattern;
  * @param cacheMaxBytes record cache shared by all threads; default 10 MiB
  * @param stateDir where RocksDB state lives; default {@code ${java.io.tmpdir}/lorastream-streams}
  * @param partitions partitions of topics this app creates; default 3
- * @param replicationFactor of topics this app creates; default 1 (use 3 on a real cluster)
+ * @param replicationFactor of topics this app creates (and of its internal topics); default 3, capped at the broker
+ *     count when the cluster has fewer (a single development broker works unchanged)
+ * @param minInsyncReplicas {@code min.insync.replicas} of the topics this app creates; default 2, so one broker of
+ *     three may fail with no write lost or refused
  * @param createTopics create missing lorastream topics at start; default true
  * @param metricsPort the /metrics HTTP port; default 9410 (0 = a free port)
  * @param impressionStoreType where the open impressions live (with their closing index, watermark and parked pairs):
@@ -27,7 +31,8 @@ import java.util.regex.Pattern;
  * @param maxTaskIdle how long a task waits for data on an empty input partition before processing the others, so that
  *     search events and interactions are read in event-time order even when one topic's records reach the broker
  *     later (otherwise interactions could run stream time past impressions not yet read); default 1 s
- * @param kafka extra Kafka Streams/client properties ({@code kafka.<name>=<value>}), applied last
+ * @param kafka extra Kafka Streams/client properties ({@code kafka.<name>=<value>}), applied last; the security
+ *     settings among them (and Kafka's config providers) reach every client the app builds
  */
 public record StreamsRuntime(
     String applicationId,
@@ -37,6 +42,7 @@ public record StreamsRuntime(
     Path stateDir,
     int partitions,
     short replicationFactor,
+    int minInsyncReplicas,
     boolean createTopics,
     int metricsPort,
     Duration maxTaskIdle,
@@ -55,7 +61,8 @@ public record StreamsRuntime(
           10L * 1024 * 1024,
           Path.of(System.getProperty("java.io.tmpdir"), "lorastream-streams"),
           3,
-          (short) 1,
+          TopicReplication.DEFAULT.factor(),
+          TopicReplication.DEFAULT.minInsyncReplicas(),
           true,
           9410,
           Duration.ofSeconds(1),
@@ -82,9 +89,7 @@ public record StreamsRuntime(
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
-    if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replication-factor must be >= 1, got " + replicationFactor);
-    }
+    new TopicReplication(replicationFactor, minInsyncReplicas); // validates both
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new IllegalArgumentException("metrics-port must be in 0..65535, got " + metricsPort);
     }
@@ -97,15 +102,27 @@ public record StreamsRuntime(
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
+  /** Replication and min.insync.replicas of the topics this app creates. */
+  public TopicReplication replication() {
+    return new TopicReplication(replicationFactor, minInsyncReplicas);
+  }
+
   public StreamsRuntime withMetricsPort(int port) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, stateDir, partitions, replicationFactor,
-        createTopics, port, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
+        minInsyncReplicas, createTopics, port, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
   }
 
   public StreamsRuntime withStateDir(Path dir) {
     return new StreamsRuntime(
         applicationId, numStreamThreads, commitInterval, cacheMaxBytes, dir, partitions, replicationFactor,
-        createTopics, metricsPort, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
+        minInsyncReplicas, createTopics, metricsPort, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
+  }
+
+  /** The same runtime with another replication (e.g. capped at the cluster's broker count). */
+  public StreamsRuntime withReplication(TopicReplication r) {
+    return new StreamsRuntime(
+        applicationId, numStreamThreads, commitInterval, cacheMaxBytes, stateDir, partitions, r.factor(),
+        r.minInsyncReplicas(), createTopics, metricsPort, maxTaskIdle, impressionStoreType, labelStoreType, kafka);
   }
 }

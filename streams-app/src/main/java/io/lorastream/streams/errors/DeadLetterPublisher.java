@@ -30,13 +30,19 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final String topic;
   private final Consumer<DeadLetterReason> counter;
 
-  public DeadLetterPublisher(String bootstrapServers, String topic, Consumer<DeadLetterReason> counter) {
+  /**
+   * @param clientSettings producer settings from the app's {@code kafka.*} (security, config providers), applied over
+   *     the defaults here
+   */
+  public DeadLetterPublisher(
+      String bootstrapServers, Map<String, String> clientSettings, String topic, Consumer<DeadLetterReason> counter) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.EVENT_MAX_MESSAGE_BYTES);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "lorastream-streams-dead-letters");
+    p.putAll(clientSettings);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.topic = topic;
     this.counter = counter;
