@@ -213,7 +213,6 @@ class SciFactTrainerIT {
   void poisonedFeedbackIsRejectedByTheGateAndNoWorseVersionIsPublished() throws Exception {
     TopicNames names = new TopicNames("gate.");
     List<TrainingPair> clean = clicks.subList(0, 320);
-    // the poison reuses these queries, so the held-out slice judges them on clean clicks and poison alike
     long cleanPairs = trainable(clean);
     Map<String, String> open = settings("gate.");
     open.put("adapter_defaults.gate_tolerance", "inf"); // a first version to poison, whatever it is
@@ -229,11 +228,15 @@ class SciFactTrainerIT {
     AdapterVerification.Accepted good = before.get(before.size() - 1);
     double goodTest = testNdcg(good.weights());
 
-    // the same queries with random documents as positives: feedback gone bad (a bot, a broken click logger)
+    // the same queries with random documents as positives: training pairs gone bad (a broken or hostile producer).
+    // Only queries the trainer trains on: the held-out slice keeps judging on clean feedback, and the gate must see
+    // on it that the candidates got worse. (Feedback poisoned in the held-out slice as well is indistinguishable,
+    // for any feedback-judged gate, from users whose preferences changed.)
     Random random = new Random(7);
     List<String> ids = corpus.ids();
     List<TrainingPair> poison = new ArrayList<>();
-    for (TrainingPair p : clean.subList(0, 240)) {
+    for (TrainingPair p : clean.stream().filter(q -> !HeldOutSlice.isHeldOut(q.tenant(), q.anchor(), 0.1)).limit(240)
+        .toList()) {
       String doc = ids.get(random.nextInt(ids.size()));
       List<String> sources = List.of("poison-" + p.pairId());
       poison.add(new TrainingPair(p.schemaVersion(), PairIds.of(PairKind.CLICK, sources, doc, List.of()), PairKind.CLICK,
