@@ -72,6 +72,7 @@ class SciFactTrainerIT {
     // query mode keeps documents at their base embeddings: a deployment has them in its index already
     for (int i = 0; i < corpus.size(); i++) {
       model.documents(256).put(SimulatedClicks.passage(scifact, corpus.ids().get(i)), corpus.row(i));
+      model.corpus(256).put(corpus.ids().get(i), corpus.row(i)); // the gate ranks every indexed document, as in the demo
     }
   }
 
