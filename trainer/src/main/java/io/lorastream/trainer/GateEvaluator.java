@@ -107,7 +107,10 @@ public final class GateEvaluator {
         EvalData.Query query = data.queries().get(i);
         List<String> top = rankings.get(i).stream().map(ScoredDoc::docId).toList();
         full[i] = GateMetric.FULL.ndcgAt10(top, query.gains(), query.judged());
-        condensed[i] = query.judged() == null
+        // Condensed only when every judged document is in the pool: judged documents known from pairs alone are the
+        // clicked ones and the skip-above negatives, which the serving model ranked above the click by construction, so
+        // any change to the ranking would look like a gain. Otherwise the query counts as in FULL.
+        condensed[i] = query.judged() == null || !rows.keySet().containsAll(query.judged())
             ? full[i]
             : GateMetric.CONDENSED.ndcgAt10(judgedRanking(q[i], query.judged(), pool, rows), query.gains(), query.judged());
       }

@@ -70,6 +70,33 @@ class GateEvaluatorTest {
   }
 
   @Test
+  void aQueryWhoseJudgedDocumentsAreNotAllKnownScoresAsInFull() {
+    // Pool [d1, d2, d3] with base vectors; the query's vector ranks d3 first, then d2, then d1.
+    int h = 16; // TinyBase's hidden size
+    float[] q = new float[h];
+    q[0] = 1; // the query's vector, given through the memo
+    float[][] rows = new float[3][h];
+    rows[0][0] = 0.1f;
+    rows[1][0] = 0.5f;
+    rows[2][0] = 0.9f;
+    EmbeddingMatrix pool = EmbeddingMatrix.of(List.of("d1", "d2", "d3"), rows);
+    // d1 relevant. Judged {d1, d2}, all known: condensed ranking [d2, d1] -> 1/log2(3) = 0.6309; FULL ranks
+    // [d3, d2, d1] -> 0.5. Judged {d1, d2, unknown}: condensed would be as biased as the known part, so FULL (0.5).
+    EvalData known = new EvalData(List.of(new EvalData.Query("q", "q text", Map.of("d1", 1.0), Set.of("d1", "d2"))),
+        List.of(), List.of(), pool);
+    EvalData partly = new EvalData(List.of(new EvalData.Query("q", "q text", Map.of("d1", 1.0),
+        Set.of("d1", "d2", "never-seen"))), List.of(), List.of(), pool);
+    GateEvaluator gate = new GateEvaluator(model.encoder());
+    GateEvaluator.VectorMemo memo = new GateEvaluator.VectorMemo();
+    memo.queries.put("q text", q);
+    GateEvaluator.Scores a = gate.perQueryNdcgAt10(known, null, AdaptationMode.QUERY, model.tokenizer(24), model.documents(24), memo);
+    GateEvaluator.Scores b = gate.perQueryNdcgAt10(partly, null, AdaptationMode.QUERY, model.tokenizer(24), model.documents(24), memo);
+    assertThat(a.condensed()[0]).isCloseTo(1 / (Math.log(3) / Math.log(2)), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(a.full()[0]).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(b.condensed()[0]).isEqualTo(b.full()[0]).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
   void anEmptyEvaluationSetIsRefused() {
     EvalData empty = EvalData.of(new HeldOutSet(10, 10), null);
     assertThatThrownBy(() -> new GateEvaluator(model.encoder()).ndcgAt10(empty, null, AdaptationMode.QUERY,
