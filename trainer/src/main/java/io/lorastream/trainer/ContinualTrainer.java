@@ -81,6 +81,7 @@ public final class ContinualTrainer {
   private BackPressure backPressure;
   private AdapterPublisher publisher;
   private QualityGate gate;
+  private DocumentFollower documentFollower;
   private long lastCommitNanos;
   private int stepsSinceCommit;
   private boolean uncommitted;
@@ -125,6 +126,11 @@ public final class ContinualTrainer {
           new AdapterVerifier(signer.publicKey(), model.baseId(), model.encoder().config()), settings.topics().adapters(),
           topics.adapterPartitions(), readWait);
       recovery = new AdapterRecovery(settings, model, checkpoints, published, metrics);
+      if (settings.followDocuments()) {
+        documentFollower = new DocumentFollower(KafkaProps.documentReader(settings), settings.topics().documents(),
+            knownCorpora());
+        documentFollower.start();
+      }
       consumer = new KafkaConsumer<>(KafkaProps.consumer(settings));
       backPressure = new BackPressure(consumer, adapters, settings.limits().maxPendingPairs(), metrics, listener);
       consumer.subscribe(List.of(settings.topics().trainingPairs()), new Rebalance());
@@ -414,10 +420,18 @@ public final class ContinualTrainer {
     }
   }
 
+  /** The known corpus of every max length the configured adapters use (unknown adapters take the defaults'). */
+  private List<KnownCorpus> knownCorpora() {
+    java.util.SortedSet<Integer> lengths = new java.util.TreeSet<>();
+    lengths.add(settings.adapterDefaults().maxSeqLength());
+    settings.adapters().values().forEach(a -> lengths.add(a.maxSeqLength()));
+    return lengths.stream().map(model::corpus).toList();
+  }
+
   private void closeQuietly() {
     adapters.values().forEach(AdapterTrainer::close);
     adapters.clear();
-    for (AutoCloseable c : new AutoCloseable[] {consumer, producer, checkpoints, published}) {
+    for (AutoCloseable c : new AutoCloseable[] {documentFollower, consumer, producer, checkpoints, published}) {
       if (c != null) {
         try {
           c.close();

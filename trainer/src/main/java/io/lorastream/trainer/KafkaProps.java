@@ -53,6 +53,14 @@ final class KafkaProps {
     return p;
   }
 
+  /** A group-less reader of the documents topic, from its start. */
+  static Properties documentReader(TrainerSettings s) {
+    Properties p = checkpointReader(s);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.instanceId() + "-documents");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    return p;
+  }
+
   /** The transactional producer: adapters, checkpoints, dead letters and offsets in one transaction. */
   static Properties producer(TrainerSettings s, int maxRecordBytes) {
     Properties p = new Properties();

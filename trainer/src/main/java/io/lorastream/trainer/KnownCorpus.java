@@ -63,10 +63,11 @@ public final class KnownCorpus {
   }
 
   /**
-   * Embeds the waiting documents with the base encoder, taking each from {@code cache} when it has it. Returns how many
-   * were added.
+   * Embeds the waiting documents with the base encoder, taking each from {@code cache} when it has it, and computing at
+   * most {@code maxComputed} (the rest waits for the next call, so that one call stays short). Returns how many were
+   * added.
    */
-  public int embedPending(BertEncoder base, TextTokenizer tokenizer, DocumentEmbeddingCache cache) {
+  public int embedPending(BertEncoder base, TextTokenizer tokenizer, DocumentEmbeddingCache cache, int maxComputed) {
     Map<String, String> todo;
     synchronized (this) {
       todo = new LinkedHashMap<>(pending);
@@ -79,7 +80,7 @@ public final class KnownCorpus {
       if (v != null) {
         put(e.getKey(), v);
         added++;
-      } else {
+      } else if (texts.size() < maxComputed) {
         ids.add(e.getKey());
         texts.add(e.getValue());
       }

@@ -28,6 +28,8 @@ final class QualityGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(QualityGate.class);
   static final int BOOTSTRAP_RESAMPLES = 2000;
+  /** Documents embedded before one gate run at most: the first runs on a large corpus must not stall training. */
+  static final int EMBED_PER_GATE = 2048;
 
   private final TrainerModel model;
   private final AdapterPublisher publisher;
@@ -158,7 +160,7 @@ final class QualityGate {
     }
     EmbeddingMatrix known = null;
     if (t.settings.mode() == AdaptationMode.QUERY && t.heldOut.scorableQueries() >= g.minQueries()) {
-      t.corpus.embedPending(model.encoder(), t.tokenizer, t.documents);
+      t.corpus.embedPending(model.encoder(), t.tokenizer, t.documents, EMBED_PER_GATE);
       known = t.corpus.matrix();
     }
     return EvalData.of(t.heldOut, known);

@@ -57,6 +57,7 @@ import java.util.TreeMap;
  * unknown_adapters       train                     train (with adapter_defaults) or skip adapters not configured
  * max_adapters           16                        adapters one instance trains at most; pairs beyond are skipped
  * document_cache_size    50000                     base document embeddings kept in memory
+ * follow_documents       true                      read the documents topic: the gate knows every document
  * create_topics          true                      create missing topics at start
  * partitions             3                         partitions of topics the trainer creates
  * replication_factor     3                         replicas of topics the trainer creates (capped at the broker count)
@@ -234,6 +235,7 @@ public final class TrainerConfigFiles {
             keys.get("unknown_adapters", UnknownAdapters.TRAIN, UnknownAdapters::parse),
             keys.get("max_adapters", 16, Integer::parseInt),
             keys.get("document_cache_size", 50_000, Integer::parseInt),
+            keys.get("follow_documents", true, ConfigKeys::bool),
             keys.get("create_topics", true, ConfigKeys::bool),
             keys.get("partitions", 3, Integer::parseInt),
             keys.get("replication_factor", TopicReplication.DEFAULT.factor(), Short::parseShort),

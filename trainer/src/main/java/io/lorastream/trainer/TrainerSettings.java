@@ -37,6 +37,7 @@ import java.util.TreeMap;
  * @param unknownAdapters train or skip adapters the configuration does not name
  * @param maxAdapters adapters one instance trains at most
  * @param documentCacheSize base document embeddings kept in memory
+ * @param followDocuments read the documents topic so that the gate knows every document users can be shown
  * @param createTopics create missing topics at start
  * @param partitions partitions of topics the trainer creates
  * @param replicationFactor replicas of topics the trainer creates, capped at the broker count
@@ -72,6 +73,7 @@ public record TrainerSettings(
     UnknownAdapters unknownAdapters,
     int maxAdapters,
     int documentCacheSize,
+    boolean followDocuments,
     boolean createTopics,
     int partitions,
     short replicationFactor,
@@ -170,7 +172,8 @@ public record TrainerSettings(
   public TrainerSettings withBootstrap(String newBootstrap) {
     return new TrainerSettings(newBootstrap, topics, groupId, instanceId, baseModel, device, precision, signingKey,
         checkpointKey, commitEverySteps, commitInterval, keepVersions, batchMaxWait, holdoutFraction, holdoutMaxQueries,
-        evalPoolMaxDocs, unknownAdapters, maxAdapters, documentCacheSize, createTopics, partitions, replicationFactor,
+        evalPoolMaxDocs, unknownAdapters, maxAdapters, documentCacheSize, followDocuments, createTopics, partitions,
+        replicationFactor,
         minInsyncReplicas, maxRecordBytes, transactionTimeout, limits, metricsPort, kafka, adapterDefaults, adapters);
   }
 
