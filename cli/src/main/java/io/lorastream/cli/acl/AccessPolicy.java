@@ -123,6 +123,7 @@ public record AccessPolicy(
     String trainer = principals.trainer();
     out.add(topic(trainer, t.trainingPairs(), AclOperation.READ));
     out.add(topic(trainer, t.documents(), AclOperation.READ)); // the gate ranks every document (follow_documents)
+    out.add(topic(trainer, t.deadLetters(), AclOperation.WRITE)); // pairs it refuses, in its transactions
     out.add(topic(trainer, t.adapters(), AclOperation.WRITE));
     out.add(topic(trainer, t.adapters(), AclOperation.DESCRIBE_CONFIGS));
     out.add(topic(trainer, t.trainerCheckpoints(), AclOperation.READ));
