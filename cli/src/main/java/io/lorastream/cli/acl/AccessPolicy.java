@@ -124,6 +124,7 @@ public record AccessPolicy(
     out.add(topic(trainer, t.trainingPairs(), AclOperation.READ));
     out.add(topic(trainer, t.documents(), AclOperation.READ)); // the gate ranks every document (follow_documents)
     out.add(topic(trainer, t.deadLetters(), AclOperation.WRITE)); // pairs it refuses, in its transactions
+    out.add(topic(trainer, t.deadLetters(), AclOperation.DESCRIBE_CONFIGS)); // its max.message.bytes
     out.add(topic(trainer, t.adapters(), AclOperation.WRITE));
     out.add(topic(trainer, t.adapters(), AclOperation.DESCRIBE_CONFIGS));
     out.add(topic(trainer, t.trainerCheckpoints(), AclOperation.READ));
