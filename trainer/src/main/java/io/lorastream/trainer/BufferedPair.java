@@ -47,17 +47,30 @@ public record BufferedPair(
 
   /** The contract's pair, keeping the first {@code maxNegatives} negatives. */
   public static BufferedPair of(TrainingPair p, int maxNegatives) {
+    return of(p, maxNegatives, Integer.MAX_VALUE);
+  }
+
+  /** As {@link #of(TrainingPair, int)}, with every text cut to at most {@code maxChars} chars. */
+  public static BufferedPair of(TrainingPair p, int maxNegatives, int maxChars) {
     int k = Math.min(maxNegatives, p.negatives().size());
     return new BufferedPair(
         p.pairId(),
-        p.anchor(),
-        p.positive(),
+        cut(p.anchor(), maxChars),
+        cut(p.positive(), maxChars),
         p.positiveDocId(),
-        p.negatives().subList(0, k),
+        p.negatives().subList(0, k).stream().map(t -> cut(t, maxChars)).toList(),
         p.negativeDocIds().subList(0, k),
         p.weight(),
         p.label(),
         p.eventTime().toEpochMilli());
+  }
+
+  private static String cut(String text, int maxChars) {
+    if (text.length() <= maxChars) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars; // never half a pair
+    return text.substring(0, end);
   }
 
   /**

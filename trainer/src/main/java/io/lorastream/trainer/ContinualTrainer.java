@@ -189,7 +189,7 @@ public final class ContinualTrainer {
           + " keyed by adapter; skipped", t.name, r.partition(), t.inputPartition);
       return;
     }
-    BufferedPair p = BufferedPair.of(pair, t.settings.maxNegatives());
+    BufferedPair p = BufferedPair.of(pair, t.settings.maxNegatives(), TrainerLimits.keptTextChars(t.settings));
     switch (t.offer(p, pair.shownDocIds(), pair.tenant(), settings.holdoutFraction(), System.currentTimeMillis())) {
       case HELD_OUT -> metrics.heldOut(t.name);
       case NOT_POSITIVE -> skip("not_positive"); // a grade 0-1 label trains only the labelled losses

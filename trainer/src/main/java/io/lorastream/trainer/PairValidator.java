@@ -73,7 +73,7 @@ final class PairValidator {
     if (text.length() > maxChars) {
       return new Violation(DeadLetterReason.TEXT_TOO_LONG,
           where + ": " + field + " is " + text.length() + " chars, over the limit of " + maxChars
-              + " (max_text_chars; auto = " + TrainerLimits.AUTO_CHARS_PER_TOKEN + " x max_seq_length)");
+              + " (max_text_chars; auto = " + TrainerLimits.AUTO_MAX_TEXT_CHARS + ", the streams app's document limit)");
     }
     return null;
   }

@@ -5,7 +5,7 @@ package io.lorastream.trainer;
  * dead-letter topic with its reason) and on the state that goes into a checkpoint, so that neither a hostile record
  * nor a flood of good ones can stop the loop or exhaust memory. Validated at construction.
  *
- * @param maxTextChars longest query or document text of a pair, in UTF-16 chars; null = {@link #AUTO_CHARS_PER_TOKEN}
+ * @param maxTextChars longest query or document text of a pair, in UTF-16 chars; null = {@link #AUTO_MAX_TEXT_CHARS}
  *     x the adapter's max_seq_length (tokens past max_seq_length are cut anyway)
  * @param maxPairWeight largest pair weight; a weight must also be a finite float >= {@link Float#MIN_NORMAL} once
  *     cast to float (the loss takes float weights)
@@ -29,8 +29,15 @@ public record TrainerLimits(
     int knownPositivesPerQuery,
     long checkpointMaxJsonBytes) {
 
-  /** Characters per token {@code max_text_chars: auto} allows: WordPiece tokens average 4-5 chars of English. */
-  public static final int AUTO_CHARS_PER_TOKEN = 64;
+  /**
+   * Characters kept per token of max_seq_length: longer texts are cut to this on intake (WordPiece tokens average 4-5
+   * chars of English, and tokens past max_seq_length are dropped anyway), which bounds what pending pairs, the replay
+   * buffer and checkpoints hold.
+   */
+  public static final int KEPT_CHARS_PER_TOKEN = 64;
+
+  /** {@code max_text_chars: auto}: the streams app's document limit, so that every pair it writes is accepted. */
+  public static final int AUTO_MAX_TEXT_CHARS = io.lorastream.schemas.TextLimits.DEFAULTS.maxDocumentChars();
 
   public static final TrainerLimits DEFAULTS = new TrainerLimits(null, 100, 64, 1000, 256, 256, 50_000, 64, 1L << 30);
 
@@ -54,9 +61,14 @@ public record TrainerLimits(
     }
   }
 
-  /** The text limit for an adapter: the setting, or {@link #AUTO_CHARS_PER_TOKEN} x its max_seq_length. */
+  /** The longest text a pair may carry for an adapter: the setting, or {@link #AUTO_MAX_TEXT_CHARS}. */
   public int maxTextChars(AdapterSettings adapter) {
-    return maxTextChars != null ? maxTextChars : AUTO_CHARS_PER_TOKEN * adapter.maxSeqLength();
+    return maxTextChars != null ? maxTextChars : AUTO_MAX_TEXT_CHARS;
+  }
+
+  /** The length texts are cut to when a pair is taken in: {@link #KEPT_CHARS_PER_TOKEN} x max_seq_length. */
+  public static int keptTextChars(AdapterSettings adapter) {
+    return KEPT_CHARS_PER_TOKEN * adapter.maxSeqLength();
   }
 
   /** Fails when {@code adapter} could never take a full step under the pending bound. */

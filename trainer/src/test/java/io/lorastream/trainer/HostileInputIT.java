@@ -89,7 +89,8 @@ class HostileInputIT {
     m.put("holdout_fraction", "0.25");
     m.put("adapter_defaults.lora_r", "2");
     m.put("adapter_defaults.batch_size", "4");
-    m.put("adapter_defaults.max_seq_length", "24"); // max_text_chars auto: 64 x 24 = 1536
+    m.put("adapter_defaults.max_seq_length", "24");
+    m.put("max_text_chars", "1536"); // the default (100,000) would need a larger poison
     m.put("adapter_defaults.lr", "1e-2");
     m.put("adapter_defaults.gate_min_queries", "2");
     m.put("adapter_defaults.gate_tolerance", "inf"); // a random tiny base has no quality to guard

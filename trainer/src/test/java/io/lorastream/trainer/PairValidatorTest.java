@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PairValidatorTest {
 
   private static final TrainerLimits LIMITS = TrainerLimits.DEFAULTS;
-  private static final AdapterSettings ADAPTER = AdapterSettings.DEFAULTS; // max_seq_length 256: 16384 chars
+  private static final AdapterSettings ADAPTER = AdapterSettings.DEFAULTS; // max_seq_length 256: texts kept to 16384 chars
 
   private static TrainingPair pair(String anchor, String positive, List<String> negatives, double weight, List<String> shown) {
     List<String> negIds = negatives.stream().map(n -> "n" + n.length()).toList();
@@ -31,7 +31,7 @@ class PairValidatorTest {
   @Test
   void aWellFormedPairPasses() {
     assertThat(check(pair("q", "a doc", List.of("other"), 1, List.of("d1", "n5")))).isNull();
-    assertThat(check(pair("q", "x".repeat(16_384), List.of(), 100, List.of()))).isNull();
+    assertThat(check(pair("q", "x".repeat(100_000), List.of(), 100, List.of()))).isNull();
   }
 
   @Test
@@ -49,9 +49,9 @@ class PairValidatorTest {
   void emptyOrOverLongTextsAndOverLongListsOrIdsAreRefusedWithTheirReason() {
     assertThat(check(pair("q", "  ", List.of(), 1, List.of())).reason()).isEqualTo(DeadLetterReason.EMPTY_TEXT);
     assertThat(check(pair("q", "doc", List.of(""), 1, List.of())).message()).contains("negatives[0] is empty");
-    PairValidator.Violation tooLong = check(pair("q", "x".repeat(16_385), List.of(), 1, List.of()));
+    PairValidator.Violation tooLong = check(pair("q", "x".repeat(100_001), List.of(), 1, List.of()));
     assertThat(tooLong.reason()).isEqualTo(DeadLetterReason.TEXT_TOO_LONG);
-    assertThat(tooLong.message()).contains("positive is 16385 chars, over the limit of 16384").contains("max_text_chars");
+    assertThat(tooLong.message()).contains("positive is 100001 chars, over the limit of 100000").contains("max_text_chars");
     assertThat(check(pair("q", "doc", Collections.nCopies(65, "n"), 1, List.of())).reason())
         .isEqualTo(DeadLetterReason.OVER_LIMIT);
     assertThat(check(pair("q", "doc", List.of(), 1, Collections.nCopies(1001, "d"))).message()).contains("max_shown_docs");
@@ -60,9 +60,16 @@ class PairValidatorTest {
   }
 
   @Test
-  void theTextLimitFollowsTheAdaptersMaxSeqLengthUnlessSet() {
+  void theTextLimitIsTheStreamsAppsDocumentLimitUnlessSetAndKeptTextsFollowMaxSeqLength() {
     AdapterSettings short24 = TrainerConfigFiles.adapter(java.util.Map.of("max_seq_length", "24"), "test");
-    assertThat(LIMITS.maxTextChars(short24)).isEqualTo(24 * 64);
+    assertThat(LIMITS.maxTextChars(short24)).isEqualTo(100_000);
+    assertThat(TrainerLimits.keptTextChars(short24)).isEqualTo(24 * 64);
+    // a long document is taken, cut to what max_seq_length can use, never inside a surrogate pair
+    String text = "x".repeat(24 * 64 - 1) + "\uD83D\uDE00" + "tail";
+    BufferedPair kept = BufferedPair.of(pair("q", text, List.of(text), 1, List.of()), 4, TrainerLimits.keptTextChars(short24));
+    assertThat(kept.positive()).hasSize(24 * 64 - 1);
+    assertThat(kept.negatives()).containsExactly(kept.positive());
+    assertThat(kept.anchor()).isEqualTo("q");
     TrainerLimits fixed = new TrainerLimits(100, 100, 64, 1000, 256, 256, 50_000, 64, 1L << 30);
     assertThat(fixed.maxTextChars(short24)).isEqualTo(100);
     assertThat(PairValidator.check(pair("q", "x".repeat(101), List.of(), 1, List.of()), fixed, ADAPTER).reason())
