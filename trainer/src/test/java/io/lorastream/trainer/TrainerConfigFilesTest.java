@@ -70,7 +70,8 @@ class TrainerConfigFilesTest {
     assertThat(s.maxRecordBytes()).isEqualTo(64 * 1024 * 1024);
     assertThat(s.adapterDefaults()).isEqualTo(AdapterSettings.DEFAULTS);
     assertThat(s.limits()).isEqualTo(TrainerLimits.DEFAULTS);
-    assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(64 * 256);
+    assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(100_000);
+    assertThat(TrainerLimits.keptTextChars(s.adapterDefaults())).isEqualTo(64 * 256);
     assertThat(s.limits().maxPendingPairs()).isEqualTo(256);
     assertThat(s.checkpointKey()).isNull();
   }
