@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
       "Prints its URL (http://HOST:PORT) as the only line on stdout once HTTP is up.",
       "Secrets come from the environment (they win over the file): LORASTREAM_API_KEYS (comma-separated),"
           + " LORASTREAM_ADMIN_KEY, LORASTREAM_ADAPTER_PUBLIC_KEY (PEM text). Every key of --config is listed in"
-          + " the README (embedding server, configuration)."
+          + " docs/configuration.md (embedding server)."
     })
 final class ServerCommand implements Callable<Integer> {
 

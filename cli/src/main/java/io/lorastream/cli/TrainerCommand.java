@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Train LoRA adapters continuously from the training-pairs topic and publish signed adapter versions.",
-      "Every setting, its default and meaning: see the README (trainer) or TrainerConfigFiles."
+      "Every setting, its default and meaning: docs/configuration.md (trainer)."
     })
 final class TrainerCommand implements Callable<Integer> {
 

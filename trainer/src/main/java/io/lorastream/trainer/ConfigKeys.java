@@ -51,7 +51,7 @@ final class ConfigKeys {
     var unknown = used.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "unknown setting(s) " + unknown + "; the keys are listed in TrainerConfigFiles and the README (e.g. lr,"
+          "unknown setting(s) " + unknown + "; the keys are listed in docs/configuration.md (e.g. lr,"
               + " batch_size, commit_interval, adapters.<name>.<key>, kafka.<property>)");
     }
   }

@@ -11,7 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The settings references stay in step with what TrainerConfigFiles reads: the README tables and the operations limits. */
+/**
+ * The settings references stay in step with what TrainerConfigFiles reads: the tables of docs/configuration.md and
+ * the operations limits.
+ */
 class TrainerConfigDocsTest {
 
   private static final Pattern TABLE_KEY = Pattern.compile("^\\| `([a-z_][a-z0-9_.<>]*)` \\|", Pattern.MULTILINE);
@@ -44,11 +47,11 @@ class TrainerConfigDocsTest {
   }
 
   @Test
-  void theReadmeTablesListExactlyTheKeysTheTrainerReads() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    assertThat(tableKeys(section(readme, "### Trainer settings")))
+  void theConfigurationTablesListExactlyTheKeysTheTrainerReads() throws Exception {
+    String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+    assertThat(tableKeys(section(docs, "### Trainer settings")))
         .containsExactlyInAnyOrderElementsOf(TrainerConfigFiles.keysRead());
-    assertThat(tableKeys(section(readme, "### Adapter settings")))
+    assertThat(tableKeys(section(docs, "### Adapter settings")))
         .containsExactlyInAnyOrderElementsOf(TrainerConfigFiles.adapterKeysRead());
   }
 

@@ -142,11 +142,16 @@ public final class ServerConfigFiles {
     return build(new Keys(input), env, baseDir);
   }
 
-  /** Every key {@link #fromMap} reads (with {@code env} holding at least the public key and API keys); for tests. */
+  /**
+   * Every key {@link #fromMap} reads (with {@code env} holding at least the public key and API keys); a prefix read
+   * as a map ({@code kafka.}, {@code admin-kafka.}) as {@code prefix*}. For the tests that keep the docs in step.
+   */
   static Set<String> keysRead(Map<String, String> env) {
     Keys keys = new Keys(Map.of());
     build(keys, env, null);
-    return Set.copyOf(keys.used);
+    Set<String> all = new HashSet<>(keys.used);
+    all.addAll(keys.prefixes);
+    return Set.copyOf(all);
   }
 
   private static ServerConfig build(Keys keys, Map<String, String> env, Path baseDir) {
@@ -323,6 +328,7 @@ public final class ServerConfigFiles {
   private static final class Keys {
     private final Map<String, String> input;
     private final Set<String> used = new HashSet<>();
+    private final Set<String> prefixes = new HashSet<>();
 
     Keys(Map<String, String> input) {
       this.input = input;
@@ -349,6 +355,7 @@ public final class ServerConfigFiles {
     }
 
     List<String> withPrefix(String prefix) {
+      prefixes.add(prefix + "*");
       return input.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
     }
 
@@ -356,7 +363,7 @@ public final class ServerConfigFiles {
       List<String> unknown = input.keySet().stream().filter(k -> !used.contains(k)).sorted().toList();
       if (!unknown.isEmpty()) {
         throw new IllegalArgumentException(
-            "unknown key(s) " + unknown + "; see ServerConfigFiles or the README for the keys the server reads");
+            "unknown key(s) " + unknown + "; docs/configuration.md lists the keys the server reads");
       }
     }
   }

@@ -31,7 +31,7 @@ public enum DeviceSetting {
         if (gpus == 0) {
           throw new IllegalStateException(
               "device=gpu but the PyTorch engine sees no GPU: add the CUDA native build of PyTorch"
-                  + " (see README, GPU notes) or use device=auto / device=cpu");
+                  + " (see docs/operations.md, GPU) or use device=auto / device=cpu");
         }
         yield Device.gpu(0);
       }

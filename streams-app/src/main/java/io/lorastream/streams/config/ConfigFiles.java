@@ -114,7 +114,20 @@ public final class ConfigFiles {
 
   /** Builds the config from flat keys; absent keys take their defaults. */
   public static FeedbackStreamsConfig fromMap(Map<String, String> input) {
-    Keys keys = new Keys(input);
+    return parse(new Keys(input));
+  }
+
+  /**
+   * Every key the reader asks for; a prefix read as a map ({@code kafka.}, {@code tenant-adapters.}) as
+   * {@code prefix*}. For the test that keeps docs/configuration.md in step with the code.
+   */
+  static java.util.Set<String> keysRead() {
+    Keys keys = new Keys(Map.of());
+    parse(keys);
+    return java.util.Collections.unmodifiableSet(keys.asked);
+  }
+
+  private static FeedbackStreamsConfig parse(Keys keys) {
     FeedbackStreamsConfig d = FeedbackStreamsConfig.DEFAULTS;
     TopicNames topics = new TopicNames(keys.get("topic-prefix", d.topics().prefix(), s -> s));
     TextLimits limits =
@@ -231,6 +244,7 @@ public final class ConfigFiles {
   private static final class Keys {
     private final Map<String, String> values;
     private final Map<String, Boolean> used = new TreeMap<>();
+    private final java.util.Set<String> asked = new java.util.TreeSet<>();
 
     Keys(Map<String, String> values) {
       this.values = values;
@@ -238,6 +252,7 @@ public final class ConfigFiles {
     }
 
     <T> T get(String key, T fallback, Function<String, T> parse) {
+      asked.add(key);
       String raw = values.get(key);
       if (raw == null) {
         return fallback;
@@ -251,6 +266,7 @@ public final class ConfigFiles {
     }
 
     Map<String, String> withPrefix(String prefix) {
+      asked.add(prefix + "*");
       Map<String, String> out = new TreeMap<>();
       values.forEach(
           (k, v) -> {
@@ -266,7 +282,7 @@ public final class ConfigFiles {
       var unknown = used.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
       if (!unknown.isEmpty()) {
         throw new IllegalArgumentException(
-            "unknown setting(s) " + unknown + "; see ConfigFiles for the keys (e.g. window, grace, dwell-threshold,"
+            "unknown setting(s) " + unknown + "; docs/configuration.md lists the keys (e.g. window, grace, dwell-threshold,"
                 + " max-negatives, tenant-adapters.<tenant>, kafka.<property>)");
       }
     }
