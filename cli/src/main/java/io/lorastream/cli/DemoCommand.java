@@ -35,7 +35,8 @@ final class DemoCommand implements Callable<Integer> {
   Path dataset;
 
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "600",
-      description = "Wall time of the whole demo, start-up included. Default: ${DEFAULT-VALUE}.")
+      description = "How long users search once the corpus is indexed (a first run indexes it first, a few minutes on a"
+          + " CPU; later runs read the cache). Default: ${DEFAULT-VALUE}.")
   long durationSeconds;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "lorastream-demo",
