@@ -1,4 +1,4 @@
-package io.lorastream.model.bench;
+package io.lorastream.bench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
