@@ -1,4 +1,4 @@
-package io.lorastream.server.bench;
+package io.lorastream.bench.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.lorastream.server.bench;
+package io.lorastream.bench.server;
 
 import io.lorastream.model.adapter.AdaptationMode;
 import io.lorastream.model.adapter.AdapterKey;

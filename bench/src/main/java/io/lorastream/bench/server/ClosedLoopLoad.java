@@ -1,4 +1,4 @@
-package io.lorastream.server.bench;
+package io.lorastream.bench.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
