@@ -1,4 +1,4 @@
-package io.lorastream.trainer.bench;
+package io.lorastream.bench.trainer;
 
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterVerification;

@@ -20,7 +20,7 @@ import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.trainer.bench.SimulatedClicks;
+import io.lorastream.bench.trainer.SimulatedClicks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.KeyPair;

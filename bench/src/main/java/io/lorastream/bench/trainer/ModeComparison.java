@@ -1,4 +1,4 @@
-package io.lorastream.trainer.bench;
+package io.lorastream.bench.trainer;
 
 import io.lorastream.model.EncoderEmbedder;
 import io.lorastream.model.adapter.AdaptationMode;
