@@ -1,4 +1,4 @@
-package io.lorastream.streams.bench;
+package io.lorastream.bench.streams;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

@@ -1,4 +1,4 @@
-package io.lorastream.streams.bench;
+package io.lorastream.bench.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.lorastream.streams.bench;
+package io.lorastream.bench.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

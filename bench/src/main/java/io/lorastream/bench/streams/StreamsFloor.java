@@ -1,4 +1,4 @@
-package io.lorastream.streams.bench;
+package io.lorastream.bench.streams;
 
 import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicSpec;

@@ -1,4 +1,4 @@
-package io.lorastream.streams.bench;
+package io.lorastream.bench.streams;
 
 import io.lorastream.schemas.Document;
 import io.lorastream.schemas.EventCodecs;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.streams.bench.BeirDataset;
-import io.lorastream.streams.bench.FeedbackScenario;
+import io.lorastream.bench.streams.BeirDataset;
+import io.lorastream.bench.streams.FeedbackScenario;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
