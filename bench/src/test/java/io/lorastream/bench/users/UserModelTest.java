@@ -1,4 +1,4 @@
-package io.lorastream.cli.demo;
+package io.lorastream.bench.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package io.lorastream.cli.demo;
+package io.lorastream.bench.loop;
 
+import io.lorastream.bench.users.UserModel;
 import io.lorastream.model.EncoderEmbedder;
 import io.lorastream.model.InputType;
 import io.lorastream.model.adapter.AdaptationMode;

@@ -1,4 +1,4 @@
-package io.lorastream.cli.demo;
+package io.lorastream.bench.users;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.lorastream.cli.demo;
+package io.lorastream.bench.topics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.model.eval.BeirDataset;
