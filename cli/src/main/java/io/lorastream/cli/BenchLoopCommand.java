@@ -1,7 +1,7 @@
 package io.lorastream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lorastream.cli.demo.LoopSimulation;
+import io.lorastream.bench.loop.LoopSimulation;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.trainer.AdapterSettings;
 import io.lorastream.trainer.TrainerConfigFiles;

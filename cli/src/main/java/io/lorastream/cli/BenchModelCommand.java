@@ -2,7 +2,7 @@ package io.lorastream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lorastream.model.EncoderStack;
-import io.lorastream.model.bench.ModelBenchmark;
+import io.lorastream.bench.model.ModelBenchmark;
 import io.lorastream.model.runtime.CpuInfo;
 import io.lorastream.model.runtime.NativeAllocator;
 import io.lorastream.model.serving.EngineChoice;

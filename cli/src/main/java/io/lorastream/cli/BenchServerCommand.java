@@ -6,7 +6,7 @@ import io.lorastream.kafka.EmbeddedKafkaBroker;
 import io.lorastream.kafka.EmbeddedKafkaConfig;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.model.weights.BaseModelLoader;
-import io.lorastream.server.bench.ServerBenchmark;
+import io.lorastream.bench.server.ServerBenchmark;
 import io.lorastream.server.config.ServerConfigFiles;
 import java.nio.file.Path;
 import java.time.Duration;

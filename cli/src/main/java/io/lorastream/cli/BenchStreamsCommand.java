@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lorastream.kafka.EmbeddedKafkaBroker;
 import io.lorastream.kafka.EmbeddedKafkaConfig;
-import io.lorastream.streams.bench.StreamsBenchmark;
+import io.lorastream.bench.streams.StreamsBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

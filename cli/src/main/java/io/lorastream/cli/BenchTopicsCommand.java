@@ -1,7 +1,7 @@
 package io.lorastream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lorastream.cli.demo.TopicQueries;
+import io.lorastream.bench.topics.TopicQueries;
 import io.lorastream.model.eval.BeirDataset;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

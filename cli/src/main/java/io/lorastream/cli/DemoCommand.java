@@ -2,7 +2,7 @@ package io.lorastream.cli;
 
 import io.lorastream.cli.demo.DemoRun;
 import io.lorastream.cli.demo.DemoSettings;
-import io.lorastream.cli.demo.UserModel;
+import io.lorastream.bench.users.UserModel;
 import io.lorastream.model.adapter.AdaptationMode;
 import java.nio.file.Path;
 import java.time.Duration;

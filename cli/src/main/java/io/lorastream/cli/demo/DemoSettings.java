@@ -1,5 +1,6 @@
 package io.lorastream.cli.demo;
 
+import io.lorastream.bench.users.UserModel;
 import io.lorastream.model.adapter.AdaptationMode;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.lorastream.cli.demo;
 
+import io.lorastream.bench.users.UserModel;
 import io.lorastream.schemas.Document;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.Interaction;

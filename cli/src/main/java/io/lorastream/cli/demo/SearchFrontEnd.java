@@ -1,5 +1,6 @@
 package io.lorastream.cli.demo;
 
+import io.lorastream.bench.users.UserModel;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.eval.BeirDocument;
 import io.lorastream.model.eval.EmbeddingMatrix;
