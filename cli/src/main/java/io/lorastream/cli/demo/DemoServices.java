@@ -148,9 +148,9 @@ final class DemoServices implements AutoCloseable {
       trainerKeys.put("metrics_port", Integer.toString(s.trainerMetricsPort()));
       trainerKeys.put("commit_interval", "15s");
       trainerKeys.put("commit_every_steps", "40");
-      // A BEIR set has a few hundred to a few thousand train queries: a fifth held out gives the gate enough to decide
-      // within the demo (the gate's bounds narrow with the square root of the held-out queries).
-      trainerKeys.put("holdout_fraction", "0.2");
+      // A BEIR set has a few hundred to a few thousand train queries, and users reach only part of them in ten
+      // minutes: the gate's bounds narrow with the square root of the held-out queries, so the demo holds out 30%.
+      trainerKeys.put("holdout_fraction", "0.3");
       trainerKeys.put("adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
       clients.get("trainer").forEach((k, v) -> trainerKeys.put("kafka." + k, v));
       TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);
