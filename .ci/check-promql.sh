@@ -7,7 +7,8 @@
 #   .ci/check-promql.sh --target streams-app=127.0.0.1:9410 --target trainer=127.0.0.1:9420 \
 #                       --target embedding-server=127.0.0.1:8080 [--wait 60]
 #       starts Debian's Prometheus on a free loopback port, scrapes those /metrics every 5 s with the alert
-#       rules loaded, waits --wait seconds (default 60), then checks; stops it afterwards
+#       rules loaded, waits --wait seconds (default 60), then checks; stops it afterwards. With --until FILE:TEXT
+#       it checks 120 s after TEXT appears in FILE instead, if that comes first
 #
 # Run it while the services (or ./lorastream demo) run and have done some work: at least one gate decision and
 # one published and served adapter version, so that every panel has something to show.
@@ -17,12 +18,15 @@ root=$PWD
 
 url=
 wait_s=60
+until_file=
+until_pattern=
 targets=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --prometheus) url=$2; shift 2 ;;
     --target) targets+=("$2"); shift 2 ;;
     --wait) wait_s=$2; shift 2 ;;
+    --until) until_file=${2%%:*}; until_pattern=${2#*:}; shift 2 ;;
     *) echo "unknown argument $1; see the comment at the top of $0" >&2; exit 2 ;;
   esac
 done
@@ -58,7 +62,14 @@ if [[ -z "$url" ]]; then
   url="http://127.0.0.1:$port"
   for _ in $(seq 1 60); do curl -fsS "$url/-/ready" >/dev/null 2>&1 && break; sleep 0.5; done
   echo "prometheus on $url scrapes ${targets[*]}; waiting ${wait_s}s for samples"
-  sleep "$wait_s"
+  if [[ -n "$until_file" ]]; then
+    # up to --wait seconds, but done 120 s after the line appears (enough scrapes of what it announces)
+    deadline=$((SECONDS + wait_s))
+    while (( SECONDS < deadline )) && ! grep -q -- "$until_pattern" "$until_file" 2>/dev/null; do sleep 5; done
+    sleep $(( deadline - SECONDS < 120 ? (deadline - SECONDS > 0 ? deadline - SECONDS : 0) : 120 ))
+  else
+    sleep "$wait_s"
+  fi
   curl -fsS "$url/api/v1/targets" | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       for (const t of JSON.parse(s).data.activeTargets) console.log(`target ${t.labels.job} ${t.scrapeUrl}: ${t.health} ${t.lastError}`);
