@@ -36,6 +36,7 @@ final class DocumentFollower implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final Thread thread;
   private volatile boolean stopped;
+  private long missing;
 
   DocumentFollower(Properties consumerProperties, String topic, List<KnownCorpus> corpora) {
     this.consumer = new KafkaConsumer<>(consumerProperties);
@@ -94,7 +95,9 @@ final class DocumentFollower implements AutoCloseable {
     try {
       List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10));
       if (parts == null || parts.isEmpty()) {
-        LOG.info("documents: topic {} not there yet; retrying in {} s", topic, RETRY.toSeconds());
+        if (missing++ % 30 == 0) { // once, then every five minutes: the streams app creates it
+          LOG.info("documents: topic {} not there yet; retrying every {} s", topic, RETRY.toSeconds());
+        }
         return false;
       }
       List<TopicPartition> tps = parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
