@@ -88,7 +88,8 @@ class FeedbackStreamsExactlyOnceIT {
     BeirDataset scifact = BeirDataset.load(datasets.resolve("scifact"));
     FeedbackScenario scenario =
         FeedbackScenario.generate(scifact, topics,
-            new FeedbackScenario.Settings(FeedbackScenario.trainQueries(scifact).size(), 10, FeedbackScenario.USERS, 2_000, 42,
+            new FeedbackScenario.Settings(FeedbackScenario.trainQueries(scifact).size(), 10, FeedbackScenario.USERS,
+                2_000, 42,
                 // event times near the wall clock: the broker deletes records whose timestamps are past retention
                 Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), "scifact"));
     List<FeedbackScenario.Event> events = scenario.events();

@@ -159,7 +159,8 @@ public final class FeedbackScenario {
   }
 
   /** The click pairs of one impression under the documented pair rules (see the class comment). */
-  static List<ExpectedClickPair> expectedPairs(String impressionId, List<String> ranked, List<UserModel.Action> actions) {
+  static List<ExpectedClickPair> expectedPairs(
+      String impressionId, List<String> ranked, List<UserModel.Action> actions) {
     long threshold = PairRules.DEFAULTS.dwellThreshold().toMillis();
     Map<String, Long> dwell = new HashMap<>();
     Set<String> up = new HashSet<>();
