@@ -2,8 +2,10 @@ package io.lorastream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lorastream.bench.streams.FeedbackScenario;
 import io.lorastream.kafka.KafkaCluster;
 import io.lorastream.kafka.TestKafka;
+import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.schemas.DeadLetter;
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.EventCodecs;
@@ -11,8 +13,6 @@ import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.bench.streams.BeirDataset;
-import io.lorastream.bench.streams.FeedbackScenario;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
 import java.nio.charset.StandardCharsets;
@@ -85,10 +85,11 @@ class FeedbackStreamsExactlyOnceIT {
     assertTopicLayout(bootstrap, topics);
 
     Path datasets = Path.of(System.getProperty("lorastream.datasets"));
-    BeirDataset scifact = BeirDataset.load(datasets.resolve("scifact"), "train");
+    BeirDataset scifact = BeirDataset.load(datasets.resolve("scifact"));
     FeedbackScenario scenario =
         FeedbackScenario.generate(scifact, topics,
-            new FeedbackScenario.Settings(scifact.relevant().size(), 10, 0.3, 0.1, 2_000, 42,
+            new FeedbackScenario.Settings(FeedbackScenario.trainQueries(scifact).size(), 10, FeedbackScenario.USERS,
+                2_000, 42,
                 // event times near the wall clock: the broker deletes records whose timestamps are past retention
                 Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), "scifact"));
     List<FeedbackScenario.Event> events = scenario.events();

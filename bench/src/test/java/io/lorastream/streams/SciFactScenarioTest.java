@@ -2,12 +2,15 @@ package io.lorastream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lorastream.bench.streams.FeedbackScenario;
+import io.lorastream.bench.users.UserModel;
+import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.bench.streams.BeirDataset;
-import io.lorastream.bench.streams.FeedbackScenario;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,12 +21,31 @@ import org.junit.jupiter.api.Test;
 class SciFactScenarioTest {
   @Test
   void theSimulatedSciFactFeedbackYieldsExactlyTheExpectedPairs() {
+    assertExactlyTheExpectedPairs(FeedbackScenario.USERS);
+  }
+
+  @Test
+  void usersWhoVoteAndClickOftenYieldExactlyTheExpectedPairs() {
+    // thumbs up on relevant clicks, thumbs down (hard negatives at any rank) on many short clicks
+    Run run = assertExactlyTheExpectedPairs(new UserModel(1, 0, 1, 0.2, 30, 0.5, 0.3, 0.6, 0.1));
+    Map<String, List<String>> negatives = new HashMap<>();
+    run.scenario().expectedClickPairs().forEach(e -> negatives.put(e.impressionId() + "|" + e.positiveDocId(),
+        e.negativeCandidates().subList(0, Math.min(run.maxNegatives(), e.negativeCandidates().size()))));
+    assertThat(run.pairs().stream().filter(p -> p.kind() == PairKind.CLICK)).allSatisfy(p ->
+        assertThat(p.negativeDocIds()).isEqualTo(negatives.get(p.impressionId() + "|" + p.positiveDocId())));
+    assertThat(negatives.values()).as("some thumbs-down negatives below the lowest positive")
+        .anySatisfy(n -> assertThat(n).isNotEmpty());
+  }
+
+  private record Run(FeedbackScenario scenario, List<TrainingPair> pairs, int maxNegatives) {}
+
+  private static Run assertExactlyTheExpectedPairs(UserModel users) {
     // 40 impressions: TopologyTestDriver commits after every record, so a few hundred events take seconds
     BeirDataset scifact =
-        BeirDataset.load(Path.of(System.getProperty("lorastream.datasets")).resolve("scifact"), "train");
+        BeirDataset.load(Path.of(System.getProperty("lorastream.datasets")).resolve("scifact"));
     try (TopologyHarness h = new TopologyHarness(FeedbackTopologyTest.config(Map.of("window", "20s", "grace", "5s")))) {
       FeedbackScenario s = FeedbackScenario.generate(scifact, h.config.topics(),
-          new FeedbackScenario.Settings(40, 10, 0.3, 0.1, 2_000, 42,
+          new FeedbackScenario.Settings(40, 10, users, 2_000, 42,
               TopologyHarness.T0.minusSeconds(7200), "scifact"));
       // only the documents the impressions show: piping all 5,183 through the driver would take minutes
       Set<String> shown = s.events().stream().filter(e -> e.topic().equals(h.config.topics().searchEvents()))
@@ -45,6 +67,7 @@ class SciFactScenarioTest {
       assertThat(clicks).isEqualTo(expected);
       assertThat(pairs).hasSize(s.expectedClickPairs().size() + s.expectedLabelPairs().size());
       assertThat(pairs).extracting(TrainingPair::pairId).doesNotHaveDuplicates();
+      return new Run(s, pairs, h.config.rules().maxNegatives());
     }
   }
 

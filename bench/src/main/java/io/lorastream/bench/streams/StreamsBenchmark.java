@@ -1,5 +1,6 @@
 package io.lorastream.bench.streams;
 
+import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicSpec;
@@ -140,7 +141,7 @@ public final class StreamsBenchmark {
   private StreamsBenchmark() {}
 
   public static Result run(String bootstrap, Settings s, Consumer<String> progress) throws Exception {
-    BeirDataset data = BeirDataset.load(s.dataset(), "train");
+    BeirDataset data = BeirDataset.load(s.dataset());
     int rounds = s.warmupImpressions() > 0 ? s.warmupRounds() : 0;
     for (int round = 1; round <= rounds; round++) {
       String name = "warm-up " + round + "/" + s.warmupRounds();
@@ -214,7 +215,8 @@ public final class StreamsBenchmark {
     Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     FeedbackScenario scenario =
         FeedbackScenario.generate(data, topics,
-            new FeedbackScenario.Settings(impressions, 10, 0.3, 0.05, s.impressionSpacingMs(), 7, start, "bench"));
+            new FeedbackScenario.Settings(impressions, 10, FeedbackScenario.USERS.withLabelRate(0.05),
+                s.impressionSpacingMs(), 7, start, "bench"));
     List<ProducerRecord<byte[], byte[]>> events = new ArrayList<>();
     scenario.events().forEach(e -> events.add(record(e.topic(), e)));
     long feedbackEvents = events.size(); // the ticks added next are not timed (see below)

@@ -62,6 +62,35 @@ class UserModelTest {
   }
 
   @Test
+  void theThoroughUserClicksExactlyTheRelevantResultsWhateverTheRandomNumbers() {
+    for (int seed = 0; seed < 50; seed++) {
+      List<UserModel.Action> actions = UserModel.THOROUGH.act(SHOWN, Set.of("d3", "d7"), new SplittableRandom(seed));
+      assertThat(actions).extracting(UserModel.Action::docId).containsExactly("d3", "d7");
+      assertThat(actions).allSatisfy(a -> {
+        assertThat(a.kind()).isEqualTo(UserModel.Action.Kind.CLICK);
+        assertThat(a.dwellMs()).isEqualTo(30_000);
+      });
+    }
+  }
+
+  @Test
+  void labelsComeAtTheLabelRateOnTheFirstRelevantDocWithGradeTwoOrThree() {
+    SplittableRandom random = new SplittableRandom(5);
+    assertThat(UserModel.DEFAULT.label(List.of("d2", "d4"), random)).isNull();
+    UserModel labelling = UserModel.DEFAULT.withLabelRate(0.25);
+    int labels = 0;
+    for (int i = 0; i < 2000; i++) {
+      UserModel.Label l = labelling.label(List.of("d2", "d4"), random);
+      if (l != null) {
+        labels++;
+        assertThat(l.docId()).isEqualTo("d2");
+        assertThat(l.grade()).isBetween(2, 3);
+      }
+    }
+    assertThat(labels).isBetween(420, 580); // 500 expected
+  }
+
+  @Test
   void probabilitiesOutsideZeroToOneAreRefused() {
     assertThatThrownBy(() -> new UserModel(1.2, 0.5, 0.9, 0.04, 40, 0.1, 0.2))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
