@@ -1,8 +1,9 @@
 package io.lorastream.cli;
 
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.service.MetricsEndpoint;
+import io.lorastream.service.ServiceLifecycle;
 import io.lorastream.trainer.ContinualTrainer;
-import io.lorastream.trainer.MetricsEndpoint;
 import io.lorastream.trainer.TrainerConfigFiles;
 import io.lorastream.trainer.TrainerModel;
 import io.lorastream.trainer.TrainerSettings;
@@ -77,15 +78,15 @@ final class TrainerCommand implements Callable<Integer> {
     MeterRegistry registry = endpoint != null ? endpoint.registry() : new SimpleMeterRegistry();
     try (TrainerModel model = TrainerModel.load(settings.baseModel(), settings.device(), settings.precision(), settings.documentCacheSize())) {
       ContinualTrainer trainer = new ContinualTrainer(settings, model, signer, registry, null);
-      Thread shutdown = new Thread(() -> {
+      // SIGTERM or Ctrl-C: the trainer commits the work done so far, and run() returns
+      ServiceLifecycle.onShutdown("lorastream-trainer-shutdown", () -> {
         trainer.stop();
         try {
           trainer.awaitStopped(Duration.ofSeconds(60));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "lorastream-trainer-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdown);
+      });
       if (endpoint != null) {
         System.err.println("lorastream trainer: /metrics on port " + endpoint.port());
       }
