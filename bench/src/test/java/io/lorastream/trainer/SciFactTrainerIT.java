@@ -2,6 +2,7 @@ package io.lorastream.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lorastream.bench.trainer.SimulatedClicks;
 import io.lorastream.kafka.KafkaCluster;
 import io.lorastream.kafka.TestKafka;
 import io.lorastream.model.EncoderEmbedder;
@@ -21,7 +22,11 @@ import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.bench.trainer.SimulatedClicks;
+import io.lorastream.trainer.checkpoint.AdapterCheckpoint;
+import io.lorastream.trainer.gate.AdapterEvaluation;
+import io.lorastream.trainer.gate.GateDecision;
+import io.lorastream.trainer.gate.HeldOutSlice;
+import io.lorastream.trainer.step.TrainerModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -1,5 +1,6 @@
 package io.lorastream.trainer;
 
+import io.lorastream.trainer.gate.GateMetric;
 import java.nio.file.Path;
 
 /**

@@ -2,6 +2,11 @@ package io.lorastream.trainer;
 
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.schemas.TrainingPair;
+import io.lorastream.trainer.gate.GateDecision;
+import io.lorastream.trainer.gate.QualityGate;
+import io.lorastream.trainer.pairs.BufferedPair;
+import io.lorastream.trainer.step.AdapterTrainer;
+import io.lorastream.trainer.step.TrainerModel;
 
 /**
  * One adapter trained and gated as the continual trainer does it (routing, held-out slice, batches, replay, the quality
@@ -23,7 +28,7 @@ public final class OfflineLoop implements AutoCloseable {
 
   /** Takes a pair as the trainer would; returns where it went. */
   public String offer(TrainingPair pair) {
-    return trainer.offer(BufferedPair.of(pair, trainer.settings.maxNegatives()), pair.shownDocIds(), pair.tenant(),
+    return trainer.offer(BufferedPair.of(pair, trainer.settings().maxNegatives()), pair.shownDocIds(), pair.tenant(),
         holdoutFraction, 0).name();
   }
 
@@ -39,9 +44,7 @@ public final class OfflineLoop implements AutoCloseable {
   public GateDecision gate() {
     GateDecision d = gate.decide(trainer);
     if (d != null && d.accepted()) {
-      trainer.publishedVersion++;
-      trainer.publishedWeights = trainer.candidateWeights();
-      trainer.publishedMemo = new GateEvaluator.VectorMemo();
+      trainer.published(trainer.publishedVersion() + 1, trainer.candidateWeights());
     }
     return d;
   }
@@ -53,19 +56,19 @@ public final class OfflineLoop implements AutoCloseable {
 
   /** The last published weights, or null (the base). */
   public AdapterWeights published() {
-    return trainer.publishedWeights;
+    return trainer.publishedWeights();
   }
 
   public int publishedVersion() {
-    return trainer.publishedVersion;
+    return trainer.publishedVersion();
   }
 
   public long steps() {
-    return trainer.session.stepCount();
+    return trainer.steps();
   }
 
   public int heldOutQueries() {
-    return trainer.heldOut.scorableQueries();
+    return trainer.heldOut().scorableQueries();
   }
 
   public int pending() {

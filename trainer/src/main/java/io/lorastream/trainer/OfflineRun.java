@@ -2,6 +2,10 @@ package io.lorastream.trainer;
 
 import io.lorastream.model.lora.AdapterWeights;
 import io.lorastream.schemas.TrainingPair;
+import io.lorastream.trainer.gate.HeldOutSlice;
+import io.lorastream.trainer.pairs.BufferedPair;
+import io.lorastream.trainer.step.AdapterTrainer;
+import io.lorastream.trainer.step.TrainerModel;
 import java.util.List;
 
 /**
@@ -52,7 +56,7 @@ public final class OfflineRun {
         t.step(0);
         seconds += (System.nanoTime() - t0) / 1e9;
       }
-      return new Result(t.session.adapterWeights(), t.session.stepCount(), t.ledger().pairs(), heldOut, seconds);
+      return new Result(t.weights(), t.steps(), t.ledger().pairs(), heldOut, seconds);
     }
   }
 }

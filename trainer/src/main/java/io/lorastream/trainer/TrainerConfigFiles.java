@@ -14,6 +14,7 @@ import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicReplication;
+import io.lorastream.trainer.gate.GateMetric;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;

@@ -1,6 +1,7 @@
 package io.lorastream.trainer;
 
 import io.lorastream.model.adapter.AdapterManifest;
+import io.lorastream.trainer.gate.GateDecision;
 
 /**
  * Observes a running trainer: for logs, benchmarks and tests. Called on the trainer's thread; keep it quick.

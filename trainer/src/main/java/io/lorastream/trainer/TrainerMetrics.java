@@ -1,5 +1,9 @@
 package io.lorastream.trainer;
 
+import io.lorastream.trainer.checkpoint.CheckpointRefused;
+import io.lorastream.trainer.gate.GateDecision;
+import io.lorastream.trainer.gate.PairedBootstrap;
+import io.lorastream.trainer.step.AdapterTrainer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -49,7 +53,7 @@ public final class TrainerMetrics {
   }
 
   /** A gate decision: counted by outcome; its figures as gauges (the last decision's) for accepted and rejected. */
-  void gate(String adapter, GateDecision d) {
+  public void gate(String adapter, GateDecision d) {
     registry.counter("lorastream.trainer.gate", "adapter", adapter, "outcome", d.outcome().metricName()).increment();
     gauge("lorastream.trainer.gate.queries", adapter, "evaluation queries of the last gate decision").set((double) d.queries());
     if (d.outcome() == GateDecision.Outcome.WAITING) {
@@ -106,7 +110,7 @@ public final class TrainerMetrics {
   }
 
   /** A consumed record refused to the dead-letter topic, by its dead-letter reason (a fixed set). */
-  void deadLetter(String reason) {
+  public void deadLetter(String reason) {
     registry.counter("lorastream.trainer.dead.letters", "reason", reason).increment();
   }
 
@@ -117,12 +121,12 @@ public final class TrainerMetrics {
   }
 
   /** An adapter's newest checkpoint record was refused, by reason ({@link CheckpointRefused.Reason}). */
-  void checkpointRefused(String reason) {
+  public void checkpointRefused(String reason) {
     registry.counter("lorastream.trainer.checkpoints.refused", "reason", reason).increment();
   }
 
   /** What an adapter whose newest checkpoint was refused continued from: older_checkpoint, published_version or none. */
-  void checkpointFallback(String to) {
+  public void checkpointFallback(String to) {
     registry.counter("lorastream.trainer.checkpoint.fallbacks", "to", to).increment();
   }
 
@@ -133,7 +137,7 @@ public final class TrainerMetrics {
   }
 
   /** The consumer paused (back-pressure) or resumed a partition; {@code pausedNow} partitions are paused. */
-  void backPressure(boolean paused, int pausedNow) {
+  public void backPressure(boolean paused, int pausedNow) {
     registry.counter(paused ? "lorastream.trainer.consumer.pauses" : "lorastream.trainer.consumer.resumes").increment();
     pausedPartitions.set(pausedNow);
   }
@@ -142,7 +146,7 @@ public final class TrainerMetrics {
     registry.counter("lorastream.trainer.pairs.held.out", "adapter", adapter).increment();
   }
 
-  void refused(String adapter, String what) {
+  public void refused(String adapter, String what) {
     registry.counter("lorastream.trainer.records.refused", "adapter", adapter, "record", what).increment();
   }
 

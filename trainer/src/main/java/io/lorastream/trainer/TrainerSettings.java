@@ -5,6 +5,7 @@ import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicReplication;
+import io.lorastream.trainer.checkpoint.CheckpointMac;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.lorastream.trainer;
 
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.trainer.step.TrainerModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -10,6 +10,8 @@ import io.lorastream.schemas.EventCodec;
 import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.schemas.TextLimits;
+import io.lorastream.trainer.gate.DocumentFollower;
+import io.lorastream.trainer.gate.KnownCorpus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

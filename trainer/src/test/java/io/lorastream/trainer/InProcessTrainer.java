@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lorastream.model.adapter.AdapterManifest;
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.trainer.step.TrainerModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

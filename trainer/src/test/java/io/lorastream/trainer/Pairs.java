@@ -4,12 +4,13 @@ import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.PairKind;
 import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.schemas.TrainingPair;
+import io.lorastream.trainer.pairs.BufferedPair;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Short synthetic training pairs: a fixed stream for tests. */
-final class Pairs {
+public final class Pairs {
 
   private static final String[] TOPICS = {
     "heart attack", "aspirin dose", "gene editing", "stem cells", "insulin resistance", "air pollution",
@@ -19,7 +20,7 @@ final class Pairs {
   private Pairs() {}
 
   /** Pair {@code i} of the stream for {@code adapter}: a query on one of twelve topics, its study and a negative. */
-  static TrainingPair click(String adapter, int i) {
+  public static TrainingPair click(String adapter, int i) {
     String topic = TOPICS[i % TOPICS.length];
     String doc = "doc-" + (i % TOPICS.length);
     String neg = "doc-" + ((i + 5) % TOPICS.length);
@@ -31,7 +32,7 @@ final class Pairs {
         Instant.ofEpochMilli(1_700_000_000_000L + i), null, "imp-" + i, List.of(neg, doc));
   }
 
-  static List<TrainingPair> stream(String adapter, int n) {
+  public static List<TrainingPair> stream(String adapter, int n) {
     List<TrainingPair> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(click(adapter, i));
@@ -39,7 +40,7 @@ final class Pairs {
     return out;
   }
 
-  static BufferedPair buffered(int i) {
+  public static BufferedPair buffered(int i) {
     return BufferedPair.of(click("a", i), 4);
   }
 }

@@ -1,6 +1,9 @@
 package io.lorastream.trainer;
 
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.trainer.checkpoint.AdapterCheckpoint;
+import io.lorastream.trainer.checkpoint.CheckpointCodec;
+import io.lorastream.trainer.checkpoint.CheckpointMac;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,15 +11,15 @@ import java.nio.file.Path;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Reading checkpoints in tests: with the key a trainer derives from its signing key, or a fixed test key. */
-final class TestCheckpoints {
+public final class TestCheckpoints {
 
   /** A fixed key for unit tests. */
-  static final CheckpointMac MAC = CheckpointMac.of("0123456789abcdef0123456789abcdef-unit-tests".getBytes(StandardCharsets.UTF_8), "tests");
+  public static final CheckpointMac MAC = CheckpointMac.of("0123456789abcdef0123456789abcdef-unit-tests".getBytes(StandardCharsets.UTF_8), "tests");
 
   private TestCheckpoints() {}
 
   /** The MAC key a trainer signing with {@code privateKey} uses when no checkpoint_key is configured. */
-  static CheckpointMac macOf(Path privateKey) {
+  public static CheckpointMac macOf(Path privateKey) {
     try {
       return CheckpointMac.derivedFrom(AdapterSigner.fromFile(privateKey));
     } catch (IOException e) {
@@ -25,12 +28,12 @@ final class TestCheckpoints {
   }
 
   /** Decodes a checkpoints-topic record written by a trainer signing with {@code privateKey}. */
-  static AdapterCheckpoint decode(ConsumerRecord<String, byte[]> r, Path privateKey) {
+  public static AdapterCheckpoint decode(ConsumerRecord<String, byte[]> r, Path privateKey) {
     return CheckpointCodec.decode(r.value(), r.key(), r.partition(), macOf(privateKey), r.topic() + "@" + r.offset());
   }
 
   /** Encodes and decodes with {@link #MAC}, as a checkpoint goes to Kafka and back. */
-  static AdapterCheckpoint roundTrip(AdapterCheckpoint c) {
+  public static AdapterCheckpoint roundTrip(AdapterCheckpoint c) {
     return CheckpointCodec.decode(CheckpointCodec.encode(c, MAC), c.adapter(), c.inputPartition(), MAC, "test");
   }
 }

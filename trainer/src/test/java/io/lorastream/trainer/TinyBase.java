@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A small random BERT (H=16, 2 layers) with the real WordPiece tokenizer: fast training steps for tests. */
-final class TinyBase {
+public final class TinyBase {
 
-  static final EncoderConfig TINY = new EncoderConfig(30522, 16, 2, 4, 32, 64, 2, 1e-12, "gelu");
+  public static final EncoderConfig TINY = new EncoderConfig(30522, 16, 2, 4, 32, 64, 2, 1e-12, "gelu");
 
   private TinyBase() {}
 
   /** A Hugging Face folder holding the tiny model, so it loads like any base ({@code base_model: <folder>}). */
-  static Path folder(Path dir) throws IOException {
+  public static Path folder(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tokenizer = dir.resolve("tokenizer.json");
     try (InputStream in = TinyBase.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
@@ -34,7 +34,7 @@ final class TinyBase {
     return dir;
   }
 
-  static BaseModel model(Path tokenizer) {
+  public static BaseModel model(Path tokenizer) {
     SplittableRandom random = new SplittableRandom(7);
     Map<String, FloatTensor> weights = new LinkedHashMap<>();
     for (Map.Entry<String, int[]> e : BertWeightNames.expectedShapes(TINY).entrySet()) {

@@ -11,16 +11,16 @@ import io.lorastream.schemas.EventCodecs;
 import io.lorastream.schemas.PairIds;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TrainingPair;
-import io.lorastream.trainer.AdapterEvaluation;
 import io.lorastream.trainer.AdapterSettings;
 import io.lorastream.trainer.ContinualTrainer;
-import io.lorastream.trainer.HeldOutSlice;
 import io.lorastream.trainer.OfflineRun;
 import io.lorastream.trainer.TrainerConfigFiles;
 import io.lorastream.trainer.TrainerListener;
-import io.lorastream.trainer.TrainerModel;
 import io.lorastream.trainer.TrainerSettings;
 import io.lorastream.trainer.TrainerTopics;
+import io.lorastream.trainer.gate.AdapterEvaluation;
+import io.lorastream.trainer.gate.HeldOutSlice;
+import io.lorastream.trainer.step.TrainerModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -264,7 +264,7 @@ public final class TrainerBench {
     }
 
     @Override
-    public void gateDecided(String adapter, long step, io.lorastream.trainer.GateDecision d) {
+    public void gateDecided(String adapter, long step, io.lorastream.trainer.gate.GateDecision d) {
       (d.accepted() ? accepted : rejected).incrementAndGet();
     }
 

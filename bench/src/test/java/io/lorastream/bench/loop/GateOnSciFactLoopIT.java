@@ -6,7 +6,7 @@ import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.trainer.AdapterSettings;
-import io.lorastream.trainer.TrainerModel;
+import io.lorastream.trainer.step.TrainerModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -8,13 +8,14 @@ import java.time.Duration;
  *
  * @param maxSize texts per forward pass; a batch is run as soon as this many are waiting
  * @param maxTokens padded tokens (texts x longest text) per forward pass, bounding activation memory
- * @param maxWait how long the oldest waiting request may wait for others to join its batch
+ * @param maxWait how long the oldest waiting request may wait for others to join its batch; 0 by default, since
+ *     requests arriving during a pass already form the next batch and an idle engine gains nothing by waiting
  * @param queueCapacity texts waiting in all queues together; a request that does not fit gets 429
  * @param workers threads running forward passes (1 suits a CPU: PyTorch already uses every core per pass)
  */
 public record BatchingConfig(int maxSize, int maxTokens, Duration maxWait, int queueCapacity, int workers) {
 
-  public static final BatchingConfig DEFAULTS = new BatchingConfig(32, 8192, Duration.ofMillis(5), 4096, 1);
+  public static final BatchingConfig DEFAULTS = new BatchingConfig(32, 8192, Duration.ZERO, 4096, 1);
 
   public BatchingConfig {
     if (maxSize < 1 || maxSize > 4096) {
