@@ -48,7 +48,7 @@ import java.util.Set;
  *                                                up to retry-after for a turn); 429 beyond
  * batch.max-size        32                       texts per forward pass
  * batch.max-tokens      8192                     padded tokens per forward pass
- * batch.max-wait        5ms                      how long a request waits for others to join its batch
+ * batch.max-wait        0ms                      how long a request waits for others to join its batch
  * batch.queue-capacity  4096                     texts waiting, all queues together (429 beyond)
  * batch.workers         1                        threads running forward passes
  * request-timeout       30s                      longest wait for a batch (503 beyond)
