@@ -147,7 +147,7 @@ const dashboards = [
         q(`max by (adapter, against) (lorastream_trainer_gate_gain{${A}})`, "gain over {{against}} {{adapter}}"),
         q(`max by (adapter) (lorastream_trainer_gate_gain_lower_bound{${A}, against="base"})`, "lower bound over base {{adapter}}"),
         q(`max by (adapter) (lorastream_trainer_gate_gain_upper_bound{${A}, against="published"})`, "upper bound over published {{adapter}}"),
-      ], "Last candidate's mean nDCG@10 gain on the held-out queries over the base and over the published version (the base before the first version), with the bounds the gate compares with gate_min_gain and -gate_tolerance."),
+      ], "Last candidate's mean nDCG@10 gain on the held-out queries over the base and over the published version (the base before the first version), with the bounds the gate compares with gate-min-gain and -gate-tolerance."),
       ts("Gate: evaluation queries and documents", "short", [
         q(`max by (adapter) (lorastream_trainer_gate_queries{${A}})`, "held-out queries {{adapter}}"),
         q(`max by (adapter) (lorastream_trainer_gate_documents{${A}})`, "documents ranked {{adapter}}"),
@@ -179,7 +179,7 @@ const dashboards = [
         q(`max by (adapter) (lorastream_trainer_pending_pairs{${A}})`, "pending {{adapter}}"),
         q(`max(lorastream_trainer_partitions_paused)`, "partitions paused"),
         q(`sum(increase(lorastream_trainer_consumer_pauses_total[${R}])) or vector(0)`, "pauses"),
-      ], "Pairs waiting for a step (max_pending_pairs bounds them; at the bound the partition pauses until half are trained)."),
+      ], "Pairs waiting for a step (max-pending-pairs bounds them; at the bound the partition pauses until half are trained)."),
     ],
   },
   {

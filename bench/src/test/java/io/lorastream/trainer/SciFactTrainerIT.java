@@ -97,12 +97,12 @@ class SciFactTrainerIT {
   static Map<String, String> settings(String prefix) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap", kafka.bootstrapServers());
-    m.put("topic_prefix", prefix);
-    m.put("group_id", prefix + "trainers");
-    m.put("instance_id", prefix + "trainer");
+    m.put("topic-prefix", prefix);
+    m.put("group-id", prefix + "trainers");
+    m.put("instance-id", prefix + "trainer");
     m.put("device", "cpu");
-    m.put("signing_key", privateKey.toString());
-    m.put("metrics_port", "-1");
+    m.put("signing-key", privateKey.toString());
+    m.put("metrics-port", "-1");
     m.put("partitions", "1");
     return m;
   }
@@ -189,15 +189,15 @@ class SciFactTrainerIT {
     List<TrainingPair> clean = clicks.subList(0, 320);
     long cleanPairs = trainable(clean);
     Map<String, String> open = settings("gate.");
-    open.put("adapter_defaults.gate_tolerance", "inf"); // a first version to poison, whatever it is
-    open.put("adapter_defaults.gate_min_queries", "1");
+    open.put("adapter-defaults.gate-tolerance", "inf"); // a first version to poison, whatever it is
+    open.put("adapter-defaults.gate-min-queries", "1");
     train(open, names, clean, Duration.ofMinutes(20),
         c -> c.ledger().pairs() == cleanPairs && c.stepsAtLastGate() == c.training().step() && c.publishedVersion() > 0);
     long poisonFrom = last(names).training().step();
     Map<String, String> keys = settings("gate.");
-    keys.put("commit_every_steps", "10"); // a gate decision every 10 poisoned steps (80 new pairs), not every 2 s
-    keys.put("commit_interval", "10m");
-    keys.put("adapter_defaults.gate_min_queries", "20"); // the held-out slice of 320 clean pairs holds about 30 queries
+    keys.put("commit-every-steps", "10"); // a gate decision every 10 poisoned steps (80 new pairs), not every 2 s
+    keys.put("commit-interval", "10m");
+    keys.put("adapter-defaults.gate-min-queries", "20"); // the held-out slice of 320 clean pairs holds about 30 queries
     List<AdapterVerification.Accepted> before = versions(names);
     AdapterVerification.Accepted good = before.get(before.size() - 1);
     double goodTest = testNdcg(good.weights());

@@ -90,11 +90,11 @@ final class AclsCommand implements Callable<Integer> {
   String streamsApplicationId;
 
   @Option(names = "--trainer-group-id", defaultValue = "lorastream-trainer",
-      description = "The trainers' group_id (${DEFAULT-VALUE}).")
+      description = "The trainers' group-id (${DEFAULT-VALUE}).")
   String trainerGroupId;
 
   @Option(names = "--trainer-transactional-id-prefix", defaultValue = "lorastream-trainer",
-      description = "What every trainer instance_id (its transactional id) starts with (${DEFAULT-VALUE}).")
+      description = "What every trainer instance-id (its transactional id) starts with (${DEFAULT-VALUE}).")
   String trainerTransactionalIdPrefix;
 
   @Option(names = "--streams-principal", defaultValue = "User:lorastream-streams", description = "${DEFAULT-VALUE}")

@@ -1,6 +1,7 @@
 package io.lorastream.cli;
 
 import io.lorastream.server.EmbeddingServer;
+import io.lorastream.service.ServiceLifecycle;
 import io.lorastream.server.config.ServerConfig;
 import io.lorastream.server.config.ServerConfigFiles;
 import java.io.IOException;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,16 +67,12 @@ final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "lorastream-server-shutdown"));
     System.out.println(server.uri());
     System.out.flush();
     System.err.println("lorastream server: serving " + server.uri() + "/v1/embeddings; ready once "
         + cfg.topics().adapters() + " is read (GET /health/ready); Ctrl-C stops it");
-    stopped.await();
+    // the server does not stop on its own: it runs until the JVM is asked to stop, then closes in the hook
+    ServiceLifecycle.runUntilStopped("lorastream-server-shutdown", server::close, new CompletableFuture<>());
     return 0;
   }
 }

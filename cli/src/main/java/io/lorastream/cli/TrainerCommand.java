@@ -1,8 +1,9 @@
 package io.lorastream.cli;
 
 import io.lorastream.model.adapter.AdapterSigner;
+import io.lorastream.service.MetricsEndpoint;
+import io.lorastream.service.ServiceLifecycle;
 import io.lorastream.trainer.ContinualTrainer;
-import io.lorastream.trainer.MetricsEndpoint;
 import io.lorastream.trainer.TrainerConfigFiles;
 import io.lorastream.trainer.TrainerSettings;
 import io.lorastream.trainer.step.TrainerModel;
@@ -39,7 +40,7 @@ final class TrainerCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--signing-key", paramLabel = "FILE",
-      description = "Ed25519 private key PEM ('lorastream keys generate'); else signing_key, else $" + SIGNING_KEY_ENV + ".")
+      description = "Ed25519 private key PEM ('lorastream keys generate'); else signing-key, else $" + SIGNING_KEY_ENV + ".")
   Path signingKey;
 
   @Option(names = "--metrics-port", paramLabel = "N", description = "/metrics port (0 = any free port, -1 = none).")
@@ -58,13 +59,13 @@ final class TrainerCommand implements Callable<Integer> {
         overrides.put("bootstrap", bootstrap);
       }
       if (signingKey != null) {
-        overrides.put("signing_key", signingKey.toString());
+        overrides.put("signing-key", signingKey.toString());
       }
       if (metricsPort != null) {
-        overrides.put("metrics_port", metricsPort.toString());
+        overrides.put("metrics-port", metricsPort.toString());
       }
       if (instanceId != null) {
-        overrides.put("instance_id", instanceId);
+        overrides.put("instance-id", instanceId);
       }
       settings = config == null ? TrainerConfigFiles.fromMap(overrides) : TrainerConfigFiles.load(config, overrides);
       signer = signer(settings);
@@ -77,15 +78,15 @@ final class TrainerCommand implements Callable<Integer> {
     MeterRegistry registry = endpoint != null ? endpoint.registry() : new SimpleMeterRegistry();
     try (TrainerModel model = TrainerModel.load(settings.baseModel(), settings.device(), settings.precision(), settings.documentCacheSize())) {
       ContinualTrainer trainer = new ContinualTrainer(settings, model, signer, registry, null);
-      Thread shutdown = new Thread(() -> {
+      // SIGTERM or Ctrl-C: the trainer commits the work done so far, and run() returns
+      ServiceLifecycle.onShutdown("lorastream-trainer-shutdown", () -> {
         trainer.stop();
         try {
           trainer.awaitStopped(Duration.ofSeconds(60));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "lorastream-trainer-shutdown");
-      Runtime.getRuntime().addShutdownHook(shutdown);
+      });
       if (endpoint != null) {
         System.err.println("lorastream trainer: /metrics on port " + endpoint.port());
       }
@@ -110,7 +111,7 @@ final class TrainerCommand implements Callable<Integer> {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
           "no signing key: create one with './lorastream keys generate --out DIR' and pass --signing-key DIR/"
-              + io.lorastream.model.adapter.AdapterKeys.PRIVATE_KEY_FILE + " (or signing_key in the config, or $" + SIGNING_KEY_ENV + ")");
+              + io.lorastream.model.adapter.AdapterKeys.PRIVATE_KEY_FILE + " (or signing-key in the config, or $" + SIGNING_KEY_ENV + ")");
     }
     return AdapterSigner.fromText(text, "$" + SIGNING_KEY_ENV);
   }

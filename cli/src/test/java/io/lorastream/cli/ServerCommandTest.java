@@ -55,7 +55,7 @@ class ServerCommandTest {
     Files.writeString(file, "allow-anonymous: true\nadapter-public-key: " + publicKey() + "\nport: eighty\n");
     Run r = run("server", "--config", file.toString());
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("port: 'eighty' is not a number");
+    assertThat(r.err()).contains("port='eighty'").contains("'eighty' is not a number");
   }
 
   @Test
@@ -64,6 +64,6 @@ class ServerCommandTest {
     Files.writeString(file, "allow-anonymous=true\nadapter-public-key=" + publicKey() + "\nbatch.max-sise=8\n");
     Run r = run("server", "--config", file.toString());
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("unknown key(s) [batch.max-sise]");
+    assertThat(r.err()).contains("unknown setting(s) [batch.max-sise]").contains("batch.max-size");
   }
 }

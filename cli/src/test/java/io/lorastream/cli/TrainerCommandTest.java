@@ -34,7 +34,7 @@ class TrainerCommandTest {
   @Test
   void aTypoInTheConfigFileIsNamed() throws Exception {
     Path config = tmp.resolve("trainer.yaml");
-    Files.writeString(config, "adapter_defaults:\n  learning_rate: 1e-3\n");
+    Files.writeString(config, "adapter-defaults:\n  learning_rate: 1e-3\n");
     Run r = run("trainer", "--bootstrap", "127.0.0.1:9", "--config", config.toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains(config.toString()).contains("unknown setting(s) [learning_rate]");

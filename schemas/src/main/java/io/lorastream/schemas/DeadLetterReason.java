@@ -52,7 +52,7 @@ public enum DeadLetterReason {
   /** A text or id its consumer needs is empty or blank (e.g. a training pair's positive passage). */
   EMPTY_TEXT,
   /**
-   * A number its consumer cannot use: e.g. a training pair's weight that is not a finite float in (0, max_pair_weight]
+   * A number its consumer cannot use: e.g. a training pair's weight that is not a finite float in (0, max-pair-weight]
    * once cast to float (1e39 is a finite double but Infinity as a float).
    */
   OUT_OF_RANGE,

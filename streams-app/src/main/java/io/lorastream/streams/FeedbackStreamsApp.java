@@ -5,6 +5,7 @@ import io.lorastream.schemas.KafkaClientProperties;
 import io.lorastream.schemas.TopicAdmin;
 import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicSpec;
+import io.lorastream.service.MetricsEndpoint;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
 import io.lorastream.streams.config.StreamsRuntime;
 import io.lorastream.streams.errors.DeadLetterDeserializationHandler;
@@ -44,7 +45,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
   static final int PRODUCER_BATCH_BYTES = 512 * 1024;
 
   private final KafkaStreams streams;
-  private final MetricsServer metrics;
+  private final MetricsEndpoint metrics;
   private final KafkaStreamsMetrics streamsMetrics;
   private final DeadLetterPublisher publisher;
   private final StreamThreadFailures threadFailures;
@@ -59,7 +60,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
           });
 
   private FeedbackStreamsApp(
-      KafkaStreams streams, MetricsServer metrics, KafkaStreamsMetrics streamsMetrics, DeadLetterPublisher publisher,
+      KafkaStreams streams, MetricsEndpoint metrics, KafkaStreamsMetrics streamsMetrics, DeadLetterPublisher publisher,
       StreamThreadFailures threadFailures) {
     this.streams = streams;
     this.metrics = metrics;
@@ -80,7 +81,8 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     if (config.runtime().createTopics()) {
       ensureTopics(admin, config, timeout);
     }
-    MetricsServer metricsServer = MetricsServer.start(config.runtime().metricsPort());
+    HealthEndpoint health = new HealthEndpoint();
+    MetricsEndpoint metricsServer = MetricsEndpoint.start(config.runtime().metricsPort(), health);
     log.info("serving /metrics, /health/live and /health/ready on :{}", metricsServer.port());
     FeedbackMetrics metrics = new FeedbackMetrics(metricsServer.registry(), config.routing().metricsMaxAdapters());
     DeadLetterPublisher publisher =
@@ -97,7 +99,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
         new StreamThreadFailures(config.threadReplacement(), System::currentTimeMillis, metrics);
     streams.setUncaughtExceptionHandler(threadFailures);
     FeedbackStreamsApp app = new FeedbackStreamsApp(streams, metricsServer, binder, publisher, threadFailures);
-    metricsServer.health(app::health);
+    health.use(app::health);
     CountDownLatch runningOrFailed = new CountDownLatch(1);
     streams.setStateListener(
         (now, before) -> {
@@ -226,7 +228,7 @@ public final class FeedbackStreamsApp implements AutoCloseable {
     return metrics.port();
   }
 
-  public MetricsServer metrics() {
+  public MetricsEndpoint metrics() {
     return metrics;
   }
 

@@ -1,10 +1,10 @@
 package io.lorastream.streams;
 
+import io.lorastream.service.ServiceLifecycle;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.streams.config.FeedbackStreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the streams app until SIGTERM/SIGINT, or until it stops on its own (exit status 1): {@code --bootstrap HOST:PORT
@@ -66,28 +66,13 @@ public final class FeedbackStreamsMain {
     }
     FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config.withRuntime(runtime), Duration.ofMinutes(2));
     System.out.println("lorastream streams running; metrics on http://localhost:" + app.metricsPort() + "/metrics");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              app.close(Duration.ofSeconds(30));
-              System.out.println("lorastream streams stopped");
-              stopped.countDown();
-            },
-            "lorastream-streams-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    app.failure().thenRun(stopped::countDown);
-    stopped.await();
-    String failure = app.failure().getNow(null);
+    String failure = ServiceLifecycle.runUntilStopped("lorastream-streams-shutdown", () -> {
+      app.close(Duration.ofSeconds(30));
+      System.out.println("lorastream streams stopped");
+    }, app.failure());
     if (failure == null) {
-      return 0; // asked to stop: the hook closes the app
+      return 0; // asked to stop: the hook closed the app
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the JVM is stopping anyway; the hook closes the app
-    }
-    app.close(Duration.ofSeconds(30));
     System.err.println("lorastream streams: stopped: " + failure + "; exiting with status 1 (restart the process"
         + " once the cause is fixed; docs/operations.md, \"Limits and floods: streams app\")");
     return 1;

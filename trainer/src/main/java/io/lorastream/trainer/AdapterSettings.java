@@ -13,25 +13,25 @@ import java.util.Objects;
  * See {@link TrainerConfigFiles} for the file keys and defaults.
  *
  * @param loss the loss and its hyperparameters ({@code loss}, default mnrl)
- * @param lora rank, alpha, dropout, targets, rsLoRA ({@code lora_r}, {@code lora_alpha}, {@code lora_dropout},
- *     {@code target_modules}, {@code use_rslora})
- * @param loraPlusRatio learning rate of B over A ({@code lora_plus_ratio}, >= 1; 1 = plain LoRA)
+ * @param lora rank, alpha, dropout, targets, rsLoRA ({@code lora-r}, {@code lora-alpha}, {@code lora-dropout},
+ *     {@code target-modules}, {@code use-rslora})
+ * @param loraPlusRatio learning rate of B over A ({@code lora-plus-ratio}, >= 1; 1 = plain LoRA)
  * @param learningRate AdamW learning rate ({@code lr})
- * @param schedule warmup and decay ({@code warmup_steps} or {@code warmup_ratio}, {@code scheduler},
- *     {@code total_steps})
- * @param weightDecay AdamW decoupled weight decay ({@code weight_decay})
+ * @param schedule warmup and decay ({@code warmup-steps} or {@code warmup-ratio}, {@code scheduler},
+ *     {@code total-steps})
+ * @param weightDecay AdamW decoupled weight decay ({@code weight-decay})
  * @param batchSize pairs per forward/backward pass, which are also each other's in-batch negatives
- *     ({@code batch_size})
- * @param gradientAccumulation passes whose gradients make one optimizer step ({@code gradient_accumulation})
- * @param maxSeqLength tokens per text, special tokens included ({@code max_seq_length})
- * @param mixedPrecision FP16 compute with float32 masters ({@code mixed_precision})
+ *     ({@code batch-size})
+ * @param gradientAccumulation passes whose gradients make one optimizer step ({@code gradient-accumulation})
+ * @param maxSeqLength tokens per text, special tokens included ({@code max-seq-length})
+ * @param mixedPrecision FP16 compute with float32 masters ({@code mixed-precision})
  * @param mode {@code query} (documents keep base embeddings) or {@code both} ({@code mode})
  * @param seed seeds the LoRA init, dropout and the trainer's replay sampling ({@code seed})
- * @param replayFraction share of each step's pairs drawn from earlier ones ({@code replay_fraction}, in [0, 1))
- * @param replayBufferSize earlier pairs kept for replay ({@code replay_buffer})
- * @param maxNegatives hard negatives kept per pair ({@code max_negatives})
+ * @param replayFraction share of each step's pairs drawn from earlier ones ({@code replay-fraction}, in [0, 1))
+ * @param replayBufferSize earlier pairs kept for replay ({@code replay-buffer})
+ * @param maxNegatives hard negatives kept per pair ({@code max-negatives})
  * @param emaDecay the gate judges and publishes an exponential moving average of the trained weights with this decay
- *     per step, in [0, 1); 0 = the weights as trained ({@code ema_decay})
+ *     per step, in [0, 1); 0 = the weights as trained ({@code ema-decay})
  * @param gate when a candidate may be published
  */
 public record AdapterSettings(
@@ -77,46 +77,46 @@ public record AdapterSettings(
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(lora, "lora");
     Objects.requireNonNull(schedule, "schedule");
-    Objects.requireNonNull(mixedPrecision, "mixed_precision");
+    Objects.requireNonNull(mixedPrecision, "mixed-precision");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(gate, "gate");
     if (!(loraPlusRatio >= 1) || Double.isInfinite(loraPlusRatio)) {
-      throw new IllegalArgumentException("lora_plus_ratio must be a finite number >= 1 (1 = plain LoRA), got " + loraPlusRatio);
+      throw new IllegalArgumentException("lora-plus-ratio must be a finite number >= 1 (1 = plain LoRA), got " + loraPlusRatio);
     }
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException("lr must be a finite number > 0, got " + learningRate);
     }
     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw new IllegalArgumentException("weight_decay must be a finite number >= 0, got " + weightDecay);
+      throw new IllegalArgumentException("weight-decay must be a finite number >= 0, got " + weightDecay);
     }
     if (batchSize < 1 || batchSize > 4096) {
-      throw new IllegalArgumentException("batch_size must be in 1..4096, got " + batchSize);
+      throw new IllegalArgumentException("batch-size must be in 1..4096, got " + batchSize);
     }
     if (gradientAccumulation < 1 || gradientAccumulation > 1024) {
-      throw new IllegalArgumentException("gradient_accumulation must be in 1..1024, got " + gradientAccumulation);
+      throw new IllegalArgumentException("gradient-accumulation must be in 1..1024, got " + gradientAccumulation);
     }
     if (maxSeqLength < 8 || maxSeqLength > 8192) {
-      throw new IllegalArgumentException("max_seq_length must be in 8..8192 tokens, got " + maxSeqLength);
+      throw new IllegalArgumentException("max-seq-length must be in 8..8192 tokens, got " + maxSeqLength);
     }
     if (!(replayFraction >= 0 && replayFraction < 1)) {
-      throw new IllegalArgumentException("replay_fraction must be in [0, 1), got " + replayFraction);
+      throw new IllegalArgumentException("replay-fraction must be in [0, 1), got " + replayFraction);
     }
     if (replayBufferSize < 0) {
-      throw new IllegalArgumentException("replay_buffer must be >= 0, got " + replayBufferSize);
+      throw new IllegalArgumentException("replay-buffer must be >= 0, got " + replayBufferSize);
     }
     if (replayFraction > 0 && replayBufferSize == 0) {
       throw new IllegalArgumentException(
-          "replay_fraction is " + replayFraction + " but replay_buffer is 0: give the buffer room or set replay_fraction 0");
+          "replay-fraction is " + replayFraction + " but replay-buffer is 0: give the buffer room or set replay-fraction 0");
     }
     if (!(emaDecay >= 0 && emaDecay < 1)) {
-      throw new IllegalArgumentException("ema_decay must be in [0, 1) (0 = no averaging), got " + emaDecay);
+      throw new IllegalArgumentException("ema-decay must be in [0, 1) (0 = no averaging), got " + emaDecay);
     }
     if (maxNegatives < 0) {
-      throw new IllegalArgumentException("max_negatives must be >= 0, got " + maxNegatives);
+      throw new IllegalArgumentException("max-negatives must be >= 0, got " + maxNegatives);
     }
     if (newPairsPerStep(batchSize * gradientAccumulation, replayFraction) < 1) {
       throw new IllegalArgumentException(
-          "replay_fraction " + replayFraction + " leaves no room for new pairs in a step of batch_size x gradient_accumulation = "
+          "replay-fraction " + replayFraction + " leaves no room for new pairs in a step of batch-size x gradient-accumulation = "
               + batchSize * gradientAccumulation + " pairs");
     }
   }
@@ -128,7 +128,7 @@ public record AdapterSettings(
         emaDecay, gate);
   }
 
-  /** Pairs in a full optimizer step: batch_size x gradient_accumulation. */
+  /** Pairs in a full optimizer step: batch-size x gradient-accumulation. */
   public int stepCapacity() {
     return batchSize * gradientAccumulation;
   }
@@ -170,9 +170,9 @@ public record AdapterSettings(
     if (mixed != fp16Base) {
       throw new IllegalArgumentException(
           mixed
-              ? "mixed_precision fp16 needs the base in FP16: set precision fp16 (or auto on a GPU), or mixed_precision none"
-              : "the base runs in FP16 (precision setting) but mixed_precision is none: an FP16 base trains only with"
-                  + " mixed precision; set mixed_precision auto/fp16 or precision fp32");
+              ? "mixed-precision fp16 needs the base in FP16: set precision fp16 (or auto on a GPU), or mixed-precision none"
+              : "the base runs in FP16 (precision setting) but mixed-precision is none: an FP16 base trains only with"
+                  + " mixed precision; set mixed-precision auto/fp16 or precision fp32");
     }
     return new TrainingSettings(
         loss,

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Hostile input does not stop the loop: a record that does not decode or breaks a {@link TrainerLimits} limit goes
  * to the dead-letter topic in the transaction that commits its offset; a step with a non-finite loss is skipped; a
  * checkpoint that is not authentic or does not decode is refused and the adapter falls back to an older checkpoint or
- * its newest verified published version. An adapter's pending pairs are bounded: at {@code max_pending_pairs} the
+ * its newest verified published version. An adapter's pending pairs are bounded: at {@code max-pending-pairs} the
  * consumer pauses its partition until they drain.
  */
 public final class ContinualTrainer {

@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The trainer's Kafka client settings: exactly-once consumption and publication, records up to max_record_bytes. */
+/** The trainer's Kafka client settings: exactly-once consumption and publication, records up to max-record-bytes. */
 final class KafkaProps {
 
   private KafkaProps() {}

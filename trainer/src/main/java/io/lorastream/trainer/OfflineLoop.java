@@ -49,7 +49,7 @@ public final class OfflineLoop implements AutoCloseable {
     return d;
   }
 
-  /** The weights the gate judges (the moving average when ema_decay > 0). */
+  /** The weights the gate judges (the moving average when ema-decay > 0). */
   public AdapterWeights candidate() {
     return trainer.candidateWeights();
   }

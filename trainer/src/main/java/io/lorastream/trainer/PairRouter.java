@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Takes consumed training-pairs records: a pair goes to its adapter (started on its first pair, from its published
  * version if it has one), which trains on it or holds it out; a record that does not decode or breaks a
  * {@link TrainerLimits} limit becomes a dead letter; a pair this instance will not train (invalid or unconfigured
- * adapter, {@code max_adapters} reached, wrong partition) is skipped and counted. Not thread-safe: the trainer's poll
+ * adapter, {@code max-adapters} reached, wrong partition) is skipped and counted. Not thread-safe: the trainer's poll
  * thread drives it.
  */
 final class PairRouter {
@@ -95,14 +95,14 @@ final class PairRouter {
     }
     if (adapters.size() >= settings.maxAdapters()) {
       skip("adapter_limit");
-      LOG.warn("adapter {} skipped: this instance already trains max_adapters = {} adapters", name, settings.maxAdapters());
+      LOG.warn("adapter {} skipped: this instance already trains max-adapters = {} adapters", name, settings.maxAdapters());
       return null;
     }
     AdapterSettings s = settings.settingsFor(name);
     AdapterTrainer t = recovery.start(name, s, r.topic(), r.partition());
     adapters.add(t);
     LOG.info("new adapter {} from {}-{} ({}; mode {}, loss {})", name, r.topic(), r.partition(),
-        settings.configured(name) ? "configured" : "adapter_defaults", s.mode().configName(), s.loss().kind().configName());
+        settings.configured(name) ? "configured" : "adapter-defaults", s.mode().configName(), s.loss().kind().configName());
     return t;
   }
 

@@ -6,8 +6,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * When the loop trains and when it commits: takes the steps that are due (a full batch, or a partial one that waited
- * {@code batch_max_wait}), says how long a poll may wait for the next one, and when a commit point is due
- * ({@code commit_every_steps} steps, or {@code commit_interval} after uncommitted work). Not thread-safe: the trainer's
+ * {@code batch-max-wait}), says how long a poll may wait for the next one, and when a commit point is due
+ * ({@code commit-every-steps} steps, or {@code commit-interval} after uncommitted work). Not thread-safe: the trainer's
  * poll thread drives it.
  */
 final class StepScheduler {
@@ -82,7 +82,7 @@ final class StepScheduler {
     return Duration.ofMillis(wait);
   }
 
-  /** A commit point is due: enough steps, dead letters to flush, or uncommitted work older than commit_interval. */
+  /** A commit point is due: enough steps, dead letters to flush, or uncommitted work older than commit-interval. */
   boolean commitDue(boolean deadLettersDue) {
     return stepsSinceCommit >= settings.commitEverySteps() || deadLettersDue
         || (uncommitted && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos());

@@ -20,7 +20,7 @@ public interface TrainerListener {
 
   /**
    * Back-pressure: the consumer paused {@code partition} of training-pairs because an adapter's pending pairs reached
-   * max_pending_pairs ({@code paused}), or resumed it once they drained; {@code pending} is the largest adapter backlog
+   * max-pending-pairs ({@code paused}), or resumed it once they drained; {@code pending} is the largest adapter backlog
    * on the partition at that moment.
    */
   default void backPressure(int partition, boolean paused, int pending) {}

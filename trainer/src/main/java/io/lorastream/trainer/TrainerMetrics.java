@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The trainer's meters, {@code lorastream.trainer.*}. The {@code adapter} tag takes only adapter names the
- * trainer trains, which {@code max_adapters} bounds; {@code reason} and {@code outcome} are fixed sets.
+ * trainer trains, which {@code max-adapters} bounds; {@code reason} and {@code outcome} are fixed sets.
  */
 public final class TrainerMetrics {
 
@@ -75,9 +75,9 @@ public final class TrainerMetrics {
     gauge("lorastream.trainer.gate.gain", adapter, against, "against",
         "last candidate's mean nDCG@10 gain over the base or the published version").set(g.gain());
     gauge("lorastream.trainer.gate.gain.lower.bound", adapter, against, "against",
-        "lower confidence bound (gate_confidence) of that gain, from a paired bootstrap over queries").set(g.lowerBound());
+        "lower confidence bound (gate-confidence) of that gain, from a paired bootstrap over queries").set(g.lowerBound());
     gauge("lorastream.trainer.gate.gain.upper.bound", adapter, against, "against",
-        "upper confidence bound (gate_confidence) of that gain").set(g.upperBound());
+        "upper confidence bound (gate-confidence) of that gain").set(g.upperBound());
   }
 
   void published(String adapter, int version, long bytes, Duration freshness) {
@@ -132,7 +132,7 @@ public final class TrainerMetrics {
 
   /** Pairs of {@code adapter} waiting for a step. */
   void pending(String adapter, int pairs) {
-    gauge("lorastream.trainer.pending.pairs", adapter, "pairs waiting for a step (max_pending_pairs bounds them)")
+    gauge("lorastream.trainer.pending.pairs", adapter, "pairs waiting for a step (max-pending-pairs bounds them)")
         .set((double) pairs);
   }
 

@@ -95,66 +95,66 @@ public record TrainerSettings(
       throw new IllegalArgumentException("bootstrap is required: give --bootstrap HOST:PORT or bootstrap in the config file");
     }
     Objects.requireNonNull(topics, "topics");
-    requireName("group_id", groupId);
-    requireName("instance_id", instanceId);
+    requireName("group-id", groupId);
+    requireName("instance-id", instanceId);
     if (baseModel == null || baseModel.isBlank()) {
-      throw new IllegalArgumentException("base_model must be 'default' or a Hugging Face folder, got '" + baseModel + "'");
+      throw new IllegalArgumentException("base-model must be 'default' or a Hugging Face folder, got '" + baseModel + "'");
     }
     Objects.requireNonNull(device, "device");
     if (commitEverySteps < 1) {
-      throw new IllegalArgumentException("commit_every_steps must be >= 1, got " + commitEverySteps);
+      throw new IllegalArgumentException("commit-every-steps must be >= 1, got " + commitEverySteps);
     }
-    requirePositive("commit_interval", commitInterval);
+    requirePositive("commit-interval", commitInterval);
     if (keepVersions < 1) {
-      throw new IllegalArgumentException("keep_versions must be >= 1, got " + keepVersions);
+      throw new IllegalArgumentException("keep-versions must be >= 1, got " + keepVersions);
     }
     if (batchMaxWait == null || batchMaxWait.isNegative()) {
-      throw new IllegalArgumentException("batch_max_wait must be >= 0 (0 = only full batches), got " + batchMaxWait);
+      throw new IllegalArgumentException("batch-max-wait must be >= 0 (0 = only full batches), got " + batchMaxWait);
     }
     if (!(holdoutFraction >= 0 && holdoutFraction < 1)) {
-      throw new IllegalArgumentException("holdout_fraction must be in [0, 1), got " + holdoutFraction);
+      throw new IllegalArgumentException("holdout-fraction must be in [0, 1), got " + holdoutFraction);
     }
     if (holdoutMaxQueries < 1 || evalPoolMaxDocs < 1) {
       throw new IllegalArgumentException(
-          "holdout_max_queries and eval_pool_max_docs must be >= 1, got " + holdoutMaxQueries + " and " + evalPoolMaxDocs);
+          "holdout-max-queries and eval-pool-max-docs must be >= 1, got " + holdoutMaxQueries + " and " + evalPoolMaxDocs);
     }
-    Objects.requireNonNull(unknownAdapters, "unknown_adapters");
+    Objects.requireNonNull(unknownAdapters, "unknown-adapters");
     if (maxAdapters < 1) {
-      throw new IllegalArgumentException("max_adapters must be >= 1, got " + maxAdapters);
+      throw new IllegalArgumentException("max-adapters must be >= 1, got " + maxAdapters);
     }
     if (documentCacheSize < 1) {
-      throw new IllegalArgumentException("document_cache_size must be >= 1, got " + documentCacheSize);
+      throw new IllegalArgumentException("document-cache-size must be >= 1, got " + documentCacheSize);
     }
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
     if (replicationFactor < 1 || minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
       throw new IllegalArgumentException(
-          "replication_factor must be >= 1 and min_insync_replicas between 1 and replication_factor, got "
+          "replication-factor must be >= 1 and min-insync-replicas between 1 and replication-factor, got "
               + replicationFactor + " and " + minInsyncReplicas + " (3 and 2 let one broker fail)");
     }
     if (maxRecordBytes < 1024 * 1024) {
-      throw new IllegalArgumentException("max_record_bytes must be >= 1048576 (1 MiB), got " + maxRecordBytes);
+      throw new IllegalArgumentException("max-record-bytes must be >= 1048576 (1 MiB), got " + maxRecordBytes);
     }
-    requirePositive("transaction_timeout", transactionTimeout);
+    requirePositive("transaction-timeout", transactionTimeout);
     Objects.requireNonNull(limits, "limits");
     if (metricsPort < -1 || metricsPort > 65535) {
-      throw new IllegalArgumentException("metrics_port must be -1 (off), 0 (any) or a port, got " + metricsPort);
+      throw new IllegalArgumentException("metrics-port must be -1 (off), 0 (any) or a port, got " + metricsPort);
     }
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
-    Objects.requireNonNull(adapterDefaults, "adapter_defaults");
+    Objects.requireNonNull(adapterDefaults, "adapter-defaults");
     adapters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(adapters == null ? Map.of() : adapters));
     adapters.keySet().forEach(AdapterKey::requireValidName);
     if (adapters.size() > maxAdapters) {
       throw new IllegalArgumentException(
-          adapters.size() + " adapters are configured but max_adapters is " + maxAdapters + "; raise max_adapters");
+          adapters.size() + " adapters are configured but max-adapters is " + maxAdapters + "; raise max-adapters");
     }
-    limits.requireRoomFor("adapter_defaults", adapterDefaults);
+    limits.requireRoomFor("adapter-defaults", adapterDefaults);
     adapters.forEach((name, a) -> limits.requireRoomFor("adapters." + name, a));
     if (holdoutFraction == 0) {
       adapters.forEach((name, a) -> requireFixedEvalSet("adapters." + name, a));
       if (unknownAdapters == UnknownAdapters.TRAIN) {
-        requireFixedEvalSet("adapter_defaults", adapterDefaults);
+        requireFixedEvalSet("adapter-defaults", adapterDefaults);
       }
     }
   }
@@ -186,7 +186,7 @@ public record TrainerSettings(
   private static void requireFixedEvalSet(String where, AdapterSettings a) {
     if (!a.gate().fixedEvalSet()) {
       throw new IllegalArgumentException(
-          "holdout_fraction is 0 but " + where + " has no eval_dataset: the gate needs a held-out slice or a fixed eval set");
+          "holdout-fraction is 0 but " + where + " has no eval-dataset: the gate needs a held-out slice or a fixed eval set");
     }
   }
 

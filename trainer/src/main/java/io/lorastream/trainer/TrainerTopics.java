@@ -18,7 +18,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The trainer's topics: training-pairs (input), adapters and trainer-checkpoints (output, compacted,
- * records as large as {@code max_record_bytes}, segments rolled every 10 minutes so compaction keeps the
+ * records as large as {@code max-record-bytes}, segments rolled every 10 minutes so compaction keeps the
  * checkpoint history short), and the dead-letter topic the streams app shares (refused pairs). Created when
  * missing; existing topics are described, never altered.
  *
@@ -130,7 +130,7 @@ public record TrainerTopics(
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException(
             "a trainer topic is missing (" + e.getCause().getMessage() + "): create " + in + ", " + adapters + ", "
-                + checkpoints + " and " + deadLetters + ", or set create_topics true", e.getCause());
+                + checkpoints + " and " + deadLetters + ", or set create-topics true", e.getCause());
       }
       throw new IllegalStateException("cannot describe the trainer topics: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {

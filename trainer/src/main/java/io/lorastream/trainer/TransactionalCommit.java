@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka transaction of a commit point: the dead letters waiting, the accepted signed versions (with the tombstones
- * of versions that fall out of {@code keep_versions}), the full checkpoint of every changed adapter and the consumed
+ * of versions that fall out of {@code keep-versions}), the full checkpoint of every changed adapter and the consumed
  * offsets, all or nothing. The producer's transactional id is the instance id: opening it fences an earlier incarnation
  * and aborts its open transaction; being fenced in turn (or refused by the broker) ends the instance. Not
  * thread-safe: the trainer's poll thread drives it.
@@ -104,7 +104,7 @@ final class TransactionalCommit implements AutoCloseable {
       producer.commitTransaction();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
       throw new IllegalStateException("trainer " + settings.instanceId() + " cannot continue: " + e.getMessage()
-          + " (another instance with the same instance_id took over, or the broker refused the transaction)", e);
+          + " (another instance with the same instance-id took over, or the broker refused the transaction)", e);
     } catch (KafkaException e) {
       LOG.warn("transaction aborted, back to the last commit: {}", e.toString());
       producer.abortTransaction();

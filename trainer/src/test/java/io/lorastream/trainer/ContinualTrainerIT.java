@@ -70,25 +70,25 @@ class ContinualTrainerIT {
   static Map<String, String> settings(String prefix, String instance) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap", kafka.bootstrapServers());
-    m.put("topic_prefix", prefix);
-    m.put("group_id", prefix + "trainers");
-    m.put("instance_id", instance);
-    m.put("base_model", tinyBase.toString());
+    m.put("topic-prefix", prefix);
+    m.put("group-id", prefix + "trainers");
+    m.put("instance-id", instance);
+    m.put("base-model", tinyBase.toString());
     m.put("device", "cpu");
-    m.put("signing_key", privateKey.toString());
-    m.put("metrics_port", "-1");
+    m.put("signing-key", privateKey.toString());
+    m.put("metrics-port", "-1");
     m.put("partitions", "2");
-    m.put("commit_every_steps", "3");
-    m.put("commit_interval", "500ms");
-    m.put("batch_max_wait", "300ms");
-    m.put("keep_versions", "2");
-    m.put("holdout_fraction", "0.25");
-    m.put("adapter_defaults.lora_r", "2");
-    m.put("adapter_defaults.batch_size", "4");
-    m.put("adapter_defaults.max_seq_length", "24");
-    m.put("adapter_defaults.lr", "1e-2");
-    m.put("adapter_defaults.gate_min_queries", "2");
-    m.put("adapter_defaults.gate_tolerance", "inf"); // a random tiny base has no quality to guard
+    m.put("commit-every-steps", "3");
+    m.put("commit-interval", "500ms");
+    m.put("batch-max-wait", "300ms");
+    m.put("keep-versions", "2");
+    m.put("holdout-fraction", "0.25");
+    m.put("adapter-defaults.lora-r", "2");
+    m.put("adapter-defaults.batch-size", "4");
+    m.put("adapter-defaults.max-seq-length", "24");
+    m.put("adapter-defaults.lr", "1e-2");
+    m.put("adapter-defaults.gate-min-queries", "2");
+    m.put("adapter-defaults.gate-tolerance", "inf"); // a random tiny base has no quality to guard
     return m;
   }
 
@@ -249,7 +249,7 @@ class ContinualTrainerIT {
       });
       assertThat(r.failure).isNull();
       assertThat(r.refusals.get(0)).contains("adapter version gamma@000001 is").contains("limited to 3000 bytes")
-          .contains("max_record_bytes").contains("max.message.bytes").contains("lora_r");
+          .contains("max-record-bytes").contains("max.message.bytes").contains("lora-r");
       assertThat(r.registry.find("lorastream.trainer.records.refused").counter().count()).isPositive();
       assertThat(r.published).isEmpty();
     }

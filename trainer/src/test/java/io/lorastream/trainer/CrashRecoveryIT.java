@@ -73,29 +73,29 @@ class CrashRecoveryIT {
     Properties p = new Properties();
     p.putAll(Map.ofEntries(
         Map.entry("bootstrap", kafka.bootstrapServers()),
-        Map.entry("topic_prefix", prefix),
-        Map.entry("group_id", prefix + "trainers"),
-        Map.entry("instance_id", prefix + "trainer"),
-        Map.entry("base_model", tinyBase.toString()),
+        Map.entry("topic-prefix", prefix),
+        Map.entry("group-id", prefix + "trainers"),
+        Map.entry("instance-id", prefix + "trainer"),
+        Map.entry("base-model", tinyBase.toString()),
         Map.entry("device", "cpu"),
-        Map.entry("signing_key", privateKey.toString()),
-        Map.entry("metrics_port", "-1"),
+        Map.entry("signing-key", privateKey.toString()),
+        Map.entry("metrics-port", "-1"),
         Map.entry("partitions", "1"),
-        Map.entry("batch_max_wait", "0"), // batches bounded by size only: reproducible
-        Map.entry("commit_every_steps", "3"),
-        Map.entry("commit_interval", "300ms"),
-        Map.entry("holdout_fraction", "0.1"),
-        Map.entry("transaction_timeout", "20s"),
+        Map.entry("batch-max-wait", "0"), // batches bounded by size only: reproducible
+        Map.entry("commit-every-steps", "3"),
+        Map.entry("commit-interval", "300ms"),
+        Map.entry("holdout-fraction", "0.1"),
+        Map.entry("transaction-timeout", "20s"),
         Map.entry("kafka.group.instance.id", prefix + "trainer"), // a restart takes its partitions back at once
         Map.entry("kafka.session.timeout.ms", "10000"),
-        Map.entry("adapter_defaults.seed", "7"),
-        Map.entry("adapter_defaults.lora_r", "2"),
-        Map.entry("adapter_defaults.batch_size", "4"),
-        Map.entry("adapter_defaults.replay_fraction", "0.5"),
-        Map.entry("adapter_defaults.max_seq_length", "24"),
-        Map.entry("adapter_defaults.lr", "1e-2"),
-        Map.entry("adapter_defaults.gate_min_queries", "1"),
-        Map.entry("adapter_defaults.gate_tolerance", "inf")));
+        Map.entry("adapter-defaults.seed", "7"),
+        Map.entry("adapter-defaults.lora-r", "2"),
+        Map.entry("adapter-defaults.batch-size", "4"),
+        Map.entry("adapter-defaults.replay-fraction", "0.5"),
+        Map.entry("adapter-defaults.max-seq-length", "24"),
+        Map.entry("adapter-defaults.lr", "1e-2"),
+        Map.entry("adapter-defaults.gate-min-queries", "1"),
+        Map.entry("adapter-defaults.gate-tolerance", "inf")));
     Path f = dir.resolve(prefix + "properties");
     try (Writer w = Files.newBufferedWriter(f)) {
       p.store(w, "crash test");

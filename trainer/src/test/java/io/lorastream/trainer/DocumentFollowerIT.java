@@ -45,7 +45,7 @@ class DocumentFollowerIT {
       KnownCorpus at256 = new KnownCorpus(10);
       at256.put("d1", new float[] {1, 0}); // already known with its vector (primed from an index): stays as it is
       TrainerSettings s = TrainerConfigFiles.fromMap(
-          Map.of("bootstrap", kafka.bootstrapServers(), "instance_id", "follow-test"));
+          Map.of("bootstrap", kafka.bootstrapServers(), "instance-id", "follow-test"));
       try (DocumentFollower follower = new DocumentFollower(KafkaProps.documentReader(s), topic, List.of(at128, at256))) {
         follower.start();
         ContinualTrainerIT.await("two documents read", Duration.ofMinutes(1), () -> follower.read() == 2);

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile input on the real broker with a tiny base: poison pairs go to the dead-letter topic with their reason and the
  * trainer trains the good ones after them; a junk or forged checkpoint is refused and the adapter falls back to its
  * older checkpoint or its published version, and nothing a forged one holds is ever published; a flood of pairs keeps
- * each adapter's pending pairs under max_pending_pairs by pausing the partition, and every pair is still trained once.
+ * each adapter's pending pairs under max-pending-pairs by pausing the partition, and every pair is still trained once.
  */
 class HostileInputIT {
 
@@ -82,25 +82,25 @@ class HostileInputIT {
   static Map<String, String> settings(String prefix) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap", kafka.bootstrapServers());
-    m.put("topic_prefix", prefix);
-    m.put("group_id", prefix + "trainers");
-    m.put("instance_id", prefix + "trainer");
-    m.put("base_model", dir.resolve("tiny").toString());
+    m.put("topic-prefix", prefix);
+    m.put("group-id", prefix + "trainers");
+    m.put("instance-id", prefix + "trainer");
+    m.put("base-model", dir.resolve("tiny").toString());
     m.put("device", "cpu");
-    m.put("signing_key", privateKey.toString());
-    m.put("metrics_port", "-1");
+    m.put("signing-key", privateKey.toString());
+    m.put("metrics-port", "-1");
     m.put("partitions", "1");
-    m.put("commit_every_steps", "3");
-    m.put("commit_interval", "300ms");
-    m.put("batch_max_wait", "300ms");
-    m.put("holdout_fraction", "0.25");
-    m.put("adapter_defaults.lora_r", "2");
-    m.put("adapter_defaults.batch_size", "4");
-    m.put("adapter_defaults.max_seq_length", "24");
-    m.put("max_text_chars", "1536"); // the default (100,000) would need a larger poison
-    m.put("adapter_defaults.lr", "1e-2");
-    m.put("adapter_defaults.gate_min_queries", "2");
-    m.put("adapter_defaults.gate_tolerance", "inf"); // a random tiny base has no quality to guard
+    m.put("commit-every-steps", "3");
+    m.put("commit-interval", "300ms");
+    m.put("batch-max-wait", "300ms");
+    m.put("holdout-fraction", "0.25");
+    m.put("adapter-defaults.lora-r", "2");
+    m.put("adapter-defaults.batch-size", "4");
+    m.put("adapter-defaults.max-seq-length", "24");
+    m.put("max-text-chars", "1536"); // the default (100,000) would need a larger poison
+    m.put("adapter-defaults.lr", "1e-2");
+    m.put("adapter-defaults.gate-min-queries", "2");
+    m.put("adapter-defaults.gate-tolerance", "inf"); // a random tiny base has no quality to guard
     return m;
   }
 
@@ -309,7 +309,7 @@ class HostileInputIT {
     Path otherKey = dir.resolve("other-checkpoint.key");
     Files.writeString(otherKey, "a different checkpoint key of 32+ bytes");
     Map<String, String> rotated = settings("hi3.");
-    rotated.put("checkpoint_key", otherKey.toString());
+    rotated.put("checkpoint-key", otherKey.toString());
     try (InProcessTrainer r = new InProcessTrainer(rotated, model, privateKey)) {
       KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), all.subList(36, 60));
       r.await("the last pairs trained from the published version and published", Duration.ofMinutes(3),
@@ -327,8 +327,8 @@ class HostileInputIT {
   void aFloodOfPairsPausesThePartitionAtTheBoundAndEveryPairIsStillTrainedOnce() throws Exception {
     TopicNames names = new TopicNames("hi4.");
     Map<String, String> s = settings("hi4.");
-    s.put("max_pending_pairs", "6"); // 2 new pairs per step (batch 4, half replayed)
-    s.put("commit_every_steps", "10");
+    s.put("max-pending-pairs", "6"); // 2 new pairs per step (batch 4, half replayed)
+    s.put("commit-every-steps", "10");
     List<TrainingPair> flood = Pairs.stream("flood", 240);
     TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(TrainerConfigFiles.fromMap(s)), Duration.ofSeconds(30));
     KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), flood);

@@ -58,22 +58,22 @@ class RebalanceIT {
     Properties p = new Properties();
     p.putAll(Map.ofEntries(
         Map.entry("bootstrap", kafka.bootstrapServers()),
-        Map.entry("topic_prefix", "rb."),
-        Map.entry("group_id", "rb.trainers"),
-        Map.entry("instance_id", instance),
-        Map.entry("base_model", tinyBase.toString()),
+        Map.entry("topic-prefix", "rb."),
+        Map.entry("group-id", "rb.trainers"),
+        Map.entry("instance-id", instance),
+        Map.entry("base-model", tinyBase.toString()),
         Map.entry("device", "cpu"),
-        Map.entry("signing_key", privateKey.toString()),
-        Map.entry("metrics_port", "-1"),
+        Map.entry("signing-key", privateKey.toString()),
+        Map.entry("metrics-port", "-1"),
         Map.entry("partitions", "2"),
-        Map.entry("commit_every_steps", "4"),
-        Map.entry("commit_interval", "500ms"),
-        Map.entry("batch_max_wait", "200ms"),
-        Map.entry("adapter_defaults.lora_r", "2"),
-        Map.entry("adapter_defaults.batch_size", "4"),
-        Map.entry("adapter_defaults.max_seq_length", "24"),
-        Map.entry("adapter_defaults.gate_min_queries", "1"),
-        Map.entry("adapter_defaults.gate_tolerance", "inf")));
+        Map.entry("commit-every-steps", "4"),
+        Map.entry("commit-interval", "500ms"),
+        Map.entry("batch-max-wait", "200ms"),
+        Map.entry("adapter-defaults.lora-r", "2"),
+        Map.entry("adapter-defaults.batch-size", "4"),
+        Map.entry("adapter-defaults.max-seq-length", "24"),
+        Map.entry("adapter-defaults.gate-min-queries", "1"),
+        Map.entry("adapter-defaults.gate-tolerance", "inf")));
     Path f = dir.resolve(instance + ".properties");
     try (Writer w = Files.newBufferedWriter(f)) {
       p.store(w, "rebalance test");

@@ -18,7 +18,7 @@ public final class TestCheckpoints {
 
   private TestCheckpoints() {}
 
-  /** The MAC key a trainer signing with {@code privateKey} uses when no checkpoint_key is configured. */
+  /** The MAC key a trainer signing with {@code privateKey} uses when no checkpoint-key is configured. */
   public static CheckpointMac macOf(Path privateKey) {
     try {
       return CheckpointMac.derivedFrom(AdapterSigner.fromFile(privateKey));

@@ -23,7 +23,7 @@ public final class TinyBase {
 
   private TinyBase() {}
 
-  /** A Hugging Face folder holding the tiny model, so it loads like any base ({@code base_model: <folder>}). */
+  /** A Hugging Face folder holding the tiny model, so it loads like any base ({@code base-model: <folder>}). */
   public static Path folder(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tokenizer = dir.resolve("tokenizer.json");

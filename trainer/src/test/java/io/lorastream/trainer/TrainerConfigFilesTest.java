@@ -21,15 +21,15 @@ class TrainerConfigFilesTest {
     Path f = dir.resolve("trainer.yaml");
     Files.writeString(f, """
         bootstrap: 127.0.0.1:9092
-        commit_interval: 500ms
-        keep_versions: 3
-        adapter_defaults:
+        commit-interval: 500ms
+        keep-versions: 3
+        adapter-defaults:
           lr: 5e-4
           loss: triplet
         adapters:
           scifact:
-            lora_r: 4
-            target_modules: [query, key, value]
+            lora-r: 4
+            target-modules: [query, key, value]
           legal.v2: {}
         kafka:
           linger.ms: 5
@@ -42,7 +42,7 @@ class TrainerConfigFilesTest {
     AdapterSettings scifact = s.settingsFor("scifact");
     assertThat(scifact.lora().rank()).isEqualTo(4);
     assertThat(scifact.lora().targets()).containsExactlyInAnyOrder(LoraTarget.QUERY, LoraTarget.KEY, LoraTarget.VALUE);
-    assertThat(scifact.learningRate()).isEqualTo(5e-4); // from adapter_defaults
+    assertThat(scifact.learningRate()).isEqualTo(5e-4); // from adapter-defaults
     assertThat(scifact.loss().kind()).isEqualTo(LossKind.TRIPLET);
     assertThat(s.settingsFor("legal.v2").lora().rank()).isEqualTo(8);
     assertThat(s.settingsFor("unknown").learningRate()).isEqualTo(5e-4);
@@ -52,7 +52,7 @@ class TrainerConfigFilesTest {
   @Test
   void propertiesWorkTooAndTheCommandLineWins() throws Exception {
     Path f = dir.resolve("trainer.properties");
-    Files.writeString(f, "bootstrap=a:1\nadapters.scifact.mode=both\nunknown_adapters=skip\n");
+    Files.writeString(f, "bootstrap=a:1\nadapters.scifact.mode=both\nunknown-adapters=skip\n");
     TrainerSettings s = TrainerConfigFiles.load(f, Map.of("bootstrap", "b:2"));
     assertThat(s.bootstrap()).isEqualTo("b:2");
     assertThat(s.settingsFor("scifact").mode().configName()).isEqualTo("both");
@@ -78,18 +78,18 @@ class TrainerConfigFilesTest {
 
   @Test
   void limitsAreSettingsAndAPendingBoundBelowAStepFails() {
-    TrainerSettings s = TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_text_chars", "5000",
-        "max_pending_pairs", "32", "checkpoint_key", "/etc/lorastream/checkpoint.key", "checkpoint_max_json_bytes", "2000000"));
+    TrainerSettings s = TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-text-chars", "5000",
+        "max-pending-pairs", "32", "checkpoint-key", "/etc/lorastream/checkpoint.key", "checkpoint-max-json-bytes", "2000000"));
     assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(5000);
     assertThat(s.limits().maxPendingPairs()).isEqualTo(32);
     assertThat(s.limits().checkpointMaxJsonBytes()).isEqualTo(2_000_000);
     assertThat(s.checkpointKey()).isEqualTo(Path.of("/etc/lorastream/checkpoint.key"));
-    assertThat(TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_text_chars", "auto")).limits().maxTextChars())
+    assertThat(TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-text-chars", "auto")).limits().maxTextChars())
         .isNull();
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_pending_pairs", "4")))
-        .hasMessageContaining("max_pending_pairs (4) is below the 8 new pairs a step of adapter_defaults takes");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max_pair_weight", "1e39")))
-        .hasMessageContaining("max_pair_weight must be a finite float");
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pending-pairs", "4")))
+        .hasMessageContaining("max-pending-pairs (4) is below the 8 new pairs a step of adapter-defaults takes");
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pair-weight", "1e39")))
+        .hasMessageContaining("max-pair-weight must be a finite float");
   }
 
   @Test
@@ -100,12 +100,12 @@ class TrainerConfigFilesTest {
         .hasMessageContaining("adapters.x").hasMessageContaining("lr='fast'");
     assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "adapters.Bad Name.lr", "1")))
         .hasMessageContaining("adapter name 'Bad Name' is invalid");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("commit_interval", "2s")))
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("commit-interval", "2s")))
         .hasMessageContaining("bootstrap is required");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "commit_interval", "soon")))
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "commit-interval", "soon")))
         .hasMessageContaining("'soon' is not a duration");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "holdout_fraction", "0")))
-        .hasMessageContaining("holdout_fraction is 0 but adapter_defaults has no eval_dataset");
+    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "holdout-fraction", "0")))
+        .hasMessageContaining("holdout-fraction is 0 but adapter-defaults has no eval-dataset");
     Path f = dir.resolve("trainer.toml");
     Files.writeString(f, "x=1");
     assertThatThrownBy(() -> TrainerConfigFiles.load(f)).hasMessageContaining("must end in .properties, .yaml or .yml");

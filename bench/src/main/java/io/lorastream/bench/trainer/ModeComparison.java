@@ -31,7 +31,7 @@ public final class ModeComparison {
   private ModeComparison() {}
 
   /**
-   * @param settingsFile trainer settings whose {@code adapter_defaults} apply to both runs, or null for the defaults
+   * @param settingsFile trainer settings whose {@code adapter-defaults} apply to both runs, or null for the defaults
    * @param pairs how many click pairs to train on (0 = all)
    */
   public static Map<String, Object> run(Path dataset, Path settingsFile, int pairs, PrintStream log) throws Exception {

@@ -77,10 +77,10 @@ public final class TrainerBench {
     AdapterKeys.writePrivateKey(privateKey, keys.getPrivate(), false);
     Map<String, String> overrides = new LinkedHashMap<>();
     overrides.put("bootstrap", o.bootstrap());
-    overrides.put("signing_key", privateKey.toString());
-    overrides.put("metrics_port", "-1");
-    overrides.put("instance_id", "bench-trainer");
-    overrides.put("group_id", "bench-trainer");
+    overrides.put("signing-key", privateKey.toString());
+    overrides.put("metrics-port", "-1");
+    overrides.put("instance-id", "bench-trainer");
+    overrides.put("group-id", "bench-trainer");
     TrainerSettings s = o.settingsFile() == null ? TrainerConfigFiles.fromMap(overrides) : TrainerConfigFiles.load(o.settingsFile(), overrides);
     AdapterSettings a = s.settingsFor(ADAPTER);
     int maxLength = a.maxSeqLength();

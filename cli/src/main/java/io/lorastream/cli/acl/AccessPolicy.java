@@ -37,8 +37,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * @param topics the deployment's topic names (prefix)
  * @param streamsApplicationId the streams app's {@code application-id}: its group, and the prefix of its internal
  *     topics and transactional ids
- * @param trainerGroupId the trainer's {@code group_id}
- * @param trainerTransactionalIdPrefix what every trainer {@code instance_id} (its transactional id) starts with
+ * @param trainerGroupId the trainer's {@code group-id}
+ * @param trainerTransactionalIdPrefix what every trainer {@code instance-id} (its transactional id) starts with
  * @param principals the five principals
  */
 public record AccessPolicy(
@@ -122,7 +122,7 @@ public record AccessPolicy(
 
     String trainer = principals.trainer();
     out.add(topic(trainer, t.trainingPairs(), AclOperation.READ));
-    out.add(topic(trainer, t.documents(), AclOperation.READ)); // the gate ranks every document (follow_documents)
+    out.add(topic(trainer, t.documents(), AclOperation.READ)); // the gate ranks every document (follow-documents)
     out.add(topic(trainer, t.deadLetters(), AclOperation.WRITE)); // pairs it refuses, in its transactions
     out.add(topic(trainer, t.deadLetters(), AclOperation.DESCRIBE_CONFIGS)); // its max.message.bytes
     out.add(topic(trainer, t.adapters(), AclOperation.WRITE));

@@ -17,10 +17,10 @@ import io.lorastream.schemas.TopicNames;
 import io.lorastream.schemas.TopicReplication;
 import io.lorastream.server.EmbeddingServer;
 import io.lorastream.server.config.ServerConfigFiles;
+import io.lorastream.service.MetricsEndpoint;
 import io.lorastream.streams.FeedbackStreamsApp;
 import io.lorastream.streams.config.ConfigFiles;
 import io.lorastream.trainer.ContinualTrainer;
-import io.lorastream.trainer.MetricsEndpoint;
 import io.lorastream.trainer.TrainerConfigFiles;
 import io.lorastream.trainer.TrainerListener;
 import io.lorastream.trainer.TrainerSettings;
@@ -143,14 +143,14 @@ final class DemoServices implements AutoCloseable {
 
       Map<String, String> trainerKeys = new LinkedHashMap<>();
       trainerKeys.put("bootstrap", bootstrap);
-      trainerKeys.put("instance_id", "lorastream-trainer-demo"); // the ACLs' transactional-id prefix
-      trainerKeys.put("signing_key", privateKey.toAbsolutePath().toString());
-      trainerKeys.put("metrics_port", Integer.toString(s.trainerMetricsPort()));
-      trainerKeys.put("commit_interval", "15s");
-      trainerKeys.put("commit_every_steps", "40");
+      trainerKeys.put("instance-id", "lorastream-trainer-demo"); // the ACLs' transactional-id prefix
+      trainerKeys.put("signing-key", privateKey.toAbsolutePath().toString());
+      trainerKeys.put("metrics-port", Integer.toString(s.trainerMetricsPort()));
+      trainerKeys.put("commit-interval", "15s");
+      trainerKeys.put("commit-every-steps", "40");
       // A BEIR set has a few hundred to a few thousand train queries, and users reach only part of them in ten
       // minutes: the gate's bounds narrow with the square root of the held-out queries, so the demo holds out 30%.
-      trainerKeys.put("holdout_fraction", "0.3");
+      trainerKeys.put("holdout-fraction", "0.3");
       trainerKeys.put("adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
       clients.get("trainer").forEach((k, v) -> trainerKeys.put("kafka." + k, v));
       TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);

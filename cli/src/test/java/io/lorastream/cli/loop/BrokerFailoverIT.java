@@ -65,7 +65,7 @@ class BrokerFailoverIT {
     long t0 = System.nanoTime();
     try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3, EmbeddedKafkaConfig.defaults());
         Loop loop = Loop.start(new Loop.Settings(cluster.bootstrapServers(), dir, 1, Map.of(), Map.of(), Map.of(),
-            Map.of(), Map.of("commit_interval", "1s", "commit_every_steps", "6"), listener))) {
+            Map.of(), Map.of("commit-interval", "1s", "commit-every-steps", "6"), listener))) {
       System.out.printf("BrokerFailoverIT: cluster and services up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       String pairs = TOPICS.trainingPairs();
       assertThat(cluster.inSyncReplicas(pairs, 0)).as("training-pairs replicated on all three nodes").hasSize(3);
@@ -133,7 +133,7 @@ class BrokerFailoverIT {
           List<String> trainable = written.stream()
               .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), holdout))
               .map(TrainingPair::pairId).toList();
-          // (a partial batch is trained once its oldest pair waited batch_max_wait: nothing stays pending)
+          // (a partial batch is trained once its oldest pair waited batch-max-wait: nothing stays pending)
           AccessControlIT.await("the trainer through every pair", Duration.ofMinutes(3), () -> {
             AdapterCheckpoint c = lastCheckpoint(cluster, loop);
             return (c != null && c.ledger().pairs() >= trainable.size()) || loop.trainerFailure() != null;

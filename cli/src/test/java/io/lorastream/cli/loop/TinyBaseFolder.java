@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * A small random BERT (H=16, 2 layers, 64 positions) with the real WordPiece tokenizer, written as a Hugging Face
- * folder: the trainer and the server load it as any base ({@code base_model: <folder>}), and its training steps and
+ * folder: the trainer and the server load it as any base ({@code base-model: <folder>}), and its training steps and
  * forward passes take milliseconds, so a test of the whole loop is about Kafka, not the model.
  */
 final class TinyBaseFolder {

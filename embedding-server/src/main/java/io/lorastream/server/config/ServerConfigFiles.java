@@ -1,40 +1,31 @@
 package io.lorastream.server.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.runtime.DeviceSetting;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.schemas.TopicNames;
+import io.lorastream.service.Booleans;
+import io.lorastream.service.Durations;
+import io.lorastream.service.Settings;
+import io.lorastream.service.SettingsFile;
 import java.io.IOException;
-import java.io.Reader;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@link ServerConfig} from flat keys in a {@code .properties}, {@code .yaml} or {@code .yml} file (YAML
  * nesting is flattened with dots: {@code batch: {max-size: 32}} is {@code batch.max-size}; YAML lists are joined
- * with commas). Secrets may instead come from the environment, which wins over the file. An unknown key fails,
- * naming it. Durations are {@code 5ms}, {@code 10s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT10S}).
+ * with commas) by the services' one reader ({@link SettingsFile}, {@link Settings}; durations are {@link Durations},
+ * booleans {@link Booleans}). Secrets may instead come from the environment, which wins over the file. An unknown key
+ * fails, naming the nearest known one.
  *
  * <pre>
  * key                   default                  meaning
@@ -89,48 +80,17 @@ public final class ServerConfigFiles {
   public static final String ENV_ADMIN_KEY = "LORASTREAM_ADMIN_KEY";
   public static final String ENV_PUBLIC_KEY = "LORASTREAM_ADAPTER_PUBLIC_KEY";
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
   private ServerConfigFiles() {}
 
   /** Reads a file, then lays {@code overrides} (e.g. command-line options) and the environment's secrets over it. */
   public static ServerConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
-    Map<String, String> flat = new LinkedHashMap<>(read(file));
-    flat.putAll(overrides);
-    try {
-      return fromMap(flat, env, file.toAbsolutePath().getParent());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
-    }
+    Path baseDir = file.toAbsolutePath().getParent();
+    return SettingsFile.load(file, overrides, keys -> build(keys, env, baseDir));
   }
 
   /** Flat keys of a {@code .properties} or YAML file. */
   public static Map<String, String> read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
-    }
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    Map<String, String> flat = new LinkedHashMap<>();
-    try (Reader reader = Files.newBufferedReader(file)) {
-      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
-        if (root != null && !root.isNull() && !root.isMissingNode()) {
-          if (!root.isObject()) {
-            throw new IllegalArgumentException("config file " + file + " must hold a YAML mapping of keys");
-          }
-          flatten("", root, flat);
-        }
-      } else if (name.endsWith(".properties")) {
-        Properties props = new Properties();
-        props.load(reader);
-        props.stringPropertyNames().forEach(k -> flat.put(k, props.getProperty(k).strip()));
-      } else {
-        throw new IllegalArgumentException("config file " + file + " must end in .properties, .yaml or .yml");
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
-    }
-    return flat;
+    return SettingsFile.read(file).values();
   }
 
   /**
@@ -139,7 +99,7 @@ public final class ServerConfigFiles {
    * @param baseDir relative paths in the keys (the public key file) are resolved against it; null = working dir
    */
   public static ServerConfig fromMap(Map<String, String> input, Map<String, String> env, Path baseDir) {
-    return build(new Keys(input), env, baseDir);
+    return build(Settings.of(input), env, baseDir);
   }
 
   /**
@@ -147,26 +107,24 @@ public final class ServerConfigFiles {
    * as a map ({@code kafka.}, {@code admin-kafka.}) as {@code prefix*}. For the tests that keep the docs in step.
    */
   static Set<String> keysRead(Map<String, String> env) {
-    Keys keys = new Keys(Map.of());
+    Settings keys = Settings.of(Map.of());
     build(keys, env, null);
-    Set<String> all = new HashSet<>(keys.used);
-    all.addAll(keys.prefixes);
-    return Set.copyOf(all);
+    return Set.copyOf(keys.asked());
   }
 
-  private static ServerConfig build(Keys keys, Map<String, String> env, Path baseDir) {
+  private static ServerConfig build(Settings keys, Map<String, String> env, Path baseDir) {
     BatchingConfig b = BatchingConfig.DEFAULTS;
     BatchingConfig batching =
         new BatchingConfig(
             keys.get("batch.max-size", b.maxSize(), Integer::parseInt),
             keys.get("batch.max-tokens", b.maxTokens(), Integer::parseInt),
-            keys.get("batch.max-wait", b.maxWait(), ServerConfigFiles::duration),
+            keys.get("batch.max-wait", b.maxWait(), Durations::parse),
             keys.get("batch.queue-capacity", b.queueCapacity(), Integer::parseInt),
             keys.get("batch.workers", b.workers(), Integer::parseInt));
 
     List<String> apiKeys = splitList(firstNonBlank(env.get(ENV_API_KEYS), keys.raw("api-keys")));
     String adminKey = firstNonBlank(env.get(ENV_ADMIN_KEY), keys.raw("admin-key"));
-    AuthConfig auth = new AuthConfig(apiKeys, adminKey, keys.get("allow-anonymous", false, ServerConfigFiles::bool));
+    AuthConfig auth = new AuthConfig(apiKeys, adminKey, keys.get("allow-anonymous", false, Booleans::parse));
 
     String keyFile = keys.raw("adapter-public-key");
     String keyEnv = env.get(ENV_PUBLIC_KEY);
@@ -195,13 +153,13 @@ public final class ServerConfigFiles {
             keySource,
             keys.get("retained-versions", 3, Integer::parseInt),
             keys.get("max-adapters", 16, Integer::parseInt),
-            keys.get("pin-timeout", Duration.ofSeconds(10), ServerConfigFiles::duration));
+            keys.get("pin-timeout", Duration.ofSeconds(10), Durations::parse));
 
     TopicSettings t = TopicSettings.DEFAULTS;
     TopicSettings topics =
         new TopicSettings(
             keys.get("topic-prefix", t.names(), TopicNames::new),
-            keys.get("create-topics", t.createTopics(), ServerConfigFiles::bool),
+            keys.get("create-topics", t.createTopics(), Booleans::parse),
             keys.get("topic-partitions", t.partitions(), Integer::parseInt),
             keys.get("replication-factor", t.replicationFactor(), Short::parseShort),
             keys.get("min-insync-replicas", t.minInsyncReplicas(), Integer::parseInt));
@@ -209,8 +167,8 @@ public final class ServerConfigFiles {
     WatcherSettings w = WatcherSettings.DEFAULTS;
     WatcherSettings watcher =
         new WatcherSettings(
-            keys.get("watcher.check-interval", w.checkInterval(), ServerConfigFiles::duration),
-            keys.get("watcher.max-backoff", w.maxBackoff(), ServerConfigFiles::duration));
+            keys.get("watcher.check-interval", w.checkInterval(), Durations::parse),
+            keys.get("watcher.max-backoff", w.maxBackoff(), Durations::parse));
 
     int maxLength = keys.get("max-length", 256, Integer::parseInt);
     int maxInputs = keys.get("max-inputs", RequestLimits.DEFAULT_MAX_INPUTS, Integer::parseInt);
@@ -227,14 +185,8 @@ public final class ServerConfigFiles {
                 Long::parseLong),
             keys.get("max-concurrent-requests", RequestLimits.DEFAULT_MAX_CONCURRENT_REQUESTS, Integer::parseInt));
 
-    Map<String, String> kafka = new TreeMap<>();
-    for (String k : keys.withPrefix("kafka.")) {
-      kafka.put(k.substring("kafka.".length()), keys.raw(k));
-    }
-    Map<String, String> adminKafka = new TreeMap<>();
-    for (String k : keys.withPrefix("admin-kafka.")) {
-      adminKafka.put(k.substring("admin-kafka.".length()), keys.raw(k));
-    }
+    Map<String, String> kafka = keys.withPrefix("kafka.");
+    Map<String, String> adminKafka = keys.withPrefix("admin-kafka.");
 
     ServerConfig config =
         new ServerConfig(
@@ -253,8 +205,8 @@ public final class ServerConfigFiles {
             adapters,
             topics,
             watcher,
-            keys.get("request-timeout", Duration.ofSeconds(30), ServerConfigFiles::duration),
-            keys.get("retry-after", Duration.ofSeconds(1), ServerConfigFiles::duration),
+            keys.get("request-timeout", Duration.ofSeconds(30), Durations::parse),
+            keys.get("retry-after", Duration.ofSeconds(1), Durations::parse),
             keys.get("instance-id", defaultInstanceId(), s -> s),
             kafka,
             adminKafka);
@@ -275,32 +227,6 @@ public final class ServerConfigFiles {
     return id.length() > 100 ? id.substring(id.length() - 100) : id;
   }
 
-  static Duration duration(String s) {
-    Matcher m = SHORT_DURATION.matcher(s.trim());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      };
-    }
-    try {
-      return Duration.parse(s.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + s + "' is not a duration: use e.g. 5ms, 10s, 2m, 1h or PT10S");
-    }
-  }
-
-  static boolean bool(String s) {
-    return switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("'" + s + "' is not a boolean: use true or false");
-    };
-  }
-
   private static List<String> splitList(String s) {
     if (s == null || s.isBlank()) {
       return List.of();
@@ -310,61 +236,5 @@ public final class ServerConfigFiles {
 
   private static String firstNonBlank(String a, String b) {
     return a != null && !a.isBlank() ? a.strip() : (b == null || b.isBlank() ? null : b.strip());
-  }
-
-  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-    if (node.isObject()) {
-      node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
-    } else if (node.isArray()) {
-      StringBuilder joined = new StringBuilder();
-      node.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(v.asText()));
-      out.put(prefix, joined.toString());
-    } else if (!node.isNull()) {
-      out.put(prefix, node.asText());
-    }
-  }
-
-  /** Reads keys once each, remembering which were used so unknown ones fail. */
-  private static final class Keys {
-    private final Map<String, String> input;
-    private final Set<String> used = new HashSet<>();
-    private final Set<String> prefixes = new HashSet<>();
-
-    Keys(Map<String, String> input) {
-      this.input = input;
-    }
-
-    String raw(String key) {
-      used.add(key);
-      String v = input.get(key);
-      return v == null ? null : v.strip();
-    }
-
-    <T> T get(String key, T fallback, Function<String, T> parse) {
-      String v = raw(key);
-      if (v == null || v.isEmpty()) {
-        return fallback;
-      }
-      try {
-        return parse.apply(v);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-      }
-    }
-
-    List<String> withPrefix(String prefix) {
-      prefixes.add(prefix + "*");
-      return input.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
-    }
-
-    void failOnUnknown() {
-      List<String> unknown = input.keySet().stream().filter(k -> !used.contains(k)).sorted().toList();
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException(
-            "unknown key(s) " + unknown + "; docs/configuration.md lists the keys the server reads");
-      }
-    }
   }
 }

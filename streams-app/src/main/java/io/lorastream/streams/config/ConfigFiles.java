@@ -1,30 +1,20 @@
 package io.lorastream.streams.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.lorastream.schemas.JsonLimits;
 import io.lorastream.schemas.TextLimits;
 import io.lorastream.schemas.TopicNames;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import io.lorastream.service.Booleans;
+import io.lorastream.service.Durations;
+import io.lorastream.service.Settings;
+import io.lorastream.service.SettingsFile;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * Reads {@link FeedbackStreamsConfig} from flat keys. YAML nesting is flattened with dots ({@code kafka: {linger.ms: 5}}
- * is {@code kafka.linger.ms}). Durations are {@code 500ms}, {@code 10s}, {@code 30m}, {@code 2h}, {@code 7d} or ISO-8601
- * ({@code PT30M}). An unknown key fails, naming it.
+ * Reads {@link FeedbackStreamsConfig} from flat keys with the services' one reader ({@link SettingsFile}, {@link
+ * Settings}): YAML nesting is flattened with dots ({@code kafka: {linger.ms: 5}} is {@code kafka.linger.ms}), durations
+ * are {@link Durations}, booleans {@link Booleans}; an unknown key fails naming the nearest known one.
  *
  * <pre>
  * key                   default               meaning
@@ -74,60 +64,30 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ConfigFiles {
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private ConfigFiles() {}
 
   /** Reads a {@code .properties}, {@code .yaml} or {@code .yml} file. */
   public static FeedbackStreamsConfig load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
-    }
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    Map<String, String> flat = new LinkedHashMap<>();
-    try (Reader reader = Files.newBufferedReader(file)) {
-      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
-        if (root != null && !root.isNull()) {
-          if (!root.isObject()) {
-            throw new IllegalArgumentException("config file " + file + " must hold a YAML mapping of keys");
-          }
-          flatten("", root, flat);
-        }
-      } else if (name.endsWith(".properties")) {
-        Properties props = new Properties();
-        props.load(reader);
-        props.stringPropertyNames().forEach(k -> flat.put(k, props.getProperty(k).strip()));
-      } else {
-        throw new IllegalArgumentException(
-            "config file " + file + " must end in .properties, .yaml or .yml");
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      return fromMap(flat);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
-    }
+    return SettingsFile.load(file, Map.of(), ConfigFiles::parse);
   }
 
   /** Builds the config from flat keys; absent keys take their defaults. */
   public static FeedbackStreamsConfig fromMap(Map<String, String> input) {
-    return parse(new Keys(input));
+    return parse(Settings.of(input));
   }
 
   /**
    * Every key the reader asks for; a prefix read as a map ({@code kafka.}, {@code tenant-adapters.}) as
    * {@code prefix*}. For the test that keeps docs/configuration.md in step with the code.
    */
-  static java.util.Set<String> keysRead() {
-    Keys keys = new Keys(Map.of());
+  static Set<String> keysRead() {
+    Settings keys = Settings.of(Map.of());
     parse(keys);
-    return java.util.Collections.unmodifiableSet(keys.asked);
+    return keys.asked();
   }
 
-  private static FeedbackStreamsConfig parse(Keys keys) {
+  private static FeedbackStreamsConfig parse(Settings keys) {
     FeedbackStreamsConfig d = FeedbackStreamsConfig.DEFAULTS;
     TopicNames topics = new TopicNames(keys.get("topic-prefix", d.topics().prefix(), s -> s));
     TextLimits limits =
@@ -151,24 +111,24 @@ public final class ConfigFiles {
     ImpressionWindow w = d.window();
     ImpressionWindow window =
         new ImpressionWindow(
-            keys.get("window", w.size(), ConfigFiles::duration),
-            keys.get("grace", w.grace(), ConfigFiles::duration),
-            keys.get("close-check-interval", w.closeCheckInterval(), ConfigFiles::duration),
-            keys.get("idle-close-after", w.idleCloseAfter(), ConfigFiles::duration),
-            keys.get("max-clock-skew", w.maxClockSkew(), ConfigFiles::duration));
+            keys.get("window", w.size(), Durations::parse),
+            keys.get("grace", w.grace(), Durations::parse),
+            keys.get("close-check-interval", w.closeCheckInterval(), Durations::parse),
+            keys.get("idle-close-after", w.idleCloseAfter(), Durations::parse),
+            keys.get("max-clock-skew", w.maxClockSkew(), Durations::parse));
     PairRules r = d.rules();
     PairRules rules =
         new PairRules(
-            keys.get("dwell-threshold", r.dwellThreshold(), ConfigFiles::duration),
+            keys.get("dwell-threshold", r.dwellThreshold(), Durations::parse),
             keys.get("max-negatives", r.maxNegatives(), Integer::parseInt),
             keys.get("click-weight", r.clickWeight(), Double::parseDouble),
             keys.get("thumbs-up-weight", r.thumbsUpWeight(), Double::parseDouble),
             keys.get("label-weight", r.labelWeight(), Double::parseDouble),
-            keys.get("document-wait", r.documentWait(), ConfigFiles::duration),
-            keys.get("dedupe-retention", r.dedupeRetention(), ConfigFiles::duration));
+            keys.get("document-wait", r.documentWait(), Durations::parse),
+            keys.get("dedupe-retention", r.dedupeRetention(), Durations::parse));
     AdapterRouting routing =
         new AdapterRouting(
-            keys.get("default-adapter", d.routing().defaultAdapter(), s -> s.isBlank() ? null : s),
+            keys.get("default-adapter", d.routing().defaultAdapter(), s -> s),
             keys.withPrefix("tenant-adapters."),
             keys.get("metrics-max-adapters", d.routing().metricsMaxAdapters(), Integer::parseInt));
     StreamsRuntime rt = d.runtime();
@@ -176,15 +136,15 @@ public final class ConfigFiles {
         new StreamsRuntime(
             keys.get("application-id", rt.applicationId(), s -> s),
             keys.get("num-stream-threads", rt.numStreamThreads(), Integer::parseInt),
-            keys.get("commit-interval", rt.commitInterval(), ConfigFiles::duration),
+            keys.get("commit-interval", rt.commitInterval(), Durations::parse),
             keys.get("cache-max-bytes", rt.cacheMaxBytes(), Long::parseLong),
             keys.get("state-dir", rt.stateDir(), Path::of),
             keys.get("partitions", rt.partitions(), Integer::parseInt),
             keys.get("replication-factor", rt.replicationFactor(), Short::parseShort),
             keys.get("min-insync-replicas", rt.minInsyncReplicas(), Integer::parseInt),
-            keys.get("create-topics", rt.createTopics(), ConfigFiles::bool),
+            keys.get("create-topics", rt.createTopics(), Booleans::parse),
             keys.get("metrics-port", rt.metricsPort(), Integer::parseInt),
-            keys.get("max-task-idle", rt.maxTaskIdle(), ConfigFiles::duration),
+            keys.get("max-task-idle", rt.maxTaskIdle(), Durations::parse),
             keys.get("impression-store-type", rt.impressionStoreType(), StoreType::fromConfigName),
             keys.get("label-store-type", rt.labelStoreType(), StoreType::fromConfigName),
             keys.withPrefix("kafka."));
@@ -192,99 +152,10 @@ public final class ConfigFiles {
     ThreadReplacement threads =
         new ThreadReplacement(
             keys.get("max-thread-replacements", tr.maxReplacements(), Integer::parseInt),
-            keys.get("thread-replacement-window", tr.window(), ConfigFiles::duration),
-            keys.get("thread-recovery-timeout", tr.recoveryTimeout(), ConfigFiles::duration));
-    keys.failOnUnused();
+            keys.get("thread-replacement-window", tr.window(), Durations::parse),
+            keys.get("thread-recovery-timeout", tr.recoveryTimeout(), Durations::parse));
+    keys.failOnUnknown();
     return new FeedbackStreamsConfig(
         topics, limits, json, impressionLimits, window, rules, routing, runtime, threads);
-  }
-
-  /** Parses {@code 500ms}, {@code 10s}, {@code 30m}, {@code 2h}, {@code 7d}, {@code 0} or ISO-8601 {@code PT30M}. */
-  public static Duration duration(String text) {
-    String s = text.strip().toLowerCase(Locale.ROOT);
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SHORT_DURATION.matcher(s);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text.strip());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not a duration; write e.g. 500ms, 10s, 30m, 2h, 7d or PT30M");
-    }
-  }
-
-  private static boolean bool(String s) {
-    return switch (s.strip().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("'" + s + "' is not true or false");
-    };
-  }
-
-  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-    if (node.isObject()) {
-      node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + (e.getValue().isObject() ? "." : ""), e.getValue(), out));
-    } else if (!node.isNull()) {
-      out.put(prefix, node.asText());
-    }
-  }
-
-  /** Tracks which keys were read so that a typo fails instead of being ignored. */
-  private static final class Keys {
-    private final Map<String, String> values;
-    private final Map<String, Boolean> used = new TreeMap<>();
-    private final java.util.Set<String> asked = new java.util.TreeSet<>();
-
-    Keys(Map<String, String> values) {
-      this.values = values;
-      values.keySet().forEach(k -> used.put(k, false));
-    }
-
-    <T> T get(String key, T fallback, Function<String, T> parse) {
-      asked.add(key);
-      String raw = values.get(key);
-      if (raw == null) {
-        return fallback;
-      }
-      used.put(key, true);
-      try {
-        return parse.apply(raw.strip());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("setting " + key + "='" + raw + "' is invalid: " + e.getMessage(), e);
-      }
-    }
-
-    Map<String, String> withPrefix(String prefix) {
-      asked.add(prefix + "*");
-      Map<String, String> out = new TreeMap<>();
-      values.forEach(
-          (k, v) -> {
-            if (k.startsWith(prefix) && k.length() > prefix.length()) {
-              out.put(k.substring(prefix.length()), v.strip());
-              used.put(k, true);
-            }
-          });
-      return out;
-    }
-
-    void failOnUnused() {
-      var unknown = used.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
-      if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException(
-            "unknown setting(s) " + unknown + "; docs/configuration.md lists the keys (e.g. window, grace, dwell-threshold,"
-                + " max-negatives, tenant-adapters.<tenant>, kafka.<property>)");
-      }
-    }
   }
 }

@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * @param publishedWeights its weights, or null before the first
  * @param newestUnpublishedEventMs event time of the newest pair trained since the last publication, or 0
  * @param stepsAtLastGate optimizer step of the last gate decision (the gate runs again only after more steps)
- * @param averagedWeights the moving average of the trained weights (ema_decay > 0), or null
+ * @param averagedWeights the moving average of the trained weights (ema-decay > 0), or null
  */
 public record AdapterCheckpoint(
     String adapter,

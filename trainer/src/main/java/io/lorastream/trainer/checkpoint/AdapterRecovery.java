@@ -59,7 +59,7 @@ public final class AdapterRecovery {
         }
       }
       if (!settings.configured(name) && settings.unknownAdapters() == UnknownAdapters.SKIP) {
-        LOG.info("adapter {} has a checkpoint but is no longer configured (unknown_adapters: skip); not resumed", name);
+        LOG.info("adapter {} has a checkpoint but is no longer configured (unknown-adapters: skip); not resumed", name);
         continue;
       }
       AdapterSettings s = settings.settingsFor(name);

@@ -209,7 +209,7 @@ public final class CheckpointCodec {
       in.position(HEADER_BYTES);
       Body body;
       try (InputStream json = new LimitedInputStream(new GZIPInputStream(new ByteArrayInputStream(section(in, "json"))),
-          maxJsonBytes, "checkpoint " + source + " JSON", "checkpoint_max_json_bytes")) {
+          maxJsonBytes, "checkpoint " + source + " JSON", "checkpoint-max-json-bytes")) {
         body = JSON.readValue(json, Body.class);
       }
       SafetensorsContent content = Safetensors.decode(section(in, "tensors"), source + " tensors");
@@ -325,9 +325,9 @@ public final class CheckpointCodec {
     if (written[0] > maxJsonBytes) {
       throw new IllegalStateException(
           "the checkpoint of adapter " + adapter + " has a JSON part of " + written[0] + " bytes, over"
-              + " checkpoint_max_json_bytes " + maxJsonBytes + ", so no trainer would restore it: raise"
-              + " checkpoint_max_json_bytes, or lower replay_buffer, max_pending_pairs, holdout_max_queries,"
-              + " eval_pool_max_docs or max_text_chars");
+              + " checkpoint-max-json-bytes " + maxJsonBytes + ", so no trainer would restore it: raise"
+              + " checkpoint-max-json-bytes, or lower replay-buffer, max-pending-pairs, holdout-max-queries,"
+              + " eval-pool-max-docs or max-text-chars");
     }
     return bytes.toByteArray();
   }

@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * checkpoint's bytes. Whoever can write the checkpoints topic but lacks the key cannot make a trainer restore (and then
  * sign and publish) weights of their choosing, nor move a real checkpoint under another adapter or partition.
  *
- * <p>The key, in this order: the file {@code checkpoint_key} names; the text of {@code $LORASTREAM_CHECKPOINT_KEY};
+ * <p>The key, in this order: the file {@code checkpoint-key} names; the text of {@code $LORASTREAM_CHECKPOINT_KEY};
  * else a secret derived from the adapter signing key ({@link AdapterSigner#deriveSecret}), which every trainer of a
  * deployment holds anyway, so no second secret is needed. A separate key keeps checkpoints valid across a change of
  * the signing key. Keys given as text or file: at least 32 bytes, surrounding whitespace ignored. Thread-safe.
@@ -48,9 +48,9 @@ public final class CheckpointMac {
   public static CheckpointMac resolve(Path file, Function<String, String> env, AdapterSigner signer) {
     if (file != null) {
       try {
-        return new CheckpointMac(strip(Files.readAllBytes(file)), "checkpoint_key " + file);
+        return new CheckpointMac(strip(Files.readAllBytes(file)), "checkpoint-key " + file);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read checkpoint_key " + file + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot read checkpoint-key " + file + ": " + e.getMessage(), e);
       }
     }
     String text = env.apply(ENV);

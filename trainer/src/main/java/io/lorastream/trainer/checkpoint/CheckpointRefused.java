@@ -11,7 +11,7 @@ public final class CheckpointRefused extends IllegalArgumentException {
     NOT_A_CHECKPOINT,
     /** A format version this trainer does not read (an older or newer trainer wrote it). */
     UNSUPPORTED_VERSION,
-    /** Larger than max_record_bytes, or its JSON inflates past checkpoint_max_json_bytes. */
+    /** Larger than max-record-bytes, or its JSON inflates past checkpoint-max-json-bytes. */
     TOO_LARGE,
     /** Its MAC does not verify with the checkpoint key: forged, damaged, moved, or written under another key. */
     NOT_AUTHENTIC,

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the checkpoint partition. Reading only to the last stable offset then could miss the checkpoint
  * that goes with those offsets, so the reader first waits until no transaction is open on the
  * partition (last stable offset = high watermark); a crashed owner's open transaction is aborted by
- * the broker after {@code transaction_timeout}, or at once when it restarts under the same instance id.
+ * the broker after {@code transaction-timeout}, or at once when it restarts under the same instance id.
  *
  * <p>Anyone who can write the topic can put a record under an adapter's key, so every record is checked
  * as it is read: size, magic, version and MAC ({@link CheckpointCodec#authenticate}); only authentic
@@ -96,7 +96,7 @@ public final class CheckpointStore implements AutoCloseable {
           try {
             if (r.value() != null && r.value().length > maxRecordBytes) {
               throw new CheckpointRefused(CheckpointRefused.Reason.TOO_LARGE, "checkpoint " + tp + "@" + r.offset() + " is "
-                  + r.value().length + " bytes, over max_record_bytes " + maxRecordBytes);
+                  + r.value().length + " bytes, over max-record-bytes " + maxRecordBytes);
             }
             CheckpointCodec.authenticate(r.value(), key, partition, mac, tp + "@" + r.offset());
             authentic.put(key, r);

@@ -108,7 +108,7 @@ public final class DocumentFollower implements AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       LOG.warn("documents: cannot read {} ({}); the gate knows only the documents pairs carry. Grant the trainer READ"
-          + " on it (lorastream acls) or set follow_documents: false. Retrying in {} s", topic, e.toString(),
+          + " on it (lorastream acls) or set follow-documents: false. Retrying in {} s", topic, e.toString(),
           RETRY.toSeconds());
       return false;
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fixed BEIR-format evaluation sets ({@code eval_dataset}), loaded once per (folder, split, max length):
+ * Fixed BEIR-format evaluation sets ({@code eval-dataset}), loaded once per (folder, split, max length):
  * the split's queries and qrels, and the corpus with its base embeddings from the on-disk embedding cache
  * (computed on first use, which takes minutes for thousands of documents on a CPU).
  */

@@ -35,7 +35,7 @@ public enum GateMetric {
         return m;
       }
     }
-    throw new IllegalArgumentException("gate_metric must be condensed or full, got '" + s + "'");
+    throw new IllegalArgumentException("gate-metric must be condensed or full, got '" + s + "'");
   }
 
   /**

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * by query (nDCG@10) on the same evaluation queries: the held-out slice ranked against every document the trainer knows
  * ({@code query} mode) or against the held-out pool ({@code both} mode), or a fixed BEIR set. It publishes the candidate
  * only when, as paired samples over queries, its gain over the base has a lower confidence bound above
- * {@code gate_min_gain} and its gain over the published version an upper confidence bound above {@code -gate_tolerance}
+ * {@code gate-min-gain} and its gain over the published version an upper confidence bound above {@code -gate-tolerance}
  * (it is not shown to be worse than the version users have; comparing a lower bound with a version chosen for its high
  * score would hold the first lucky version in place). Every decision is
  * counted, logged and exported with its figures; an accepted candidate becomes a signed version for the transaction.
@@ -84,7 +84,7 @@ public final class QualityGate {
     long step = t.steps();
     if (data.queryCount() < g.minQueries()) {
       GateDecision d = new GateDecision(GateDecision.Outcome.WAITING,
-          data.queryCount() + " evaluation queries, " + g.minQueries() + " needed (gate_min_queries)", data.queryCount(),
+          data.queryCount() + " evaluation queries, " + g.minQueries() + " needed (gate-min-queries)", data.queryCount(),
           0, Double.NaN, Double.NaN, Double.NaN, null, null, g, Map.of(), new double[0]);
       report(t, step, d);
       return d;
@@ -138,15 +138,15 @@ public final class QualityGate {
     boolean accepted;
     if (g.open()) {
       accepted = true;
-      reason = "gate_tolerance is inf: every candidate is published";
+      reason = "gate-tolerance is inf: every candidate is published";
     } else if (!(vsBase.lowerBound() > g.minGain())) {
       accepted = false;
-      reason = String.format(Locale.ROOT, "gain over the base %+.4f, %d%% lower bound %+.4f, not above gate_min_gain %.4f",
+      reason = String.format(Locale.ROOT, "gain over the base %+.4f, %d%% lower bound %+.4f, not above gate-min-gain %.4f",
           vsBase.gain(), conf, vsBase.lowerBound(), g.minGain());
     } else if (vsPublished != null && !(vsPublished.upperBound() > -g.tolerance())) {
       accepted = false;
       reason = String.format(Locale.ROOT,
-          "gain over the published version %+.4f, %d%% upper bound %+.4f: worse than it by more than gate_tolerance %.4f",
+          "gain over the published version %+.4f, %d%% upper bound %+.4f: worse than it by more than gate-tolerance %.4f",
           vsPublished.gain(), conf, vsPublished.upperBound(), g.tolerance());
     } else {
       accepted = true;

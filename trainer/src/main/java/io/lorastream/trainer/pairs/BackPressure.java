@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds the pairs waiting for a step: when an adapter holds {@code max_pending_pairs}, its input partition is paused
+ * Bounds the pairs waiting for a step: when an adapter holds {@code max-pending-pairs}, its input partition is paused
  * (the records of the poll not yet taken are fetched again after it resumes), and resumed once the backlog drained to
  * half the bound, or below a step's worth of new pairs so that an adapter that trains only full steps always gets the
  * pairs to fill one. Pending pairs never exceed the bound, however far the consumer lags. Not thread-safe: the
@@ -110,7 +110,7 @@ public final class BackPressure {
       int backlog = backlog(tp);
       metrics.backPressure(true, paused.size());
       listener.backPressure(tp.partition(), true, backlog);
-      LOG.debug("{} paused: an adapter holds {} pending pairs (max_pending_pairs {})", tp, backlog, maxPending);
+      LOG.debug("{} paused: an adapter holds {} pending pairs (max-pending-pairs {})", tp, backlog, maxPending);
     }
   }
 

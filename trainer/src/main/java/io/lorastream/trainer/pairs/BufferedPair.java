@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param anchor the query text
  * @param positive the positive passage
  * @param positiveDocId its document id
- * @param negatives hard-negative passages, at most the adapter's {@code max_negatives}
+ * @param negatives hard-negative passages, at most the adapter's {@code max-negatives}
  * @param negativeDocIds their ids, aligned
  * @param weight > 0
  * @param label grade / 3 for labelled pairs, null for clicks

@@ -26,7 +26,7 @@ public final class PairValidator {
     if (!Float.isFinite(weight) || weight < Float.MIN_NORMAL || weight > limits.maxPairWeight()) {
       return new Violation(DeadLetterReason.OUT_OF_RANGE,
           where + ": weight " + p.weight() + " is " + (float) p.weight() + " as a float, outside [" + Float.MIN_NORMAL + ", "
-              + limits.maxPairWeight() + "] (max_pair_weight); the loss weighs pairs in float32");
+              + limits.maxPairWeight() + "] (max-pair-weight); the loss weighs pairs in float32");
     }
     if (p.label() != null && !(p.label().floatValue() >= 0f && p.label().floatValue() <= 1f)) {
       return new Violation(DeadLetterReason.OUT_OF_RANGE, where + ": label " + p.label() + " is outside [0, 1]");
@@ -38,14 +38,14 @@ public final class PairValidator {
     }
     if (v == null && p.negatives().size() > limits.maxPairNegatives()) {
       v = new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + p.negatives().size() + " negatives, over max_pair_negatives " + limits.maxPairNegatives());
+          where + ": " + p.negatives().size() + " negatives, over max-pair-negatives " + limits.maxPairNegatives());
     }
     for (int i = 0; v == null && i < p.negatives().size(); i++) {
       v = text(where, "negatives[" + i + "]", p.negatives().get(i), maxChars);
     }
     if (v == null && p.shownDocIds().size() > limits.maxShownDocs()) {
       v = new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + p.shownDocIds().size() + " shown_doc_ids, over max_shown_docs " + limits.maxShownDocs());
+          where + ": " + p.shownDocIds().size() + " shown_doc_ids, over max-shown-docs " + limits.maxShownDocs());
     }
     if (v == null) {
       v = id(where, "positive_doc_id", p.positiveDocId(), limits);
@@ -75,7 +75,7 @@ public final class PairValidator {
     if (text.length() > maxChars) {
       return new Violation(DeadLetterReason.TEXT_TOO_LONG,
           where + ": " + field + " is " + text.length() + " chars, over the limit of " + maxChars
-              + " (max_text_chars; auto = " + TrainerLimits.AUTO_MAX_TEXT_CHARS + ", the streams app's document limit)");
+              + " (max-text-chars; auto = " + TrainerLimits.AUTO_MAX_TEXT_CHARS + ", the streams app's document limit)");
     }
     return null;
   }
@@ -84,7 +84,7 @@ public final class PairValidator {
     int max = limits.maxShownDocs() + limits.maxPairNegatives() + 1;
     if (ids.size() > max) {
       return new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + ids.size() + " " + field + ", over " + max + " (max_shown_docs + max_pair_negatives + 1)");
+          where + ": " + ids.size() + " " + field + ", over " + max + " (max-shown-docs + max-pair-negatives + 1)");
     }
     for (int i = 0; i < ids.size(); i++) {
       Violation v = id(where, field + "[" + i + "]", ids.get(i), limits);
@@ -101,7 +101,7 @@ public final class PairValidator {
     }
     if (id.length() > limits.maxIdChars()) {
       return new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + field + " is " + id.length() + " chars, over max_id_chars " + limits.maxIdChars());
+          where + ": " + field + " is " + id.length() + " chars, over max-id-chars " + limits.maxIdChars());
     }
     return null;
   }

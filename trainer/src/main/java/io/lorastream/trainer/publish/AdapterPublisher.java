@@ -22,7 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Turns accepted adapters into adapters-topic records: the signed PEFT files and manifest under key
  * {@code <adapter>@<version>}, in the adapter's own partition ({@link AdapterKey#partition}), plus the
- * tombstone of the version that falls out of the last {@code keep_versions}, carrying the signed withdrawal
+ * tombstone of the version that falls out of the last {@code keep-versions}, carrying the signed withdrawal
  * servers require before they stop serving a version ({@link AdapterWithdrawalCodec}).
  */
 public final class AdapterPublisher {
@@ -65,7 +65,7 @@ public final class AdapterPublisher {
             t.settings().loss().kind().configName(), t.steps(), t.ledger().pairs(), eval, now, inputOffsets);
     byte[] value = AdapterRecordCodec.encode(manifest, files, signer);
     requireFits(manifest.key().toString(), value, maxRecordBytes, "adapter version " + manifest.key(),
-        "lower lora_r or target fewer modules (target_modules)");
+        "lower lora-r or target fewer modules (target-modules)");
     return new Publication(manifest, weights, value, t.newestUnpublishedEventMs());
   }
 
@@ -82,7 +82,7 @@ public final class AdapterPublisher {
     if (expired >= 1) {
       AdapterKey old = new AdapterKey(key.adapter(), expired);
       byte[] withdrawal = AdapterWithdrawalCodec.encode(
-          new AdapterWithdrawal(old, p.manifest().createdAt(), "older than the last keep_versions=" + keep), signer);
+          new AdapterWithdrawal(old, p.manifest().createdAt(), "older than the last keep-versions=" + keep), signer);
       RecordHeaders headers = new RecordHeaders();
       headers.add(AdapterWithdrawalCodec.HEADER, withdrawal);
       out.add(new ProducerRecord<>(topic, partition, null, old.toString(), null, headers));
@@ -92,21 +92,21 @@ public final class AdapterPublisher {
 
   /** Refuses a checkpoint the broker or producer would reject. */
   public void requireCheckpointFits(String key, byte[] value, String what) {
-    requireFits(key, value, maxCheckpointBytes, what, "lower replay_buffer, holdout_max_queries or eval_pool_max_docs");
+    requireFits(key, value, maxCheckpointBytes, what, "lower replay-buffer, holdout-max-queries or eval-pool-max-docs");
   }
 
   /**
    * Refuses a record the broker or producer would reject, before it can fail a transaction.
    *
-   * @param remedy what to change besides max_record_bytes
+   * @param remedy what to change besides max-record-bytes
    */
   public static void requireFits(String key, byte[] value, int limit, String what, String remedy) {
     long size = (long) key.getBytes(StandardCharsets.UTF_8).length + value.length + RECORD_OVERHEAD_BYTES;
     if (size > limit) {
       throw new RecordTooLargeException(
           what + " is " + value.length + " bytes but records are limited to " + limit + " bytes (the smaller of"
-              + " max_record_bytes and the topic's max.message.bytes, less " + RECORD_OVERHEAD_BYTES + " bytes of framing)."
-              + " Raise max_record_bytes and the topic's max.message.bytes together (the broker's message.max.bytes caps"
+              + " max-record-bytes and the topic's max.message.bytes, less " + RECORD_OVERHEAD_BYTES + " bytes of framing)."
+              + " Raise max-record-bytes and the topic's max.message.bytes together (the broker's message.max.bytes caps"
               + " both), or " + remedy);
     }
   }

@@ -56,7 +56,7 @@ public final class AdapterTrainer implements AutoCloseable {
   private final KnownPositives knownPositives;
   private int publishedVersion;
   private AdapterWeights publishedWeights;
-  /** The moving average of the trained weights (ema_decay > 0), or null. */
+  /** The moving average of the trained weights (ema-decay > 0), or null. */
   private AdapterWeights averaged;
   private long newestUnpublishedEventMs;
   private long stepsAtLastGate;
@@ -315,7 +315,7 @@ public final class AdapterTrainer implements AutoCloseable {
     return new Step(result, batch.fresh().size(), batch.replayed().size(), newest);
   }
 
-  /** Moves the moving average of the weights (ema_decay > 0) towards the weights just trained. */
+  /** Moves the moving average of the weights (ema-decay > 0) towards the weights just trained. */
   private void applyEma() {
     if (settings.emaDecay() > 0) {
       AdapterWeights now = session.adapterWeights();
@@ -458,7 +458,7 @@ public final class AdapterTrainer implements AutoCloseable {
     return java.util.Collections.unmodifiableSortedMap(counters);
   }
 
-  /** What the gate judges and publishes: the moving average of the weights when ema_decay > 0, else the weights. */
+  /** What the gate judges and publishes: the moving average of the weights when ema-decay > 0, else the weights. */
   public AdapterWeights candidateWeights() {
     return averaged != null ? averaged : session.adapterWeights();
   }

@@ -72,7 +72,7 @@ public final class TrainerModel implements AutoCloseable {
   public synchronized TextTokenizer tokenizer(int maxLength) {
     if (maxLength > encoder.config().maxPositions()) {
       throw new IllegalArgumentException(
-          "max_seq_length " + maxLength + " exceeds the base model's " + encoder.config().maxPositions() + " positions");
+          "max-seq-length " + maxLength + " exceeds the base model's " + encoder.config().maxPositions() + " positions");
     }
     return tokenizers.computeIfAbsent(maxLength, n -> {
       try {

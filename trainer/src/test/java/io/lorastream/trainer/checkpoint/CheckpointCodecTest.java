@@ -137,10 +137,10 @@ class CheckpointCodecTest {
     AdapterCheckpoint c = big;
     assertThatThrownBy(() -> CheckpointCodec.decode(bytes, "scifact", 2, TestCheckpoints.MAC, 10_000, "cp-2@3"))
         .isInstanceOf(CheckpointRefused.class).hasMessageContaining("inflates to more than 10000 bytes")
-        .hasMessageContaining("checkpoint_max_json_bytes")
+        .hasMessageContaining("checkpoint-max-json-bytes")
         .satisfies(e -> assertThat(((CheckpointRefused) e).reason()).isEqualTo(CheckpointRefused.Reason.TOO_LARGE));
     assertThat(CheckpointCodec.decode(bytes, "scifact", 2, TestCheckpoints.MAC, 1 << 20, "cp-2@3")).isEqualTo(c);
     assertThatThrownBy(() -> CheckpointCodec.encode(c, TestCheckpoints.MAC, 10_000))
-        .hasMessageContaining("over checkpoint_max_json_bytes 10000");
+        .hasMessageContaining("over checkpoint-max-json-bytes 10000");
   }
 }

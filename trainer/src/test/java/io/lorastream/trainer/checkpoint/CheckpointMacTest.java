@@ -48,8 +48,8 @@ class CheckpointMacTest {
     Path file = dir.resolve("short.key");
     Files.writeString(file, "too short");
     assertThatThrownBy(() -> CheckpointMac.resolve(file, k -> null, SIGNER))
-        .hasMessageContaining("checkpoint_key " + file).hasMessageContaining("at least 32");
+        .hasMessageContaining("checkpoint-key " + file).hasMessageContaining("at least 32");
     assertThatThrownBy(() -> CheckpointMac.resolve(dir.resolve("missing"), k -> null, SIGNER))
-        .hasMessageContaining("cannot read checkpoint_key");
+        .hasMessageContaining("cannot read checkpoint-key");
   }
 }

@@ -78,7 +78,7 @@ class GateRuleTest {
     assertThat(d.vsBase().lowerBound()).isPositive();
     assertThat(d.vsPublished().upperBound()).isLessThan(-0.005);
     assertThat(d.accepted()).isFalse();
-    assertThat(d.reason()).contains("published version").contains("gate_tolerance");
+    assertThat(d.reason()).contains("published version").contains("gate-tolerance");
     assertThat(decide(s, s[1]).accepted()).isTrue(); // against a published version no better than the base
   }
 

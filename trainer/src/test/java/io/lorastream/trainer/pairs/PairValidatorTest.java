@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PairValidatorTest {
 
   private static final TrainerLimits LIMITS = TrainerLimits.DEFAULTS;
-  private static final AdapterSettings ADAPTER = AdapterSettings.DEFAULTS; // max_seq_length 256: texts kept to 16384 chars
+  private static final AdapterSettings ADAPTER = AdapterSettings.DEFAULTS; // max-seq-length 256: texts kept to 16384 chars
 
   private static TrainingPair pair(String anchor, String positive, List<String> negatives, double weight, List<String> shown) {
     List<String> negIds = negatives.stream().map(n -> "n" + n.length()).toList();
@@ -43,7 +43,7 @@ class PairValidatorTest {
       PairValidator.Violation v = check(pair("q", "doc", List.of(), w, List.of()));
       assertThat(v).as("weight %s", w).isNotNull();
       assertThat(v.reason()).isEqualTo(DeadLetterReason.OUT_OF_RANGE);
-      assertThat(v.message()).contains("weight " + w).contains("max_pair_weight");
+      assertThat(v.message()).contains("weight " + w).contains("max-pair-weight");
     }
     assertThat(check(pair("q", "doc", List.of(), 1e39, List.of())).message()).contains("Infinity as a float");
   }
@@ -54,20 +54,20 @@ class PairValidatorTest {
     assertThat(check(pair("q", "doc", List.of(""), 1, List.of())).message()).contains("negatives[0] is empty");
     PairValidator.Violation tooLong = check(pair("q", "x".repeat(100_001), List.of(), 1, List.of()));
     assertThat(tooLong.reason()).isEqualTo(DeadLetterReason.TEXT_TOO_LONG);
-    assertThat(tooLong.message()).contains("positive is 100001 chars, over the limit of 100000").contains("max_text_chars");
+    assertThat(tooLong.message()).contains("positive is 100001 chars, over the limit of 100000").contains("max-text-chars");
     assertThat(check(pair("q", "doc", Collections.nCopies(65, "n"), 1, List.of())).reason())
         .isEqualTo(DeadLetterReason.OVER_LIMIT);
-    assertThat(check(pair("q", "doc", List.of(), 1, Collections.nCopies(1001, "d"))).message()).contains("max_shown_docs");
+    assertThat(check(pair("q", "doc", List.of(), 1, Collections.nCopies(1001, "d"))).message()).contains("max-shown-docs");
     assertThat(check(pair("q", "doc", List.of(), 1, List.of("d".repeat(257)))).message())
-        .contains("shown_doc_ids[0] is 257 chars, over max_id_chars 256");
+        .contains("shown_doc_ids[0] is 257 chars, over max-id-chars 256");
   }
 
   @Test
   void theTextLimitIsTheStreamsAppsDocumentLimitUnlessSetAndKeptTextsFollowMaxSeqLength() {
-    AdapterSettings short24 = TrainerConfigFiles.adapter(java.util.Map.of("max_seq_length", "24"), "test");
+    AdapterSettings short24 = TrainerConfigFiles.adapter(java.util.Map.of("max-seq-length", "24"), "test");
     assertThat(LIMITS.maxTextChars(short24)).isEqualTo(100_000);
     assertThat(TrainerLimits.keptTextChars(short24)).isEqualTo(24 * 64);
-    // a long document is taken, cut to what max_seq_length can use, never inside a surrogate pair
+    // a long document is taken, cut to what max-seq-length can use, never inside a surrogate pair
     String text = "x".repeat(24 * 64 - 1) + "\uD83D\uDE00" + "tail";
     BufferedPair kept = BufferedPair.of(pair("q", text, List.of(text), 1, List.of()), 4, TrainerLimits.keptTextChars(short24));
     assertThat(kept.positive()).hasSize(24 * 64 - 1);

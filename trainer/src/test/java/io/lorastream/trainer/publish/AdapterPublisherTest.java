@@ -58,7 +58,7 @@ class AdapterPublisherTest {
     AdapterVerification.Withdrawn w = (AdapterVerification.Withdrawn) v;
     assertThat(w.key()).isEqualTo(new AdapterKey("scifact", 2));
     assertThat(w.withdrawal().withdrawnAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
-    assertThat(w.withdrawal().reason()).contains("keep_versions=5");
+    assertThat(w.withdrawal().reason()).contains("keep-versions=5");
   }
 
   @Test

@@ -30,7 +30,7 @@ class AdapterTrainerTest {
   @TempDir static Path dir;
   static TrainerModel model;
   static final AdapterSettings SETTINGS =
-      TrainerConfigFiles.adapter(Map.of("lora_r", "2", "batch_size", "4", "replay_fraction", "0.5", "max_seq_length", "24",
+      TrainerConfigFiles.adapter(Map.of("lora-r", "2", "batch-size", "4", "replay-fraction", "0.5", "max-seq-length", "24",
           "lr", "1e-2"), "test");
 
   @BeforeAll
@@ -178,7 +178,7 @@ class AdapterTrainerTest {
     try (AdapterTrainer t = fresh()) {
       c = t.checkpoint(0);
     }
-    AdapterSettings rank4 = TrainerConfigFiles.adapter(Map.of("lora_r", "4", "max_seq_length", "24"), "test");
+    AdapterSettings rank4 = TrainerConfigFiles.adapter(Map.of("lora-r", "4", "max-seq-length", "24"), "test");
     assertThatThrownBy(() -> AdapterTrainer.restore(c, rank4, model, 100, 100))
         .hasMessageContaining("a checkpoint cannot change shape").hasMessageContaining("new adapter name");
   }

@@ -32,7 +32,7 @@ class BatchCompositionTest {
   @TempDir static Path dir;
   static TrainerModel model;
   static final AdapterSettings SETTINGS = TrainerConfigFiles.adapter(
-      Map.of("batch_size", "8", "replay_fraction", "0.5", "max_seq_length", "24", "lora_r", "2", "max_negatives", "3"), "test");
+      Map.of("batch-size", "8", "replay-fraction", "0.5", "max-seq-length", "24", "lora-r", "2", "max-negatives", "3"), "test");
 
   @BeforeAll
   static void load() throws Exception {

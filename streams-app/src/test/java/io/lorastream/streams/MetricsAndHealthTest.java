@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lorastream.schemas.DeadLetterReason;
 import io.lorastream.schemas.PairKind;
+import io.lorastream.service.MetricsEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +12,11 @@ import java.net.http.HttpResponse;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
-class MetricsServerTest {
+/** The app's /metrics and /health/* on the services' one metrics endpoint. */
+class MetricsAndHealthTest {
   @Test
   void metricsAreServedInThePrometheusFormatWithBoundedAdapterTags() throws Exception {
-    try (MetricsServer server = MetricsServer.start(0)) {
+    try (MetricsEndpoint server = MetricsEndpoint.start(0, new HealthEndpoint())) {
       FeedbackMetrics metrics = new FeedbackMetrics(server.registry(), 2);
       metrics.eventIn("search_event");
       metrics.deadLetter(DeadLetterReason.MISSING_FIELD);
@@ -39,23 +41,24 @@ class MetricsServerTest {
 
   @Test
   void healthIsServedOnTheSamePortAndTurnsUnreadyAndNotLiveWhenTheAppGivesUp() throws Exception {
-    try (MetricsServer server = MetricsServer.start(0)) {
+    HealthEndpoint health = new HealthEndpoint();
+    try (MetricsEndpoint server = MetricsEndpoint.start(0, health)) {
       assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503); // starting
       assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
 
-      server.health(() -> Health.of(KafkaStreams.State.RUNNING, null));
+      health.use(() -> Health.of(KafkaStreams.State.RUNNING, null));
       HttpResponse<String> ready = get(server, "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(ready.body()).isEqualTo("{\"live\":true,\"ready\":true,\"state\":\"RUNNING\"}");
 
-      server.health(() -> Health.of(KafkaStreams.State.PENDING_ERROR, "a stream thread failed the same way 4 times"));
+      health.use(() -> Health.of(KafkaStreams.State.PENDING_ERROR, "a stream thread failed the same way 4 times"));
       assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503);
       HttpResponse<String> live = get(server, "/health/live");
       assertThat(live.statusCode()).isEqualTo(503);
       assertThat(live.body()).contains("\"reason\":\"a stream thread failed the same way 4 times\"");
 
-      server.health(() -> Health.of(KafkaStreams.State.ERROR, null));
+      health.use(() -> Health.of(KafkaStreams.State.ERROR, null));
       assertThat(get(server, "/health/live").body()).contains("\"live\":false", "ERROR");
       HttpResponse<String> unknown = get(server, "/nope");
       assertThat(unknown.statusCode()).isEqualTo(404);
@@ -64,7 +67,7 @@ class MetricsServerTest {
     }
   }
 
-  private static HttpResponse<String> get(MetricsServer server, String path) throws Exception {
+  private static HttpResponse<String> get(MetricsEndpoint server, String path) throws Exception {
     return HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());

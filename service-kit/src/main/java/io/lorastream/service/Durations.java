@@ -1,4 +1,4 @@
-package io.lorastream.trainer;
+package io.lorastream.service;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,13 +6,17 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations in configuration: {@code 0}, {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d} or ISO-8601. */
-final class Durations {
+/**
+ * The one duration syntax of every service's settings: a bare {@code 0}, a whole number with a unit ({@code 500ms},
+ * {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}) or ISO-8601 ({@code PT30M}, {@code -PT1S}). Range checks are the
+ * config records'.
+ */
+public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private Durations() {}
 
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text.strip().toLowerCase(Locale.ROOT);
     if (s.equals("0")) {
       return Duration.ZERO;
@@ -31,7 +35,8 @@ final class Durations {
     try {
       return Duration.parse(text.strip());
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 2s, 5m, 1h or PT30S");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h, 7d, 0 or ISO-8601 PT30M");
     }
   }
 }
