@@ -40,10 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app in a child JVM on a real broker: SciFact train queries become impressions with clicks on their relevant docs;
- * the app is SIGKILLed while it works through the second half, restarted on the same state directory, and every
- * expected pair must then be in the (read_committed) output exactly once, with nothing else, and every bad record
- * exactly once in the dead-letter topic.
+ * The app in a child JVM on a real broker: SciFact train queries become impressions with clicks on
+ * their relevant docs; the app is SIGKILLed while it works through the second half, restarted on
+ * the same state directory, and every expected pair must then be in the (read_committed) output
+ * exactly once, with nothing else, and every bad record exactly once in the dead-letter topic.
  */
 class FeedbackStreamsExactlyOnceIT {
   private static KafkaCluster kafka;
@@ -65,7 +65,9 @@ class FeedbackStreamsExactlyOnceIT {
   void everyExpectedPairArrivesExactlyOnceAcrossAHardKillAndRestart() throws Exception {
     String bootstrap = kafka.bootstrapServers();
     Path configFile = dir.resolve("streams.yaml");
-    Files.writeString(configFile, """
+    Files.writeString(
+        configFile,
+        """
         topic-prefix: it.
         application-id: lorastream-streams-it
         window: 20s
@@ -87,11 +89,21 @@ class FeedbackStreamsExactlyOnceIT {
     Path datasets = Path.of(System.getProperty("lorastream.datasets"));
     BeirDataset scifact = BeirDataset.load(datasets.resolve("scifact"));
     FeedbackScenario scenario =
-        FeedbackScenario.generate(scifact, topics,
-            new FeedbackScenario.Settings(FeedbackScenario.trainQueries(scifact).size(), 10, FeedbackScenario.USERS,
-                2_000, 42,
-                // event times near the wall clock: the broker deletes records whose timestamps are past retention
-                Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), "scifact"));
+        FeedbackScenario.generate(
+            scifact,
+            topics,
+            new FeedbackScenario.Settings(
+                FeedbackScenario.trainQueries(scifact).size(),
+                10,
+                FeedbackScenario.USERS,
+                2_000,
+                42,
+                // event times near the wall clock: the broker deletes records whose timestamps are
+                // past retention
+                Instant.now()
+                    .minus(Duration.ofHours(1))
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                "scifact"));
     List<FeedbackScenario.Event> events = scenario.events();
     int half = events.size() / 2;
     List<ProducerRecord<byte[], byte[]>> bad = badRecords(topics);
@@ -106,7 +118,8 @@ class FeedbackStreamsExactlyOnceIT {
         // the corpus is known before feedback starts, as in a real deployment
         awaitCount(bootstrap, config.passagesTopic(), scifact.corpus().size(), app, log);
 
-        // phase 1: the first half (every 7th event sent twice, as a retrying producer would) and bad records
+        // phase 1: the first half (every 7th event sent twice, as a retrying producer would) and
+        // bad records
         events.subList(0, half).forEach(e -> send(producer, e));
         bad.subList(0, bad.size() / 2).forEach(producer::send);
         producer.flush();
@@ -127,10 +140,17 @@ class FeedbackStreamsExactlyOnceIT {
         long after = events.get(events.size() - 1).timestampMs() + 3_600_000;
         for (int p = 0; p < config.runtime().partitions(); p++) {
           String id = "tick-" + p;
-          String json = "{\"schema_version\":1,\"event_id\":\"" + id + "\",\"tenant\":\"scifact\",\"event_time\":\""
-              + Instant.ofEpochMilli(after) + "\",\"impression_id\":\"" + id + "\",\"session_id\":\"s\",\"query\":\"tick\","
-              + "\"results\":[{\"doc_id\":\"4983\",\"rank\":1,\"score\":1}],\"model_version\":\"m\"}";
-          producer.send(new ProducerRecord<>(topics.searchEvents(), p, after, utf8(id), utf8(json)));
+          String json =
+              "{\"schema_version\":1,\"event_id\":\""
+                  + id
+                  + "\",\"tenant\":\"scifact\",\"event_time\":\""
+                  + Instant.ofEpochMilli(after)
+                  + "\",\"impression_id\":\""
+                  + id
+                  + "\",\"session_id\":\"s\",\"query\":\"tick\","
+                  + "\"results\":[{\"doc_id\":\"4983\",\"rank\":1,\"score\":1}],\"model_version\":\"m\"}";
+          producer.send(
+              new ProducerRecord<>(topics.searchEvents(), p, after, utf8(id), utf8(json)));
         }
         producer.flush();
       } finally {
@@ -139,14 +159,21 @@ class FeedbackStreamsExactlyOnceIT {
 
       Process restarted = startChild(bootstrap, configFile, stateDir, log);
       try {
-        int expectedPairs = scenario.expectedClickPairs().size() + scenario.expectedLabelPairs().size();
+        int expectedPairs =
+            scenario.expectedClickPairs().size() + scenario.expectedLabelPairs().size();
         awaitCount(bootstrap, topics.trainingPairs(), expectedPairs, restarted, log, false);
         awaitCount(bootstrap, topics.deadLetters(), bad.size(), restarted, log, false);
         assertThat(sendErrors).as("input records the test failed to produce").isEmpty();
-        Set<String> searchKeys = KafkaReader.readCommitted(bootstrap, topics.searchEvents()).stream()
-            .map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
-        assertThat(searchKeys).as("search events on the broker")
-            .containsAll(scenario.expectedClickPairs().stream().map(FeedbackScenario.ExpectedClickPair::impressionId).toList());
+        Set<String> searchKeys =
+            KafkaReader.readCommitted(bootstrap, topics.searchEvents()).stream()
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .collect(Collectors.toSet());
+        assertThat(searchKeys)
+            .as("search events on the broker")
+            .containsAll(
+                scenario.expectedClickPairs().stream()
+                    .map(FeedbackScenario.ExpectedClickPair::impressionId)
+                    .toList());
         Thread.sleep(5_000); // anything extra would show up now
         assertPairs(bootstrap, topics, scenario, config.rules().maxNegatives());
         assertDeadLetters(bootstrap, topics, bad);
@@ -154,8 +181,11 @@ class FeedbackStreamsExactlyOnceIT {
         assertMetricsServed(log);
 
         restarted.destroy(); // SIGTERM: the shutdown hook closes the app cleanly
-        assertThat(restarted.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("exits on SIGTERM").isTrue();
-        assertThat(Files.readString(log)).contains("lorastream streams stopped cleanly", "lorastream streams stopped");
+        assertThat(restarted.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+            .as("exits on SIGTERM")
+            .isTrue();
+        assertThat(Files.readString(log))
+            .contains("lorastream streams stopped cleanly", "lorastream streams stopped");
       } finally {
         restarted.destroyForcibly();
       }
@@ -166,90 +196,146 @@ class FeedbackStreamsExactlyOnceIT {
       String bootstrap, TopicNames topics, FeedbackScenario scenario, int k) {
     EventCodecs codecs = EventCodecs.create(TextLimits.DEFAULTS);
     List<TrainingPair> pairs = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : KafkaReader.readCommitted(bootstrap, topics.trainingPairs())) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        KafkaReader.readCommitted(bootstrap, topics.trainingPairs())) {
       TrainingPair p = codecs.trainingPairs().decode(r.value());
-      assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(p.adapter()).isEqualTo("scifact");
+      assertThat(new String(r.key(), StandardCharsets.UTF_8))
+          .isEqualTo(p.adapter())
+          .isEqualTo("scifact");
       pairs.add(p);
     }
     assertThat(pairs).extracting(TrainingPair::pairId).doesNotHaveDuplicates();
 
-    Map<String, List<TrainingPair>> clicks = pairs.stream().filter(p -> p.kind() == PairKind.CLICK)
-        .collect(Collectors.groupingBy(p -> p.impressionId() + "|" + p.positiveDocId()));
+    Map<String, List<TrainingPair>> clicks =
+        pairs.stream()
+            .filter(p -> p.kind() == PairKind.CLICK)
+            .collect(Collectors.groupingBy(p -> p.impressionId() + "|" + p.positiveDocId()));
     Map<String, FeedbackScenario.ExpectedClickPair> expected = new HashMap<>();
-    scenario.expectedClickPairs().forEach(e -> expected.put(e.impressionId() + "|" + e.positiveDocId(), e));
+    scenario
+        .expectedClickPairs()
+        .forEach(e -> expected.put(e.impressionId() + "|" + e.positiveDocId(), e));
     assertThat(clicks.keySet()).isEqualTo(expected.keySet());
-    clicks.forEach((key, found) -> {
-      assertThat(found).as("pairs for %s", key).hasSize(1);
-      List<String> negatives = expected.get(key).negativeCandidates();
-      assertThat(found.get(0).negativeDocIds()).as("negatives of %s", key)
-          .isEqualTo(negatives.subList(0, Math.min(k, negatives.size())));
-    });
+    clicks.forEach(
+        (key, found) -> {
+          assertThat(found).as("pairs for %s", key).hasSize(1);
+          List<String> negatives = expected.get(key).negativeCandidates();
+          assertThat(found.get(0).negativeDocIds())
+              .as("negatives of %s", key)
+              .isEqualTo(negatives.subList(0, Math.min(k, negatives.size())));
+        });
 
-    Map<String, List<TrainingPair>> labels = pairs.stream().filter(p -> p.kind() == PairKind.LABEL)
-        .collect(Collectors.groupingBy(p -> p.sourceEventIds().get(0)));
+    Map<String, List<TrainingPair>> labels =
+        pairs.stream()
+            .filter(p -> p.kind() == PairKind.LABEL)
+            .collect(Collectors.groupingBy(p -> p.sourceEventIds().get(0)));
     assertThat(labels).hasSameSizeAs(scenario.expectedLabelPairs());
     for (FeedbackScenario.ExpectedLabelPair e : scenario.expectedLabelPairs()) {
-      assertThat(labels.get(e.labelEventId())).singleElement().satisfies(p -> {
-        assertThat(p.positiveDocId()).isEqualTo(e.docId());
-        assertThat(p.label()).isEqualTo(e.label());
-      });
+      assertThat(labels.get(e.labelEventId()))
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.positiveDocId()).isEqualTo(e.docId());
+                assertThat(p.label()).isEqualTo(e.label());
+              });
     }
   }
 
-  private static void assertDeadLetters(String bootstrap, TopicNames topics, List<ProducerRecord<byte[], byte[]>> bad) {
-    List<ConsumerRecord<byte[], byte[]>> letters = KafkaReader.readCommitted(bootstrap, topics.deadLetters());
+  private static void assertDeadLetters(
+      String bootstrap, TopicNames topics, List<ProducerRecord<byte[], byte[]>> bad) {
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        KafkaReader.readCommitted(bootstrap, topics.deadLetters());
     assertThat(letters).hasSameSizeAs(bad);
-    Set<String> expectedValues = bad.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
-        .collect(Collectors.toSet());
+    Set<String> expectedValues =
+        bad.stream()
+            .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+            .collect(Collectors.toSet());
     Set<String> seen = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : letters) {
       String value = new String(r.value(), StandardCharsets.UTF_8);
       assertThat(seen.add(value)).as("dead-lettered once: %s", value).isTrue();
       DeadLetter letter = DeadLetter.fromHeaders(r.headers());
-      assertThat(letter.reason()).isIn(DeadLetterReason.UNPARSEABLE_JSON, DeadLetterReason.KEY_MISMATCH);
+      assertThat(letter.reason())
+          .isIn(DeadLetterReason.UNPARSEABLE_JSON, DeadLetterReason.KEY_MISMATCH);
     }
     assertThat(seen).isEqualTo(expectedValues);
   }
 
   /**
-   * TopicAdmin's standard layout for the app's own topics: compacted documents, large records where pairs and dead
-   * letters go; the trainer's and server's topics are left to them.
+   * TopicAdmin's standard layout for the app's own topics: compacted documents, large records where
+   * pairs and dead letters go; the trainer's and server's topics are left to them.
    */
   private static void assertTopicLayout(String bootstrap, TopicNames topics) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      var resource = (java.util.function.Function<String, org.apache.kafka.common.config.ConfigResource>)
-          t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
-      var configs = admin.describeConfigs(List.of(resource.apply(topics.documents()), resource.apply(topics.trainingPairs()),
-          resource.apply(topics.deadLetters()))).all().get();
-      assertThat(configs.get(resource.apply(topics.documents())).get("cleanup.policy").value()).isEqualTo("compact");
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(p)) {
+      var resource =
+          (java.util.function.Function<String, org.apache.kafka.common.config.ConfigResource>)
+              t ->
+                  new org.apache.kafka.common.config.ConfigResource(
+                      org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t);
+      var configs =
+          admin
+              .describeConfigs(
+                  List.of(
+                      resource.apply(topics.documents()),
+                      resource.apply(topics.trainingPairs()),
+                      resource.apply(topics.deadLetters())))
+              .all()
+              .get();
+      assertThat(configs.get(resource.apply(topics.documents())).get("cleanup.policy").value())
+          .isEqualTo("compact");
       assertThat(configs.get(resource.apply(topics.deadLetters())).get("max.message.bytes").value())
           .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
-      assertThat(configs.get(resource.apply(topics.trainingPairs())).get("max.message.bytes").value())
+      assertThat(
+              configs.get(resource.apply(topics.trainingPairs())).get("max.message.bytes").value())
           .isEqualTo(Integer.toString(io.lorastream.schemas.TopicAdmin.EVENT_MAX_MESSAGE_BYTES));
       // one broker: the default replication (3, 2 in sync) is capped to what it can hold
-      assertThat(configs.get(resource.apply(topics.trainingPairs())).get("min.insync.replicas").value()).isEqualTo("1");
-      assertThat(admin.describeTopics(List.of(topics.searchEvents(), topics.interactions())).allTopicNames().get()
-          .values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
-      assertThat(admin.listTopics().names().get()).doesNotContain(topics.adapters(), topics.trainerCheckpoints());
+      assertThat(
+              configs
+                  .get(resource.apply(topics.trainingPairs()))
+                  .get("min.insync.replicas")
+                  .value())
+          .isEqualTo("1");
+      assertThat(
+              admin
+                  .describeTopics(List.of(topics.searchEvents(), topics.interactions()))
+                  .allTopicNames()
+                  .get()
+                  .values())
+          .allSatisfy(d -> assertThat(d.partitions()).hasSize(3));
+      assertThat(admin.listTopics().names().get())
+          .doesNotContain(topics.adapters(), topics.trainerCheckpoints());
     }
   }
 
-  /** The running app's /metrics has its own meters and Kafka Streams' (port from the app's start-up line). */
+  /**
+   * The running app's /metrics has its own meters and Kafka Streams' (port from the app's start-up
+   * line).
+   */
   private static void assertMetricsServed(Path log) throws Exception {
-    var m = java.util.regex.Pattern.compile("metrics on http://localhost:(\\d+)/metrics").matcher(Files.readString(log));
+    var m =
+        java.util.regex.Pattern.compile("metrics on http://localhost:(\\d+)/metrics")
+            .matcher(Files.readString(log));
     String port = null;
     while (m.find()) {
       port = m.group(1);
     }
     assertThat(port).as("the app printed its metrics port").isNotNull();
-    var response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("lorastream_streams_pairs_out_total{adapter=\"scifact\"", "lorastream_streams_events_in_total",
-        "lorastream_streams_event_to_pair_latency_seconds", "kafka_stream_");
+    assertThat(response.body())
+        .contains(
+            "lorastream_streams_pairs_out_total{adapter=\"scifact\"",
+            "lorastream_streams_events_in_total",
+            "lorastream_streams_event_to_pair_latency_seconds",
+            "kafka_stream_");
   }
 
   /** 20 unparseable search events and 10 interactions whose key is not their impression id. */
@@ -257,8 +343,13 @@ class FeedbackStreamsExactlyOnceIT {
     List<ProducerRecord<byte[], byte[]>> bad = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       if (i % 3 == 2) {
-        String json = "{\"schema_version\":1,\"event_id\":\"bad-" + i + "\",\"tenant\":\"scifact\","
-            + "\"event_time\":\"" + Instant.now().minusSeconds(3600) + "\",\"impression_id\":\"imp-x\",\"doc_id\":\"4983\",\"type\":\"click\"}";
+        String json =
+            "{\"schema_version\":1,\"event_id\":\"bad-"
+                + i
+                + "\",\"tenant\":\"scifact\","
+                + "\"event_time\":\""
+                + Instant.now().minusSeconds(3600)
+                + "\",\"impression_id\":\"imp-x\",\"doc_id\":\"4983\",\"type\":\"click\"}";
         bad.add(new ProducerRecord<>(topics.interactions(), utf8("wrong-key-" + i), utf8(json)));
       } else {
         bad.add(new ProducerRecord<>(topics.searchEvents(), utf8("k" + i), utf8("{not json " + i)));
@@ -267,57 +358,108 @@ class FeedbackStreamsExactlyOnceIT {
     return bad;
   }
 
-  private static Process startChild(String bootstrap, Path config, Path stateDir, Path log) throws Exception {
+  private static Process startChild(String bootstrap, Path config, Path stateDir, Path log)
+      throws Exception {
     System.out.printf("%s: starting the streams app%n", Instant.now());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb =
-        new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-            FeedbackStreamsMain.class.getName(), "--bootstrap", bootstrap, "--config", config.toString(),
-            "--state-dir", stateDir.toString());
+        new ProcessBuilder(
+            java,
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            FeedbackStreamsMain.class.getName(),
+            "--bootstrap",
+            bootstrap,
+            "--config",
+            config.toString(),
+            "--state-dir",
+            stateDir.toString());
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
   }
 
-  /** Waits until the topic holds at least {@code n} committed records; fails early if the child died. */
-  private static void awaitCount(String bootstrap, String topic, int n, Process app, Path log) throws Exception {
+  /**
+   * Waits until the topic holds at least {@code n} committed records; fails early if the child
+   * died.
+   */
+  private static void awaitCount(String bootstrap, String topic, int n, Process app, Path log)
+      throws Exception {
     awaitCount(bootstrap, topic, n, app, log, true);
   }
 
-  /** With {@code hard} false, a timeout just returns: the assertions that follow say what is missing. */
-  private static void awaitCount(String bootstrap, String topic, int n, Process app, Path log, boolean hard)
-      throws Exception {
+  /**
+   * With {@code hard} false, a timeout just returns: the assertions that follow say what is
+   * missing.
+   */
+  private static void awaitCount(
+      String bootstrap, String topic, int n, Process app, Path log, boolean hard) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
     BooleanSupplier done = () -> KafkaReader.readCommitted(bootstrap, topic).size() >= n;
     long t0 = System.nanoTime();
     while (!done.getAsBoolean()) {
       if (!app.isAlive()) {
-        throw new AssertionError("the streams app exited (" + app.exitValue() + "); log:\n" + tail(log));
+        throw new AssertionError(
+            "the streams app exited (" + app.exitValue() + "); log:\n" + tail(log));
       }
       if (System.nanoTime() > deadline) {
         if (!hard) {
           System.out.printf("%s: gave up waiting for %d records on %s%n", Instant.now(), n, topic);
           return;
         }
-        throw new AssertionError("fewer than " + n + " records on " + topic + " after 60 s (found "
-            + KafkaReader.readCommitted(bootstrap, topic).size() + "); dead letters: " + deadLetterSummary(bootstrap, topic)
-            + "; late samples: " + KafkaReader.readCommitted(bootstrap, topic.substring(0, topic.indexOf('.') + 1) + "dlq")
-                .stream().map(r -> DeadLetter.fromHeaders(r.headers())).filter(d -> d.reason() == DeadLetterReason.LATE_EVENT && d.sourceTopic().endsWith("search-events"))
-                .limit(4).map(d -> d.sourceTopic() + "@" + d.sourcePartition() + "/" + d.sourceOffset() + " " + d.message())
-                .toList()
-            + "; log:\n" + tail(log));
+        throw new AssertionError(
+            "fewer than "
+                + n
+                + " records on "
+                + topic
+                + " after 60 s (found "
+                + KafkaReader.readCommitted(bootstrap, topic).size()
+                + "); dead letters: "
+                + deadLetterSummary(bootstrap, topic)
+                + "; late samples: "
+                + KafkaReader.readCommitted(
+                        bootstrap, topic.substring(0, topic.indexOf('.') + 1) + "dlq")
+                    .stream()
+                    .map(r -> DeadLetter.fromHeaders(r.headers()))
+                    .filter(
+                        d ->
+                            d.reason() == DeadLetterReason.LATE_EVENT
+                                && d.sourceTopic().endsWith("search-events"))
+                    .limit(4)
+                    .map(
+                        d ->
+                            d.sourceTopic()
+                                + "@"
+                                + d.sourcePartition()
+                                + "/"
+                                + d.sourceOffset()
+                                + " "
+                                + d.message())
+                    .toList()
+                + "; log:\n"
+                + tail(log));
       }
       Thread.sleep(500);
     }
-    System.out.printf("%s: %d records on %s after %.1f s%n", Instant.now(), n, topic, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "%s: %d records on %s after %.1f s%n",
+        Instant.now(), n, topic, (System.nanoTime() - t0) / 1e9);
   }
 
   private static Map<String, Long> deadLetterSummary(String bootstrap, String someTopic) {
     String dlq = someTopic.substring(0, someTopic.indexOf('.') + 1) + "dlq";
     return KafkaReader.readCommitted(bootstrap, dlq).stream()
-        .collect(Collectors.groupingBy(r -> DeadLetter.fromHeaders(r.headers()).reason().wireName()
-            + ": " + DeadLetter.fromHeaders(r.headers()).message().replaceAll("[0-9]", "#").substring(0, 60),
-            Collectors.counting()));
+        .collect(
+            Collectors.groupingBy(
+                r ->
+                    DeadLetter.fromHeaders(r.headers()).reason().wireName()
+                        + ": "
+                        + DeadLetter.fromHeaders(r.headers())
+                            .message()
+                            .replaceAll("[0-9]", "#")
+                            .substring(0, 60),
+                Collectors.counting()));
   }
 
   private static String tail(Path log) throws Exception {
@@ -334,7 +476,8 @@ class FeedbackStreamsExactlyOnceIT {
   }
 
   private static int sent;
-  private static final List<Exception> sendErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+  private static final List<Exception> sendErrors =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   private static void check(Exception e) {
     if (e != null) {
@@ -357,5 +500,4 @@ class FeedbackStreamsExactlyOnceIT {
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
-
 }

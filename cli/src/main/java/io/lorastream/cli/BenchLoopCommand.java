@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lorastream bench loop}: what the loop learns and serves on a BEIR set, offline, against the base model. */
+/**
+ * {@code lorastream bench loop}: what the loop learns and serves on a BEIR set, offline, against
+ * the base model.
+ */
 @Command(
     name = "loop",
     mixinStandardHelpOptions = true,
@@ -27,30 +30,53 @@ import picocli.CommandLine.Option;
     })
 final class BenchLoopCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", paramLabel = "DIR", defaultValue = "../shared/datasets/scifact",
+  @Option(
+      names = "--dataset",
+      paramLabel = "DIR",
+      defaultValue = "../shared/datasets/scifact",
       description = "BEIR folder (default: ${DEFAULT-VALUE}).")
   Path dataset;
 
-  @Option(names = "--steps", defaultValue = "450", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "450",
+      description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--searches-per-step", defaultValue = "10",
-      description = "Searches between two chances to take a step (default: ${DEFAULT-VALUE}, about the demo's ratio).")
+  @Option(
+      names = "--searches-per-step",
+      defaultValue = "10",
+      description =
+          "Searches between two chances to take a step (default: ${DEFAULT-VALUE}, about the demo's ratio).")
   int searchesPerStep;
 
-  @Option(names = "--gate-every", defaultValue = "20", description = "Steps between gate decisions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--gate-every",
+      defaultValue = "20",
+      description = "Steps between gate decisions (default: ${DEFAULT-VALUE}).")
   int gateEvery;
 
-  @Option(names = "--holdout-fraction", defaultValue = "0.1", description = "Held-out share of queries (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--holdout-fraction",
+      defaultValue = "0.1",
+      description = "Held-out share of queries (default: ${DEFAULT-VALUE}).")
   double holdoutFraction;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulated users (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seed of the simulated users (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--score-every-candidate", description = "Score every judged candidate on the test split, not only accepted ones.")
+  @Option(
+      names = "--score-every-candidate",
+      description = "Score every judged candidate on the test split, not only accepted ones.")
   boolean scoreEveryCandidate;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An adapter setting (trainer keys, e.g. lr=5e-4).")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "An adapter setting (trainer keys, e.g. lr=5e-4).")
   Map<String, String> set = new LinkedHashMap<>();
 
   @Override
@@ -58,10 +84,20 @@ final class BenchLoopCommand implements Callable<Integer> {
     try {
       TrainerSettings defaults = TrainerConfigFiles.defaults("unused:9092");
       AdapterSettings adapter = TrainerConfigFiles.adapter(set, "--set");
-      try (TrainerModel model = TrainerModel.load(defaults.baseModel(), defaults.device(), defaults.precision(),
-          defaults.documentCacheSize())) {
-        Map<String, Object> result = LoopSimulation.run(model, BeirDataset.load(dataset), adapter,
-            new LoopSimulation.Options(steps, searchesPerStep, gateEvery, holdoutFraction, seed, scoreEveryCandidate), System.err);
+      try (TrainerModel model =
+          TrainerModel.load(
+              defaults.baseModel(),
+              defaults.device(),
+              defaults.precision(),
+              defaults.documentCacheSize())) {
+        Map<String, Object> result =
+            LoopSimulation.run(
+                model,
+                BeirDataset.load(dataset),
+                adapter,
+                new LoopSimulation.Options(
+                    steps, searchesPerStep, gateEvery, holdoutFraction, seed, scoreEveryCandidate),
+                System.err);
         result.put("settings", set);
         System.out.println(new ObjectMapper().writeValueAsString(result));
       }

@@ -2,9 +2,9 @@ package io.lorastream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lorastream.bench.streams.StreamsBenchmark;
 import io.lorastream.kafka.EmbeddedKafkaBroker;
 import io.lorastream.kafka.EmbeddedKafkaConfig;
-import io.lorastream.bench.streams.StreamsBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,7 +13,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Feedback through the streams app on the in-process broker, against that broker's raw produce + consume. */
+/**
+ * Feedback through the streams app on the in-process broker, against that broker's raw produce +
+ * consume.
+ */
 @Command(
     name = "streams",
     mixinStandardHelpOptions = true,
@@ -27,55 +30,89 @@ import picocli.CommandLine.Option;
     })
 final class BenchStreamsCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", paramLabel = "DIR", defaultValue = "../shared/datasets/scifact",
-      description = "BEIR-format dataset whose train queries and corpus feed the simulation (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dataset",
+      paramLabel = "DIR",
+      defaultValue = "../shared/datasets/scifact",
+      description =
+          "BEIR-format dataset whose train queries and corpus feed the simulation (default: ${DEFAULT-VALUE}).")
   Path dataset;
 
-  @Option(names = "--impressions", paramLabel = "N", defaultValue = "40000",
-      description = "Impressions to simulate, cycling through the train queries (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--impressions",
+      paramLabel = "N",
+      defaultValue = "40000",
+      description =
+          "Impressions to simulate, cycling through the train queries (default: ${DEFAULT-VALUE}).")
   int impressions;
 
-  @Option(names = "--warmup-impressions", paramLabel = "N", defaultValue = "20000",
-      description = "Impressions of an untimed warm-up run first, so both paths are timed with a warm JIT"
-          + " (default: ${DEFAULT-VALUE}; 0 = none).")
+  @Option(
+      names = "--warmup-impressions",
+      paramLabel = "N",
+      defaultValue = "20000",
+      description =
+          "Impressions of an untimed warm-up run first, so both paths are timed with a warm JIT"
+              + " (default: ${DEFAULT-VALUE}; 0 = none).")
   int warmupImpressions;
 
-  @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "10",
-      description = "How many warm-up runs, each followed by a wait for the JIT compilers' queue to drain"
-          + " (default: ${DEFAULT-VALUE}: code that runs once per request or commit is optimized only after several;"
-          + " after two, the JIT still compiled for seconds during the timed phase).")
+  @Option(
+      names = "--warmup-rounds",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "How many warm-up runs, each followed by a wait for the JIT compilers' queue to drain"
+              + " (default: ${DEFAULT-VALUE}: code that runs once per request or commit is optimized only after several;"
+              + " after two, the JIT still compiled for seconds during the timed phase).")
   int warmupRounds;
 
-  @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "2",
       description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--spacing-ms", paramLabel = "MS", defaultValue = "25",
+  @Option(
+      names = "--spacing-ms",
+      paramLabel = "MS",
+      defaultValue = "25",
       description = "Event time between impressions (default: ${DEFAULT-VALUE}).")
   long spacingMs;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "A streams setting over the bench defaults, e.g. --set commit-interval=500ms"
-          + " --set kafka.linger.ms=20; repeatable.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A streams setting over the bench defaults, e.g. --set commit-interval=500ms"
+              + " --set kafka.linger.ms=20; repeatable.")
   Map<String, String> set = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(dataset)) {
-      System.err.println("lorastream bench streams: dataset " + dataset
-          + " not found; pass --dataset DIR (a BEIR folder such as ../shared/datasets/scifact)");
+      System.err.println(
+          "lorastream bench streams: dataset "
+              + dataset
+              + " not found; pass --dataset DIR (a BEIR folder such as ../shared/datasets/scifact)");
       return 2;
     }
     var settings =
-        new StreamsBenchmark.Settings(dataset, impressions, warmupImpressions, warmupRounds, partitions, spacingMs, set);
+        new StreamsBenchmark.Settings(
+            dataset, impressions, warmupImpressions, warmupRounds, partitions, spacingMs, set);
     StreamsBenchmark.Result r;
-    // A deleted topic's files go at once rather than after the default minute: each run deletes its topics (0.5-1 GB)
+    // A deleted topic's files go at once rather than after the default minute: each run deletes its
+    // topics (0.5-1 GB)
     // so that the next one is timed on a broker with no backlog of logs to write back to disk.
-    var brokerConfig = EmbeddedKafkaConfig.defaults().withBrokerProperties(Map.of("log.segment.delete.delay.ms", "0"));
+    var brokerConfig =
+        EmbeddedKafkaConfig.defaults()
+            .withBrokerProperties(Map.of("log.segment.delete.delay.ms", "0"));
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerConfig)) {
       System.err.println("bench streams: in-process broker on " + broker.bootstrapServers());
-      r = StreamsBenchmark.run(
-          broker.bootstrapServers(), settings, line -> System.err.println("bench streams: " + line));
+      r =
+          StreamsBenchmark.run(
+              broker.bootstrapServers(),
+              settings,
+              line -> System.err.println("bench streams: " + line));
     }
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
@@ -96,7 +133,8 @@ final class BenchStreamsCommand implements Callable<Integer> {
     out.put("ratio_ceiling_vs_raw", Math.round(r.ratioCeilingVsRaw() * 1000) / 1000.0);
     out.put("streams_floor_events_per_second", Math.round(r.streamsFloorEventsPerSecond()));
     out.put("streams_floor_cpu_us_per_event", Math.round(r.streamsFloorCpuMicrosPerEvent()));
-    out.put("ratio_streams_ceiling_vs_raw", Math.round(r.ratioStreamsCeilingVsRaw() * 1000) / 1000.0);
+    out.put(
+        "ratio_streams_ceiling_vs_raw", Math.round(r.ratioStreamsCeilingVsRaw() * 1000) / 1000.0);
     out.put("target_events_per_second", 20_000);
     out.put("target_ratio_vs_raw", 0.5);
     out.set("settings", json.valueToTree(r.settings()));

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code lorastream bench topics-dataset}: a multi-positive BEIR set derived from another's corpus. */
+/**
+ * {@code lorastream bench topics-dataset}: a multi-positive BEIR set derived from another's corpus.
+ */
 @Command(
     name = "topics-dataset",
     mixinStandardHelpOptions = true,
@@ -22,19 +24,38 @@ import picocli.CommandLine.Option;
     })
 final class BenchTopicsCommand implements Callable<Integer> {
 
-  @Option(names = "--from", paramLabel = "DIR", required = true, description = "The BEIR folder whose corpus to use.")
+  @Option(
+      names = "--from",
+      paramLabel = "DIR",
+      required = true,
+      description = "The BEIR folder whose corpus to use.")
   Path from;
 
-  @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where to write the new set.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      required = true,
+      description = "Where to write the new set.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     try {
       TopicQueries.Summary s = TopicQueries.write(BeirDataset.load(from), out);
-      System.out.println(new ObjectMapper().writeValueAsString(java.util.Map.of("train_queries", s.trainQueries(),
-          "test_queries", s.testQueries(), "mean_relevant", Math.round(s.meanRelevant() * 10) / 10.0, "documents",
-          s.documents(), "out", out.toAbsolutePath().toString())));
+      System.out.println(
+          new ObjectMapper()
+              .writeValueAsString(
+                  java.util.Map.of(
+                      "train_queries",
+                      s.trainQueries(),
+                      "test_queries",
+                      s.testQueries(),
+                      "mean_relevant",
+                      Math.round(s.meanRelevant() * 10) / 10.0,
+                      "documents",
+                      s.documents(),
+                      "out",
+                      out.toAbsolutePath().toString())));
       return 0;
     } catch (IllegalArgumentException e) {
       System.err.println("lorastream bench topics-dataset: " + e.getMessage());

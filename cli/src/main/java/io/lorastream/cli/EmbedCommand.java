@@ -27,20 +27,31 @@ import picocli.CommandLine.Option;
  * Reads one JSON string per line on stdin and writes one JSON array (the embedding) per line on
  * stdout, nothing else. Lines are embedded in chunks so long inputs stream.
  */
-@Command(name = "embed", mixinStandardHelpOptions = true,
-    description = {"Embed texts: one JSON string per line on stdin, one JSON array per line on stdout.",
-        "Example: echo '\"myocardial infarction\"' | ./lorastream embed"})
+@Command(
+    name = "embed",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Embed texts: one JSON string per line on stdin, one JSON array per line on stdout.",
+      "Example: echo '\"myocardial infarction\"' | ./lorastream embed"
+    })
 final class EmbedCommand implements Callable<Integer> {
 
   private static final int CHUNK = 64;
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "A LoRA adapter folder (PEFT layout) to apply.")
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "A LoRA adapter folder (PEFT layout) to apply.")
   Path adapter;
 
-  @Option(names = "--input-type", defaultValue = "document", paramLabel = "query|document",
-      description = "Side of retrieval; with a query-mode adapter only queries are adapted. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--input-type",
+      defaultValue = "document",
+      paramLabel = "query|document",
+      description =
+          "Side of retrieval; with a query-mode adapter only queries are adapted. Default: ${DEFAULT-VALUE}.")
   String inputType;
 
   @Override
@@ -51,8 +62,10 @@ final class EmbedCommand implements Callable<Integer> {
     try (EncoderStack stack = modelOptions.open();
         AdaptedEmbedder adapted = adapter == null ? null : open(stack, adapter)) {
       Embedder embedder = adapted != null ? adapted : stack.baseEmbedder();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedWriter out =
+          new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
       List<String> chunk = new ArrayList<>(CHUNK);
       long lineNumber = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -60,8 +73,10 @@ final class EmbedCommand implements Callable<Integer> {
         String text = parse(json, line);
         if (text == null) {
           flush(embedder, type, chunk, json, out);
-          err.printf("lorastream embed: stdin line %d is not a JSON string (got %s); write each text as a JSON string,"
-              + " e.g. \"heart attack\"%n", lineNumber, abbreviate(line));
+          err.printf(
+              "lorastream embed: stdin line %d is not a JSON string (got %s); write each text as a JSON string,"
+                  + " e.g. \"heart attack\"%n",
+              lineNumber, abbreviate(line));
           return 1;
         }
         chunk.add(text);
@@ -72,7 +87,9 @@ final class EmbedCommand implements Callable<Integer> {
       flush(embedder, type, chunk, json, out);
       long truncated = stack.tokenizer().truncatedTexts();
       if (truncated > 0) {
-        err.printf("lorastream embed: %d text(s) were longer than %d tokens and were truncated%n", truncated, stack.tokenizer().maxLength());
+        err.printf(
+            "lorastream embed: %d text(s) were longer than %d tokens and were truncated%n",
+            truncated, stack.tokenizer().maxLength());
       }
       return 0;
     }
@@ -84,7 +101,8 @@ final class EmbedCommand implements Callable<Integer> {
     return stack.withAdapter(loaded.weights(), mode);
   }
 
-  private static void flush(Embedder embedder, InputType type, List<String> chunk, ObjectMapper json, BufferedWriter out)
+  private static void flush(
+      Embedder embedder, InputType type, List<String> chunk, ObjectMapper json, BufferedWriter out)
       throws java.io.IOException {
     if (chunk.isEmpty()) {
       return;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lorastream.model.AdaptedEmbedder;
 import io.lorastream.model.Embedder;
 import io.lorastream.model.EncoderStack;
-import io.lorastream.model.adapter.LoadedAdapter;
 import io.lorastream.model.eval.BeirDataset;
 import io.lorastream.model.eval.EmbeddingCache;
 import io.lorastream.model.eval.RetrievalEvaluator;
@@ -21,21 +20,34 @@ import picocli.CommandLine.Option;
  * Retrieval quality on a BEIR folder, as sentence-transformers' InformationRetrievalEvaluator
  * computes it. Prints one JSON object on stdout; a progress bar on stderr.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Evaluate retrieval (nDCG@10, MRR@10, Recall@100, ...) on a BEIR-format dataset.",
-        "Example: ./lorastream eval --dataset ../shared/datasets/scifact --split test"})
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate retrieval (nDCG@10, MRR@10, Recall@100, ...) on a BEIR-format dataset.",
+      "Example: ./lorastream eval --dataset ../shared/datasets/scifact --split test"
+    })
 final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "DIR",
       description = "BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv.")
   Path dataset;
 
-  @Option(names = "--split", defaultValue = "test", description = "Qrels split to evaluate. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "Qrels split to evaluate. Default: ${DEFAULT-VALUE}.")
   String split;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "A LoRA adapter folder (PEFT layout) to evaluate.")
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "A LoRA adapter folder (PEFT layout) to evaluate.")
   Path adapter;
 
   @Option(names = "--no-cache", description = "Do not read or write cached corpus embeddings.")
@@ -49,7 +61,8 @@ final class EvalCommand implements Callable<Integer> {
         AdaptedEmbedder adapted = adapter == null ? null : EmbedCommand.open(stack, adapter)) {
       Embedder embedder = adapted != null ? adapted : stack.baseEmbedder();
       ProgressBar bar = new ProgressBar(System.err, "embedding");
-      RetrievalEvaluator.Builder builder = RetrievalEvaluator.builder(embedder).optProgress(bar::update);
+      RetrievalEvaluator.Builder builder =
+          RetrievalEvaluator.builder(embedder).optProgress(bar::update);
       if (!noCache) {
         builder.optCache(EmbeddingCache.atDefaultLocation(), stack.documentFingerprint(adapted));
       }

@@ -11,7 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The Ed25519 key pair that signs adapter records: the trainer holds the private key, servers the public one. */
+/**
+ * The Ed25519 key pair that signs adapter records: the trainer holds the private key, servers the
+ * public one.
+ */
 @Command(
     name = "keys",
     description = "Manage the Ed25519 key pair that signs published adapter versions.",
@@ -28,20 +31,29 @@ final class KeysCommand implements Runnable {
   @Command(
       name = "generate",
       description = {
-        "Write a new key pair: " + AdapterKeys.PRIVATE_KEY_FILE + " (PKCS#8 PEM, mode 600; the trainer signs with it)"
-            + " and " + AdapterKeys.PUBLIC_KEY_FILE + " (X.509 PEM; embedding servers verify with it).",
+        "Write a new key pair: "
+            + AdapterKeys.PRIVATE_KEY_FILE
+            + " (PKCS#8 PEM, mode 600; the trainer signs with it)"
+            + " and "
+            + AdapterKeys.PUBLIC_KEY_FILE
+            + " (X.509 PEM; embedding servers verify with it).",
         "Prints the two paths and the public key's fingerprint."
       })
   static final class Generate implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the key files (created if missing).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder for the key files (created if missing).")
     Path out;
 
     @Option(
         names = "--force",
-        description = "Replace existing key files. Servers given the new public key then refuse versions signed with the old one.")
+        description =
+            "Replace existing key files. Servers given the new public key then refuse versions signed with the old one.")
     boolean force;
 
     @Override
@@ -54,7 +66,9 @@ final class KeysCommand implements Runnable {
         for (Path p : List.of(privateKey, publicKey)) {
           if (Files.exists(p)) {
             stderr.println(
-                "lorastream keys generate: " + p + " already exists; keep the existing key pair, choose another --out,"
+                "lorastream keys generate: "
+                    + p
+                    + " already exists; keep the existing key pair, choose another --out,"
                     + " or pass --force to replace it");
             stderr.flush();
             return 1;

@@ -35,11 +35,15 @@ public final class LorastreamCommand implements Runnable {
   }
 
   /**
-   * A bad file, folder or setting a command did not catch itself is reported as one line naming it (the exceptions'
-   * messages say what was expected), exit code 2; anything else is a bug and keeps its stack trace.
+   * A bad file, folder or setting a command did not catch itself is reported as one line naming it
+   * (the exceptions' messages say what was expected), exit code 2; anything else is a bug and keeps
+   * its stack trace.
    */
-  private static int userError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof IllegalArgumentException || e instanceof DatasetException || e instanceof IOException
+  private static int userError(Exception e, CommandLine cl, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof IllegalArgumentException
+        || e instanceof DatasetException
+        || e instanceof IOException
         || e instanceof UncheckedIOException) {
       cl.getErr().println("lorastream " + cl.getCommandName() + ": " + e.getMessage());
       cl.getErr().flush();

@@ -24,7 +24,9 @@ final class ProgressBar {
     int width = 30;
     int filled = total == 0 ? width : (int) (width * done / total);
     double seconds = (now - startNanos) / 1e9;
-    err.printf("\r%s [%s%s] %d/%d %.0fs", label, "#".repeat(filled), " ".repeat(width - filled), done, total, seconds);
+    err.printf(
+        "\r%s [%s%s] %d/%d %.0fs",
+        label, "#".repeat(filled), " ".repeat(width - filled), done, total, seconds);
     if (done >= total) {
       err.println();
     }

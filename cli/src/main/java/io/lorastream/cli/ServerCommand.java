@@ -1,9 +1,9 @@
 package io.lorastream.cli;
 
 import io.lorastream.server.EmbeddingServer;
-import io.lorastream.service.ServiceLifecycle;
 import io.lorastream.server.config.ServerConfig;
 import io.lorastream.server.config.ServerConfigFiles;
+import io.lorastream.service.ServiceLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,17 +30,29 @@ final class ServerCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides bootstrap-servers).")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (overrides bootstrap-servers).")
   String bootstrap;
 
-  @Option(names = "--port", paramLabel = "N", description = "HTTP port (overrides port; default 8080, 0 = any free port).")
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "HTTP port (overrides port; default 8080, 0 = any free port).")
   Integer port;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A .properties or .yaml file of server settings.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "A .properties or .yaml file of server settings.")
   Path config;
 
-  @Option(names = "--public-key", paramLabel = "FILE",
-      description = "The adapter-signing.pub written by 'lorastream keys generate' (overrides adapter-public-key).")
+  @Option(
+      names = "--public-key",
+      paramLabel = "FILE",
+      description =
+          "The adapter-signing.pub written by 'lorastream keys generate' (overrides adapter-public-key).")
   Path publicKey;
 
   @Override
@@ -58,21 +70,31 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig cfg;
     EmbeddingServer server;
     try {
-      cfg = config == null
-          ? ServerConfigFiles.fromMap(overrides, System.getenv(), null)
-          : ServerConfigFiles.load(config, overrides, System.getenv());
+      cfg =
+          config == null
+              ? ServerConfigFiles.fromMap(overrides, System.getenv(), null)
+              : ServerConfigFiles.load(config, overrides, System.getenv());
       server = EmbeddingServer.start(cfg);
-    } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
+    } catch (IllegalArgumentException
+        | IllegalStateException
+        | IOException
+        | UncheckedIOException e) {
       spec.commandLine().getErr().println("lorastream server: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 1;
     }
     System.out.println(server.uri());
     System.out.flush();
-    System.err.println("lorastream server: serving " + server.uri() + "/v1/embeddings; ready once "
-        + cfg.topics().adapters() + " is read (GET /health/ready); Ctrl-C stops it");
-    // the server does not stop on its own: it runs until the JVM is asked to stop, then closes in the hook
-    ServiceLifecycle.runUntilStopped("lorastream-server-shutdown", server::close, new CompletableFuture<>());
+    System.err.println(
+        "lorastream server: serving "
+            + server.uri()
+            + "/v1/embeddings; ready once "
+            + cfg.topics().adapters()
+            + " is read (GET /health/ready); Ctrl-C stops it");
+    // the server does not stop on its own: it runs until the JVM is asked to stop, then closes in
+    // the hook
+    ServiceLifecycle.runUntilStopped(
+        "lorastream-server-shutdown", server::close, new CompletableFuture<>());
     return 0;
   }
 }

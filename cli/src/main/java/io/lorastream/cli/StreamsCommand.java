@@ -20,20 +20,32 @@ import picocli.CommandLine.Option;
     })
 final class StreamsCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap",
+      required = true,
+      paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092 (see 'lorastream broker').")
   String bootstrap;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Settings in a .properties or .yaml file (keys: window, grace, dwell-threshold, max-negatives,"
-          + " topic-prefix, tenant-adapters.<tenant>, kafka.<property>, ...); defaults apply to the rest.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Settings in a .properties or .yaml file (keys: window, grace, dwell-threshold, max-negatives,"
+              + " topic-prefix, tenant-adapters.<tenant>, kafka.<property>, ...); defaults apply to the rest.")
   Path config;
 
-  @Option(names = "--metrics-port", paramLabel = "N",
-      description = "Port of /metrics (default: the config's metrics-port, 9410; 0 = any free port).")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description =
+          "Port of /metrics (default: the config's metrics-port, 9410; 0 = any free port).")
   Integer metricsPort;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the app keeps its RocksDB state.")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Where the app keeps its RocksDB state.")
   Path stateDir;
 
   @Override

@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The continual LoRA trainer, running until Ctrl-C or SIGTERM (which commits the work done so far). */
+/**
+ * The continual LoRA trainer, running until Ctrl-C or SIGTERM (which commits the work done so far).
+ */
 @Command(
     name = "trainer",
     mixinStandardHelpOptions = true,
@@ -30,23 +32,42 @@ final class TrainerCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  /** Environment variable holding the signing key (PEM or base64 PKCS#8) when no file is configured. */
+  /**
+   * Environment variable holding the signing key (PEM or base64 PKCS#8) when no file is configured.
+   */
   static final String SIGNING_KEY_ENV = "LORASTREAM_SIGNING_KEY";
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (wins over the file).")
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (wins over the file).")
   String bootstrap;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Settings file (.yaml, .yml or .properties).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Settings file (.yaml, .yml or .properties).")
   Path config;
 
-  @Option(names = "--signing-key", paramLabel = "FILE",
-      description = "Ed25519 private key PEM ('lorastream keys generate'); else signing-key, else $" + SIGNING_KEY_ENV + ".")
+  @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Ed25519 private key PEM ('lorastream keys generate'); else signing-key, else $"
+              + SIGNING_KEY_ENV
+              + ".")
   Path signingKey;
 
-  @Option(names = "--metrics-port", paramLabel = "N", description = "/metrics port (0 = any free port, -1 = none).")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      description = "/metrics port (0 = any free port, -1 = none).")
   Integer metricsPort;
 
-  @Option(names = "--instance-id", paramLabel = "ID", description = "This instance's stable id (its transactional.id).")
+  @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      description = "This instance's stable id (its transactional.id).")
   String instanceId;
 
   @Override
@@ -67,26 +88,37 @@ final class TrainerCommand implements Callable<Integer> {
       if (instanceId != null) {
         overrides.put("instance-id", instanceId);
       }
-      settings = config == null ? TrainerConfigFiles.fromMap(overrides) : TrainerConfigFiles.load(config, overrides);
+      settings =
+          config == null
+              ? TrainerConfigFiles.fromMap(overrides)
+              : TrainerConfigFiles.load(config, overrides);
       signer = signer(settings);
     } catch (IllegalArgumentException | IOException e) {
       spec.commandLine().getErr().println("lorastream trainer: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 2;
     }
-    MetricsEndpoint endpoint = settings.metricsPort() >= 0 ? MetricsEndpoint.start(settings.metricsPort()) : null;
+    MetricsEndpoint endpoint =
+        settings.metricsPort() >= 0 ? MetricsEndpoint.start(settings.metricsPort()) : null;
     MeterRegistry registry = endpoint != null ? endpoint.registry() : new SimpleMeterRegistry();
-    try (TrainerModel model = TrainerModel.load(settings.baseModel(), settings.device(), settings.precision(), settings.documentCacheSize())) {
+    try (TrainerModel model =
+        TrainerModel.load(
+            settings.baseModel(),
+            settings.device(),
+            settings.precision(),
+            settings.documentCacheSize())) {
       ContinualTrainer trainer = new ContinualTrainer(settings, model, signer, registry, null);
       // SIGTERM or Ctrl-C: the trainer commits the work done so far, and run() returns
-      ServiceLifecycle.onShutdown("lorastream-trainer-shutdown", () -> {
-        trainer.stop();
-        try {
-          trainer.awaitStopped(Duration.ofSeconds(60));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      ServiceLifecycle.onShutdown(
+          "lorastream-trainer-shutdown",
+          () -> {
+            trainer.stop();
+            try {
+              trainer.awaitStopped(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
       if (endpoint != null) {
         System.err.println("lorastream trainer: /metrics on port " + endpoint.port());
       }
@@ -111,7 +143,10 @@ final class TrainerCommand implements Callable<Integer> {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
           "no signing key: create one with './lorastream keys generate --out DIR' and pass --signing-key DIR/"
-              + io.lorastream.model.adapter.AdapterKeys.PRIVATE_KEY_FILE + " (or signing-key in the config, or $" + SIGNING_KEY_ENV + ")");
+              + io.lorastream.model.adapter.AdapterKeys.PRIVATE_KEY_FILE
+              + " (or signing-key in the config, or $"
+              + SIGNING_KEY_ENV
+              + ")");
     }
     return AdapterSigner.fromText(text, "$" + SIGNING_KEY_ENV);
   }

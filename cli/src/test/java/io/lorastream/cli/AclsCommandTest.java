@@ -41,10 +41,12 @@ class AclsCommandTest {
     assertThat(r.exit()).isZero();
     List<String> acls = r.out().lines().filter(l -> !l.startsWith("#")).toList();
     assertThat(acls).hasSize(AccessPolicy.DEFAULT.bindings().size());
-    assertThat(r.out()).contains("# trainer")
+    assertThat(r.out())
+        .contains("# trainer")
         .containsPattern("User:lorastream-trainer +ALLOW +WRITE +TOPIC +LITERAL +prod\\.adapters")
         .containsPattern("User:lorastream-admin +ALLOW +WRITE +TOPIC +LITERAL +prod\\.adapter-pins")
-        .containsPattern("User:lorastream-streams +ALLOW +ALL +TOPIC +PREFIXED +lorastream-streams-");
+        .containsPattern(
+            "User:lorastream-streams +ALLOW +ALL +TOPIC +PREFIXED +lorastream-streams-");
   }
 
   @Test
@@ -57,13 +59,22 @@ class AclsCommandTest {
     assertThat(writers(b, t.trainingPairs())).containsExactly("User:lorastream-streams");
     assertThat(writers(b, t.searchEvents())).containsExactly("User:lorastream-frontend");
     // nobody but the streams app (its own internal topics) may create, alter or delete a topic
-    assertThat(b).filteredOn(x -> x.pattern().resourceType() == ResourceType.TOPIC)
-        .filteredOn(x -> List.of(AclOperation.ALL, AclOperation.CREATE, AclOperation.ALTER, AclOperation.DELETE,
-            AclOperation.ALTER_CONFIGS).contains(x.entry().operation()))
-        .allSatisfy(x -> {
-          assertThat(x.pattern().patternType()).isEqualTo(PatternType.PREFIXED);
-          assertThat(x.pattern().name()).isEqualTo("lorastream-streams-");
-        });
+    assertThat(b)
+        .filteredOn(x -> x.pattern().resourceType() == ResourceType.TOPIC)
+        .filteredOn(
+            x ->
+                List.of(
+                        AclOperation.ALL,
+                        AclOperation.CREATE,
+                        AclOperation.ALTER,
+                        AclOperation.DELETE,
+                        AclOperation.ALTER_CONFIGS)
+                    .contains(x.entry().operation()))
+        .allSatisfy(
+            x -> {
+              assertThat(x.pattern().patternType()).isEqualTo(PatternType.PREFIXED);
+              assertThat(x.pattern().name()).isEqualTo("lorastream-streams-");
+            });
     assertThat(b).noneMatch(x -> x.pattern().resourceType() == ResourceType.CLUSTER);
   }
 
@@ -78,10 +89,12 @@ class AclsCommandTest {
   }
 
   @Test
-  void passwordFilesAreReadPerUserAndOneWithALineBreakOrNothingIsRefusedNamingIt() throws Exception {
+  void passwordFilesAreReadPerUserAndOneWithALineBreakOrNothingIsRefusedNamingIt()
+      throws Exception {
     Files.writeString(tmp.resolve("lorastream-streams"), "s3cret");
     Files.writeString(tmp.resolve("someone-else"), "ignored");
-    assertThat(AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT)).isEqualTo(Map.of("lorastream-streams", "s3cret"));
+    assertThat(AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT))
+        .isEqualTo(Map.of("lorastream-streams", "s3cret"));
     Files.writeString(tmp.resolve("lorastream-trainer"), "s3cret\n");
     assertThatThrownBy(() -> AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class)
@@ -89,23 +102,40 @@ class AclsCommandTest {
         .hasMessageContaining("line break")
         .hasMessageContaining("tr -d");
     Files.writeString(tmp.resolve("lorastream-trainer"), "");
-    assertThatThrownBy(() -> AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT)).hasMessageContaining("empty");
+    assertThatThrownBy(() -> AccessSetup.readPasswords(tmp, AccessPolicy.DEFAULT))
+        .hasMessageContaining("empty");
   }
 
   @Test
   void passwordsFromTheEnvironmentAreTakenPerRole() {
-    Map<String, String> env = Map.of("LORASTREAM_KAFKA_PASSWORD_TRAINER", "t0p", "LORASTREAM_KAFKA_PASSWORD_ADMIN", "adm1n",
-        "HOME", "/root");
+    Map<String, String> env =
+        Map.of(
+            "LORASTREAM_KAFKA_PASSWORD_TRAINER",
+            "t0p",
+            "LORASTREAM_KAFKA_PASSWORD_ADMIN",
+            "adm1n",
+            "HOME",
+            "/root");
     assertThat(AccessSetup.passwordsFromEnv(env, AccessPolicy.DEFAULT))
         .isEqualTo(Map.of("lorastream-trainer", "t0p", "lorastream-admin", "adm1n"));
-    assertThatThrownBy(() -> AccessSetup.passwordsFromEnv(Map.of("LORASTREAM_KAFKA_PASSWORD_SERVER", "x\n"),
-        AccessPolicy.DEFAULT)).hasMessageContaining("LORASTREAM_KAFKA_PASSWORD_SERVER").hasMessageContaining("line break");
+    assertThatThrownBy(
+            () ->
+                AccessSetup.passwordsFromEnv(
+                    Map.of("LORASTREAM_KAFKA_PASSWORD_SERVER", "x\n"), AccessPolicy.DEFAULT))
+        .hasMessageContaining("LORASTREAM_KAFKA_PASSWORD_SERVER")
+        .hasMessageContaining("line break");
   }
 
   private static List<String> writers(List<AclBinding> b, String topic) {
     return b.stream()
-        .filter(x -> x.pattern().resourceType() == ResourceType.TOPIC && x.pattern().name().equals(topic))
-        .filter(x -> x.entry().operation() == AclOperation.WRITE || x.entry().operation() == AclOperation.ALL)
+        .filter(
+            x ->
+                x.pattern().resourceType() == ResourceType.TOPIC
+                    && x.pattern().name().equals(topic))
+        .filter(
+            x ->
+                x.entry().operation() == AclOperation.WRITE
+                    || x.entry().operation() == AclOperation.ALL)
         .map(x -> x.entry().principal())
         .distinct()
         .toList();

@@ -22,7 +22,10 @@ class CommandErrorsTest {
     Path missing = tmp.resolve("no-such-dataset");
     int exit = cl.execute("eval", "--dataset", missing.toString());
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).startsWith("lorastream eval: ").contains(missing.toString()).contains("corpus.jsonl")
+    assertThat(err.toString())
+        .startsWith("lorastream eval: ")
+        .contains(missing.toString())
+        .contains("corpus.jsonl")
         .doesNotContain("\tat ");
   }
 }

@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every relative link of the user docs (README.md, docs/*.md, the module READMEs) points at a file or folder that
- * exists: the README's concept-to-file map names source files, which move when code is reorganised.
+ * Every relative link of the user docs (README.md, docs/*.md, the module READMEs) points at a file
+ * or folder that exists: the README's concept-to-file map names source files, which move when code
+ * is reorganised.
  */
 class DocsLinksTest {
 

@@ -37,8 +37,12 @@ class KeysCommandTest {
     Path priv = dir.resolve("adapter-signing.key").toAbsolutePath();
     Path pub = dir.resolve("adapter-signing.pub").toAbsolutePath();
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("private key: " + priv).contains("public key:  " + pub).contains("fingerprint: ed25519:");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv))).isEqualTo("rw-------");
+    assertThat(r.out())
+        .contains("private key: " + priv)
+        .contains("public key:  " + pub)
+        .contains("fingerprint: ed25519:");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)))
+        .isEqualTo("rw-------");
     PublicKey key = AdapterKeys.readPublicKey(pub);
     assertThat(AdapterKeys.readPrivateKey(priv).getAlgorithm()).isIn("EdDSA", "Ed25519");
     assertThat(r.out()).contains(AdapterKeys.fingerprint(key));
@@ -58,7 +62,10 @@ class KeysCommandTest {
     Run forced = run("keys", "generate", "--out", dir.toString(), "--force");
     assertThat(forced.exit()).isZero();
     assertThat(Files.readString(dir.resolve("adapter-signing.pub"))).isNotEqualTo(before);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("adapter-signing.key")))).isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("adapter-signing.key"))))
+        .isEqualTo("rw-------");
   }
 
   @Test

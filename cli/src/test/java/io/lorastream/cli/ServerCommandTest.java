@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Bad configuration stops the server command before anything starts, with a message naming the problem. */
+/**
+ * Bad configuration stops the server command before anything starts, with a message naming the
+ * problem.
+ */
 class ServerCommandTest {
 
   @TempDir Path tmp;
@@ -39,7 +42,9 @@ class ServerCommandTest {
     Files.writeString(file, "allow-anonymous=true\n");
     Run r = run("server", "--config", file.toString());
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("adapter-public-key is required").contains("lorastream keys generate");
+    assertThat(r.err())
+        .contains("adapter-public-key is required")
+        .contains("lorastream keys generate");
   }
 
   @Test
@@ -52,7 +57,8 @@ class ServerCommandTest {
   @Test
   void aBadValueIsNamedWithItsKey() throws Exception {
     Path file = tmp.resolve("server.yaml");
-    Files.writeString(file, "allow-anonymous: true\nadapter-public-key: " + publicKey() + "\nport: eighty\n");
+    Files.writeString(
+        file, "allow-anonymous: true\nadapter-public-key: " + publicKey() + "\nport: eighty\n");
     Run r = run("server", "--config", file.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("port='eighty'").contains("'eighty' is not a number");
@@ -61,7 +67,8 @@ class ServerCommandTest {
   @Test
   void anUnknownKeyIsNamed() throws Exception {
     Path file = tmp.resolve("server.properties");
-    Files.writeString(file, "allow-anonymous=true\nadapter-public-key=" + publicKey() + "\nbatch.max-sise=8\n");
+    Files.writeString(
+        file, "allow-anonymous=true\nadapter-public-key=" + publicKey() + "\nbatch.max-sise=8\n");
     Run r = run("server", "--config", file.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("unknown setting(s) [batch.max-sise]").contains("batch.max-size");

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The trainer command's refusals: each names the problem and the way out, before any model or broker is touched. */
+/**
+ * The trainer command's refusals: each names the problem and the way out, before any model or
+ * broker is touched.
+ */
 class TrainerCommandTest {
 
   @TempDir Path tmp;
@@ -51,7 +54,13 @@ class TrainerCommandTest {
 
   @Test
   void aMissingKeyFileIsNamed() {
-    Run r = run("trainer", "--bootstrap", "127.0.0.1:9", "--signing-key", tmp.resolve("nope.key").toString());
+    Run r =
+        run(
+            "trainer",
+            "--bootstrap",
+            "127.0.0.1:9",
+            "--signing-key",
+            tmp.resolve("nope.key").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("nope.key");
   }

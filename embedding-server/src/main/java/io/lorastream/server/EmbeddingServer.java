@@ -38,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedding server: the base model on its device, the adapter registry fed by the adapters topic, the
- * dynamic batcher and the HTTP API. {@link #start} returns once HTTP is up; it is ready
+ * The embedding server: the base model on its device, the adapter registry fed by the adapters
+ * topic, the dynamic batcher and the HTTP API. {@link #start} returns once HTTP is up; it is ready
  * ({@code /health/ready}) once the adapters topic has been read to the end offsets it had at start.
  */
 public final class EmbeddingServer implements AutoCloseable {
@@ -57,8 +57,15 @@ public final class EmbeddingServer implements AutoCloseable {
   private final Javalin app;
 
   private EmbeddingServer(
-      ServerConfig config, TextTokenizer tokenizer, AdapterRegistry registry, AdapterWatcher watcher, PinPublisher pins,
-      DynamicBatcher<ServedModel> batcher, ExecutorService respond, ServerMetrics metrics, Javalin app) {
+      ServerConfig config,
+      TextTokenizer tokenizer,
+      AdapterRegistry registry,
+      AdapterWatcher watcher,
+      PinPublisher pins,
+      DynamicBatcher<ServedModel> batcher,
+      ExecutorService respond,
+      ServerMetrics metrics,
+      Javalin app) {
     this.config = config;
     this.tokenizer = tokenizer;
     this.registry = registry;
@@ -79,14 +86,21 @@ public final class EmbeddingServer implements AutoCloseable {
   public static EmbeddingServer start(ServerConfig config, BaseModel base) throws IOException {
     if (config.maxLength() > base.config().maxPositions()) {
       throw new IllegalArgumentException(
-          "max-length " + config.maxLength() + " exceeds the " + base.config().maxPositions() + " positions of "
-              + base.id().name() + "; lower max-length");
+          "max-length "
+              + config.maxLength()
+              + " exceeds the "
+              + base.config().maxPositions()
+              + " positions of "
+              + base.id().name()
+              + "; lower max-length");
     }
     Device device = config.device().resolve();
     ServerMetrics metrics = ServerMetrics.prometheus();
     TextTokenizer tokenizer = TextTokenizer.load(base.tokenizerJson(), config.maxLength());
     ServingEngine engine = ServingEngines.open(config.engine(), base, device, config.precision());
-    engine.prepare(LoraConfig.DEFAULT.targets()); // the trainer's default targets: their first version loads at once
+    engine.prepare(
+        LoraConfig.DEFAULT
+            .targets()); // the trainer's default targets: their first version loads at once
     AdapterRegistry registry = new AdapterRegistry(engine, base.id(), config.adapters(), metrics);
 
     Map<String, String> client = new HashMap<>(config.kafkaProperties());
@@ -96,21 +110,33 @@ public final class EmbeddingServer implements AutoCloseable {
         ServerTopics.ensure(client, config.topics(), Duration.ofSeconds(30));
       } catch (IllegalStateException e) {
         // serve the base model anyway; the watcher waits for the topics and readiness says why
-        LOG.error("{}; the server starts without adapters and becomes ready once the topics are readable", e.getMessage());
+        LOG.error(
+            "{}; the server starts without adapters and becomes ready once the topics are readable",
+            e.getMessage());
       }
     }
-    AdapterVerifier verifier = new AdapterVerifier(config.adapters().publicKey(), base.id(), base.config());
+    AdapterVerifier verifier =
+        new AdapterVerifier(config.adapters().publicKey(), base.id(), base.config());
     String clientId = "lorastream-server-" + config.instanceId();
     AdapterWatcher watcher =
-        new AdapterWatcher(client, clientId + "-adapters", config.topics().adapters(), config.topics().adapterPins(),
-            verifier, registry, config.watcher());
+        new AdapterWatcher(
+            client,
+            clientId + "-adapters",
+            config.topics().adapters(),
+            config.topics().adapterPins(),
+            verifier,
+            registry,
+            config.watcher());
     metrics.kafkaReachable(() -> watcher.status().reachable() ? 1 : 0);
     Map<String, String> pinClient = new HashMap<>(config.pinKafkaProperties());
     pinClient.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    PinPublisher pins = new PinPublisher(pinClient, clientId + "-pins", config.topics().adapterPins());
+    PinPublisher pins =
+        new PinPublisher(pinClient, clientId + "-pins", config.topics().adapterPins());
     DynamicBatcher<ServedModel> batcher =
         new DynamicBatcher<>(
-            config.batching(), config.requestTimeout(), (m, b) -> m.model().embed(b),
+            config.batching(),
+            config.requestTimeout(),
+            (m, b) -> m.model().embed(b),
             metrics::batch);
     metrics.queueDepth(batcher::depth);
     AtomicInteger threads = new AtomicInteger();
@@ -123,15 +149,33 @@ public final class EmbeddingServer implements AutoCloseable {
               return t;
             });
     Javalin app =
-        HttpApi.create(new HttpApi.Parts(
-            config, tokenizer, base.config().hiddenSize(), registry, batcher, pins, metrics, respond, watcher::status));
+        HttpApi.create(
+            new HttpApi.Parts(
+                config,
+                tokenizer,
+                base.config().hiddenSize(),
+                registry,
+                batcher,
+                pins,
+                metrics,
+                respond,
+                watcher::status));
     watcher.start();
     app.start(config.host(), config.port());
-    LOG.info("embedding server {} on http://{}:{} ({} on {} by {}, {}, max length {}), adapters from {} verified with {}",
-        config.instanceId(), config.host(), app.port(), base.id().name(), device, engine.kind().configName(),
+    LOG.info(
+        "embedding server {} on http://{}:{} ({} on {} by {}, {}, max length {}), adapters from {} verified with {}",
+        config.instanceId(),
+        config.host(),
+        app.port(),
+        base.id().name(),
+        device,
+        engine.kind().configName(),
         config.precision(),
-        config.maxLength(), config.topics().adapters(), AdapterKeys.fingerprint(config.adapters().publicKey()));
-    return new EmbeddingServer(config, tokenizer, registry, watcher, pins, batcher, respond, metrics, app);
+        config.maxLength(),
+        config.topics().adapters(),
+        AdapterKeys.fingerprint(config.adapters().publicKey()));
+    return new EmbeddingServer(
+        config, tokenizer, registry, watcher, pins, batcher, respond, metrics, app);
   }
 
   public int port() {
@@ -140,7 +184,8 @@ public final class EmbeddingServer implements AutoCloseable {
 
   /** Where a client on this machine reaches the server. */
   public URI uri() {
-    String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+    String host =
+        config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     return URI.create("http://" + host + ":" + port());
   }
 

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Keys, errors in OpenAI's shape, text limits, the bounded queue, health and metrics, over real HTTP. */
+/**
+ * Keys, errors in OpenAI's shape, text limits, the bounded queue, health and metrics, over real
+ * HTTP.
+ */
 class ApiContractIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,9 +30,26 @@ class ApiContractIT {
   static void start() throws Exception {
     harness = new ServerHarness();
     truncating = harness.start("truncating", Map.of("max-length", "16", "max-inputs", "4"));
-    // long texts refused; a queue of 4 texts; batches wait 5 s for company, so a queued request holds the queue
-    strict = harness.start("strict", Map.of("max-length", "16", "max-inputs", "4", "text-limit-policy", "reject",
-        "batch.queue-capacity", "4", "batch.max-size", "64", "batch.max-wait", "5s", "max-request-bytes", "4096"));
+    // long texts refused; a queue of 4 texts; batches wait 5 s for company, so a queued request
+    // holds the queue
+    strict =
+        harness.start(
+            "strict",
+            Map.of(
+                "max-length",
+                "16",
+                "max-inputs",
+                "4",
+                "text-limit-policy",
+                "reject",
+                "batch.queue-capacity",
+                "4",
+                "batch.max-size",
+                "64",
+                "batch.max-wait",
+                "5s",
+                "max-request-bytes",
+                "4096"));
   }
 
   @AfterAll
@@ -74,8 +94,10 @@ class ApiContractIT {
     harness.post(truncating, "/v1/embeddings", "{}", null);
     HttpResponse<String> metrics = harness.get(truncating, "/metrics", null);
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("lorastream_server_responses_total{endpoint=\"embeddings\",status=\"401\"}")
-        .contains("lorastream_server_queue_depth").contains("lorastream_server_batch_size");
+    assertThat(metrics.body())
+        .contains("lorastream_server_responses_total{endpoint=\"embeddings\",status=\"401\"}")
+        .contains("lorastream_server_queue_depth")
+        .contains("lorastream_server_batch_size");
   }
 
   @Test
@@ -85,7 +107,10 @@ class ApiContractIT {
     assertThat(e.get("param").asText()).isEqualTo("model");
     error(embed(truncating, "{\"model\":\"nope@3\",\"input\":\"a\"}"), 404);
     error(embed(truncating, "{\"model\":\"Not a model!\",\"input\":\"a\"}"), 404);
-    assertThat(error(harness.get(truncating, "/v1/nothing", ServerHarness.API_KEY), 404).get("code").asText())
+    assertThat(
+            error(harness.get(truncating, "/v1/nothing", ServerHarness.API_KEY), 404)
+                .get("code")
+                .asText())
         .isEqualTo("unknown_url");
     error(harness.get(truncating, "/v1/models/nope", ServerHarness.API_KEY), 404);
   }
@@ -94,26 +119,45 @@ class ApiContractIT {
   void malformedRequestsGet400NamingTheField() throws Exception {
     assertThat(error(embed(truncating, "{\"model\":\"base\",\"input\":"), 400).get("code").asText())
         .isEqualTo("invalid_json");
-    assertThat(error(embed(truncating, "{\"model\":\"base\",\"input\":[]}"), 400).get("param").asText())
+    assertThat(
+            error(embed(truncating, "{\"model\":\"base\",\"input\":[]}"), 400)
+                .get("param")
+                .asText())
         .isEqualTo("input");
-    assertThat(error(embed(truncating, "{\"model\":\"base\",\"input\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}"), 400)
-        .get("code").asText()).isEqualTo("too_many_inputs");
-    assertThat(error(embed(truncating, "{\"model\":\"base\",\"input\":\"a\",\"dimensions\":0}"), 400).get("param")
-        .asText()).isEqualTo("dimensions");
+    assertThat(
+            error(
+                    embed(
+                        truncating,
+                        "{\"model\":\"base\",\"input\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}"),
+                    400)
+                .get("code")
+                .asText())
+        .isEqualTo("too_many_inputs");
+    assertThat(
+            error(embed(truncating, "{\"model\":\"base\",\"input\":\"a\",\"dimensions\":0}"), 400)
+                .get("param")
+                .asText())
+        .isEqualTo("dimensions");
     error(embed(truncating, "{\"model\":\"base\",\"input\":\"a\",\"dimensions\":385}"), 400);
-    assertThat(error(embed(truncating, "{\"model\":\"base\",\"input\":[101,102]}"), 400).get("code").asText())
+    assertThat(
+            error(embed(truncating, "{\"model\":\"base\",\"input\":[101,102]}"), 400)
+                .get("code")
+                .asText())
         .isEqualTo("token_ids_unsupported");
   }
 
   @Test
   void longTextsAreTruncatedAndCountedOrRefusedWith413ByConfiguration() throws Exception {
-    HttpResponse<String> cut = embed(truncating, "{\"model\":\"base\",\"input\":\"" + LONG_TEXT + "\"}");
+    HttpResponse<String> cut =
+        embed(truncating, "{\"model\":\"base\",\"input\":\"" + LONG_TEXT + "\"}");
     assertThat(cut.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(cut.body()).at("/usage/prompt_tokens").asInt()).isEqualTo(16);
     assertThat(harness.get(truncating, "/metrics", null).body())
         .containsPattern("lorastream_server_texts_truncated_total [1-9]");
 
-    JsonNode refused = error(embed(strict, "{\"model\":\"base\",\"input\":[\"short\",\"" + LONG_TEXT + "\"]}"), 413);
+    JsonNode refused =
+        error(
+            embed(strict, "{\"model\":\"base\",\"input\":[\"short\",\"" + LONG_TEXT + "\"]}"), 413);
     assertThat(refused.get("code").asText()).isEqualTo("input_too_long");
     assertThat(refused.get("message").asText()).contains("'input[1]'").contains("16 tokens");
     String huge = "{\"model\":\"base\",\"input\":\"" + "word ".repeat(1000) + "\"}";
@@ -122,16 +166,23 @@ class ApiContractIT {
 
   @Test
   void aFullQueueAnswers429WithRetryAfterAndTheQueuedRequestStillSucceeds() throws Exception {
-    CompletableFuture<HttpResponse<String>> queued = CompletableFuture.supplyAsync(() -> {
-      try {
-        return embed(strict, "{\"model\":\"base\",\"input\":[\"a\",\"b\",\"c\",\"d\"]}");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> queued =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return embed(strict, "{\"model\":\"base\",\"input\":[\"a\",\"b\",\"c\",\"d\"]}");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     // the four texts wait up to 5 s for company and fill the queue meanwhile
-    org.awaitility.Awaitility.await().until(() -> harness.get(strict, "/metrics", null).body()
-        .contains("lorastream_server_queue_depth 4.0"));
+    org.awaitility.Awaitility.await()
+        .until(
+            () ->
+                harness
+                    .get(strict, "/metrics", null)
+                    .body()
+                    .contains("lorastream_server_queue_depth 4.0"));
     HttpResponse<String> rejected = embed(strict, "{\"model\":\"base\",\"input\":\"one more\"}");
     JsonNode e = error(rejected, 429);
     assertThat(e.get("code").asText()).isEqualTo("queue_full");

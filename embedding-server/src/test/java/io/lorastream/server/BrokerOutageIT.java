@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker goes away for a while and comes back on the same port with the same data (issue 18): the server keeps
- * serving what it loaded, {@code /health/ready} reports the watcher as unreachable, and versions published after the
- * broker returns are served. A server that starts while the broker is away serves the base model, is not ready and
- * says why, and catches up once the broker is back.
+ * The broker goes away for a while and comes back on the same port with the same data (issue 18):
+ * the server keeps serving what it loaded, {@code /health/ready} reports the watcher as
+ * unreachable, and versions published after the broker returns are served. A server that starts
+ * while the broker is away serves the base model, is not ready and says why, and catches up once
+ * the broker is back.
  */
 class BrokerOutageIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> FAST_CHECKS = Map.of("watcher.check-interval", "1s",
-      "watcher.max-backoff", "2s");
+  private static final Map<String, String> FAST_CHECKS =
+      Map.of("watcher.check-interval", "1s", "watcher.max-backoff", "2s");
 
   @TempDir static Path tmp;
 
@@ -47,7 +48,10 @@ class BrokerOutageIT {
   }
 
   private static HttpResponse<String> embed(EmbeddingServer s, String model) throws Exception {
-    return harness.post(s, "/v1/embeddings", "{\"model\":\"" + model + "\",\"input\":\"Aspirin thins blood.\"}",
+    return harness.post(
+        s,
+        "/v1/embeddings",
+        "{\"model\":\"" + model + "\",\"input\":\"Aspirin thins blood.\"}",
         ServerHarness.API_KEY);
   }
 
@@ -67,11 +71,15 @@ class BrokerOutageIT {
     return s.metrics().registry().get("lorastream.server.adapters.kafka.reachable").gauge().value();
   }
 
-  /** Starts the broker again on its port and data dir; the port may take a moment to be free for binding. */
+  /**
+   * Starts the broker again on its port and data dir; the port may take a moment to be free for
+   * binding.
+   */
   private static EmbeddedKafkaBroker restart(int port, Path data) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.defaults().withPort(port).withDataDir(data));
+        return EmbeddedKafkaBroker.start(
+            EmbeddedKafkaConfig.defaults().withPort(port).withDataDir(data));
       } catch (IllegalArgumentException | IllegalStateException e) {
         if (attempt == 20) {
           throw e;
@@ -89,16 +97,22 @@ class BrokerOutageIT {
     harness = new ServerHarness(broker);
     BaseModel base = ServerHarness.base();
     EmbeddingServer server = harness.start("outage", FAST_CHECKS);
-    harness.publish("scifact", 1, TestAdapters.randomWeights(base.config(), 1), AdaptationMode.QUERY);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(servedVersion(server)).isEqualTo("scifact@1"));
+    harness.publish(
+        "scifact", 1, TestAdapters.randomWeights(base.config(), 1), AdaptationMode.QUERY);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(servedVersion(server)).isEqualTo("scifact@1"));
     assertThat(ready(server, 200).at("/adapters/state").asText()).isEqualTo("following");
     assertThat(reachableGauge(server)).isEqualTo(1.0);
 
     broker.close();
-    await().atMost(Duration.ofSeconds(30)).until(() -> "unreachable".equals(
-        ready(server, 200).at("/adapters/state").asText()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "unreachable".equals(ready(server, 200).at("/adapters/state").asText()));
     JsonNode whileAway = ready(server, 200);
-    assertThat(whileAway.get("status").asText()).as("still serving what it loaded").isEqualTo("ready");
+    assertThat(whileAway.get("status").asText())
+        .as("still serving what it loaded")
+        .isEqualTo("ready");
     assertThat(whileAway.at("/adapters/detail").asText()).isNotBlank();
     assertThat(whileAway.at("/adapters/last_contact").asText()).isNotBlank();
     assertThat(reachableGauge(server)).isEqualTo(0.0);
@@ -107,11 +121,21 @@ class BrokerOutageIT {
     }
     assertThat(embed(server, "base").statusCode()).isEqualTo(200);
 
-    // a replica that starts now cannot read the adapters: it serves the base, is not ready, and says why
-    EmbeddingServer cold = harness.startUnready("outage-cold", Map.of("create-topics", "false",
-        "watcher.check-interval", "1s", "watcher.max-backoff", "2s"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> "unreachable".equals(
-        ready(cold, 503).at("/adapters/state").asText()));
+    // a replica that starts now cannot read the adapters: it serves the base, is not ready, and
+    // says why
+    EmbeddingServer cold =
+        harness.startUnready(
+            "outage-cold",
+            Map.of(
+                "create-topics",
+                "false",
+                "watcher.check-interval",
+                "1s",
+                "watcher.max-backoff",
+                "2s"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "unreachable".equals(ready(cold, 503).at("/adapters/state").asText()));
     assertThat(ready(cold, 503).at("/adapters/detail").asText()).contains("failed");
     assertThat(embed(cold, "base").statusCode()).isEqualTo(200);
     HttpResponse<String> notYet = embed(cold, "scifact");
@@ -121,15 +145,22 @@ class BrokerOutageIT {
     // Kafka is back on the same port, with its data: both catch up, and a new version reaches both
     Thread.sleep(3000); // a while longer, past a few backoff rounds
     broker = restart(port, data);
-    harness.publish("scifact", 2, TestAdapters.randomWeights(base.config(), 2), AdaptationMode.QUERY);
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      assertThat(servedVersion(server)).isEqualTo("scifact@2");
-      assertThat(ready(cold, 200).at("/adapters/state").asText()).isEqualTo("following");
-      assertThat(servedVersion(cold)).isEqualTo("scifact@2");
-    });
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(ready(server, 200).at("/adapters/state").asText()).isEqualTo("following");
-      assertThat(reachableGauge(server)).isEqualTo(1.0);
-    });
+    harness.publish(
+        "scifact", 2, TestAdapters.randomWeights(base.config(), 2), AdaptationMode.QUERY);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              assertThat(servedVersion(server)).isEqualTo("scifact@2");
+              assertThat(ready(cold, 200).at("/adapters/state").asText()).isEqualTo("following");
+              assertThat(servedVersion(cold)).isEqualTo("scifact@2");
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(ready(server, 200).at("/adapters/state").asText()).isEqualTo("following");
+              assertThat(reachableGauge(server)).isEqualTo(1.0);
+            });
   }
 }

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Junk records with high version numbers on the adapters topic (issue 18): a server that starts after them keeps
- * the newest K signed versions, exactly as the server that was running keeps them, and both take the next signed
- * version. Before, start-up kept the raw records of the newest 2K versions unverified, so 2K junk records pushed
- * every signed version out.
+ * Junk records with high version numbers on the adapters topic (issue 18): a server that starts
+ * after them keeps the newest K signed versions, exactly as the server that was running keeps them,
+ * and both take the next signed version. Before, start-up kept the raw records of the newest 2K
+ * versions unverified, so 2K junk records pushed every signed version out.
  */
 class JunkAdapterRecordsIT {
 
@@ -46,8 +46,12 @@ class JunkAdapterRecordsIT {
   }
 
   private static String servedVersion(EmbeddingServer s) throws Exception {
-    HttpResponse<String> r = harness.post(s, "/v1/embeddings", "{\"model\":\"scifact\",\"input\":\"Aspirin thins blood.\"}",
-        ServerHarness.API_KEY);
+    HttpResponse<String> r =
+        harness.post(
+            s,
+            "/v1/embeddings",
+            "{\"model\":\"scifact\",\"input\":\"Aspirin thins blood.\"}",
+            ServerHarness.API_KEY);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.headers().firstValue("X-Lorastream-Model-Version").orElseThrow();
   }
@@ -60,37 +64,60 @@ class JunkAdapterRecordsIT {
   void junkWithHighVersionsPushesNoSignedVersionOutAtStartUpOrLive() throws Exception {
     BaseModel base = ServerHarness.base();
     for (int v = 1; v <= 3; v++) {
-      harness.publish("scifact", v, TestAdapters.randomWeights(base.config(), v), AdaptationMode.QUERY);
+      harness.publish(
+          "scifact", v, TestAdapters.randomWeights(base.config(), v), AdaptationMode.QUERY);
     }
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(servedVersion(running)).isEqualTo("scifact@3"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(servedVersion(running)).isEqualTo("scifact@3"));
 
     AdapterSigner stranger = new AdapterSigner(AdapterKeys.generate().getPrivate());
     for (int i = 0; i < JUNK; i++) {
-      harness.publishRaw(new AdapterKey("scifact", 1000 + i),
+      harness.publishRaw(
+          new AdapterKey("scifact", 1000 + i),
           ("{\"weights\":\"trust me\",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-      harness.publishRaw(new AdapterKey("scifact", 2000 + i), TestAdapters.record("scifact", 2000 + i,
-          TestAdapters.randomWeights(base.config(), 50 + i), base.id(), base.config(), AdaptationMode.QUERY, stranger));
+      harness.publishRaw(
+          new AdapterKey("scifact", 2000 + i),
+          TestAdapters.record(
+              "scifact",
+              2000 + i,
+              TestAdapters.randomWeights(base.config(), 50 + i),
+              base.id(),
+              base.config(),
+              AdaptationMode.QUERY,
+              stranger));
     }
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(refused(running, RefusalReason.MALFORMED)).isEqualTo(JUNK);
-      assertThat(refused(running, RefusalReason.BAD_SIGNATURE)).isEqualTo(JUNK);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(refused(running, RefusalReason.MALFORMED)).isEqualTo(JUNK);
+              assertThat(refused(running, RefusalReason.BAD_SIGNATURE)).isEqualTo(JUNK);
+            });
 
     EmbeddingServer restarted = harness.start("junk-restarted", Map.of());
-    assertThat(refused(restarted, RefusalReason.MALFORMED)).as("refused while catching up").isEqualTo(JUNK);
+    assertThat(refused(restarted, RefusalReason.MALFORMED))
+        .as("refused while catching up")
+        .isEqualTo(JUNK);
     assertThat(refused(restarted, RefusalReason.BAD_SIGNATURE)).isEqualTo(JUNK);
     for (EmbeddingServer s : new EmbeddingServer[] {running, restarted}) {
-      assertThat(s.registry().catalog().adapters().get("scifact").versions()).as(s.config().instanceId())
+      assertThat(s.registry().catalog().adapters().get("scifact").versions())
+          .as(s.config().instanceId())
           .containsOnlyKeys(1, 2, 3);
       assertThat(servedVersion(s)).isEqualTo("scifact@3");
     }
 
     // good input after the junk is still taken, by both
-    harness.publish("scifact", 4, TestAdapters.randomWeights(base.config(), 4), AdaptationMode.QUERY);
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(servedVersion(running)).isEqualTo("scifact@4");
-      assertThat(servedVersion(restarted)).isEqualTo("scifact@4");
-    });
-    assertThat(restarted.registry().catalog().adapters().get("scifact").versions()).containsOnlyKeys(2, 3, 4);
+    harness.publish(
+        "scifact", 4, TestAdapters.randomWeights(base.config(), 4), AdaptationMode.QUERY);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(servedVersion(running)).isEqualTo("scifact@4");
+              assertThat(servedVersion(restarted)).isEqualTo("scifact@4");
+            });
+    assertThat(restarted.registry().catalog().adapters().get("scifact").versions())
+        .containsOnlyKeys(2, 3, 4);
   }
 }

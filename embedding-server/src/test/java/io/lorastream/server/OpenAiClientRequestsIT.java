@@ -23,10 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The requests the official OpenAI Python (2.x on httpx, 3.x on httpx2) and Node clients send, captured byte for
- * byte (see src/test/resources/openai-requests/README.md) and replayed unchanged over a socket: headers
- * ({@code Authorization: Bearer}, {@code User-Agent}, {@code X-Stainless-*}, keep-alive, gzip accepted) and JSON
- * bodies as the clients write them. The answers are read as the clients read them.
+ * The requests the official OpenAI Python (2.x on httpx, 3.x on httpx2) and Node clients send,
+ * captured byte for byte (see src/test/resources/openai-requests/README.md) and replayed unchanged
+ * over a socket: headers ({@code Authorization: Bearer}, {@code User-Agent}, {@code X-Stainless-*},
+ * keep-alive, gzip accepted) and JSON bodies as the clients write them. The answers are read as the
+ * clients read them.
  */
 class OpenAiClientRequestsIT {
 
@@ -41,8 +42,14 @@ class OpenAiClientRequestsIT {
   static void start() throws Exception {
     harness = new ServerHarness();
     server = harness.start("openai-clients", Map.of());
-    harness.publish("scifact", 1, TestAdapters.randomWeights(ServerHarness.base().config(), 11), AdaptationMode.QUERY);
-    await().atMost(Duration.ofSeconds(30)).until(() -> server.registry().catalog().serving("scifact") != null);
+    harness.publish(
+        "scifact",
+        1,
+        TestAdapters.randomWeights(ServerHarness.base().config(), 11),
+        AdaptationMode.QUERY);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> server.registry().catalog().serving("scifact") != null);
     offline = new OfflineEmbedder(ServerHarness.base(), 256);
   }
 
@@ -57,7 +64,8 @@ class OpenAiClientRequestsIT {
   }
 
   private static byte[] captured(String name) throws IOException {
-    try (InputStream in = OpenAiClientRequestsIT.class.getResourceAsStream("/openai-requests/" + name + ".http")) {
+    try (InputStream in =
+        OpenAiClientRequestsIT.class.getResourceAsStream("/openai-requests/" + name + ".http")) {
       if (in == null) {
         throw new IOException("missing capture " + name);
       }
@@ -82,7 +90,8 @@ class OpenAiClientRequestsIT {
       assertThat(json.get("data").get(i).get("index").asInt()).isEqualTo(i);
     }
     assertThat(json.at("/usage/prompt_tokens").isIntegralNumber()).isTrue();
-    assertThat(json.at("/usage/total_tokens").asInt()).isEqualTo(json.at("/usage/prompt_tokens").asInt());
+    assertThat(json.at("/usage/total_tokens").asInt())
+        .isEqualTo(json.at("/usage/prompt_tokens").asInt());
   }
 
   @ParameterizedTest
@@ -98,8 +107,10 @@ class OpenAiClientRequestsIT {
     assertThat(json.at("/data/0/embedding").isTextual()).as("base64 as asked").isTrue();
     float[] v = embedding(json.at("/data/0"));
     assertThat(v).hasSize(384);
-    float[] want = offline.embed("Vitamin D deficiency increases the risk of fractures.",
-        TestAdapters.randomWeights(ServerHarness.base().config(), 11));
+    float[] want =
+        offline.embed(
+            "Vitamin D deficiency increases the risk of fractures.",
+            TestAdapters.randomWeights(ServerHarness.base().config(), 11));
     assertThat(OfflineEmbedder.cosine(v, want)).isGreaterThanOrEqualTo(0.99999);
   }
 
@@ -114,7 +125,10 @@ class OpenAiClientRequestsIT {
     assertThat(json.at("/data/1/embedding").isArray()).isTrue();
     float[] second = embedding(json.at("/data/1"));
     assertThat(second).hasSize(128);
-    assertThat(OfflineEmbedder.cosine(second, Vectors.truncate(offline.embed("Statins lower LDL cholesterol.", null), 128)))
+    assertThat(
+            OfflineEmbedder.cosine(
+                second,
+                Vectors.truncate(offline.embed("Statins lower LDL cholesterol.", null), 128)))
         .isGreaterThanOrEqualTo(0.99999);
   }
 
@@ -126,7 +140,9 @@ class OpenAiClientRequestsIT {
     JsonNode json = JSON.readTree(r.body());
     assertOpenAiShape(json, 1);
     // a query-mode adapter leaves documents with their base vectors
-    assertThat(OfflineEmbedder.cosine(embedding(json.at("/data/0")), offline.embed("Mitochondria produce ATP.", null)))
+    assertThat(
+            OfflineEmbedder.cosine(
+                embedding(json.at("/data/0")), offline.embed("Mitochondria produce ATP.", null)))
         .isGreaterThanOrEqualTo(0.99999);
   }
 
@@ -134,7 +150,8 @@ class OpenAiClientRequestsIT {
   void everyClientGetsTheSameVectorsForTheSameRequest() throws Exception {
     Map<String, float[]> byClient = new HashMap<>();
     for (String client : CLIENTS) {
-      byClient.put(client, embedding(JSON.readTree(replay(client + "-single-base64").body()).at("/data/0")));
+      byClient.put(
+          client, embedding(JSON.readTree(replay(client + "-single-base64").body()).at("/data/0")));
     }
     for (String client : List.of(CLIENTS)) {
       assertThat(byClient.get(client)).containsExactly(byClient.get(CLIENTS[0]));

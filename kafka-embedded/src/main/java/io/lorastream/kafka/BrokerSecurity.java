@@ -10,17 +10,20 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 
 /**
- * Authentication and authorization for the embedded broker, as a production cluster runs them: clients authenticate
- * with SASL/SCRAM-SHA-512, Kafka's {@code StandardAuthorizer} checks every request against the ACLs, and a principal
- * without a matching ACL is refused ({@code allow.everyone.if.no.acl.found=false}).
+ * Authentication and authorization for the embedded broker, as a production cluster runs them:
+ * clients authenticate with SASL/SCRAM-SHA-512, Kafka's {@code StandardAuthorizer} checks every
+ * request against the ACLs, and a principal without a matching ACL is refused ({@code
+ * allow.everyone.if.no.acl.found=false}).
  *
- * <p>The broker's own traffic (inter-broker replication, broker to controller) runs on listeners of its own with SASL
- * PLAIN for {@code adminUser}, whose JAAS entry lives in the broker's config: it does not depend on SCRAM credentials,
- * which are metadata records the controllers must have loaded first. {@code adminUser} is the only super user; it also
- * gets SCRAM credentials, so tests administer the cluster (ACLs, topics) through the client listener.
+ * <p>The broker's own traffic (inter-broker replication, broker to controller) runs on listeners of
+ * its own with SASL PLAIN for {@code adminUser}, whose JAAS entry lives in the broker's config: it
+ * does not depend on SCRAM credentials, which are metadata records the controllers must have loaded
+ * first. {@code adminUser} is the only super user; it also gets SCRAM credentials, so tests
+ * administer the cluster (ACLs, topics) through the client listener.
  *
  * @param adminUser the super user (the broker's own identity too)
- * @param adminPassword its password, for PLAIN on the internal listeners and SCRAM on the client listener
+ * @param adminPassword its password, for PLAIN on the internal listeners and SCRAM on the client
+ *     listener
  * @param users SCRAM-SHA-512 users created when the broker starts: name to password
  */
 public record BrokerSecurity(String adminUser, String adminPassword, Map<String, String> users) {
@@ -31,7 +34,8 @@ public record BrokerSecurity(String adminUser, String adminPassword, Map<String,
   /** Kafka's KRaft authorizer. */
   public static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
-  // A name or password goes into a JAAS line between double quotes: no quote, backslash or line break.
+  // A name or password goes into a JAAS line between double quotes: no quote, backslash or line
+  // break.
   private static final Pattern SAFE = Pattern.compile("[^\"\\\\\\r\\n]+");
 
   public BrokerSecurity {
@@ -66,7 +70,12 @@ public record BrokerSecurity(String adminUser, String adminPassword, Map<String,
     String password = users.get(user);
     if (password == null) {
       throw new IllegalArgumentException(
-          "no SCRAM user '" + user + "' on this broker; its users are " + users.keySet() + " and " + adminUser);
+          "no SCRAM user '"
+              + user
+              + "' on this broker; its users are "
+              + users.keySet()
+              + " and "
+              + adminUser);
     }
     return password;
   }
@@ -82,8 +91,9 @@ public record BrokerSecurity(String adminUser, String adminPassword, Map<String,
   }
 
   /**
-   * The standard client settings for SCRAM-SHA-512 over an unencrypted connection: {@code security.protocol},
-   * {@code sasl.mechanism} and {@code sasl.jaas.config}. Lay them over any producer, consumer, admin or Streams config.
+   * The standard client settings for SCRAM-SHA-512 over an unencrypted connection: {@code
+   * security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}. Lay them over any
+   * producer, consumer, admin or Streams config.
    */
   public static Map<String, Object> scramClientProperties(String user, String password) {
     requireSafe("user", user);
@@ -103,7 +113,10 @@ public record BrokerSecurity(String adminUser, String adminPassword, Map<String,
         + "\";";
   }
 
-  /** The PLAIN login of the broker's internal listeners: the admin logs in, and is the only user accepted. */
+  /**
+   * The PLAIN login of the broker's internal listeners: the admin logs in, and is the only user
+   * accepted.
+   */
   String internalJaas() {
     return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
         + adminUser
@@ -125,7 +138,8 @@ public record BrokerSecurity(String adminUser, String adminPassword, Map<String,
   private static void requireSafe(String what, String value) {
     if (value == null || !SAFE.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          what + " must be non-empty, without double quotes, backslashes or line breaks (it goes into a JAAS line)");
+          what
+              + " must be non-empty, without double quotes, backslashes or line breaks (it goes into a JAAS line)");
     }
   }
 }

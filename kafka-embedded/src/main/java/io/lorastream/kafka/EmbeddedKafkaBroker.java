@@ -54,8 +54,8 @@ public final class EmbeddedKafkaBroker implements KafkaCluster {
   }
 
   /**
-   * Starts a broker and waits until it serves clients (and, when secured, until its SCRAM users
-   * can log in).
+   * Starts a broker and waits until it serves clients (and, when secured, until its SCRAM users can
+   * log in).
    *
    * @throws IllegalArgumentException if the port is taken or the data dir holds something else
    * @throws IllegalStateException if Kafka does not start within a minute or fails to start

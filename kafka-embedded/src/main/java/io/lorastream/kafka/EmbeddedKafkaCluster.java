@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Kafka cluster of several KRaft nodes in this JVM, each with the broker and controller roles, for
- * tests of what a broker's loss does: {@link #kill(int)} stops a node the way a crash would (no
+ * A Kafka cluster of several KRaft nodes in this JVM, each with the broker and controller roles,
+ * for tests of what a broker's loss does: {@link #kill(int)} stops a node the way a crash would (no
  * controlled shutdown: its partitions keep it as leader until the controller fences it, once its
  * broker session times out), {@link #restart(int)} brings it back on its data dir and ports.
  *
@@ -48,7 +48,11 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedKafkaCluster(
-      List<KafkaNode> nodes, Path root, boolean ownsRoot, String clusterId, BrokerSecurity security) {
+      List<KafkaNode> nodes,
+      Path root,
+      boolean ownsRoot,
+      String clusterId,
+      BrokerSecurity security) {
     this.nodes = nodes;
     this.root = root;
     this.ownsRoot = ownsRoot;
@@ -70,7 +74,8 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
       throw new IllegalArgumentException(
           "the nodes of a cluster take free ports: leave port at 0, got " + config.port());
     }
-    Map<String, String> props = new LinkedHashMap<>(EmbeddedKafkaConfig.clusterBrokerProperties(size));
+    Map<String, String> props =
+        new LinkedHashMap<>(EmbeddedKafkaConfig.clusterBrokerProperties(size));
     props.putAll(config.brokerProperties());
     EmbeddedKafkaConfig nodeConfig = config.withBrokerProperties(props);
     long startNanos = System.nanoTime();
@@ -148,7 +153,10 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
   /** The nodes running now. */
   public Set<Integer> runningNodes() {
-    return nodes.stream().filter(KafkaNode::running).map(KafkaNode::nodeId).collect(Collectors.toCollection(TreeSet::new));
+    return nodes.stream()
+        .filter(KafkaNode::running)
+        .map(KafkaNode::nodeId)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The cluster id all nodes were formatted with. */
@@ -189,7 +197,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     log.info("Kafka node {} killed", nodeId);
   }
 
-  /** Starts a killed node again on its data dir and ports, and waits until it serves as a broker. */
+  /**
+   * Starts a killed node again on its data dir and ports, and waits until it serves as a broker.
+   */
   public void restart(int nodeId) {
     KafkaNode node = node(nodeId);
     node.start();
@@ -215,7 +225,11 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
   @Override
   public String toString() {
-    return "in-process Kafka " + AppInfoParser.getVersion() + " cluster of " + nodes.size() + " nodes on "
+    return "in-process Kafka "
+        + AppInfoParser.getVersion()
+        + " cluster of "
+        + nodes.size()
+        + " nodes on "
         + bootstrapServers();
   }
 
@@ -228,15 +242,25 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
 
   private TopicDescription describe(String topic) {
     Map<String, Object> p = new LinkedHashMap<>();
-    KafkaNode any = nodes.stream().filter(KafkaNode::running).findFirst().orElseThrow(
-        () -> new IllegalStateException("no node is running"));
+    KafkaNode any =
+        nodes.stream()
+            .filter(KafkaNode::running)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no node is running"));
     p.putAll(any.internalClientSecurity());
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(runningNodes(), KafkaNode::internalBootstrapServers));
+    p.put(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrap(runningNodes(), KafkaNode::internalBootstrapServers));
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
     try (Admin admin = Admin.create(p)) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe " + topic + ": " + (e.getCause() == null ? e : e.getCause()), e);
+      throw new IllegalStateException(
+          "cannot describe " + topic + ": " + (e.getCause() == null ? e : e.getCause()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing " + topic, e);
@@ -259,13 +283,16 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     List<Thread> threads = new ArrayList<>();
     List<RuntimeException> failures = Collections.synchronizedList(new ArrayList<>());
     for (KafkaNode node : nodes) {
-      Thread t = new Thread(() -> {
-        try {
-          node.start();
-        } catch (RuntimeException e) {
-          failures.add(e);
-        }
-      }, "kafka-node-" + node.nodeId() + "-start");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  node.start();
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
+              },
+              "kafka-node-" + node.nodeId() + "-start");
       t.start();
       threads.add(t);
     }

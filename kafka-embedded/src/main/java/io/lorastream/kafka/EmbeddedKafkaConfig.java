@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How to run an {@link EmbeddedKafkaBroker} (a single KRaft node with the broker and controller roles
- * on loopback) or each node of an {@link EmbeddedKafkaCluster}.
+ * How to run an {@link EmbeddedKafkaBroker} (a single KRaft node with the broker and controller
+ * roles on loopback) or each node of an {@link EmbeddedKafkaCluster}.
  *
  * @param port the client port on 127.0.0.1; 0 picks a free one
  * @param dataDir where Kafka keeps its logs and metadata; {@code null} makes a temporary directory

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One KRaft node (broker and controller roles) running in this JVM, which can be stopped and started again on the same
- * data dir and ports. Not thread-safe: its owner starts and stops it.
+ * One KRaft node (broker and controller roles) running in this JVM, which can be stopped and
+ * started again on the same data dir and ports. Not thread-safe: its owner starts and stops it.
  */
 final class KafkaNode {
 
@@ -21,8 +21,10 @@ final class KafkaNode {
 
   static final String HOST = LoopbackPorts.HOST;
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+
   /** The client listener of a secured node (SASL/SCRAM). */
   static final String CLIENT_LISTENER = "CLIENT";
+
   /** The inter-broker listener of a secured node (SASL PLAIN, the admin only). */
   static final String INTERNAL_LISTENER = "INTERNAL";
 
@@ -41,11 +43,19 @@ final class KafkaNode {
     this.voters = voters;
   }
 
-  /** {@code controller.quorum.voters} for these nodes: {@code id@127.0.0.1:controllerPort,...}, ids from 1. */
+  /**
+   * {@code controller.quorum.voters} for these nodes: {@code id@127.0.0.1:controllerPort,...}, ids
+   * from 1.
+   */
   static String voters(List<NodePorts> nodes) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < nodes.size(); i++) {
-      s.append(i == 0 ? "" : ",").append(i + 1).append('@').append(HOST).append(':').append(nodes.get(i).controller());
+      s.append(i == 0 ? "" : ",")
+          .append(i + 1)
+          .append('@')
+          .append(HOST)
+          .append(':')
+          .append(nodes.get(i).controller());
     }
     return s.toString();
   }
@@ -66,7 +76,10 @@ final class KafkaNode {
     return HOST + ":" + ports.client();
   }
 
-  /** Where the broker's own identity reaches it: the internal listener when secured, else the client one. */
+  /**
+   * Where the broker's own identity reaches it: the internal listener when secured, else the client
+   * one.
+   */
   String internalBootstrapServers() {
     return HOST + ":" + (config.security() != null ? ports.internal() : ports.client());
   }
@@ -90,7 +103,9 @@ final class KafkaNode {
       String broker = "PLAINTEXT://" + HOST + ":" + ports.client();
       p.put("listeners", broker + "," + controller);
       p.put("advertised.listeners", broker);
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+      p.put(
+          "listener.security.protocol.map",
+          "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
       p.put("inter.broker.listener.name", "PLAINTEXT");
     } else {
       String client = CLIENT_LISTENER + "://" + HOST + ":" + ports.client();
@@ -99,7 +114,11 @@ final class KafkaNode {
       p.put("advertised.listeners", client + "," + internal);
       p.put(
           "listener.security.protocol.map",
-          CLIENT_LISTENER + ":SASL_PLAINTEXT," + INTERNAL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER
+          CLIENT_LISTENER
+              + ":SASL_PLAINTEXT,"
+              + INTERNAL_LISTENER
+              + ":SASL_PLAINTEXT,"
+              + CONTROLLER_LISTENER
               + ":SASL_PLAINTEXT");
       p.put("inter.broker.listener.name", INTERNAL_LISTENER);
       p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
@@ -107,7 +126,9 @@ final class KafkaNode {
       String clientPrefix = "listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".";
       p.put(clientPrefix + "sasl.enabled.mechanisms", BrokerSecurity.CLIENT_MECHANISM);
       p.put(
-          clientPrefix + BrokerSecurity.CLIENT_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+          clientPrefix
+              + BrokerSecurity.CLIENT_MECHANISM.toLowerCase(Locale.ROOT)
+              + ".sasl.jaas.config",
           "org.apache.kafka.common.security.scram.ScramLoginModule required;");
       for (String listener : new String[] {INTERNAL_LISTENER, CONTROLLER_LISTENER}) {
         String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
@@ -127,7 +148,10 @@ final class KafkaNode {
     }
   }
 
-  /** Formats the data dir if needed (with {@code clusterId}, or a new one when null) and returns the cluster id. */
+  /**
+   * Formats the data dir if needed (with {@code clusterId}, or a new one when null) and returns the
+   * cluster id.
+   */
   String format(String clusterId) {
     return KafkaStorage.formatIfNeeded(kafkaConfig(), dataDir, nodeId, clusterId);
   }
@@ -147,7 +171,9 @@ final class KafkaNode {
     server = s;
   }
 
-  /** Stops the server (as configured: with or without controlled shutdown); does nothing if stopped. */
+  /**
+   * Stops the server (as configured: with or without controlled shutdown); does nothing if stopped.
+   */
   void stop() {
     if (server != null) {
       KafkaRaftServer s = server;
@@ -165,15 +191,20 @@ final class KafkaNode {
     }
   }
 
-  /** Settings a client needs for the broker's own identity: the admin on the internal listener, or none. */
+  /**
+   * Settings a client needs for the broker's own identity: the admin on the internal listener, or
+   * none.
+   */
   Map<String, Object> internalClientSecurity() {
     BrokerSecurity security = config.security();
     if (security == null) {
       return Map.of();
     }
     return Map.of(
-        "security.protocol", "SASL_PLAINTEXT",
-        "sasl.mechanism", "PLAIN",
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        "PLAIN",
         "sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
             + security.adminUser()

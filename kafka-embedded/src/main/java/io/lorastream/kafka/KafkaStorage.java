@@ -70,7 +70,12 @@ final class KafkaStorage {
       String stored = readClusterId(meta, nodeId);
       if (clusterId != null && !clusterId.equals(stored)) {
         throw new IllegalArgumentException(
-            meta + " belongs to cluster " + stored + ", not to cluster " + clusterId + "; use another dir");
+            meta
+                + " belongs to cluster "
+                + stored
+                + ", not to cluster "
+                + clusterId
+                + "; use another dir");
       }
       return stored;
     }

@@ -19,14 +19,19 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 
-/** What the embedded nodes' owners ask of the running cluster: is it serving, and its SCRAM users. */
+/**
+ * What the embedded nodes' owners ask of the running cluster: is it serving, and its SCRAM users.
+ */
 final class NodeAdmin {
 
   static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   private NodeAdmin() {}
 
-  /** Waits until the cluster reached through {@code bootstrap} lists all of {@code nodeIds} as live brokers. */
+  /**
+   * Waits until the cluster reached through {@code bootstrap} lists all of {@code nodeIds} as live
+   * brokers.
+   */
   static void awaitBrokers(String bootstrap, Map<String, Object> security, Set<Integer> nodeIds) {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     Set<Integer> seen = new TreeSet<>();
@@ -43,13 +48,23 @@ final class NodeAdmin {
         } catch (ExecutionException | TimeoutException e) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException(
-                "Kafka on " + bootstrap + " does not answer: " + (e.getCause() == null ? e : e.getCause()), e);
+                "Kafka on "
+                    + bootstrap
+                    + " does not answer: "
+                    + (e.getCause() == null ? e : e.getCause()),
+                e);
           }
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              "Kafka on " + bootstrap + " lists brokers " + seen + " after " + STARTUP_TIMEOUT.toSeconds()
-                  + " s, not all of " + nodeIds);
+              "Kafka on "
+                  + bootstrap
+                  + " lists brokers "
+                  + seen
+                  + " after "
+                  + STARTUP_TIMEOUT.toSeconds()
+                  + " s, not all of "
+                  + nodeIds);
         }
         Thread.sleep(100);
       }
@@ -60,23 +75,35 @@ final class NodeAdmin {
   }
 
   /**
-   * Creates (or updates) the SCRAM-SHA-512 credentials of the admin and every user, as the broker's own identity on
-   * {@code internalBootstrap}, and waits until the admin logs in with SCRAM on {@code clientBootstrap} (credentials
-   * are metadata records: brokers apply them a moment after the controller commits them).
+   * Creates (or updates) the SCRAM-SHA-512 credentials of the admin and every user, as the broker's
+   * own identity on {@code internalBootstrap}, and waits until the admin logs in with SCRAM on
+   * {@code clientBootstrap} (credentials are metadata records: brokers apply them a moment after
+   * the controller commits them).
    */
   static void createScramUsers(
-      String internalBootstrap, Map<String, Object> internalSecurity, String clientBootstrap, BrokerSecurity security) {
+      String internalBootstrap,
+      Map<String, Object> internalSecurity,
+      String clientBootstrap,
+      BrokerSecurity security) {
     Map<String, String> all = new HashMap<>(security.users());
     all.put(security.adminUser(), security.adminPassword());
     List<UserScramCredentialAlteration> upserts = new ArrayList<>();
     // 4096 iterations: Kafka's minimum for SCRAM-SHA-512, and what kafka-configs uses by default.
     ScramCredentialInfo info = new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096);
-    all.forEach((user, password) -> upserts.add(new UserScramCredentialUpsertion(user, info, password)));
+    all.forEach(
+        (user, password) -> upserts.add(new UserScramCredentialUpsertion(user, info, password)));
     try (Admin admin = Admin.create(props(internalBootstrap, internalSecurity))) {
-      admin.alterUserScramCredentials(upserts).all().get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      admin
+          .alterUserScramCredentials(upserts)
+          .all()
+          .get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "Could not create the SCRAM users " + all.keySet() + ": " + (e.getCause() == null ? e : e.getCause()), e);
+          "Could not create the SCRAM users "
+              + all.keySet()
+              + ": "
+              + (e.getCause() == null ? e : e.getCause()),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating SCRAM users", e);
@@ -88,9 +115,11 @@ final class NodeAdmin {
           admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
           return;
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+          if (!(e.getCause() instanceof SaslAuthenticationException)
+              || System.nanoTime() > deadline) {
             throw new IllegalStateException(
-                "The admin cannot log in with SCRAM on " + clientBootstrap + ": " + e.getCause(), e);
+                "The admin cannot log in with SCRAM on " + clientBootstrap + ": " + e.getCause(),
+                e);
           }
         } catch (TimeoutException e) {
           if (System.nanoTime() > deadline) {

@@ -32,9 +32,10 @@ final class Clients {
   }
 
   /**
-   * Waits until every partition of a topic created a moment ago answers a list-offsets request, i.e. its leader
-   * serves it. A produce before that can meet NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of its first
-   * batch can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER until the batch expires (seen once in CI).
+   * Waits until every partition of a topic created a moment ago answers a list-offsets request,
+   * i.e. its leader serves it. A produce before that can meet NOT_LEADER_OR_FOLLOWER, and the
+   * idempotent producer's retry of its first batch can then stall on OUT_OF_ORDER_SEQUENCE_NUMBER
+   * until the batch expires (seen once in CI).
    */
   private static void awaitLeaders(Admin admin, String topic, int partitions)
       throws ExecutionException, InterruptedException {

@@ -103,14 +103,18 @@ class EmbeddedKafkaConfigTest {
     assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(2))
         .containsEntry("default.replication.factor", "2")
         .containsEntry("min.insync.replicas", "1");
-    assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(5)).containsEntry("default.replication.factor", "3");
-    assertThatThrownBy(() -> EmbeddedKafkaConfig.clusterBrokerProperties(0)).hasMessageContaining("0");
+    assertThat(EmbeddedKafkaConfig.clusterBrokerProperties(5))
+        .containsEntry("default.replication.factor", "3");
+    assertThatThrownBy(() -> EmbeddedKafkaConfig.clusterBrokerProperties(0))
+        .hasMessageContaining("0");
   }
 
   @Test
   void securitySettingsTheBrokerDerivesCannotBeOverridden() {
     assertThatThrownBy(
-            () -> EmbeddedKafkaConfig.defaults().withBrokerProperties(Map.of("super.users", "User:mallory")))
+            () ->
+                EmbeddedKafkaConfig.defaults()
+                    .withBrokerProperties(Map.of("super.users", "User:mallory")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("super.users");
   }
@@ -121,9 +125,12 @@ class EmbeddedKafkaConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("alice")
         .hasMessageContaining("double quotes");
-    assertThatThrownBy(() -> BrokerSecurity.scram(Map.of("alice", "line\n"))).hasMessageContaining("line breaks");
+    assertThatThrownBy(() -> BrokerSecurity.scram(Map.of("alice", "line\n")))
+        .hasMessageContaining("line breaks");
     BrokerSecurity security = BrokerSecurity.scram(Map.of("alice", "alice-secret"));
-    assertThat(security.toString()).contains("alice").doesNotContain("alice-secret")
+    assertThat(security.toString())
+        .contains("alice")
+        .doesNotContain("alice-secret")
         .doesNotContain(security.adminPassword());
     assertThat(security.clientProperties("alice"))
         .containsEntry("security.protocol", "SASL_PLAINTEXT")

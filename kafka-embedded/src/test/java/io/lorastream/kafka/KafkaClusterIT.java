@@ -56,7 +56,8 @@ class KafkaClusterIT {
         Clients.producer(kafka.bootstrapServers(), Map.of())) {
       List<Future<?>> sent = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 97), Integer.toString(i))));
+        sent.add(
+            producer.send(new ProducerRecord<>(topic, "key-" + (i % 97), Integer.toString(i))));
       }
       producer.flush();
       for (Future<?> f : sent) {

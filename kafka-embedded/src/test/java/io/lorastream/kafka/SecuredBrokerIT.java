@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker with SASL/SCRAM and the StandardAuthorizer: who logs in, and what ACLs let them do. */
+/**
+ * The embedded broker with SASL/SCRAM and the StandardAuthorizer: who logs in, and what ACLs let
+ * them do.
+ */
 class SecuredBrokerIT {
 
   @TempDir static Path tmp;
@@ -40,12 +43,18 @@ class SecuredBrokerIT {
     security = BrokerSecurity.scram(Map.of("alice", "alice-secret", "mallory", "mallory-secret"));
     kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.defaults().withSecurity(security));
     try (Admin admin = Admin.create(clientProps(security.adminClientProperties()))) {
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("granted", 1, (short) 1)))
-          .all().get();
-      admin.createAcls(List.of(
-          allow("alice", ResourceType.TOPIC, "granted", AclOperation.WRITE),
-          allow("alice", ResourceType.TOPIC, "granted", AclOperation.READ)))
-          .all().get();
+      admin
+          .createTopics(
+              List.of(new org.apache.kafka.clients.admin.NewTopic("granted", 1, (short) 1)))
+          .all()
+          .get();
+      admin
+          .createAcls(
+              List.of(
+                  allow("alice", ResourceType.TOPIC, "granted", AclOperation.WRITE),
+                  allow("alice", ResourceType.TOPIC, "granted", AclOperation.READ)))
+          .all()
+          .get();
     }
   }
 
@@ -64,21 +73,31 @@ class SecuredBrokerIT {
     }
 
     List<ConsumerRecord<String, String>> read =
-        Clients.readAll(kafka.bootstrapServers(), "granted", "read_committed", security.clientProperties("alice"));
+        Clients.readAll(
+            kafka.bootstrapServers(),
+            "granted",
+            "read_committed",
+            security.clientProperties("alice"));
     assertThat(read).extracting(ConsumerRecord::value).contains("from alice");
   }
 
   @Test
   void aUserWithoutTheGrantIsRefusedAndNothingItSentLands() throws Exception {
     try (KafkaProducer<String, String> producer =
-        Clients.producer(kafka.bootstrapServers(), withBlockLimit(security.clientProperties("mallory")))) {
-      assertThatThrownBy(() -> producer.send(new ProducerRecord<>("granted", "k", "from mallory")).get())
+        Clients.producer(
+            kafka.bootstrapServers(), withBlockLimit(security.clientProperties("mallory")))) {
+      assertThatThrownBy(
+              () -> producer.send(new ProducerRecord<>("granted", "k", "from mallory")).get())
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
 
     List<ConsumerRecord<String, String>> read =
-        Clients.readAll(kafka.bootstrapServers(), "granted", "read_committed", security.adminClientProperties());
+        Clients.readAll(
+            kafka.bootstrapServers(),
+            "granted",
+            "read_committed",
+            security.adminClientProperties());
     assertThat(read).extracting(ConsumerRecord::value).doesNotContain("from mallory");
   }
 
@@ -91,7 +110,8 @@ class SecuredBrokerIT {
           .hasRootCauseInstanceOf(SaslAuthenticationException.class);
     }
     Map<String, Object> plaintext = withBlockLimit(Map.of());
-    try (KafkaProducer<String, String> producer = Clients.producer(kafka.bootstrapServers(), plaintext)) {
+    try (KafkaProducer<String, String> producer =
+        Clients.producer(kafka.bootstrapServers(), plaintext)) {
       assertThatThrownBy(() -> producer.send(new ProducerRecord<>("granted", "k", "v")).get())
           .isInstanceOf(Exception.class);
     }
@@ -105,15 +125,24 @@ class SecuredBrokerIT {
     props.put("security.protocol", "SASL_PLAINTEXT");
     props.put("sasl.mechanism", "SCRAM-SHA-512");
     props.put("config.providers", "dir");
-    props.put("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+    props.put(
+        "config.providers.dir.class",
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
     props.put(
         "sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" password=\"${dir:"
-            + secrets + ":kafka-password}\";");
-    try (KafkaProducer<String, String> producer = Clients.producer(kafka.bootstrapServers(), props)) {
+            + secrets
+            + ":kafka-password}\";");
+    try (KafkaProducer<String, String> producer =
+        Clients.producer(kafka.bootstrapServers(), props)) {
       producer.send(new ProducerRecord<>("granted", "k", "via file")).get();
     }
-    assertThat(Clients.readAll(kafka.bootstrapServers(), "granted", "read_committed", security.adminClientProperties()))
+    assertThat(
+            Clients.readAll(
+                kafka.bootstrapServers(),
+                "granted",
+                "read_committed",
+                security.adminClientProperties()))
         .extracting(ConsumerRecord::value)
         .contains("via file");
   }

@@ -17,7 +17,12 @@ public final class AdaptedEmbedder implements Embedder, AutoCloseable {
   private final AdaptationMode mode;
   private final String fingerprint;
 
-  AdaptedEmbedder(BertEncoder merged, BertEncoder documentEncoder, TextTokenizer tokenizer, AdaptationMode mode, String fingerprint) {
+  AdaptedEmbedder(
+      BertEncoder merged,
+      BertEncoder documentEncoder,
+      TextTokenizer tokenizer,
+      AdaptationMode mode,
+      String fingerprint) {
     this.merged = merged;
     this.embedder = new EncoderEmbedder(merged, documentEncoder, tokenizer);
     this.mode = mode;

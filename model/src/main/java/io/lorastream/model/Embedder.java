@@ -14,7 +14,8 @@ public interface Embedder {
   /**
    * Embeds texts, one unit-length vector each, in input order.
    *
-   * @param texts the texts; each is truncated to the tokenizer's max length (counted, never an error)
+   * @param texts the texts; each is truncated to the tokenizer's max length (counted, never an
+   *     error)
    * @param type query or document side
    * @return {@code [texts.size()][dimension()]}
    */

@@ -30,16 +30,25 @@ public final class EncoderEmbedder implements Embedder {
   private final int maxBatch;
   private final int maxBatchTokens;
 
-  public EncoderEmbedder(BertEncoder queryEncoder, BertEncoder documentEncoder, TextTokenizer tokenizer) {
+  public EncoderEmbedder(
+      BertEncoder queryEncoder, BertEncoder documentEncoder, TextTokenizer tokenizer) {
     this(queryEncoder, documentEncoder, tokenizer, DEFAULT_MAX_BATCH, DEFAULT_MAX_BATCH_TOKENS);
   }
 
   public EncoderEmbedder(
-      BertEncoder queryEncoder, BertEncoder documentEncoder, TextTokenizer tokenizer, int maxBatch, int maxBatchTokens) {
+      BertEncoder queryEncoder,
+      BertEncoder documentEncoder,
+      TextTokenizer tokenizer,
+      int maxBatch,
+      int maxBatchTokens) {
     if (maxBatch < 1 || maxBatchTokens < tokenizer.maxLength()) {
       throw new IllegalArgumentException(
-          "max batch must be >= 1 and max batch tokens >= the max length " + tokenizer.maxLength()
-              + ", got " + maxBatch + " and " + maxBatchTokens);
+          "max batch must be >= 1 and max batch tokens >= the max length "
+              + tokenizer.maxLength()
+              + ", got "
+              + maxBatch
+              + " and "
+              + maxBatchTokens);
     }
     this.queryEncoder = queryEncoder;
     this.documentEncoder = documentEncoder;

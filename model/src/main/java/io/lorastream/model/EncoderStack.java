@@ -15,8 +15,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A base model loaded for use: its weights on the configured device, its tokenizer at the chosen max
- * length, and embedders with or without an adapter. What the CLI, evaluation and benchmarks open.
+ * A base model loaded for use: its weights on the configured device, its tokenizer at the chosen
+ * max length, and embedders with or without an adapter. What the CLI, evaluation and benchmarks
+ * open.
  */
 public final class EncoderStack implements AutoCloseable {
 
@@ -34,11 +35,16 @@ public final class EncoderStack implements AutoCloseable {
    * @param model {@code default} for the bundled all-MiniLM-L6-v2, or a Hugging Face folder
    * @param maxLength tokens per text (longer texts are truncated and counted)
    */
-  public static EncoderStack open(String model, DeviceSetting device, Precision precision, int maxLength) throws IOException {
+  public static EncoderStack open(
+      String model, DeviceSetting device, Precision precision, int maxLength) throws IOException {
     BaseModel base = BaseModelLoader.load(model);
     if (maxLength > base.config().maxPositions()) {
       throw new IllegalArgumentException(
-          "max length " + maxLength + " exceeds the model's " + base.config().maxPositions() + " positions");
+          "max length "
+              + maxLength
+              + " exceeds the model's "
+              + base.config().maxPositions()
+              + " positions");
     }
     TextTokenizer tokenizer = TextTokenizer.load(base.tokenizerJson(), maxLength);
     try {
@@ -66,7 +72,10 @@ public final class EncoderStack implements AutoCloseable {
     return EncoderEmbedder.symmetric(encoder, tokenizer);
   }
 
-  /** Reads an adapter folder made for this base (PEFT layout, with or without lorastream's manifest). */
+  /**
+   * Reads an adapter folder made for this base (PEFT layout, with or without lorastream's
+   * manifest).
+   */
   public LoadedAdapter loadAdapter(Path dir) throws IOException {
     return AdapterFolder.load(dir, base.id(), base.config());
   }
@@ -78,7 +87,12 @@ public final class EncoderStack implements AutoCloseable {
   public AdaptedEmbedder withAdapter(AdapterWeights weights, AdaptationMode mode) {
     try (LoraAdapter adapter = LoraAdapter.fromWeights(weights, encoder.manager(), false)) {
       BertEncoder merged = encoder.withMergedAdapter(adapter);
-      return new AdaptedEmbedder(merged, mode == AdaptationMode.BOTH ? merged : encoder, tokenizer, mode, fingerprint(weights));
+      return new AdaptedEmbedder(
+          merged,
+          mode == AdaptationMode.BOTH ? merged : encoder,
+          tokenizer,
+          mode,
+          fingerprint(weights));
     }
   }
 
@@ -89,18 +103,31 @@ public final class EncoderStack implements AutoCloseable {
    * @param adapted the embedder in use, or null for the base
    */
   public String documentFingerprint(AdaptedEmbedder adapted) {
-    String docs = adapted == null || adapted.mode() == AdaptationMode.QUERY ? "base" : "adapter:" + adapted.fingerprint();
-    return "lorastream-djl/1;base=" + base.id().sha256() + ";max-length=" + tokenizer.maxLength()
-        + ";precision=" + encoder.precision() + ";docs=" + docs;
+    String docs =
+        adapted == null || adapted.mode() == AdaptationMode.QUERY
+            ? "base"
+            : "adapter:" + adapted.fingerprint();
+    return "lorastream-djl/1;base="
+        + base.id().sha256()
+        + ";max-length="
+        + tokenizer.maxLength()
+        + ";precision="
+        + encoder.precision()
+        + ";docs="
+        + docs;
   }
 
   /** sha256 of an adapter's factors in canonical form (names sorted, float32 little endian). */
   public static String fingerprint(AdapterWeights weights) {
-    java.util.Map<String, io.lorastream.model.tensor.FloatTensor> tensors = new java.util.TreeMap<>();
-    weights.pairs().forEach((key, pair) -> {
-      tensors.put(key.moduleName() + ".lora_A", pair.a());
-      tensors.put(key.moduleName() + ".lora_B", pair.b());
-    });
+    java.util.Map<String, io.lorastream.model.tensor.FloatTensor> tensors =
+        new java.util.TreeMap<>();
+    weights
+        .pairs()
+        .forEach(
+            (key, pair) -> {
+              tensors.put(key.moduleName() + ".lora_A", pair.a());
+              tensors.put(key.moduleName() + ".lora_B", pair.b());
+            });
     return io.lorastream.model.weights.WeightFingerprint.sha256(tensors);
   }
 

@@ -17,7 +17,8 @@ public final class LorastreamHome {
   private LorastreamHome() {}
 
   public static Path dir() {
-    return resolve(System.getProperty(PROPERTY), System.getenv(ENV), System.getProperty("user.home"));
+    return resolve(
+        System.getProperty(PROPERTY), System.getenv(ENV), System.getProperty("user.home"));
   }
 
   static Path resolve(String property, String env, String userHome) {

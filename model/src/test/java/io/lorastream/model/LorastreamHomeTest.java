@@ -11,6 +11,7 @@ class LorastreamHomeTest {
   void homePrefersThePropertyThenTheEnvironmentThenTheUserFolder() {
     assertThat(LorastreamHome.resolve("/p", "/e", "/home/u")).isEqualTo(Path.of("/p"));
     assertThat(LorastreamHome.resolve(null, "/e", "/home/u")).isEqualTo(Path.of("/e"));
-    assertThat(LorastreamHome.resolve(" ", null, "/home/u")).isEqualTo(Path.of("/home/u/.lorastream"));
+    assertThat(LorastreamHome.resolve(" ", null, "/home/u"))
+        .isEqualTo(Path.of("/home/u/.lorastream"));
   }
 }

@@ -7,15 +7,19 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * What a dead-letter record says about itself, carried in headers next to the original key and value bytes (which are
- * copied untouched, as are the original headers).
+ * What a dead-letter record says about itself, carried in headers next to the original key and
+ * value bytes (which are copied untouched, as are the original headers).
  *
  * @param sourcePartition -1 when unknown
  * @param sourceOffset -1 when unknown
  * @param message for a human: what was wrong and, where there is one, the way out
  */
 public record DeadLetter(
-    DeadLetterReason reason, String message, String sourceTopic, int sourcePartition, long sourceOffset) {
+    DeadLetterReason reason,
+    String message,
+    String sourceTopic,
+    int sourcePartition,
+    long sourceOffset) {
 
   public static final String REASON = "lorastream.dlq.reason";
   public static final String MESSAGE = "lorastream.dlq.message";
@@ -35,7 +39,10 @@ public record DeadLetter(
     }
   }
 
-  /** The original headers (copied) followed by this dead letter's own; earlier lorastream.dlq.* headers are dropped. */
+  /**
+   * The original headers (copied) followed by this dead letter's own; earlier lorastream.dlq.*
+   * headers are dropped.
+   */
   public Headers toHeaders(Headers original) {
     RecordHeaders headers = new RecordHeaders();
     if (original != null) {
@@ -66,7 +73,8 @@ public record DeadLetter(
   private static String required(Headers headers, String key) {
     Header h = headers.lastHeader(key);
     if (h == null || h.value() == null) {
-      throw new IllegalArgumentException("not a lorastream dead letter: header " + key + " is missing");
+      throw new IllegalArgumentException(
+          "not a lorastream dead letter: header " + key + " is missing");
     }
     return new String(h.value(), StandardCharsets.UTF_8);
   }

@@ -4,11 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Why a record went to the dead-letter topic: a bounded set, so it is safe as a metric tag. The wire form (header
- * value, metric tag) is the lower-case name, e.g. {@code unparseable_json}.
+ * Why a record went to the dead-letter topic: a bounded set, so it is safe as a metric tag. The
+ * wire form (header value, metric tag) is the lower-case name, e.g. {@code unparseable_json}.
  */
 public enum DeadLetterReason {
-  /** The value is not JSON (or is empty, or not a JSON object), or is over a JSON limit ({@link JsonLimits}). */
+  /**
+   * The value is not JSON (or is empty, or not a JSON object), or is over a JSON limit ({@link
+   * JsonLimits}).
+   */
   UNPARSEABLE_JSON,
   /** The value's bytes are not valid UTF-8. */
   INVALID_UTF8,
@@ -18,11 +21,17 @@ public enum DeadLetterReason {
   WRONG_TYPE,
   /** A text is longer than the configured limit. */
   TEXT_TOO_LONG,
-  /** Any other rule of the JSON Schema or of the contract (ranks not distinct, grade out of range, bad enum ...). */
+  /**
+   * Any other rule of the JSON Schema or of the contract (ranks not distinct, grade out of range,
+   * bad enum ...).
+   */
   SCHEMA_VIOLATION,
   /** {@code schema_version} is one this reader does not accept. */
   UNSUPPORTED_VERSION,
-  /** The record key is missing or differs from the id the contract keys by (impression, doc, tenant/query). */
+  /**
+   * The record key is missing or differs from the id the contract keys by (impression, doc,
+   * tenant/query).
+   */
   KEY_MISMATCH,
   /** A document a pair needs was still unknown (or deleted) when its wait ran out. */
   UNKNOWN_DOCUMENT,
@@ -39,8 +48,9 @@ public enum DeadLetterReason {
   /** A second, different search event (another event id) claims an impression id already in use. */
   CONFLICTING_IMPRESSION,
   /**
-   * The interaction's impression already holds as many interactions, or as many bytes of them, as it may keep
-   * (streams settings max-interactions-per-impression, max-impression-bytes); those kept still make pairs.
+   * The interaction's impression already holds as many interactions, or as many bytes of them, as
+   * it may keep (streams settings max-interactions-per-impression, max-impression-bytes); those
+   * kept still make pairs.
    */
   IMPRESSION_FULL,
   /** Processing the record threw (a bug); the app carried on. */
@@ -49,14 +59,19 @@ public enum DeadLetterReason {
   PRODUCTION_ERROR,
   /** The record could not be deserialized before processing; the app carried on. */
   DESERIALIZATION_ERROR,
-  /** A text or id its consumer needs is empty or blank (e.g. a training pair's positive passage). */
+  /**
+   * A text or id its consumer needs is empty or blank (e.g. a training pair's positive passage).
+   */
   EMPTY_TEXT,
   /**
-   * A number its consumer cannot use: e.g. a training pair's weight that is not a finite float in (0, max-pair-weight]
-   * once cast to float (1e39 is a finite double but Infinity as a float).
+   * A number its consumer cannot use: e.g. a training pair's weight that is not a finite float in
+   * (0, max-pair-weight] once cast to float (1e39 is a finite double but Infinity as a float).
    */
   OUT_OF_RANGE,
-  /** A list or an id longer than its consumer's limit (e.g. a training pair's negatives, shown documents, ids). */
+  /**
+   * A list or an id longer than its consumer's limit (e.g. a training pair's negatives, shown
+   * documents, ids).
+   */
   OVER_LIMIT;
 
   /** The form used in headers and metric tags. */
@@ -69,6 +84,7 @@ public enum DeadLetterReason {
     return Arrays.stream(values())
         .filter(r -> r.wireName().equals(wire))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown dead-letter reason '" + wire + "'"));
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown dead-letter reason '" + wire + "'"));
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One document of the corpus, on the compacted {@code documents} topic: key = {@code doc_id}; a tombstone (null value)
- * deletes it.
+ * One document of the corpus, on the compacted {@code documents} topic: key = {@code doc_id}; a
+ * tombstone (null value) deletes it.
  *
  * @param title may be empty (BEIR corpora often have no title); null is read as empty
  * @param updatedAt when the content system last changed the document
@@ -18,7 +18,8 @@ public record Document(
     String docId,
     String title,
     String text,
-    Instant updatedAt) implements TimedEvent {
+    Instant updatedAt)
+    implements TimedEvent {
 
   public Document {
     Objects.requireNonNull(eventId, "event_id");
@@ -31,9 +32,10 @@ public record Document(
   }
 
   /**
-   * The text a training pair carries for a document: title and body joined by one space, as sentence-transformers'
-   * BEIR evaluation embeds a corpus entry; just the body when the title is blank. Trainer and server must embed
-   * documents the same way, so this is the one place that says how.
+   * The text a training pair carries for a document: title and body joined by one space, as
+   * sentence-transformers' BEIR evaluation embeds a corpus entry; just the body when the title is
+   * blank. Trainer and server must embed documents the same way, so this is the one place that says
+   * how.
    */
   public static String passage(String title, String text) {
     return title == null || title.isBlank() ? text : title.strip() + " " + text;

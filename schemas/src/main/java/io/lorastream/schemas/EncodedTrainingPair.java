@@ -11,13 +11,15 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A {@link TrainingPair} whose passages are held already escaped for JSON, as they were stored ({@link JsonText}),
- * written to the same JSON that {@link EventCodec#encode} writes for the equivalent {@link TrainingPair}, byte for byte.
+ * A {@link TrainingPair} whose passages are held already escaped for JSON, as they were stored
+ * ({@link JsonText}), written to the same JSON that {@link EventCodec#encode} writes for the
+ * equivalent {@link TrainingPair}, byte for byte.
  *
- * <p>Why: a pair carries 1 + k passages (kilobytes each), and the streams app emits one per positive. Decoding every
- * passage from its store into a String and encoding it back to UTF-8 for the JSON made pair output the costliest step
- * of the topology, and escaping the UTF-8 bytes on every pair was still a tenth of it; here they are copied.
- * Components are those of {@link TrainingPair}, in its order; the same checks apply.
+ * <p>Why: a pair carries 1 + k passages (kilobytes each), and the streams app emits one per
+ * positive. Decoding every passage from its store into a String and encoding it back to UTF-8 for
+ * the JSON made pair output the costliest step of the topology, and escaping the UTF-8 bytes on
+ * every pair was still a tenth of it; here they are copied. Components are those of {@link
+ * TrainingPair}, in its order; the same checks apply.
  *
  * @param positive the positive passage
  * @param negatives the negative passages, aligned with {@code negativeDocIds}
@@ -107,9 +109,23 @@ public record EncodedTrainingPair(
   /** The same pair with its passages as Strings. */
   public TrainingPair decoded() {
     return new TrainingPair(
-        schemaVersion, pairId, kind, adapter, tenant, anchor, positive.text(),
-        positiveDocId, negatives.stream().map(JsonText::text).toList(), negativeDocIds,
-        weight, label, sourceEventIds, eventTime, queryId, impressionId, shownDocIds);
+        schemaVersion,
+        pairId,
+        kind,
+        adapter,
+        tenant,
+        anchor,
+        positive.text(),
+        positiveDocId,
+        negatives.stream().map(JsonText::text).toList(),
+        negativeDocIds,
+        weight,
+        label,
+        sourceEventIds,
+        eventTime,
+        queryId,
+        impressionId,
+        shownDocIds);
   }
 
   /** Writes {@link #toJson()}; null stays null (a tombstone). */
@@ -117,7 +133,8 @@ public record EncodedTrainingPair(
     return (topic, pair) -> pair == null ? null : pair.toJson();
   }
 
-  private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
+  private static void writeStrings(JsonGenerator g, String field, List<String> values)
+      throws IOException {
     g.writeArrayFieldStart(field);
     for (String v : values) {
       g.writeString(v);

@@ -26,17 +26,22 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Reads and writes one event type: size and shape within the {@link JsonLimits}, strict UTF-8, JSON, the type's JSON
- * Schema, then the contract's own checks. Every failure is a {@link ContractViolation} naming the reason and the
- * field. Thread-safe.
+ * Reads and writes one event type: size and shape within the {@link JsonLimits}, strict UTF-8,
+ * JSON, the type's JSON Schema, then the contract's own checks. Every failure is a {@link
+ * ContractViolation} naming the reason and the field. Thread-safe.
  */
 public final class EventCodec<T> {
   private final EventContract<T> contract;
   private final TextLimits limits;
   private final JsonLimits jsonLimits;
   private final ObjectMapper mapper;
-  /** The shared mapper's factory under this codec's {@link JsonLimits}: parsers come from here, trees from the mapper. */
+
+  /**
+   * The shared mapper's factory under this codec's {@link JsonLimits}: parsers come from here,
+   * trees from the mapper.
+   */
   private final JsonFactory parsers;
+
   private final Schema schema;
 
   /** A codec under the default {@link JsonLimits}. */
@@ -49,7 +54,8 @@ public final class EventCodec<T> {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.jsonLimits = Objects.requireNonNull(jsonLimits, "json limits");
     this.mapper = EventJson.shared();
-    this.parsers = mapper.getFactory().rebuild().streamReadConstraints(jsonLimits.constraints()).build();
+    this.parsers =
+        mapper.getFactory().rebuild().streamReadConstraints(jsonLimits.constraints()).build();
     this.schema = loadSchema(contract.schemaResource());
   }
 
@@ -57,41 +63,56 @@ public final class EventCodec<T> {
     return contract;
   }
 
-  /** Validates and maps a record value; a null or empty value is unparseable (tombstones are the serde's business). */
+  /**
+   * Validates and maps a record value; a null or empty value is unparseable (tombstones are the
+   * serde's business).
+   */
   public T decode(byte[] bytes) {
     return toValue(validate(bytes));
   }
 
   /**
-   * Validates a record value against the contract and returns its JSON tree (cheaper than {@link #decode} when only a
-   * few fields are needed).
+   * Validates a record value against the contract and returns its JSON tree (cheaper than {@link
+   * #decode} when only a few fields are needed).
    */
   public JsonNode validate(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       throw new ContractViolation(
-          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": empty value where a JSON object is required");
+          DeadLetterReason.UNPARSEABLE_JSON,
+          contract.name() + ": empty value where a JSON object is required");
     }
     if (bytes.length > jsonLimits.maxBytes()) {
       throw new ContractViolation(
-          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": " + JsonLimit.BYTES.describe(bytes.length, jsonLimits));
+          DeadLetterReason.UNPARSEABLE_JSON,
+          contract.name() + ": " + JsonLimit.BYTES.describe(bytes.length, jsonLimits));
     }
     int malformed = Utf8.firstMalformed(bytes);
     if (malformed >= 0) {
       throw new ContractViolation(
           DeadLetterReason.INVALID_UTF8,
-          contract.name() + ": the value is not valid UTF-8 (a malformed byte sequence at byte " + malformed + ")");
+          contract.name()
+              + ": the value is not valid UTF-8 (a malformed byte sequence at byte "
+              + malformed
+              + ")");
     }
     JsonNode node = readTree(bytes);
     if (node == null || !node.isObject()) {
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON,
-          contract.name() + ": expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+          contract.name()
+              + ": expected a JSON object, got "
+              + (node == null ? "nothing" : node.getNodeType()));
     }
     JsonNode version = node.get("schema_version");
-    if (version != null && version.canConvertToExactIntegral() && !SchemaVersion.isSupported(version.asInt())) {
+    if (version != null
+        && version.canConvertToExactIntegral()
+        && !SchemaVersion.isSupported(version.asInt())) {
       throw new ContractViolation(
           DeadLetterReason.UNSUPPORTED_VERSION,
-          contract.name() + ": schema_version " + version.asText() + " is not supported; this reader accepts "
+          contract.name()
+              + ": schema_version "
+              + version.asText()
+              + " is not supported; this reader accepts "
               + SchemaVersion.CURRENT);
     }
     List<Error> errors = schema.validate(node);
@@ -101,7 +122,10 @@ public final class EventCodec<T> {
     return node;
   }
 
-  /** Maps a tree that {@link #validate} accepted to the record and applies the contract's own checks. */
+  /**
+   * Maps a tree that {@link #validate} accepted to the record and applies the contract's own
+   * checks.
+   */
   public T toValue(JsonNode validated) {
     T value;
     try {
@@ -115,14 +139,15 @@ public final class EventCodec<T> {
   }
 
   /**
-   * Maps bytes that were validated before (e.g. kept in a state store) without validating again. Throws {@link
-   * UncheckedIOException} if they do not parse, which would be a bug.
+   * Maps bytes that were validated before (e.g. kept in a state store) without validating again.
+   * Throws {@link UncheckedIOException} if they do not parse, which would be a bug.
    */
   public T decodeTrusted(byte[] bytes) {
     try {
       return mapper.readValue(bytes, contract.type());
     } catch (IOException e) {
-      throw new UncheckedIOException("bytes that passed validation no longer parse as " + contract.name(), e);
+      throw new UncheckedIOException(
+          "bytes that passed validation no longer parse as " + contract.name(), e);
     }
   }
 
@@ -139,7 +164,10 @@ public final class EventCodec<T> {
     return contract.keyOf().apply(value);
   }
 
-  /** Serializer writes JSON; deserializer validates ({@link ContractViolation} on bad input) and maps nulls to null. */
+  /**
+   * Serializer writes JSON; deserializer validates ({@link ContractViolation} on bad input) and
+   * maps nulls to null.
+   */
   public Serde<T> serde() {
     Serializer<T> serializer = (topic, value) -> value == null ? null : encode(value);
     Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : decode(bytes);
@@ -147,29 +175,42 @@ public final class EventCodec<T> {
   }
 
   /**
-   * Parses well-formed UTF-8 straight from the bytes, under the {@link JsonLimits}. Jackson would guess UTF-16 or
-   * UTF-32 from zero bytes among the first four, and skip a UTF-8 byte order mark; such values are read as the
-   * characters their bytes decode to in UTF-8 instead (where both are simply not JSON), as a contract that says UTF-8
-   * requires. Null for a value with no JSON in it (only whitespace).
+   * Parses well-formed UTF-8 straight from the bytes, under the {@link JsonLimits}. Jackson would
+   * guess UTF-16 or UTF-32 from zero bytes among the first four, and skip a UTF-8 byte order mark;
+   * such values are read as the characters their bytes decode to in UTF-8 instead (where both are
+   * simply not JSON), as a contract that says UTF-8 requires. Null for a value with no JSON in it
+   * (only whitespace).
    */
   private JsonNode readTree(byte[] bytes) {
-    boolean plain = bytes.length >= 4 && bytes[0] != 0 && bytes[1] != 0 && bytes[2] != 0 && bytes[3] != 0
-        && (bytes[0] & 0xff) != 0xEF;
+    boolean plain =
+        bytes.length >= 4
+            && bytes[0] != 0
+            && bytes[1] != 0
+            && bytes[2] != 0
+            && bytes[3] != 0
+            && (bytes[0] & 0xff) != 0xEF;
     JsonParser parser = null;
     try {
-      parser = plain ? parsers.createParser(bytes) : parsers.createParser(new String(bytes, StandardCharsets.UTF_8));
+      parser =
+          plain
+              ? parsers.createParser(bytes)
+              : parsers.createParser(new String(bytes, StandardCharsets.UTF_8));
       return mapper.readTree(parser);
     } catch (StreamConstraintsException e) {
       JsonLimit limit = JsonLimit.of(e);
       String where = where(e.getLocation() != null ? e.getLocation() : parser.currentLocation());
       throw new ContractViolation(
           DeadLetterReason.UNPARSEABLE_JSON,
-          contract.name() + ": " + (limit == null ? "over a JSON limit: " + e.getOriginalMessage()
-              : limit.describe(JsonLimit.found(e), jsonLimits)) + where);
+          contract.name()
+              + ": "
+              + (limit == null
+                  ? "over a JSON limit: " + e.getOriginalMessage()
+                  : limit.describe(JsonLimit.found(e), jsonLimits))
+              + where);
     } catch (JsonProcessingException e) {
       throw new ContractViolation(
-          DeadLetterReason.UNPARSEABLE_JSON, contract.name() + ": not JSON: " + e.getOriginalMessage()
-              + where(e.getLocation()));
+          DeadLetterReason.UNPARSEABLE_JSON,
+          contract.name() + ": not JSON: " + e.getOriginalMessage() + where(e.getLocation()));
     } catch (IOException e) {
       throw new UncheckedIOException("reading JSON from memory failed", e);
     } finally {
@@ -184,12 +225,15 @@ public final class EventCodec<T> {
   }
 
   private static String where(JsonLocation location) {
-    return location == null || location == JsonLocation.NA ? "" : " (at " + location.offsetDescription() + ")";
+    return location == null || location == JsonLocation.NA
+        ? ""
+        : " (at " + location.offsetDescription() + ")";
   }
 
   private ContractViolation violationOf(List<Error> errors) {
     // The most actionable error first: a missing field, then a wrong type, then the rest.
-    List<Error> sorted = errors.stream().sorted(Comparator.comparingInt(EventCodec::priority)).toList();
+    List<Error> sorted =
+        errors.stream().sorted(Comparator.comparingInt(EventCodec::priority)).toList();
     DeadLetterReason reason =
         switch (sorted.get(0).getKeyword()) {
           case "required" -> DeadLetterReason.MISSING_FIELD;
@@ -198,7 +242,8 @@ public final class EventCodec<T> {
         };
     String detail = sorted.stream().limit(3).map(Error::toString).collect(Collectors.joining("; "));
     return new ContractViolation(
-        reason, contract.name() + " breaks " + contract.schemaResource().substring(1) + ": " + detail);
+        reason,
+        contract.name() + " breaks " + contract.schemaResource().substring(1) + ": " + detail);
   }
 
   private static int priority(Error e) {
@@ -218,12 +263,15 @@ public final class EventCodec<T> {
   }
 
   private static Schema loadSchema(String resource) {
-    SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
     SchemaRegistry registry =
-        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemaRegistryConfig(config));
+        SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12, b -> b.schemaRegistryConfig(config));
     try (InputStream in = EventCodec.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("JSON Schema " + resource + " is missing from the classpath");
+        throw new IllegalStateException(
+            "JSON Schema " + resource + " is missing from the classpath");
       }
       return registry.getSchema(in);
     } catch (IOException e) {

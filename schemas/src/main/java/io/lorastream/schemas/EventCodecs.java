@@ -1,8 +1,8 @@
 package io.lorastream.schemas;
 
 /**
- * The codecs of every event type under one set of text and JSON limits. Loading schemas costs milliseconds: build
- * once, share.
+ * The codecs of every event type under one set of text and JSON limits. Loading schemas costs
+ * milliseconds: build once, share.
  */
 public record EventCodecs(
     EventCodec<Document> documents,

@@ -5,14 +5,19 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One event type's contract: its Java record, its JSON Schema file (under {@code /schemas/} on the classpath), the
- * id its records are keyed by, and the rules a schema cannot say (limits from configuration, distinct ranks).
+ * One event type's contract: its Java record, its JSON Schema file (under {@code /schemas/} on the
+ * classpath), the id its records are keyed by, and the rules a schema cannot say (limits from
+ * configuration, distinct ranks).
  *
  * @param name the type's name in messages and metric tags ({@code search_event} ...)
  * @param keyOf the record key a value must be published under
  */
 public record EventContract<T>(
-    String name, Class<T> type, String schemaResource, Function<T, String> keyOf, Checks<T> checks) {
+    String name,
+    Class<T> type,
+    String schemaResource,
+    Function<T, String> keyOf,
+    Checks<T> checks) {
 
   /** Rules beyond the schema; throw {@link ContractViolation}. */
   @FunctionalInterface
@@ -22,7 +27,11 @@ public record EventContract<T>(
 
   public static final EventContract<Document> DOCUMENT =
       new EventContract<>(
-          "document", Document.class, "/schemas/document.schema.json", Document::docId, EventContract::checkDocument);
+          "document",
+          Document.class,
+          "/schemas/document.schema.json",
+          Document::docId,
+          EventContract::checkDocument);
   public static final EventContract<SearchEvent> SEARCH_EVENT =
       new EventContract<>(
           "search_event",
@@ -43,7 +52,8 @@ public record EventContract<T>(
           RelevanceLabel.class,
           "/schemas/relevance-label.schema.json",
           label -> RelevanceLabel.key(label.tenant(), label.query()),
-          (label, limits) -> checkQuery("relevance label " + label.eventId(), label.query(), limits));
+          (label, limits) ->
+              checkQuery("relevance label " + label.eventId(), label.query(), limits));
   public static final EventContract<TrainingPair> TRAINING_PAIR =
       new EventContract<>(
           "training_pair",
@@ -57,8 +67,13 @@ public record EventContract<T>(
     if (chars > limits.maxDocumentChars()) {
       throw new ContractViolation(
           DeadLetterReason.TEXT_TOO_LONG,
-          "document " + doc.docId() + ": title + text is " + chars + " chars, over the limit of "
-              + limits.maxDocumentChars() + " (raise max-document-chars or split the document)");
+          "document "
+              + doc.docId()
+              + ": title + text is "
+              + chars
+              + " chars, over the limit of "
+              + limits.maxDocumentChars()
+              + " (raise max-document-chars or split the document)");
     }
   }
 
@@ -70,12 +85,20 @@ public record EventContract<T>(
       if (!ranks.add(r.rank())) {
         throw new ContractViolation(
             DeadLetterReason.SCHEMA_VIOLATION,
-            "search event " + event.eventId() + ": rank " + r.rank() + " appears twice in results; ranks must be distinct");
+            "search event "
+                + event.eventId()
+                + ": rank "
+                + r.rank()
+                + " appears twice in results; ranks must be distinct");
       }
       if (!docs.add(r.docId())) {
         throw new ContractViolation(
             DeadLetterReason.SCHEMA_VIOLATION,
-            "search event " + event.eventId() + ": doc " + r.docId() + " is shown twice; each result appears once");
+            "search event "
+                + event.eventId()
+                + ": doc "
+                + r.docId()
+                + " is shown twice; each result appears once");
       }
     }
   }
@@ -84,7 +107,11 @@ public record EventContract<T>(
     if (query.length() > limits.maxQueryChars()) {
       throw new ContractViolation(
           DeadLetterReason.TEXT_TOO_LONG,
-          what + ": query is " + query.length() + " chars, over the limit of " + limits.maxQueryChars()
+          what
+              + ": query is "
+              + query.length()
+              + " chars, over the limit of "
+              + limits.maxQueryChars()
               + " (raise max-query-chars)");
     }
   }

@@ -11,16 +11,20 @@ import java.time.DateTimeException;
 import java.time.Instant;
 
 /**
- * Event times as events carry them ({@code 2025-01-02T03:04:05.120Z}), parsed fast: every event's time is read into
- * its record, and {@link Instant#parse} took more time than validating the event against its schema. The canonical
- * UTC form goes through ITU (the RFC 3339 parser the schema validator uses for {@code format: date-time}); anything
- * else (offsets, lower-case separators, leap seconds) keeps {@link Instant#parse}'s rules, so what is accepted, and
- * how it reads, does not change.
+ * Event times as events carry them ({@code 2025-01-02T03:04:05.120Z}), parsed fast: every event's
+ * time is read into its record, and {@link Instant#parse} took more time than validating the event
+ * against its schema. The canonical UTC form goes through ITU (the RFC 3339 parser the schema
+ * validator uses for {@code format: date-time}); anything else (offsets, lower-case separators,
+ * leap seconds) keeps {@link Instant#parse}'s rules, so what is accepted, and how it reads, does
+ * not change.
  */
 public final class EventTimes {
   private EventTimes() {}
 
-  /** The instant of an RFC 3339 / ISO-8601 timestamp; throws {@link DateTimeException} as {@link Instant#parse} does. */
+  /**
+   * The instant of an RFC 3339 / ISO-8601 timestamp; throws {@link DateTimeException} as {@link
+   * Instant#parse} does.
+   */
   public static Instant parse(String text) {
     if (isCanonicalUtc(text)) {
       try {
@@ -32,13 +36,23 @@ public final class EventTimes {
     return Instant.parse(text);
   }
 
-  /** {@code yyyy-MM-ddTHH:mm:ss[.f...]Z}: upper-case T at 10, Z last, and nothing after the seconds but a fraction. */
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss[.f...]Z}: upper-case T at 10, Z last, and nothing after the seconds
+   * but a fraction.
+   */
   private static boolean isCanonicalUtc(String s) {
     int n = s.length();
-    return n >= 20 && s.charAt(10) == 'T' && s.charAt(n - 1) == 'Z' && s.charAt(4) == '-' && (n == 20 || s.charAt(19) == '.');
+    return n >= 20
+        && s.charAt(10) == 'T'
+        && s.charAt(n - 1) == 'Z'
+        && s.charAt(4) == '-'
+        && (n == 20 || s.charAt(19) == '.');
   }
 
-  /** Reads instants with {@link #parse}; numbers (epoch seconds) and the rest go to Jackson's own deserializer. */
+  /**
+   * Reads instants with {@link #parse}; numbers (epoch seconds) and the rest go to Jackson's own
+   * deserializer.
+   */
   static final class Deserializer extends StdScalarDeserializer<Instant> {
     Deserializer() {
       super(Instant.class);
@@ -53,7 +67,9 @@ public final class EventTimes {
       try {
         return parse(text);
       } catch (DateTimeException e) {
-        return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 instant: %s", e.getMessage());
+        return (Instant)
+            ctxt.handleWeirdStringValue(
+                Instant.class, text, "not an ISO-8601 instant: %s", e.getMessage());
       }
     }
   }

@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A user's action on one result of one impression, on {@code interactions} with key = {@code impression_id} so that
- * it lands in the same partition as its impression.
+ * A user's action on one result of one impression, on {@code interactions} with key = {@code
+ * impression_id} so that it lands in the same partition as its impression.
  *
- * @param dwellMs time spent on the document in milliseconds: optional on a click, required on a dwell event
+ * @param dwellMs time spent on the document in milliseconds: optional on a click, required on a
+ *     dwell event
  */
 public record Interaction(
     int schemaVersion,
@@ -17,7 +18,8 @@ public record Interaction(
     String impressionId,
     String docId,
     InteractionType type,
-    Long dwellMs) implements TimedEvent {
+    Long dwellMs)
+    implements TimedEvent {
 
   public Interaction {
     Objects.requireNonNull(eventId, "event_id");
@@ -27,7 +29,8 @@ public record Interaction(
     Objects.requireNonNull(docId, "doc_id");
     Objects.requireNonNull(type, "type");
     if (dwellMs != null && dwellMs < 0) {
-      throw new IllegalArgumentException("dwell_ms must be >= 0, got " + dwellMs + " in event " + eventId);
+      throw new IllegalArgumentException(
+          "dwell_ms must be >= 0, got " + dwellMs + " in event " + eventId);
     }
     if (type == InteractionType.DWELL && dwellMs == null) {
       throw new IllegalArgumentException("a dwell event needs dwell_ms (event " + eventId + ")");

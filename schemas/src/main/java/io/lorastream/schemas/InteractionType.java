@@ -7,7 +7,9 @@ public enum InteractionType {
   /** Opened the result; may carry {@code dwell_ms}. */
   @JsonProperty("click")
   CLICK,
-  /** Reports the time spent on a result opened earlier; carries {@code dwell_ms}. Implies a click. */
+  /**
+   * Reports the time spent on a result opened earlier; carries {@code dwell_ms}. Implies a click.
+   */
   @JsonProperty("dwell")
   DWELL,
   @JsonProperty("thumbs_up")

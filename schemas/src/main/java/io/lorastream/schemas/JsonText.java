@@ -11,15 +11,19 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A text held as the content of a JSON string: its UTF-8 bytes with JSON's escapes applied, exactly as the events'
- * Jackson setup escapes them ({@link EventJson}), so that it is copied into a JSON document without another look.
+ * A text held as the content of a JSON string: its UTF-8 bytes with JSON's escapes applied, exactly
+ * as the events' Jackson setup escapes them ({@link EventJson}), so that it is copied into a JSON
+ * document without another look.
  *
- * <p>Why: a training pair carries 1 + k passages of kilobytes each; escaping them byte by byte on every pair was the
- * costliest step of writing one. A passage is escaped once, when it is stored ({@link #stored}), and every pair that
- * uses it copies the result.
+ * <p>Why: a training pair carries 1 + k passages of kilobytes each; escaping them byte by byte on
+ * every pair was the costliest step of writing one. A passage is escaped once, when it is stored
+ * ({@link #stored}), and every pair that uses it copies the result.
  */
 public final class JsonText {
-  /** Starts the stored form; 0xFF never occurs in UTF-8, so plain UTF-8 stored earlier is told apart. */
+  /**
+   * Starts the stored form; 0xFF never occurs in UTF-8, so plain UTF-8 stored earlier is told
+   * apart.
+   */
   private static final byte STORED_MARKER = (byte) 0xFF;
 
   private static final JsonFactory JSON = EventJson.shared().getFactory();
@@ -40,7 +44,8 @@ public final class JsonText {
       g.writeUTF8String(utf8, 0, utf8.length);
       g.flush();
       byte[] quoted = out.toByteArray();
-      // [marker][content] with the marker where the opening quote was: the stored form needs no further copy
+      // [marker][content] with the marker where the opening quote was: the stored form needs no
+      // further copy
       quoted[0] = STORED_MARKER;
       return new JsonText(Arrays.copyOf(quoted, quoted.length - 1), 1);
     } catch (IOException e) {
@@ -48,7 +53,10 @@ public final class JsonText {
     }
   }
 
-  /** The form to keep in a store: a 0xFF byte, then the escaped content (may be this text's own array). */
+  /**
+   * The form to keep in a store: a 0xFF byte, then the escaped content (may be this text's own
+   * array).
+   */
   public byte[] stored() {
     if (offset == 1 && bytes[0] == STORED_MARKER) {
       return bytes;
@@ -60,8 +68,8 @@ public final class JsonText {
   }
 
   /**
-   * Reads what {@link #stored} wrote. A value without the leading 0xFF is plain UTF-8, as stores held it before this
-   * form existed, and is escaped now.
+   * Reads what {@link #stored} wrote. A value without the leading 0xFF is plain UTF-8, as stores
+   * held it before this form existed, and is escaped now.
    */
   public static JsonText fromStored(byte[] value) {
     Objects.requireNonNull(value, "value");

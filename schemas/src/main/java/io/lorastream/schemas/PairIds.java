@@ -7,16 +7,23 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Deterministic pair ids: the same sources always give the same id, so a replay is recognisable downstream. */
+/**
+ * Deterministic pair ids: the same sources always give the same id, so a replay is recognisable
+ * downstream.
+ */
 public final class PairIds {
   private PairIds() {}
 
   /**
-   * sha-256 (lower-case hex) over the kind, the source event ids sorted, the positive doc id and the negative doc ids
-   * in order, each field terminated by a newline (ids never contain one, so the encoding is unambiguous).
+   * sha-256 (lower-case hex) over the kind, the source event ids sorted, the positive doc id and
+   * the negative doc ids in order, each field terminated by a newline (ids never contain one, so
+   * the encoding is unambiguous).
    */
   public static String of(
-      PairKind kind, Collection<String> sourceEventIds, String positiveDocId, List<String> negativeDocIds) {
+      PairKind kind,
+      Collection<String> sourceEventIds,
+      String positiveDocId,
+      List<String> negativeDocIds) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");

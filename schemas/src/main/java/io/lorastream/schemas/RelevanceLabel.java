@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An explicit judgment of one document for one query, on {@code relevance-labels} with key = {@link #key(String,
- * String)}: the same query of the same tenant always lands in the same partition.
+ * An explicit judgment of one document for one query, on {@code relevance-labels} with key = {@link
+ * #key(String, String)}: the same query of the same tenant always lands in the same partition.
  *
  * @param grade 0 = not relevant, 1 = marginal, 2 = relevant, 3 = highly relevant
  */
@@ -18,7 +18,8 @@ public record RelevanceLabel(
     String queryId,
     String docId,
     int grade,
-    LabelSource source) implements TimedEvent {
+    LabelSource source)
+    implements TimedEvent {
 
   /** The highest grade; a pair's label is {@code grade / MAX_GRADE}. */
   public static final int MAX_GRADE = 3;

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One impression: a query and the ranked results shown for it, on {@code search-events} with key = {@code
- * impression_id}. Interactions refer to it by that id.
+ * One impression: a query and the ranked results shown for it, on {@code search-events} with key =
+ * {@code impression_id}. Interactions refer to it by that id.
  *
  * @param queryId the query's id in the caller's catalogue, if it has one (optional)
  * @param modelVersion the base model that ranked the results
@@ -23,7 +23,8 @@ public record SearchEvent(
     String queryId,
     List<ShownResult> results,
     String modelVersion,
-    String adapterVersion) implements TimedEvent {
+    String adapterVersion)
+    implements TimedEvent {
 
   public SearchEvent {
     Objects.requireNonNull(eventId, "event_id");

@@ -1,8 +1,8 @@
 package io.lorastream.schemas;
 
 /**
- * Length limits on the texts events carry, in UTF-16 chars ({@link String#length()}). A longer text sends the event to
- * the dead-letter topic with reason {@code text_too_long}.
+ * Length limits on the texts events carry, in UTF-16 chars ({@link String#length()}). A longer text
+ * sends the event to the dead-letter topic with reason {@code text_too_long}.
  *
  * @param maxQueryChars query texts (search events, relevance labels); default 1,024
  * @param maxDocumentChars a document's title plus text; default 100,000
@@ -16,7 +16,8 @@ public record TextLimits(int maxQueryChars, int maxDocumentChars) {
       throw new IllegalArgumentException("max-query-chars must be >= 1, got " + maxQueryChars);
     }
     if (maxDocumentChars < 1) {
-      throw new IllegalArgumentException("max-document-chars must be >= 1, got " + maxDocumentChars);
+      throw new IllegalArgumentException(
+          "max-document-chars must be >= 1, got " + maxDocumentChars);
     }
   }
 }

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Every lorastream topic name: a prefix (default {@code lorastream.}) plus a fixed suffix. Injected wherever a topic is
- * named, so one prefix moves a whole deployment (e.g. per environment on a shared cluster).
+ * Every lorastream topic name: a prefix (default {@code lorastream.}) plus a fixed suffix. Injected
+ * wherever a topic is named, so one prefix moves a whole deployment (e.g. per environment on a
+ * shared cluster).
  */
 public record TopicNames(String prefix) {
 
@@ -18,7 +19,9 @@ public record TopicNames(String prefix) {
   public TopicNames {
     if (prefix == null || !LEGAL.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
-          "topic-prefix must be at most 200 chars of letters, digits, '.', '_' and '-', got '" + prefix + "'");
+          "topic-prefix must be at most 200 chars of letters, digits, '.', '_' and '-', got '"
+              + prefix
+              + "'");
     }
   }
 

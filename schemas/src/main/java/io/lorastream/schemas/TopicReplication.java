@@ -4,13 +4,15 @@ import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * How many copies of a topic the cluster keeps, and how many must have a write before a producer with {@code acks=all}
- * (every lorastream producer) gets its acknowledgement. The defaults, 3 and 2, survive the loss of one broker with no
- * write lost or refused. On a cluster with fewer brokers than {@code factor}, {@link TopicAdmin} creates topics with one
- * replica per broker and at most brokers - 1 (at least 1) in sync, so a single development broker works unchanged.
+ * How many copies of a topic the cluster keeps, and how many must have a write before a producer
+ * with {@code acks=all} (every lorastream producer) gets its acknowledgement. The defaults, 3 and
+ * 2, survive the loss of one broker with no write lost or refused. On a cluster with fewer brokers
+ * than {@code factor}, {@link TopicAdmin} creates topics with one replica per broker and at most
+ * brokers - 1 (at least 1) in sync, so a single development broker works unchanged.
  *
  * @param factor replicas of each partition ({@code replication.factor})
- * @param minInsyncReplicas replicas that must have a write ({@code min.insync.replicas}), 1 to {@code factor}
+ * @param minInsyncReplicas replicas that must have a write ({@code min.insync.replicas}), 1 to
+ *     {@code factor}
  */
 public record TopicReplication(short factor, int minInsyncReplicas) {
 
@@ -23,7 +25,10 @@ public record TopicReplication(short factor, int minInsyncReplicas) {
     }
     if (minInsyncReplicas < 1 || minInsyncReplicas > factor) {
       throw new IllegalArgumentException(
-          "min-insync-replicas must be between 1 and replication-factor (" + factor + "), got " + minInsyncReplicas
+          "min-insync-replicas must be between 1 and replication-factor ("
+              + factor
+              + "), got "
+              + minInsyncReplicas
               + "; 2 with 3 replicas lets one broker fail");
     }
   }
@@ -39,13 +44,15 @@ public record TopicReplication(short factor, int minInsyncReplicas) {
   }
 
   /**
-   * What a cluster of {@code brokers} can hold: the factor capped at the broker count and, when capped, at most
-   * brokers - 1 replicas in sync (at least 1), so that one broker of a small cluster may still fail.
+   * What a cluster of {@code brokers} can hold: the factor capped at the broker count and, when
+   * capped, at most brokers - 1 replicas in sync (at least 1), so that one broker of a small
+   * cluster may still fail.
    */
   public TopicReplication cappedTo(int brokers) {
     if (brokers < 1 || brokers >= factor) {
       return this;
     }
-    return new TopicReplication((short) brokers, Math.max(1, Math.min(minInsyncReplicas, brokers - 1)));
+    return new TopicReplication(
+        (short) brokers, Math.max(1, Math.min(minInsyncReplicas, brokers - 1)));
   }
 }

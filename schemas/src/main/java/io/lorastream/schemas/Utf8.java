@@ -1,15 +1,19 @@
 package io.lorastream.schemas;
 
 /**
- * Strict UTF-8 checking without decoding: record values are checked before they are parsed as JSON, and decoding them
- * into a String only to throw it away cost as much as the parse. Well-formed means RFC 3629 (Unicode table 3-7): no
- * overlong forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequence; the same bytes the
- * JDK's UTF-8 decoder rejects with {@code CodingErrorAction.REPORT}.
+ * Strict UTF-8 checking without decoding: record values are checked before they are parsed as JSON,
+ * and decoding them into a String only to throw it away cost as much as the parse. Well-formed
+ * means RFC 3629 (Unicode table 3-7): no overlong forms, no surrogates (U+D800..U+DFFF), nothing
+ * above U+10FFFF, no truncated sequence; the same bytes the JDK's UTF-8 decoder rejects with {@code
+ * CodingErrorAction.REPORT}.
  */
 final class Utf8 {
   private Utf8() {}
 
-  /** The offset of the first byte of the first ill-formed sequence, or -1 if {@code bytes} are well-formed UTF-8. */
+  /**
+   * The offset of the first byte of the first ill-formed sequence, or -1 if {@code bytes} are
+   * well-formed UTF-8.
+   */
   static int firstMalformed(byte[] bytes) {
     int n = bytes.length;
     int i = 0;
@@ -33,11 +37,12 @@ final class Utf8 {
           return i;
         }
         int b1 = bytes[i + 1] & 0xff;
-        boolean ok = switch (b) {
-          case 0xE0 -> b1 >= 0xA0 && b1 <= 0xBF; // no overlong 3-byte forms
-          case 0xED -> b1 >= 0x80 && b1 <= 0x9F; // no surrogates
-          default -> continuation(bytes[i + 1]);
-        };
+        boolean ok =
+            switch (b) {
+              case 0xE0 -> b1 >= 0xA0 && b1 <= 0xBF; // no overlong 3-byte forms
+              case 0xED -> b1 >= 0x80 && b1 <= 0x9F; // no surrogates
+              default -> continuation(bytes[i + 1]);
+            };
         if (!ok || !continuation(bytes[i + 2])) {
           return i;
         }
@@ -47,11 +52,12 @@ final class Utf8 {
           return i;
         }
         int b1 = bytes[i + 1] & 0xff;
-        boolean ok = switch (b) {
-          case 0xF0 -> b1 >= 0x90 && b1 <= 0xBF; // no overlong 4-byte forms
-          case 0xF4 -> b1 >= 0x80 && b1 <= 0x8F; // nothing above U+10FFFF
-          default -> continuation(bytes[i + 1]);
-        };
+        boolean ok =
+            switch (b) {
+              case 0xF0 -> b1 >= 0x90 && b1 <= 0xBF; // no overlong 4-byte forms
+              case 0xF4 -> b1 >= 0x80 && b1 <= 0x8F; // nothing above U+10FFFF
+              default -> continuation(bytes[i + 1]);
+            };
         if (!ok || !continuation(bytes[i + 2]) || !continuation(bytes[i + 3])) {
           return i;
         }

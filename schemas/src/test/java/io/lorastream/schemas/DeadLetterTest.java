@@ -11,9 +11,12 @@ class DeadLetterTest {
   void headersCarryReasonSourceAndMessageAndKeepTheOriginalHeaders() {
     RecordHeaders original = new RecordHeaders();
     original.add("trace-id", "abc".getBytes(StandardCharsets.UTF_8));
-    DeadLetter dl = new DeadLetter(DeadLetterReason.MISSING_FIELD, "no query", "lorastream.search-events", 2, 41L);
+    DeadLetter dl =
+        new DeadLetter(
+            DeadLetterReason.MISSING_FIELD, "no query", "lorastream.search-events", 2, 41L);
     var headers = dl.toHeaders(original);
-    assertThat(new String(headers.lastHeader("trace-id").value(), StandardCharsets.UTF_8)).isEqualTo("abc");
+    assertThat(new String(headers.lastHeader("trace-id").value(), StandardCharsets.UTF_8))
+        .isEqualTo("abc");
     assertThat(new String(headers.lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8))
         .isEqualTo("missing_field");
     assertThat(DeadLetter.fromHeaders(headers)).isEqualTo(dl);
@@ -21,7 +24,8 @@ class DeadLetterTest {
 
   @Test
   void longMessagesAreCut() {
-    DeadLetter dl = new DeadLetter(DeadLetterReason.PROCESSING_ERROR, "x".repeat(10_000), "t", -1, -1);
+    DeadLetter dl =
+        new DeadLetter(DeadLetterReason.PROCESSING_ERROR, "x".repeat(10_000), "t", -1, -1);
     assertThat(dl.message()).hasSize(DeadLetter.MAX_MESSAGE_CHARS).endsWith("...");
   }
 

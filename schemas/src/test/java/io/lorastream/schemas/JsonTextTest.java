@@ -10,8 +10,12 @@ import org.junit.jupiter.api.Test;
 class JsonTextTest {
   private static final List<String> AWKWARD =
       List.of(
-          "", "plain text", "quote \" and backslash \\ and slash /", "new\nline\ttab\rreturn\bback\fform",
-          "control \u0001\u001f and DEL \u007f", "accents é ü ñ, CJK 中文, emoji 😀 (a surrogate pair)",
+          "",
+          "plain text",
+          "quote \" and backslash \\ and slash /",
+          "new\nline\ttab\rreturn\bback\fform",
+          "control \u0001\u001f and DEL \u007f",
+          "accents é ü ñ, CJK 中文, emoji 😀 (a surrogate pair)",
           "line separators \u2028 \u2029");
 
   private static byte[] utf8(String s) {
@@ -22,7 +26,8 @@ class JsonTextTest {
   void theEscapedContentIsWhatTheEventMapperWritesBetweenTheQuotes() throws Exception {
     ObjectMapper mapper = EventJson.shared();
     for (String s : AWKWARD) {
-      byte[] expected = mapper.writeValueAsBytes(s); // the reference: Jackson writing the String itself
+      byte[] expected =
+          mapper.writeValueAsBytes(s); // the reference: Jackson writing the String itself
       byte[] stored = JsonText.escape(utf8(s)).stored();
       assertThat(stored[0]).isEqualTo((byte) 0xFF);
       assertThat(new String(stored, 1, stored.length - 1, StandardCharsets.UTF_8))

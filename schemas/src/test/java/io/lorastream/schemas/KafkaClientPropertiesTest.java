@@ -9,21 +9,25 @@ import org.junit.jupiter.api.Test;
 
 class KafkaClientPropertiesTest {
 
-  private static final Map<String, String> SETTINGS = Map.of(
-      "security.protocol", "SASL_SSL",
-      "sasl.jaas.config", "x password=\"${dir:/run/secrets:password}\";",
-      "config.providers", "dir",
-      "config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
-      "num.standby.replicas", "1",
-      "producer.batch.size", "65536",
-      "linger.ms", "5");
+  private static final Map<String, String> SETTINGS =
+      Map.of(
+          "security.protocol", "SASL_SSL",
+          "sasl.jaas.config", "x password=\"${dir:/run/secrets:password}\";",
+          "config.providers", "dir",
+          "config.providers.dir.class",
+              "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
+          "num.standby.replicas", "1",
+          "producer.batch.size", "65536",
+          "linger.ms", "5");
 
   @Test
   void aProducerGetsSecurityConfigProvidersAndItsPrefixedSettingsButNotStreamsOnes() {
     assertThat(KafkaClientProperties.forClient(SETTINGS, ProducerConfig.configNames(), "producer."))
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("config.providers", "dir")
-        .containsEntry("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider")
+        .containsEntry(
+            "config.providers.dir.class",
+            "org.apache.kafka.common.config.provider.DirectoryConfigProvider")
         .containsEntry("sasl.jaas.config", SETTINGS.get("sasl.jaas.config"))
         .containsEntry("batch.size", "65536")
         .containsEntry("linger.ms", "5")
@@ -33,6 +37,10 @@ class KafkaClientPropertiesTest {
   @Test
   void anAdminClientGetsNoProducerSettings() {
     assertThat(KafkaClientProperties.forClient(SETTINGS, AdminClientConfig.configNames(), "admin."))
-        .containsOnlyKeys("security.protocol", "sasl.jaas.config", "config.providers", "config.providers.dir.class");
+        .containsOnlyKeys(
+            "security.protocol",
+            "sasl.jaas.config",
+            "config.providers",
+            "config.providers.dir.class");
   }
 }

@@ -11,7 +11,8 @@ class TopicReplicationTest {
   @Test
   void theDefaultKeepsThreeCopiesTwoInSync() {
     assertThat(TopicReplication.DEFAULT).isEqualTo(new TopicReplication((short) 3, 2));
-    assertThat(TopicReplication.DEFAULT.topicConfigs()).isEqualTo(Map.of("min.insync.replicas", "2"));
+    assertThat(TopicReplication.DEFAULT.topicConfigs())
+        .isEqualTo(Map.of("min.insync.replicas", "2"));
   }
 
   @Test
@@ -20,7 +21,8 @@ class TopicReplicationTest {
     assertThat(TopicReplication.DEFAULT.cappedTo(2)).isEqualTo(new TopicReplication((short) 2, 1));
     assertThat(TopicReplication.DEFAULT.cappedTo(3)).isEqualTo(TopicReplication.DEFAULT);
     assertThat(TopicReplication.DEFAULT.cappedTo(5)).isEqualTo(TopicReplication.DEFAULT);
-    assertThat(new TopicReplication((short) 5, 3).cappedTo(3)).isEqualTo(new TopicReplication((short) 3, 2));
+    assertThat(new TopicReplication((short) 5, 3).cappedTo(3))
+        .isEqualTo(new TopicReplication((short) 3, 2));
   }
 
   @Test
@@ -30,15 +32,19 @@ class TopicReplicationTest {
         .hasMessageContaining("min-insync-replicas")
         .hasMessageContaining("(2)")
         .hasMessageContaining("got 3");
-    assertThatThrownBy(() -> new TopicReplication((short) 0, 1)).hasMessageContaining("replication-factor");
+    assertThatThrownBy(() -> new TopicReplication((short) 0, 1))
+        .hasMessageContaining("replication-factor");
   }
 
   @Test
   void aSpecIsFittedToTheBrokerCountWithItsInSyncMinimum() {
-    TopicSpec spec = TopicAdmin.standardSpecs(TopicNames.DEFAULT, 3, TopicReplication.DEFAULT).get(0);
+    TopicSpec spec =
+        TopicAdmin.standardSpecs(TopicNames.DEFAULT, 3, TopicReplication.DEFAULT).get(0);
     TopicSpec onOne = TopicAdmin.fitTo(spec, 1);
     assertThat(onOne.replicationFactor()).isEqualTo((short) 1);
-    assertThat(onOne.configs()).containsEntry("min.insync.replicas", "1").containsEntry("cleanup.policy", "compact");
+    assertThat(onOne.configs())
+        .containsEntry("min.insync.replicas", "1")
+        .containsEntry("cleanup.policy", "compact");
     assertThat(TopicAdmin.fitTo(spec, 3)).isSameAs(spec);
   }
 
@@ -46,9 +52,10 @@ class TopicReplicationTest {
   void everyStandardTopicCarriesTheInSyncMinimum() {
     assertThat(TopicAdmin.standardSpecs(TopicNames.DEFAULT, 6, TopicReplication.DEFAULT))
         .hasSize(9)
-        .allSatisfy(s -> {
-          assertThat(s.replicationFactor()).isEqualTo((short) 3);
-          assertThat(s.configs()).containsEntry("min.insync.replicas", "2");
-        });
+        .allSatisfy(
+            s -> {
+              assertThat(s.replicationFactor()).isEqualTo((short) 3);
+              assertThat(s.configs()).containsEntry("min.insync.replicas", "2");
+            });
   }
 }

@@ -13,7 +13,8 @@ class Utf8Test {
   /** The reference: the JDK's strict UTF-8 decoder. */
   private static boolean jdkAccepts(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));
@@ -40,7 +41,9 @@ class Utf8Test {
         // bias toward the bytes that matter: leads, continuations, boundaries
         b[j] = (byte) (rnd.nextBoolean() ? 0x80 + rnd.nextInt(0x80) : rnd.nextInt(256));
       }
-      assertThat(Utf8.firstMalformed(b) < 0).as("bytes %s", java.util.Arrays.toString(b)).isEqualTo(jdkAccepts(b));
+      assertThat(Utf8.firstMalformed(b) < 0)
+          .as("bytes %s", java.util.Arrays.toString(b))
+          .isEqualTo(jdkAccepts(b));
     }
     for (int i = 0; i < 2_000; i++) {
       StringBuilder sb = new StringBuilder();
@@ -61,8 +64,10 @@ class Utf8Test {
     assertThat(Utf8.firstMalformed(bytes(0xED, 0xA0, 0x80))).isEqualTo(0); // U+D800, a surrogate
     assertThat(Utf8.firstMalformed(bytes(0xF0, 0x80, 0x80, 0x80))).isEqualTo(0); // overlong 4-byte
     assertThat(Utf8.firstMalformed(bytes(0xF4, 0x90, 0x80, 0x80))).isEqualTo(0); // U+110000
-    assertThat(Utf8.firstMalformed(bytes('a', 'b', 0xE2, 0x82))).isEqualTo(2); // truncated euro sign
+    assertThat(Utf8.firstMalformed(bytes('a', 'b', 0xE2, 0x82)))
+        .isEqualTo(2); // truncated euro sign
     assertThat(Utf8.firstMalformed(bytes(0x80))).isEqualTo(0); // a lone continuation byte
-    assertThat(Utf8.firstMalformed(bytes(0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80))).isEqualTo(-1); // € 😀
+    assertThat(Utf8.firstMalformed(bytes(0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x98, 0x80)))
+        .isEqualTo(-1); // € 😀
   }
 }

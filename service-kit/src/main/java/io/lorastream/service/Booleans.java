@@ -2,7 +2,10 @@ package io.lorastream.service;
 
 import java.util.Locale;
 
-/** The one boolean syntax of every service's settings: {@code true}, {@code yes}, {@code on} or {@code false}, {@code no}, {@code off}, in any case. */
+/**
+ * The one boolean syntax of every service's settings: {@code true}, {@code yes}, {@code on} or
+ * {@code false}, {@code no}, {@code off}, in any case.
+ */
 public final class Booleans {
   private Booleans() {}
 
@@ -10,7 +13,9 @@ public final class Booleans {
     return switch (text.strip().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
-      default -> throw new IllegalArgumentException("'" + text + "' is not a boolean; write true, yes, on or false, no, off");
+      default ->
+          throw new IllegalArgumentException(
+              "'" + text + "' is not a boolean; write true, yes, on or false, no, off");
     };
   }
 }

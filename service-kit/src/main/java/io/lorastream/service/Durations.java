@@ -7,9 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one duration syntax of every service's settings: a bare {@code 0}, a whole number with a unit ({@code 500ms},
- * {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}) or ISO-8601 ({@code PT30M}, {@code -PT1S}). Range checks are the
- * config records'.
+ * The one duration syntax of every service's settings: a bare {@code 0}, a whole number with a unit
+ * ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}) or ISO-8601 ({@code PT30M},
+ * {@code -PT1S}). Range checks are the config records'.
  */
 public final class Durations {
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -36,7 +36,9 @@ public final class Durations {
       return Duration.parse(text.strip());
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h, 7d, 0 or ISO-8601 PT30M");
+          "'"
+              + text
+              + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h, 7d, 0 or ISO-8601 PT30M");
     }
   }
 }

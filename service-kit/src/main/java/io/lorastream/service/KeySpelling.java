@@ -2,7 +2,10 @@ package io.lorastream.service;
 
 import java.util.Collection;
 
-/** The one key dialect: kebab-case ({@code metrics-port}); what an old spelling is now, and the nearest known key. */
+/**
+ * The one key dialect: kebab-case ({@code metrics-port}); what an old spelling is now, and the
+ * nearest known key.
+ */
 final class KeySpelling {
   private KeySpelling() {}
 
@@ -26,7 +29,10 @@ final class KeySpelling {
     return out.toString();
   }
 
-  /** The known key closest to {@code key} in edits ({@code prefix*} entries shown as {@code prefix<name>}). */
+  /**
+   * The known key closest to {@code key} in edits ({@code prefix*} entries shown as {@code
+   * prefix<name>}).
+   */
   static String nearest(String key, Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

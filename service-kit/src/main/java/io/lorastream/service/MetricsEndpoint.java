@@ -8,8 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * {@code GET /metrics} in the Prometheus text format, served by the Prometheus client's own HTTP server on all
- * interfaces, with a service's other paths (the streams app's {@code /health/*}) on the same port.
+ * {@code GET /metrics} in the Prometheus text format, served by the Prometheus client's own HTTP
+ * server on all interfaces, with a service's other paths (the streams app's {@code /health/*}) on
+ * the same port.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
@@ -26,21 +27,27 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /**
-   * A new registry served on {@code port} (0 = any free port); {@code otherPaths}, when not null, answers every path
-   * the exporter does not serve itself.
+   * A new registry served on {@code port} (0 = any free port); {@code otherPaths}, when not null,
+   * answers every path the exporter does not serve itself.
    */
   public static MetricsEndpoint start(int port, HttpHandler otherPaths) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try {
-      HTTPServer.Builder builder = HTTPServer.builder().port(port).registry(registry.getPrometheusRegistry());
+      HTTPServer.Builder builder =
+          HTTPServer.builder().port(port).registry(registry.getPrometheusRegistry());
       if (otherPaths != null) {
         builder.defaultHandler(otherPaths);
       }
       return new MetricsEndpoint(registry, builder.buildAndStart());
     } catch (IOException e) {
       registry.close();
-      throw new UncheckedIOException("cannot serve /metrics on port " + port + " (" + e.getMessage()
-          + "); set metrics-port or --metrics-port to a free port, or 0 for any", e);
+      throw new UncheckedIOException(
+          "cannot serve /metrics on port "
+              + port
+              + " ("
+              + e.getMessage()
+              + "); set metrics-port or --metrics-port to a free port, or 0 for any",
+          e);
     }
   }
 

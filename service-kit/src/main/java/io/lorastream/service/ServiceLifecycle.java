@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * How a service process stops: on SIGTERM or Ctrl-C its shutdown hook stops it cleanly, or it stops on its own
- * failure and the process exits non-zero for its supervisor to restart it.
+ * How a service process stops: on SIGTERM or Ctrl-C its shutdown hook stops it cleanly, or it stops
+ * on its own failure and the process exits non-zero for its supervisor to restart it.
  */
 public final class ServiceLifecycle {
   private ServiceLifecycle() {}
@@ -30,18 +30,21 @@ public final class ServiceLifecycle {
   }
 
   /**
-   * Blocks until the JVM is asked to stop (the shutdown hook runs {@code stop}; returns null) or {@code failure}
-   * completes with a reason ({@code stop} runs here; returns the reason).
+   * Blocks until the JVM is asked to stop (the shutdown hook runs {@code stop}; returns null) or
+   * {@code failure} completes with a reason ({@code stop} runs here; returns the reason).
    *
    * @param failure completes when the service stopped on its own; never, for a service that cannot
    */
-  public static String runUntilStopped(String name, Runnable stop, CompletableFuture<String> failure)
-      throws InterruptedException {
+  public static String runUntilStopped(
+      String name, Runnable stop, CompletableFuture<String> failure) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Hook hook = onShutdown(name, () -> {
-      stop.run();
-      stopped.countDown();
-    });
+    Hook hook =
+        onShutdown(
+            name,
+            () -> {
+              stop.run();
+              stopped.countDown();
+            });
     failure.thenRun(stopped::countDown);
     stopped.await();
     String reason = failure.getNow(null);

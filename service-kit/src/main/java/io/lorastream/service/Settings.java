@@ -11,11 +11,12 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * A service's settings as flat kebab-case keys ({@code batch.max-size}), read once each. The service asks for every
- * key it knows ({@link #get}, {@link #raw}) and for the maps it passes on verbatim ({@link #withPrefix}: Kafka client
- * properties, per-tenant routes); then {@link #failOnUnknown} refuses what nobody asked for: an old spelling of a known
- * key ({@code metrics_port}) with the new one, any other key with the nearest known one. A blank value is an absent
- * one: the key takes its default.
+ * A service's settings as flat kebab-case keys ({@code batch.max-size}), read once each. The
+ * service asks for every key it knows ({@link #get}, {@link #raw}) and for the maps it passes on
+ * verbatim ({@link #withPrefix}: Kafka client properties, per-tenant routes); then {@link
+ * #failOnUnknown} refuses what nobody asked for: an old spelling of a known key ({@code
+ * metrics_port}) with the new one, any other key with the nearest known one. A blank value is an
+ * absent one: the key takes its default.
  */
 public final class Settings {
   private final Map<String, String> values;
@@ -25,8 +26,8 @@ public final class Settings {
 
   /**
    * @param values flat keys and their values
-   * @param emptySections keys of empty YAML mappings ({@code adapters: {scifact: {}}} gives {@code adapters.scifact}):
-   *     they declare a name without settings
+   * @param emptySections keys of empty YAML mappings ({@code adapters: {scifact: {}}} gives {@code
+   *     adapters.scifact}): they declare a name without settings
    */
   public Settings(Map<String, String> values, Set<String> emptySections) {
     this.values = Map.copyOf(values);
@@ -47,8 +48,8 @@ public final class Settings {
   }
 
   /**
-   * {@code key} parsed, or {@code fallback} when absent or blank. A value {@code parse} refuses fails as {@code setting
-   * KEY='VALUE' is invalid: WHY}.
+   * {@code key} parsed, or {@code fallback} when absent or blank. A value {@code parse} refuses
+   * fails as {@code setting KEY='VALUE' is invalid: WHY}.
    */
   public <T> T get(String key, T fallback, Function<String, T> parse) {
     String v = raw(key);
@@ -58,42 +59,56 @@ public final class Settings {
     try {
       return parse.apply(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting " + key + "='" + v + "' is invalid: '" + v + "' is not a number", e);
+      throw new IllegalArgumentException(
+          "setting " + key + "='" + v + "' is invalid: '" + v + "' is not a number", e);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("setting " + key + "='" + v + "' is invalid: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "setting " + key + "='" + v + "' is invalid: " + e.getMessage(), e);
     }
   }
 
   /**
-   * The keys under {@code prefix} (e.g. {@code kafka.}), the prefix removed and the rest left as written: Kafka
-   * property names such as {@code security.protocol} are never renamed. Sorted; values stripped.
+   * The keys under {@code prefix} (e.g. {@code kafka.}), the prefix removed and the rest left as
+   * written: Kafka property names such as {@code security.protocol} are never renamed. Sorted;
+   * values stripped.
    */
   public Map<String, String> withPrefix(String prefix) {
     asked.add(prefix + "*");
     Map<String, String> out = new TreeMap<>();
-    values.forEach((k, v) -> {
-      if (k.startsWith(prefix) && k.length() > prefix.length()) {
-        out.put(k.substring(prefix.length()), v.strip());
-        used.add(k);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length()) {
+            out.put(k.substring(prefix.length()), v.strip());
+            used.add(k);
+          }
+        });
     return out;
   }
 
-  /** The names under {@code prefix} declared by an empty mapping ({@code adapters: {scifact: {}}}), prefix removed. */
+  /**
+   * The names under {@code prefix} declared by an empty mapping ({@code adapters: {scifact: {}}}),
+   * prefix removed.
+   */
   public Set<String> emptySectionsUnder(String prefix) {
     Set<String> out = new TreeSet<>();
-    emptySections.stream().filter(s -> s.startsWith(prefix) && s.length() > prefix.length())
+    emptySections.stream()
+        .filter(s -> s.startsWith(prefix) && s.length() > prefix.length())
         .forEach(s -> out.add(s.substring(prefix.length())));
     return out;
   }
 
-  /** Every key asked for so far; a prefix read with {@link #withPrefix} as {@code prefix*}. For the docs tests. */
+  /**
+   * Every key asked for so far; a prefix read with {@link #withPrefix} as {@code prefix*}. For the
+   * docs tests.
+   */
   public Set<String> asked() {
     return Collections.unmodifiableSet(asked);
   }
 
-  /** Fails on a key nobody asked for: an old spelling names the new one, a typo the nearest known key. */
+  /**
+   * Fails on a key nobody asked for: an old spelling names the new one, a typo the nearest known
+   * key.
+   */
   public void failOnUnknown() {
     List<String> renamed = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
@@ -118,7 +133,10 @@ public final class Settings {
       }
       message.append("unknown setting(s) ").append(unknown).append(" (nearest known: ");
       for (int i = 0; i < unknown.size(); i++) {
-        message.append(i == 0 ? "" : ", ").append(unknown.get(i)).append(" -> ")
+        message
+            .append(i == 0 ? "" : ", ")
+            .append(unknown.get(i))
+            .append(" -> ")
             .append(KeySpelling.nearest(unknown.get(i), asked));
       }
       message.append("); docs/configuration.md lists every key");
@@ -131,6 +149,7 @@ public final class Settings {
   }
 
   private boolean underAskedPrefix(String key) {
-    return asked.stream().anyMatch(a -> a.endsWith("*") && key.startsWith(a.substring(0, a.length() - 1)));
+    return asked.stream()
+        .anyMatch(a -> a.endsWith("*") && key.startsWith(a.substring(0, a.length() - 1)));
   }
 }

@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A settings file, {@code .yaml}/{@code .yml} or {@code .properties}, as flat keys: YAML nesting is joined with dots
- * ({@code batch: {max-size: 32}} is {@code batch.max-size}), YAML lists with commas, an empty mapping declares a name
- * ({@code adapters: {scifact: {}}}). Every error while reading or building from it names the file.
+ * A settings file, {@code .yaml}/{@code .yml} or {@code .properties}, as flat keys: YAML nesting is
+ * joined with dots ({@code batch: {max-size: 32}} is {@code batch.max-size}), YAML lists with
+ * commas, an empty mapping declares a name ({@code adapters: {scifact: {}}}). Every error while
+ * reading or building from it names the file.
  */
 public final class SettingsFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -33,10 +34,14 @@ public final class SettingsFile {
     this.emptySections = emptySections;
   }
 
-  /** Reads {@code file}; fails naming it when it is missing, unreadable, of another kind or not a mapping. */
+  /**
+   * Reads {@code file}; fails naming it when it is missing, unreadable, of another kind or not a
+   * mapping.
+   */
   public static SettingsFile read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("config file " + file + " does not exist or is not a file");
+      throw new IllegalArgumentException(
+          "config file " + file + " does not exist or is not a file");
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     Map<String, String> values = new LinkedHashMap<>();
@@ -46,7 +51,8 @@ public final class SettingsFile {
         JsonNode root = YAML.readTree(reader);
         if (root != null && !root.isNull() && !root.isMissingNode()) {
           if (!root.isObject()) {
-            throw new IllegalArgumentException("config file " + file + " must hold a YAML mapping of keys");
+            throw new IllegalArgumentException(
+                "config file " + file + " must hold a YAML mapping of keys");
           }
           flatten("", root, values, emptySections);
         }
@@ -55,18 +61,20 @@ public final class SettingsFile {
         props.load(reader);
         props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).strip()));
       } else {
-        throw new IllegalArgumentException("config file " + file + " must end in .properties, .yaml or .yml");
+        throw new IllegalArgumentException(
+            "config file " + file + " must end in .properties, .yaml or .yml");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read config file " + file + ": " + e.getMessage(), e);
     }
     return new SettingsFile(file, values, emptySections);
   }
 
   /**
-   * Reads {@code file}, lays {@code overrides} (command-line options) over its keys and builds the service's config
-   * from them with {@code build}, which asks for its keys and ends with {@link Settings#failOnUnknown}. Errors are
-   * prefixed with {@code config file PATH: }.
+   * Reads {@code file}, lays {@code overrides} (command-line options) over its keys and builds the
+   * service's config from them with {@code build}, which asks for its keys and ends with {@link
+   * Settings#failOnUnknown}. Errors are prefixed with {@code config file PATH: }.
    */
   public static <T> T load(Path file, Map<String, String> overrides, Function<Settings, T> build) {
     SettingsFile read = read(file);
@@ -88,13 +96,20 @@ public final class SettingsFile {
     return file;
   }
 
-  private static void flatten(String key, JsonNode node, Map<String, String> values, Set<String> emptySections) {
+  private static void flatten(
+      String key, JsonNode node, Map<String, String> values, Set<String> emptySections) {
     if (node.isObject()) {
       if (node.isEmpty() && !key.isEmpty()) {
         emptySections.add(key);
       }
-      node.fields().forEachRemaining(
-          e -> flatten(key.isEmpty() ? e.getKey() : key + "." + e.getKey(), e.getValue(), values, emptySections));
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  flatten(
+                      key.isEmpty() ? e.getKey() : key + "." + e.getKey(),
+                      e.getValue(),
+                      values,
+                      emptySections));
     } else if (node.isArray()) {
       StringBuilder csv = new StringBuilder();
       node.forEach(item -> csv.append(csv.length() == 0 ? "" : ",").append(item.asText()));

@@ -24,7 +24,9 @@ class DurationsTest {
   @Test
   void anythingElseIsRefusedWithExamples() {
     for (String bad : new String[] {"soon", "1.5s", "10", "5 minutes", ""}) {
-      assertThatThrownBy(() -> Durations.parse(bad)).hasMessageContaining("is not a duration").hasMessageContaining("500ms");
+      assertThatThrownBy(() -> Durations.parse(bad))
+          .hasMessageContaining("is not a duration")
+          .hasMessageContaining("500ms");
     }
   }
 }

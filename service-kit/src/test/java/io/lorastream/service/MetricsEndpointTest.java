@@ -11,17 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void servesTheRegistryAndHandsOtherPathsOn() throws Exception {
-    try (MetricsEndpoint endpoint = MetricsEndpoint.start(0, exchange -> {
-      try (exchange) {
-        exchange.sendResponseHeaders(418, -1);
-      }
-    })) {
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start(
+            0,
+            exchange -> {
+              try (exchange) {
+                exchange.sendResponseHeaders(418, -1);
+              }
+            })) {
       endpoint.registry().counter("kit.test.count").increment();
       HttpResponse<String> metrics = get(endpoint.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
@@ -33,7 +38,8 @@ class MetricsEndpointTest {
   @Test
   void aTakenPortFailsNamingTheSetting() {
     try (MetricsEndpoint first = MetricsEndpoint.start(0)) {
-      assertThatThrownBy(() -> MetricsEndpoint.start(first.port())).hasMessageContaining("metrics-port");
+      assertThatThrownBy(() -> MetricsEndpoint.start(first.port()))
+          .hasMessageContaining("metrics-port");
     }
   }
 }

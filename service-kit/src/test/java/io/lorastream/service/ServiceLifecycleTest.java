@@ -12,7 +12,8 @@ class ServiceLifecycleTest {
     AtomicInteger stops = new AtomicInteger();
     CompletableFuture<String> failure = new CompletableFuture<>();
     new Thread(() -> failure.complete("threads keep failing")).start();
-    String reason = ServiceLifecycle.runUntilStopped("test-shutdown", stops::incrementAndGet, failure);
+    String reason =
+        ServiceLifecycle.runUntilStopped("test-shutdown", stops::incrementAndGet, failure);
     assertThat(reason).isEqualTo("threads keep failing");
     assertThat(stops).hasValue(1);
   }

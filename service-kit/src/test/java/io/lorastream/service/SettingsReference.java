@@ -9,11 +9,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The settings tables of a markdown reference (docs/configuration.md, one table per service): the keys of their first
- * column, so that each service's test can check them against the keys its reader asks for ({@link Settings#asked}).
+ * The settings tables of a markdown reference (docs/configuration.md, one table per service): the
+ * keys of their first column, so that each service's test can check them against the keys its
+ * reader asks for ({@link Settings#asked}).
  */
 public final class SettingsReference {
-  private static final Pattern TABLE_KEY = Pattern.compile("^\\| `([a-z][a-z0-9.<>-]*)` \\|", Pattern.MULTILINE);
+  private static final Pattern TABLE_KEY =
+      Pattern.compile("^\\| `([a-z][a-z0-9.<>-]*)` \\|", Pattern.MULTILINE);
 
   private final String markdown;
 
@@ -21,7 +23,10 @@ public final class SettingsReference {
     this.markdown = markdown;
   }
 
-  /** {@code docs/<name>} of the repository, seen from a module's folder (where Maven runs its tests). */
+  /**
+   * {@code docs/<name>} of the repository, seen from a module's folder (where Maven runs its
+   * tests).
+   */
   public static SettingsReference docs(String name) throws IOException {
     return new SettingsReference(Files.readString(Path.of("..", "docs", name)));
   }
@@ -31,8 +36,9 @@ public final class SettingsReference {
   }
 
   /**
-   * The first-column keys of the tables from {@code heading} (e.g. {@code ### Trainer settings}) to the next heading of
-   * its level or above; a {@code prefix.<x>} row is {@code prefix.*}, as {@link Settings#withPrefix} records it.
+   * The first-column keys of the tables from {@code heading} (e.g. {@code ### Trainer settings}) to
+   * the next heading of its level or above; a {@code prefix.<x>} row is {@code prefix.*}, as {@link
+   * Settings#withPrefix} records it.
    */
   public Set<String> keys(String heading) {
     int start = markdown.indexOf("\n" + heading + "\n");

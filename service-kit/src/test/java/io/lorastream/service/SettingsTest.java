@@ -21,13 +21,16 @@ class SettingsTest {
 
   @Test
   void absentAndBlankKeysTakeTheirDefaults() {
-    assertThat(read(Settings.of(Map.of()))).containsEntry("port", 9410).containsEntry("window", Duration.ofMinutes(30));
+    assertThat(read(Settings.of(Map.of())))
+        .containsEntry("port", 9410)
+        .containsEntry("window", Duration.ofMinutes(30));
     assertThat(read(Settings.of(Map.of("metrics-port", " ")))).containsEntry("port", 9410);
   }
 
   @Test
   void kafkaPropertiesPassVerbatim() {
-    Map<String, Object> r = read(Settings.of(Map.of("kafka.security.protocol", "SASL_SSL", "kafka.sasl_odd", "x")));
+    Map<String, Object> r =
+        read(Settings.of(Map.of("kafka.security.protocol", "SASL_SSL", "kafka.sasl_odd", "x")));
     assertThat(r.get("kafka")).isEqualTo(Map.of("security.protocol", "SASL_SSL", "sasl_odd", "x"));
   }
 
@@ -42,7 +45,8 @@ class SettingsTest {
   @Test
   void anUnknownKeyIsRefusedNamingTheNearestKnownKey() {
     assertThatThrownBy(() -> read(Settings.of(Map.of("windw", "5s"))))
-        .hasMessageContaining("unknown setting(s) [windw]").hasMessageContaining("windw -> window");
+        .hasMessageContaining("unknown setting(s) [windw]")
+        .hasMessageContaining("windw -> window");
     assertThatThrownBy(() -> read(Settings.of(Map.of("kafk.linger.ms", "5"))))
         .hasMessageContaining("kafk.linger.ms -> kafka.<name>");
   }
@@ -50,14 +54,17 @@ class SettingsTest {
   @Test
   void aBadValueNamesKeyValueAndRule() {
     assertThatThrownBy(() -> read(Settings.of(Map.of("window", "soon"))))
-        .hasMessageContaining("setting window='soon' is invalid").hasMessageContaining("7d");
+        .hasMessageContaining("setting window='soon' is invalid")
+        .hasMessageContaining("7d");
     assertThatThrownBy(() -> read(Settings.of(Map.of("metrics-port", "eighty"))))
-        .hasMessageContaining("metrics-port='eighty'").hasMessageContaining("not a number");
+        .hasMessageContaining("metrics-port='eighty'")
+        .hasMessageContaining("not a number");
   }
 
   @Test
   void emptySectionsDeclareNamesAndCountAsKnownUnderAPrefix() {
-    Settings s = new Settings(Map.of("adapters.legal.lr", "1"), Set.of("adapters.scifact", "kafka"));
+    Settings s =
+        new Settings(Map.of("adapters.legal.lr", "1"), Set.of("adapters.scifact", "kafka"));
     assertThat(s.emptySectionsUnder("adapters.")).containsExactly("scifact");
     s.withPrefix("adapters.");
     assertThat(s.withPrefix("kafka.")).isEmpty();

@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The click model: which shown results of one closed impression were positives and which were hard negatives. A pure
- * function of the impression and its (already validated, in-window, de-duplicated) interactions.
+ * The click model: which shown results of one closed impression were positives and which were hard
+ * negatives. A pure function of the impression and its (already validated, in-window,
+ * de-duplicated) interactions.
  *
  * <ul>
- *   <li>Positive: the user's last thumbs vote on it is up; or, with no thumbs down, it was clicked and either dwelt on
- *       for at least the threshold, or it is the impression's last click and no dwell was reported for it (the user
- *       left satisfied).
- *   <li>Hard negative: the last thumbs vote is down; or shown above the lowest-ranked positive and neither clicked nor
- *       dwelt on (skip-above). A click with a short dwell is neither.
+ *   <li>Positive: the user's last thumbs vote on it is up; or, with no thumbs down, it was clicked
+ *       and either dwelt on for at least the threshold, or it is the impression's last click and no
+ *       dwell was reported for it (the user left satisfied).
+ *   <li>Hard negative: the last thumbs vote is down; or shown above the lowest-ranked positive and
+ *       neither clicked nor dwelt on (skip-above). A click with a short dwell is neither.
  * </ul>
  *
  * An impression without a positive yields nothing, even with thumbs down.
@@ -29,7 +30,8 @@ import java.util.Map;
 public final class ClickModel {
 
   /** A shown doc that was a positive, and the interactions that made it one. */
-  public record Positive(String docId, int rank, double weight, List<String> sourceEventIds, long newestEventMs) {}
+  public record Positive(
+      String docId, int rank, double weight, List<String> sourceEventIds, long newestEventMs) {}
 
   /** A hard negative, with the interactions that made it one (none for skip-above). */
   public record Negative(String docId, int rank, List<String> sourceEventIds) {}
@@ -95,9 +97,11 @@ public final class ClickModel {
               && ((f.dwellMs != null && f.dwellMs >= threshold)
                   || (f.dwellMs == null && r.docId().equals(lastClickedDoc)));
       if (byThumb || byClick) {
-        double weight = Math.max(byThumb ? rules.thumbsUpWeight() : 0, byClick ? rules.clickWeight() : 0);
+        double weight =
+            Math.max(byThumb ? rules.thumbsUpWeight() : 0, byClick ? rules.clickWeight() : 0);
         List<String> ids = f.events.stream().map(Interaction::eventId).sorted().toList();
-        long newest = f.events.stream().mapToLong(i -> i.eventTime().toEpochMilli()).max().orElseThrow();
+        long newest =
+            f.events.stream().mapToLong(i -> i.eventTime().toEpochMilli()).max().orElseThrow();
         positives.add(new Positive(r.docId(), r.rank(), weight, ids, newest));
       }
     }
@@ -110,8 +114,13 @@ public final class ClickModel {
       DocFeedback f = byDoc.get(r.docId());
       if (thumbsDown.containsKey(r.docId())) {
         negatives.add(
-            new Negative(r.docId(), r.rank(), f.events.stream().map(Interaction::eventId).sorted().toList()));
-      } else if (r.rank() < lowestPositiveRank && (f == null || !f.clicked) && !isPositive(positives, r.docId())) {
+            new Negative(
+                r.docId(),
+                r.rank(),
+                f.events.stream().map(Interaction::eventId).sorted().toList()));
+      } else if (r.rank() < lowestPositiveRank
+          && (f == null || !f.clicked)
+          && !isPositive(positives, r.docId())) {
         negatives.add(new Negative(r.docId(), r.rank(), List.of()));
       }
     }

@@ -5,9 +5,10 @@ import io.lorastream.schemas.EventCodec;
 import io.lorastream.schemas.TimedEvent;
 
 /**
- * An input record's value as its source read it: the original bytes, and either the event they decode to under their
- * topic's contract or the violation that stops them. Decoded once, at the source, so that the event-time extractor and
- * the processor share one parse and one validation; the bytes stay for the dead-letter topic.
+ * An input record's value as its source read it: the original bytes, and either the event they
+ * decode to under their topic's contract or the violation that stops them. Decoded once, at the
+ * source, so that the event-time extractor and the processor share one parse and one validation;
+ * the bytes stay for the dead-letter topic.
  *
  * @param bytes the value as it arrived; null for a tombstone
  * @param event the decoded, validated event; null for a tombstone or a violation

@@ -8,9 +8,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Validates the documents topic: a valid document goes on as its passage (doc id to title + text) to the compacted
- * passages topic, which every instance loads whole into its global passages store; a tombstone goes on as a tombstone
- * (the document is deleted); anything else is dead-lettered, and the last good version of that document stays.
+ * Validates the documents topic: a valid document goes on as its passage (doc id to title + text)
+ * to the compacted passages topic, which every instance loads whole into its global passages store;
+ * a tombstone goes on as a tombstone (the document is deleted); anything else is dead-lettered, and
+ * the last good version of that document stays.
  */
 final class DocumentProcessor implements Processor<byte[], Decoded, Object, Object> {
   private final FeedbackMetrics metrics;
@@ -33,12 +34,17 @@ final class DocumentProcessor implements Processor<byte[], Decoded, Object, Obje
     SourceRecord source = Sources.current(context, record);
     if (record.value().isTombstone()) {
       if (record.key() == null) {
-        deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, "a tombstone on " + source.topic()
-            + " without a key deletes nothing; a delete is the doc id as key and a null value");
+        deadLetters.send(
+            source,
+            DeadLetterReason.KEY_MISMATCH,
+            "a tombstone on "
+                + source.topic()
+                + " without a key deletes nothing; a delete is the doc id as key and a null value");
         return;
       }
       context.forward(
-          new Record<Object, Object>(new String(record.key(), StandardCharsets.UTF_8), null, record.timestamp()),
+          new Record<Object, Object>(
+              new String(record.key(), StandardCharsets.UTF_8), null, record.timestamp()),
           FeedbackTopology.PASSAGE_SINK);
       return;
     }
@@ -48,11 +54,13 @@ final class DocumentProcessor implements Processor<byte[], Decoded, Object, Obje
     }
     Document doc = (Document) record.value().event();
     if (!Sources.keyIs(source, doc.docId())) {
-      deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "doc_id", doc.docId()));
+      deadLetters.send(
+          source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "doc_id", doc.docId()));
       return;
     }
     context.forward(
-        new Record<Object, Object>(doc.docId(), Document.passage(doc.title(), doc.text()), record.timestamp()),
+        new Record<Object, Object>(
+            doc.docId(), Document.passage(doc.title(), doc.text()), record.timestamp()),
         FeedbackTopology.PASSAGE_SINK);
   }
 }

@@ -13,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Validated events in the compact binary form the impression state keeps next to their original bytes, so that an
- * impression's close reads them back without parsing JSON again (that parse was a tenth of the stream thread's time).
- * Every field is kept (instants to the nanosecond), so a read gives back an equal record. Strings are length-prefixed
- * UTF-8 (-1 for null); the interaction type has a fixed code, independent of the enum's order.
+ * Validated events in the compact binary form the impression state keeps next to their original
+ * bytes, so that an impression's close reads them back without parsing JSON again (that parse was a
+ * tenth of the stream thread's time). Every field is kept (instants to the nanosecond), so a read
+ * gives back an equal record. Strings are length-prefixed UTF-8 (-1 for null); the interaction type
+ * has a fixed code, independent of the enum's order.
  */
 final class EventBinary {
   private EventBinary() {}
@@ -55,7 +56,16 @@ final class EventBinary {
       results.add(new ShownResult(readString(in), in.readInt(), in.readDouble()));
     }
     return new SearchEvent(
-        version, eventId, tenant, eventTime, impressionId, sessionId, query, queryId, results, readString(in),
+        version,
+        eventId,
+        tenant,
+        eventTime,
+        impressionId,
+        sessionId,
+        query,
+        queryId,
+        results,
+        readString(in),
         readString(in));
   }
 
@@ -66,12 +76,13 @@ final class EventBinary {
     writeInstant(out, e.eventTime());
     writeString(out, e.impressionId());
     writeString(out, e.docId());
-    out.writeByte(switch (e.type()) {
-      case CLICK -> 1;
-      case DWELL -> 2;
-      case THUMBS_UP -> 3;
-      case THUMBS_DOWN -> 4;
-    });
+    out.writeByte(
+        switch (e.type()) {
+          case CLICK -> 1;
+          case DWELL -> 2;
+          case THUMBS_UP -> 3;
+          case THUMBS_DOWN -> 4;
+        });
     out.writeBoolean(e.dwellMs() != null);
     if (e.dwellMs() != null) {
       out.writeLong(e.dwellMs());
@@ -86,13 +97,16 @@ final class EventBinary {
     String impressionId = readString(in);
     String docId = readString(in);
     byte code = in.readByte();
-    InteractionType type = switch (code) {
-      case 1 -> InteractionType.CLICK;
-      case 2 -> InteractionType.DWELL;
-      case 3 -> InteractionType.THUMBS_UP;
-      case 4 -> InteractionType.THUMBS_DOWN;
-      default -> throw new IOException("unknown interaction type code " + code + " in impression state");
-    };
+    InteractionType type =
+        switch (code) {
+          case 1 -> InteractionType.CLICK;
+          case 2 -> InteractionType.DWELL;
+          case 3 -> InteractionType.THUMBS_UP;
+          case 4 -> InteractionType.THUMBS_DOWN;
+          default ->
+              throw new IOException(
+                  "unknown interaction type code " + code + " in impression state");
+        };
     Long dwellMs = in.readBoolean() ? in.readLong() : null;
     return new Interaction(version, eventId, tenant, eventTime, impressionId, docId, type, dwellMs);
   }

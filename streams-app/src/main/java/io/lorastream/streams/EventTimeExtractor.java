@@ -5,13 +5,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Event time from the decoded event's {@code event_time} (the sources decode values with {@link InputDecoder} before
- * Kafka Streams asks for their time, so the value is read once).
+ * Event time from the decoded event's {@code event_time} (the sources decode values with {@link
+ * InputDecoder} before Kafka Streams asks for their time, so the value is read once).
  *
- * <p>A record that breaks its contract, or whose event time is further ahead of the wall clock than the allowed skew,
- * gets the partition's current time instead: it still reaches its processor (and the dead-letter topic), but it does
- * not move stream time. Its own record timestamp is not trusted: a garbage record stamped "now" by its producer would
- * otherwise close every open window at once. Never negative: Kafka Streams would drop the record silently.
+ * <p>A record that breaks its contract, or whose event time is further ahead of the wall clock than
+ * the allowed skew, gets the partition's current time instead: it still reaches its processor (and
+ * the dead-letter topic), but it does not move stream time. Its own record timestamp is not
+ * trusted: a garbage record stamped "now" by its producer would otherwise close every open window
+ * at once. Never negative: Kafka Streams would drop the record silently.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
   private final long maxSkewMs;

@@ -12,11 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The app's own meters ({@code lorastream.streams.*}); every tag value comes from a bounded set: event types, dead-letter
- * reasons, pair kinds, and at most {@code maxAdapterTags} adapter names (later ones are tagged {@code other}).
+ * The app's own meters ({@code lorastream.streams.*}); every tag value comes from a bounded set:
+ * event types, dead-letter reasons, pair kinds, and at most {@code maxAdapterTags} adapter names
+ * (later ones are tagged {@code other}).
  *
- * <p>Counters move when a record is processed; a transaction aborted by a crash makes its records count twice. They
- * are operational signals; the topics are the exact record.
+ * <p>Counters move when a record is processed; a transaction aborted by a crash makes its records
+ * count twice. They are operational signals; the topics are the exact record.
  */
 public final class FeedbackMetrics {
   static final String OTHER = "other";
@@ -37,13 +38,15 @@ public final class FeedbackMetrics {
     this.maxAdapterTags = maxAdapterTags;
     this.latency =
         Timer.builder("lorastream.streams.event.to.pair.latency")
-            .description("From the newest source event's time to the pair's emission (includes the window wait)")
+            .description(
+                "From the newest source event's time to the pair's emission (includes the window wait)")
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofHours(4))
             .register(registry);
     for (DeadLetterReason r : DeadLetterReason.values()) {
-      deadLetter(r, 0); // every reason exported from the start, so rate() and alerts see zeros, not gaps
+      deadLetter(
+          r, 0); // every reason exported from the start, so rate() and alerts see zeros, not gaps
     }
     this.threadsReplaced = threadFailures("replaced");
     this.threadsStopped = threadFailures("stopped");
@@ -51,7 +54,8 @@ public final class FeedbackMetrics {
 
   private Counter threadFailures(String outcome) {
     return Counter.builder("lorastream.streams.stream.thread.failures")
-        .description("Stream threads that died, by what followed: replaced, or stopped (the app gives up and exits)")
+        .description(
+            "Stream threads that died, by what followed: replaced, or stopped (the app gives up and exits)")
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -65,8 +69,11 @@ public final class FeedbackMetrics {
     eventsIn
         .computeIfAbsent(
             type,
-            t -> Counter.builder("lorastream.streams.events.in").description("Input records read, by event type")
-                .tag("type", t).register(registry))
+            t ->
+                Counter.builder("lorastream.streams.events.in")
+                    .description("Input records read, by event type")
+                    .tag("type", t)
+                    .register(registry))
         .increment();
   }
 
@@ -74,8 +81,11 @@ public final class FeedbackMetrics {
     duplicates
         .computeIfAbsent(
             type,
-            t -> Counter.builder("lorastream.streams.duplicates")
-                .description("Replayed events recognised by event id and ignored").tag("type", t).register(registry))
+            t ->
+                Counter.builder("lorastream.streams.duplicates")
+                    .description("Replayed events recognised by event id and ignored")
+                    .tag("type", t)
+                    .register(registry))
         .increment();
   }
 
@@ -87,8 +97,11 @@ public final class FeedbackMetrics {
     deadLetters
         .computeIfAbsent(
             reason,
-            r -> Counter.builder("lorastream.streams.dead.letters").description("Records sent to the dead-letter topic")
-                .tag("reason", r.wireName()).register(registry))
+            r ->
+                Counter.builder("lorastream.streams.dead.letters")
+                    .description("Records sent to the dead-letter topic")
+                    .tag("reason", r.wireName())
+                    .register(registry))
         .increment(amount);
   }
 
@@ -97,8 +110,12 @@ public final class FeedbackMetrics {
     pairsOut
         .computeIfAbsent(
             tag + "\n" + kind,
-            k -> Counter.builder("lorastream.streams.pairs.out").description("Training pairs emitted")
-                .tag("adapter", tag).tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).register(registry))
+            k ->
+                Counter.builder("lorastream.streams.pairs.out")
+                    .description("Training pairs emitted")
+                    .tag("adapter", tag)
+                    .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry))
         .increment();
     latency.record(Math.max(0, nowMs - eventTimeMs), TimeUnit.MILLISECONDS);
   }

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Runs the streams app until SIGTERM/SIGINT, or until it stops on its own (exit status 1): {@code --bootstrap HOST:PORT
- * [--config FILE] [--metrics-port N] [--state-dir DIR]}. The {@code lorastream streams} command is the user-facing way in; this entry point lets a test
- * run the app in a child JVM it can kill hard.
+ * Runs the streams app until SIGTERM/SIGINT, or until it stops on its own (exit status 1): {@code
+ * --bootstrap HOST:PORT [--config FILE] [--metrics-port N] [--state-dir DIR]}. The {@code
+ * lorastream streams} command is the user-facing way in; this entry point lets a test run the app
+ * in a child JVM it can kill hard.
  */
 public final class FeedbackStreamsMain {
   private FeedbackStreamsMain() {}
@@ -27,8 +28,10 @@ public final class FeedbackStreamsMain {
         case "--metrics-port" -> metricsPort = Integer.parseInt(value);
         case "--state-dir" -> stateDir = Path.of(value);
         default -> {
-          System.err.println("unknown argument " + args[i]
-              + "; usage: --bootstrap HOST:PORT [--config FILE] [--metrics-port N] [--state-dir DIR]");
+          System.err.println(
+              "unknown argument "
+                  + args[i]
+                  + "; usage: --bootstrap HOST:PORT [--config FILE] [--metrics-port N] [--state-dir DIR]");
           System.exit(2);
         }
       }
@@ -51,11 +54,12 @@ public final class FeedbackStreamsMain {
   }
 
   /**
-   * Starts the app and blocks until the JVM is asked to stop (the app is closed cleanly in the shutdown hook; 0) or
-   * the app stops on its own because its stream threads keep failing (closed here; 1, for the process to exit
-   * non-zero and be restarted).
+   * Starts the app and blocks until the JVM is asked to stop (the app is closed cleanly in the
+   * shutdown hook; 0) or the app stops on its own because its stream threads keep failing (closed
+   * here; 1, for the process to exit non-zero and be restarted).
    */
-  public static int run(String bootstrap, FeedbackStreamsConfig config, Integer metricsPort, Path stateDir)
+  public static int run(
+      String bootstrap, FeedbackStreamsConfig config, Integer metricsPort, Path stateDir)
       throws InterruptedException {
     var runtime = config.runtime();
     if (metricsPort != null) {
@@ -64,17 +68,28 @@ public final class FeedbackStreamsMain {
     if (stateDir != null) {
       runtime = runtime.withStateDir(stateDir);
     }
-    FeedbackStreamsApp app = FeedbackStreamsApp.start(bootstrap, config.withRuntime(runtime), Duration.ofMinutes(2));
-    System.out.println("lorastream streams running; metrics on http://localhost:" + app.metricsPort() + "/metrics");
-    String failure = ServiceLifecycle.runUntilStopped("lorastream-streams-shutdown", () -> {
-      app.close(Duration.ofSeconds(30));
-      System.out.println("lorastream streams stopped");
-    }, app.failure());
+    FeedbackStreamsApp app =
+        FeedbackStreamsApp.start(bootstrap, config.withRuntime(runtime), Duration.ofMinutes(2));
+    System.out.println(
+        "lorastream streams running; metrics on http://localhost:"
+            + app.metricsPort()
+            + "/metrics");
+    String failure =
+        ServiceLifecycle.runUntilStopped(
+            "lorastream-streams-shutdown",
+            () -> {
+              app.close(Duration.ofSeconds(30));
+              System.out.println("lorastream streams stopped");
+            },
+            app.failure());
     if (failure == null) {
       return 0; // asked to stop: the hook closed the app
     }
-    System.err.println("lorastream streams: stopped: " + failure + "; exiting with status 1 (restart the process"
-        + " once the cause is fixed; docs/operations.md, \"Limits and floods: streams app\")");
+    System.err.println(
+        "lorastream streams: stopped: "
+            + failure
+            + "; exiting with status 1 (restart the process"
+            + " once the cause is fixed; docs/operations.md, \"Limits and floods: streams app\")");
     return 1;
   }
 }

@@ -5,9 +5,10 @@ import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What {@code /health/live} and {@code /health/ready} answer. Live: the app has not given up (its orchestrator should
- * restart it otherwise). Ready: live, and Kafka Streams is RUNNING (while it rebalances, a replaced thread included,
- * its tasks are being assigned or restored and nothing is processed).
+ * What {@code /health/live} and {@code /health/ready} answer. Live: the app has not given up (its
+ * orchestrator should restart it otherwise). Ready: live, and Kafka Streams is RUNNING (while it
+ * rebalances, a replaced thread included, its tasks are being assigned or restored and nothing is
+ * processed).
  *
  * @param state Kafka Streams' state ({@code STARTING} before there is one)
  * @param reason why it is not ready or not live; null when it is both
@@ -22,11 +23,18 @@ record Health(boolean live, boolean ready, String state, String reason) {
     }
     return switch (state) {
       case RUNNING -> new Health(true, true, state.name(), null);
-      case REBALANCING -> new Health(true, false, state.name(), "rebalancing: tasks are being assigned or restored");
+      case REBALANCING ->
+          new Health(
+              true, false, state.name(), "rebalancing: tasks are being assigned or restored");
       case CREATED -> new Health(true, false, state.name(), "Kafka Streams has not started yet");
-      case PENDING_SHUTDOWN, NOT_RUNNING -> new Health(true, false, state.name(), "the streams app is stopping");
-      case PENDING_ERROR, ERROR -> new Health(false, false, state.name(),
-          "Kafka Streams stopped on an error (every stream thread died); the log has the exception");
+      case PENDING_SHUTDOWN, NOT_RUNNING ->
+          new Health(true, false, state.name(), "the streams app is stopping");
+      case PENDING_ERROR, ERROR ->
+          new Health(
+              false,
+              false,
+              state.name(),
+              "Kafka Streams stopped on an error (every stream thread died); the log has the exception");
     };
   }
 

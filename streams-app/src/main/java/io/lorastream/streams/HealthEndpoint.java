@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health/live} and {@code GET /health/ready}: 200 or 503, with the {@link Health} as JSON; any other path
- * is a 404 naming the ones there are. ({@code /metrics} and the exporter's own {@code /-/healthy}, which answers 200
- * whatever the app's state, are served beside these.)
+ * {@code GET /health/live} and {@code GET /health/ready}: 200 or 503, with the {@link Health} as
+ * JSON; any other path is a 404 naming the ones there are. ({@code /metrics} and the exporter's own
+ * {@code /-/healthy}, which answers 200 whatever the app's state, are served beside these.)
  */
 final class HealthEndpoint implements HttpHandler {
   static final String LIVE = "/health/live";
@@ -32,8 +32,18 @@ final class HealthEndpoint implements HttpHandler {
       switch (path) {
         case LIVE -> respond(exchange, h.live() ? 200 : 503, h.toJson());
         case READY -> respond(exchange, h.ready() ? 200 : 503, h.toJson());
-        default -> respond(exchange, 404,
-            Map.of("error", "no such path: " + path + "; this port serves /metrics, " + LIVE + " and " + READY));
+        default ->
+            respond(
+                exchange,
+                404,
+                Map.of(
+                    "error",
+                    "no such path: "
+                        + path
+                        + "; this port serves /metrics, "
+                        + LIVE
+                        + " and "
+                        + READY));
       }
     }
   }

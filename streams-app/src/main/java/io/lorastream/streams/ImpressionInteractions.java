@@ -16,26 +16,30 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The interactions of the open impressions, one store entry each, and how many (and how many bytes) each impression
- * holds, within its {@link ImpressionLimits}.
+ * The interactions of the open impressions, one store entry each, and how many (and how many bytes)
+ * each impression holds, within its {@link ImpressionLimits}.
  *
- * <p>Why a store of their own: kept in the impression's state, every interaction rewrote all the ones before it, to
- * the store and its changelog (20,000 interactions on one impression took the app to 1.8 GB and the broker to 2.1
- * GB). Here an interaction is one write of its own size, a replay one lookup by key, and the close of an impression
- * one prefix scan.
+ * <p>Why a store of their own: kept in the impression's state, every interaction rewrote all the
+ * ones before it, to the store and its changelog (20,000 interactions on one impression took the
+ * app to 1.8 GB and the broker to 2.1 GB). Here an interaction is one write of its own size, a
+ * replay one lookup by key, and the close of an impression one prefix scan.
  *
- * <p>Key: the impression id's UTF-8 length (2 bytes, big-endian), its UTF-8 bytes, then the event id's (ids are at
- * most 256 chars, so the length fits): the keys of one impression share a prefix no other impression's key starts
- * with. Value: the entry's binary form ({@link ImpressionState.Entry#binary()}).
+ * <p>Key: the impression id's UTF-8 length (2 bytes, big-endian), its UTF-8 bytes, then the event
+ * id's (ids are at most 256 chars, so the length fits): the keys of one impression share a prefix
+ * no other impression's key starts with. Value: the entry's binary form ({@link
+ * ImpressionState.Entry#binary()}).
  *
- * <p>The tallies live in memory, rebuilt from the store at every init (when the store may have been restored), as
- * the processor's closing index is: only this task's processor writes the store. So do the decoded interactions of
- * the most recently active impressions that hold only a few, every one kept since init: for those, a replay is
- * found and a close is served without reading the store (a scan and a decode per interaction cost more than the rest
- * of a close).
+ * <p>The tallies live in memory, rebuilt from the store at every init (when the store may have been
+ * restored), as the processor's closing index is: only this task's processor writes the store. So
+ * do the decoded interactions of the most recently active impressions that hold only a few, every
+ * one kept since init: for those, a replay is found and a close is served without reading the store
+ * (a scan and a decode per interaction cost more than the rest of a close).
  */
 final class ImpressionInteractions {
-  /** Impressions whose decoded interactions are kept in memory (LRU), as {@link RecentImpressions} keeps states. */
+  /**
+   * Impressions whose decoded interactions are kept in memory (LRU), as {@link RecentImpressions}
+   * keeps states.
+   */
   static final int RECENT_IMPRESSIONS = 4096;
 
   /** More interactions than this and an impression's are read back from the store at its close. */
@@ -61,20 +65,26 @@ final class ImpressionInteractions {
   private final KeyValueStore<Bytes, byte[]> store;
   private final ImpressionLimits limits;
   private final Map<String, Tally> tallies = new HashMap<>();
-  /** Every interaction kept for the impression, in arrival order; absent when unknown, evicted or too many. */
+
+  /**
+   * Every interaction kept for the impression, in arrival order; absent when unknown, evicted or
+   * too many.
+   */
   private final LinkedHashMap<String, List<ImpressionState.Entry<Interaction>>> recent;
 
   ImpressionInteractions(KeyValueStore<Bytes, byte[]> store, ImpressionLimits limits) {
     this(store, limits, RECENT_IMPRESSIONS);
   }
 
-  ImpressionInteractions(KeyValueStore<Bytes, byte[]> store, ImpressionLimits limits, int recentImpressions) {
+  ImpressionInteractions(
+      KeyValueStore<Bytes, byte[]> store, ImpressionLimits limits, int recentImpressions) {
     this.store = store;
     this.limits = limits;
     this.recent =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, List<ImpressionState.Entry<Interaction>>> eldest) {
+          protected boolean removeEldestEntry(
+              Map.Entry<String, List<ImpressionState.Entry<Interaction>>> eldest) {
             return size() > recentImpressions;
           }
         };
@@ -90,7 +100,10 @@ final class ImpressionInteractions {
     }
   }
 
-  /** Keeps the interaction unless it is a replay or over a limit; constant work whatever the impression holds. */
+  /**
+   * Keeps the interaction unless it is a replay or over a limit; constant work whatever the
+   * impression holds.
+   */
   Outcome offer(String impressionId, ImpressionState.Entry<Interaction> entry) {
     Bytes key = key(impressionId, entry.eventId());
     Tally t = tallies.get(impressionId);
@@ -119,7 +132,8 @@ final class ImpressionInteractions {
     return Outcome.KEPT;
   }
 
-  private static boolean contains(List<ImpressionState.Entry<Interaction>> entries, String eventId) {
+  private static boolean contains(
+      List<ImpressionState.Entry<Interaction>> entries, String eventId) {
     for (ImpressionState.Entry<Interaction> e : entries) {
       if (e.eventId().equals(eventId)) {
         return true;
@@ -145,7 +159,10 @@ final class ImpressionInteractions {
     return size(key(impressionId, entry.eventId()), entry.binary());
   }
 
-  /** Removes the impression's interactions and returns them in the order they arrived (source partition, offset). */
+  /**
+   * Removes the impression's interactions and returns them in the order they arrived (source
+   * partition, offset).
+   */
   List<ImpressionState.Entry<Interaction>> removeAll(String impressionId) {
     Tally t = tallies.remove(impressionId);
     List<ImpressionState.Entry<Interaction>> known = recent.remove(impressionId);
@@ -160,7 +177,8 @@ final class ImpressionInteractions {
     }
     List<Bytes> keys = new ArrayList<>();
     List<ImpressionState.Entry<Interaction>> out = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.prefixScan(prefix(impressionId), new BytesSerializer())) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        store.prefixScan(prefix(impressionId), new BytesSerializer())) {
       it.forEachRemaining(
           kv -> {
             keys.add(kv.key);
@@ -170,8 +188,9 @@ final class ImpressionInteractions {
     for (Bytes k : keys) {
       store.put(k, null); // a tombstone, as delete writes, without reading the old value back
     }
-    out.sort(Comparator.comparingInt((ImpressionState.Entry<Interaction> e) -> e.record().partition())
-        .thenComparingLong(e -> e.record().offset()));
+    out.sort(
+        Comparator.comparingInt((ImpressionState.Entry<Interaction> e) -> e.record().partition())
+            .thenComparingLong(e -> e.record().offset()));
     return out;
   }
 
@@ -188,13 +207,18 @@ final class ImpressionInteractions {
   static Bytes key(String impressionId, String eventId) {
     byte[] imp = impressionId.getBytes(StandardCharsets.UTF_8);
     byte[] event = eventId.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(2 + imp.length + event.length)
-        .putShort((short) imp.length).put(imp).put(event).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(2 + imp.length + event.length)
+            .putShort((short) imp.length)
+            .put(imp)
+            .put(event)
+            .array());
   }
 
   static Bytes prefix(String impressionId) {
     byte[] imp = impressionId.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(2 + imp.length).putShort((short) imp.length).put(imp).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(2 + imp.length).putShort((short) imp.length).put(imp).array());
   }
 
   private static String impressionOf(Bytes key) {

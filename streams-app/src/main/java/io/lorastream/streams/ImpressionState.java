@@ -21,27 +21,33 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * An open impression in the state store: its search event (null while interactions wait for it). Its interactions
- * live in a store of their own, one entry each ({@link ImpressionInteractions}), so that an interaction costs one
- * write of its own size rather than a rewrite of all the impression's interactions.
+ * An open impression in the state store: its search event (null while interactions wait for it).
+ * Its interactions live in a store of their own, one entry each ({@link ImpressionInteractions}),
+ * so that an interaction costs one write of its own size rather than a rewrite of all the
+ * impression's interactions.
  *
- * @param interactions only in states written in format 1 or 2, which kept the interactions here; they are joined with
- *     the others at close. Empty in every state this version makes.
- * @param closeAtMs the stream time at which this state is closed (window end + grace, or an orphan's deadline)
+ * @param interactions only in states written in format 1 or 2, which kept the interactions here;
+ *     they are joined with the others at close. Empty in every state this version makes.
+ * @param closeAtMs the stream time at which this state is closed (window end + grace, or an
+ *     orphan's deadline)
  */
-public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>> interactions, long closeAtMs) {
+public record ImpressionState(
+    Entry<SearchEvent> search, List<Entry<Interaction>> interactions, long closeAtMs) {
 
   /**
-   * One validated event: its id and event time in millis (for dedupe and windows), the event, its record, and both in
-   * the binary format (the event then its record) as a state write puts them, made once when the entry is: a state is
-   * written again for each interaction it gains, and encoding every event again each time was most of that write.
+   * One validated event: its id and event time in millis (for dedupe and windows), the event, its
+   * record, and both in the binary format (the event then its record) as a state write puts them,
+   * made once when the entry is: a state is written again for each interaction it gains, and
+   * encoding every event again each time was most of that write.
    */
-  public record Entry<T>(String eventId, long eventTimeMs, T event, SourceRecord record, byte[] binary) {}
+  public record Entry<T>(
+      String eventId, long eventTimeMs, T event, SourceRecord record, byte[] binary) {}
 
   /**
-   * The format written. 3: as 2, but new interactions are no longer added to the state (they live in their own store),
-   * so a version that would add them here must not read it. 2: each event is kept decoded ({@link EventBinary}) before
-   * its record. 1 kept only the record, whose JSON was parsed again at close. 1 and 2 are still read.
+   * The format written. 3: as 2, but new interactions are no longer added to the state (they live
+   * in their own store), so a version that would add them here must not read it. 2: each event is
+   * kept decoded ({@link EventBinary}) before its record. 1 kept only the record, whose JSON was
+   * parsed again at close. 1 and 2 are still read.
    */
   static final byte VERSION = 3;
 
@@ -58,12 +64,20 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
   }
 
   public static Entry<SearchEvent> entry(SearchEvent e, SourceRecord record) {
-    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+    return new Entry<>(
+        e.eventId(),
+        e.eventTime().toEpochMilli(),
+        e,
+        record,
         binary(record, out -> EventBinary.writeSearch(out, e)));
   }
 
   public static Entry<Interaction> entry(Interaction e, SourceRecord record) {
-    return new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, record,
+    return new Entry<>(
+        e.eventId(),
+        e.eventTime().toEpochMilli(),
+        e,
+        record,
         binary(record, out -> EventBinary.writeInteraction(out, e)));
   }
 
@@ -84,7 +98,10 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
     }
   }
 
-  /** The search event's id, or one of the interactions this state holds itself (format 1 and 2 states only). */
+  /**
+   * The search event's id, or one of the interactions this state holds itself (format 1 and 2
+   * states only).
+   */
   public boolean hasEvent(String eventId) {
     return (search != null && search.eventId().equals(eventId))
         || interactions.stream().anyMatch(e -> e.eventId().equals(eventId));
@@ -107,8 +124,8 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
   }
 
   /**
-   * A small binary format, a version byte first: it is read and written for every event on the hot path. {@code codecs}
-   * decode the events of states written in format 1.
+   * A small binary format, a version byte first: it is read and written for every event on the hot
+   * path. {@code codecs} decode the events of states written in format 1.
    */
   public static Serde<ImpressionState> serde(EventCodecs codecs) {
     Serializer<ImpressionState> ser = (topic, state) -> state == null ? null : write(state);
@@ -143,8 +160,13 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
       byte version = in.readByte();
       if (version != VERSION && version != VERSION_DECODED && version != VERSION_RECORDS_ONLY) {
         throw new IllegalStateException(
-            "impression state format " + version + " is not readable by this version (reads " + VERSION_RECORDS_ONLY
-                + " to " + VERSION + "); reset the application's state to upgrade");
+            "impression state format "
+                + version
+                + " is not readable by this version (reads "
+                + VERSION_RECORDS_ONLY
+                + " to "
+                + VERSION
+                + "); reset the application's state to upgrade");
       }
       boolean decoded = version != VERSION_RECORDS_ONLY;
       long closeAt = in.readLong();
@@ -154,9 +176,11 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
           int start = bytes.length - in.available();
           SearchEvent e = EventBinary.readSearch(in);
           SourceRecord r = SourceRecord.readFrom(in);
-          search = new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in));
+          search =
+              new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in));
         } else {
-          search = readRecordsOnly(in, codecs.searchEvents()::decodeTrusted, ImpressionState::entry);
+          search =
+              readRecordsOnly(in, codecs.searchEvents()::decodeTrusted, ImpressionState::entry);
         }
       }
       int n = in.readInt();
@@ -166,9 +190,12 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
           int start = bytes.length - in.available();
           Interaction e = EventBinary.readInteraction(in);
           SourceRecord r = SourceRecord.readFrom(in);
-          interactions.add(new Entry<>(e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in)));
+          interactions.add(
+              new Entry<>(
+                  e.eventId(), e.eventTime().toEpochMilli(), e, r, slice(bytes, start, in)));
         } else {
-          interactions.add(readRecordsOnly(in, codecs.interactions()::decodeTrusted, ImpressionState::entry));
+          interactions.add(
+              readRecordsOnly(in, codecs.interactions()::decodeTrusted, ImpressionState::entry));
         }
       }
       return new ImpressionState(search, interactions, closeAt);
@@ -183,11 +210,12 @@ public record ImpressionState(Entry<SearchEvent> search, List<Entry<Interaction>
   }
 
   /**
-   * A format-1 entry: event id, event time, record; the event is decoded from the record's (validated) value, whose
-   * event id and time are the ones format 1 stored.
+   * A format-1 entry: event id, event time, record; the event is decoded from the record's
+   * (validated) value, whose event id and time are the ones format 1 stored.
    */
   private static <T> Entry<T> readRecordsOnly(
-      DataInput in, Function<byte[], T> decode, BiFunction<T, SourceRecord, Entry<T>> entry) throws IOException {
+      DataInput in, Function<byte[], T> decode, BiFunction<T, SourceRecord, Entry<T>> entry)
+      throws IOException {
     in.readUTF(); // event id
     in.readLong(); // event time
     SourceRecord record = SourceRecord.readFrom(in);

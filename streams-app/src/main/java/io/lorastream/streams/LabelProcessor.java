@@ -16,9 +16,10 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Relevance labels to pairs: every label gives a labelled pair (query, judged doc, label = grade / 3). Grade-0 docs are
- * remembered per query (the k most recent) and become the hard negatives of that query's later grade-2+ labels.
- * Replays are dropped by event id for {@code dedupe-retention} of event time.
+ * Relevance labels to pairs: every label gives a labelled pair (query, judged doc, label = grade /
+ * 3). Grade-0 docs are remembered per query (the k most recent) and become the hard negatives of
+ * that query's later grade-2+ labels. Replays are dropped by event id for {@code dedupe-retention}
+ * of event time.
  */
 final class LabelProcessor implements Processor<byte[], Decoded, Object, Object> {
   private final FeedbackStreamsConfig config;
@@ -51,7 +52,9 @@ final class LabelProcessor implements Processor<byte[], Decoded, Object, Object>
             metrics,
             deadLetters);
     context.schedule(
-        config.window().closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> assembler.retryParked());
+        config.window().closeCheckInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> assembler.retryParked());
   }
 
   @Override
@@ -65,10 +68,14 @@ final class LabelProcessor implements Processor<byte[], Decoded, Object, Object>
     RelevanceLabel label = (RelevanceLabel) record.value().event();
     String key = RelevanceLabel.key(label.tenant(), label.query());
     if (!Sources.keyIs(source, key)) {
-      deadLetters.send(source, DeadLetterReason.KEY_MISMATCH, Sources.keyMessage(source, "tenant + '/' + query", key));
+      deadLetters.send(
+          source,
+          DeadLetterReason.KEY_MISMATCH,
+          Sources.keyMessage(source, "tenant + '/' + query", key));
       return;
     }
-    String future = Sources.futureMessage(context, label.eventTime(), config.window().maxClockSkew());
+    String future =
+        Sources.futureMessage(context, label.eventTime(), config.window().maxClockSkew());
     if (future != null) {
       deadLetters.send(source, DeadLetterReason.EVENT_TIME_IN_FUTURE, future);
       return;
@@ -84,7 +91,8 @@ final class LabelProcessor implements Processor<byte[], Decoded, Object, Object>
     seen.put(label.eventId(), t, t);
 
     NegativeLabels known = negatives.get(key);
-    NegativeLabels updated = (known == null ? NegativeLabels.EMPTY : known).after(label, config.rules().maxNegatives());
+    NegativeLabels updated =
+        (known == null ? NegativeLabels.EMPTY : known).after(label, config.rules().maxNegatives());
     if (!updated.equals(known == null ? NegativeLabels.EMPTY : known)) {
       negatives.put(key, updated);
     }

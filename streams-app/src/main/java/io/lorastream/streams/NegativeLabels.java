@@ -22,7 +22,10 @@ record NegativeLabels(List<Entry> entries) {
     entries = List.copyOf(entries);
   }
 
-  /** After a label: a grade-0 doc joins (newest last, k kept); any other grade removes the doc (it was re-judged). */
+  /**
+   * After a label: a grade-0 doc joins (newest last, k kept); any other grade removes the doc (it
+   * was re-judged).
+   */
   NegativeLabels after(RelevanceLabel label, int k) {
     List<Entry> next = new ArrayList<>(entries);
     next.removeIf(e -> e.docId().equals(label.docId()));

@@ -1,10 +1,10 @@
 package io.lorastream.streams;
 
 import io.lorastream.schemas.DeadLetterReason;
-import io.lorastream.schemas.PairIds;
-import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.schemas.EncodedTrainingPair;
 import io.lorastream.schemas.JsonText;
+import io.lorastream.schemas.PairIds;
+import io.lorastream.schemas.SchemaVersion;
 import io.lorastream.streams.config.PairRules;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,10 +17,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Turns drafts into pairs by looking up document passages in the global passages store. A draft whose positive is not
- * known yet is parked in a (changelogged) store and retried on every wall-clock tick until {@code document-wait} runs
- * out; then its source record is dead-lettered with {@code unknown_document}. Negatives that are unknown are skipped:
- * a pair never waits for a negative, and a deleted document is never in a pair.
+ * Turns drafts into pairs by looking up document passages in the global passages store. A draft
+ * whose positive is not known yet is parked in a (changelogged) store and retried on every
+ * wall-clock tick until {@code document-wait} runs out; then its source record is dead-lettered
+ * with {@code unknown_document}. Negatives that are unknown are skipped: a pair never waits for a
+ * negative, and a deleted document is never in a pair.
  */
 final class PairAssembler {
   private final ProcessorContext<Object, Object> context;
@@ -31,7 +32,9 @@ final class PairAssembler {
   private final DeadLetters deadLetters;
   private final String sink;
 
-  /** @param processor the name of the processor node that emits the pairs, which has its own sink */
+  /**
+   * @param processor the name of the processor node that emits the pairs, which has its own sink
+   */
   PairAssembler(
       String processor,
       ProcessorContext<Object, Object> context,
@@ -83,9 +86,16 @@ final class PairAssembler {
     deadLetters.send(
         draft.deadLetterSource(),
         DeadLetterReason.UNKNOWN_DOCUMENT,
-        "document " + draft.positiveDocId() + " (the positive of a " + draft.kind().name().toLowerCase(java.util.Locale.ROOT)
-            + " pair for tenant " + draft.tenant() + ") was not in " + "the documents topic after waiting "
-            + rules.documentWait() + "; publish it there (or raise document-wait) and replay the feedback");
+        "document "
+            + draft.positiveDocId()
+            + " (the positive of a "
+            + draft.kind().name().toLowerCase(java.util.Locale.ROOT)
+            + " pair for tenant "
+            + draft.tenant()
+            + ") was not in "
+            + "the documents topic after waiting "
+            + rules.documentWait()
+            + "; publish it there (or raise document-wait) and replay the feedback");
   }
 
   private boolean tryEmit(PairDraft draft) {
@@ -128,9 +138,9 @@ final class PairAssembler {
             draft.queryId(),
             draft.impressionId(),
             draft.shownDocIds());
-    context.forward(
-        new Record<Object, Object>(pair.adapter(), pair, draft.eventTimeMs()), sink);
-    metrics.pairOut(pair.adapter(), pair.kind(), draft.eventTimeMs(), context.currentSystemTimeMs());
+    context.forward(new Record<Object, Object>(pair.adapter(), pair, draft.eventTimeMs()), sink);
+    metrics.pairOut(
+        pair.adapter(), pair.kind(), draft.eventTimeMs(), context.currentSystemTimeMs());
     return true;
   }
 

@@ -12,12 +12,17 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A pair before its document texts are looked up: what the click model or a label decided, with doc ids only.
+ * A pair before its document texts are looked up: what the click model or a label decided, with doc
+ * ids only.
  *
- * @param negatives candidates in preference order; the first k whose texts are known become the pair's negatives
- * @param sourceEventIds the events behind the positive (a negative's own events are added if it is chosen)
- * @param deadLetterSource the record dead-lettered (with {@code unknown_document}) if the positive never turns up
- * @param deadlineWallMs when waiting for the positive's text gives up (wall clock); set when the draft is parked
+ * @param negatives candidates in preference order; the first k whose texts are known become the
+ *     pair's negatives
+ * @param sourceEventIds the events behind the positive (a negative's own events are added if it is
+ *     chosen)
+ * @param deadLetterSource the record dead-lettered (with {@code unknown_document}) if the positive
+ *     never turns up
+ * @param deadlineWallMs when waiting for the positive's text gives up (wall clock); set when the
+ *     draft is parked
  */
 public record PairDraft(
     PairKind kind,
@@ -44,11 +49,26 @@ public record PairDraft(
 
   public PairDraft withDeadline(long wallMs) {
     return new PairDraft(
-        kind, adapter, tenant, anchor, queryId, impressionId, positiveDocId, negatives, weight, label,
-        sourceEventIds, eventTimeMs, shownDocIds, deadLetterSource, wallMs);
+        kind,
+        adapter,
+        tenant,
+        anchor,
+        queryId,
+        impressionId,
+        positiveDocId,
+        negatives,
+        weight,
+        label,
+        sourceEventIds,
+        eventTimeMs,
+        shownDocIds,
+        deadLetterSource,
+        wallMs);
   }
 
-  /** JSON: parked drafts are rare (a document not known yet), so readability beats compactness here. */
+  /**
+   * JSON: parked drafts are rare (a document not known yet), so readability beats compactness here.
+   */
   public static Serde<PairDraft> serde() {
     ObjectMapper mapper = EventJson.shared();
     Serializer<PairDraft> ser =

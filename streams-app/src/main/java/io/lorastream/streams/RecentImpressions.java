@@ -5,16 +5,21 @@ import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The impressions store with its most recently used states kept decoded. Every write goes to the store (and so to its
- * changelog) as before; reads of a recent impression skip the store and the binary decode of its state, which was a
- * tenth of the stream thread's time: an impression is read back for each of its interactions and again at its close,
- * mostly within a few hundred impressions of its last write.
+ * The impressions store with its most recently used states kept decoded. Every write goes to the
+ * store (and so to its changelog) as before; reads of a recent impression skip the store and the
+ * binary decode of its state, which was a tenth of the stream thread's time: an impression is read
+ * back for each of its interactions and again at its close, mostly within a few hundred impressions
+ * of its last write.
  *
- * <p>Only this task's processor writes the store, so a decoded copy cannot go stale while the processor runs; the
- * processor makes a new one at every init, i.e. whenever the store may have been restored from its changelog.
+ * <p>Only this task's processor writes the store, so a decoded copy cannot go stale while the
+ * processor runs; the processor makes a new one at every init, i.e. whenever the store may have
+ * been restored from its changelog.
  */
 final class RecentImpressions {
-  /** About 4 KB per decoded state: a few MB of heap, enough for the interactions and closes of a busy task. */
+  /**
+   * About 4 KB per decoded state: a few MB of heap, enough for the interactions and closes of a
+   * busy task.
+   */
   static final int DEFAULT_CAPACITY = 4096;
 
   private final KeyValueStore<String, ImpressionState> store;
@@ -52,8 +57,8 @@ final class RecentImpressions {
   }
 
   /**
-   * Deletes by putting null (a tombstone in the changelog, as {@code delete} writes): {@code delete} would decode the
-   * old state only to return it.
+   * Deletes by putting null (a tombstone in the changelog, as {@code delete} writes): {@code
+   * delete} would decode the old state only to return it.
    */
   void delete(String impressionId) {
     store.put(impressionId, null);

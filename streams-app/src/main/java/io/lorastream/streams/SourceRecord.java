@@ -10,11 +10,18 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * An input record as it arrived: where from, and its key, value and headers untouched. Kept in state so that an event
- * judged bad later (orphaned, outside its window, naming an unknown document) is dead-lettered with its original bytes.
+ * An input record as it arrived: where from, and its key, value and headers untouched. Kept in
+ * state so that an event judged bad later (orphaned, outside its window, naming an unknown
+ * document) is dead-lettered with its original bytes.
  */
 public record SourceRecord(
-    String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<HeaderBytes> headers) {
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
+    List<HeaderBytes> headers) {
 
   /** One header, copyable. */
   public record HeaderBytes(String key, byte[] value) {}

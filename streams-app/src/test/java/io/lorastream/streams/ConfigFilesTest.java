@@ -29,13 +29,16 @@ class ConfigFilesTest {
   @Test
   void theExampleFileStatesExactlyTheDefaults() {
     // the documented example and the code cannot drift apart
-    assertThat(ConfigFiles.load(Path.of("config/streams.example.yaml"))).isEqualTo(FeedbackStreamsConfig.DEFAULTS);
+    assertThat(ConfigFiles.load(Path.of("config/streams.example.yaml")))
+        .isEqualTo(FeedbackStreamsConfig.DEFAULTS);
   }
 
   @Test
   void aYamlFileWithNestedKeysIsFlattened() throws Exception {
     Path f = dir.resolve("streams.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         window: 5s
         grace: 500ms
         tenant-adapters:
@@ -65,19 +68,35 @@ class ConfigFilesTest {
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("windw", "5s")))
         .hasMessageContaining("unknown setting(s) [windw]");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("window", "soon")))
-        .hasMessageContaining("window='soon'").hasMessageContaining("500ms");
+        .hasMessageContaining("window='soon'")
+        .hasMessageContaining("500ms");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-negatives", "-1")))
         .hasMessageContaining("max-negatives must be in 0..100, got -1");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("grace", "-PT1S")))
         .hasMessageContaining("grace must be >= 0");
-    assertThatThrownBy(() -> ConfigFiles.load(dir.resolve("missing.yaml"))).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ConfigFiles.load(dir.resolve("missing.yaml")))
+        .hasMessageContaining("does not exist");
   }
 
   @Test
   void theLimitsAreSettingsAndContradictoryOnesFailNamingBoth() {
-    FeedbackStreamsConfig c = ConfigFiles.fromMap(Map.of("max-json-depth", "16", "max-json-tokens", "5000",
-        "max-interactions-per-impression", "50", "max-impression-bytes", "65536", "max-thread-replacements", "1",
-        "thread-replacement-window", "2m", "thread-recovery-timeout", "90s"));
+    FeedbackStreamsConfig c =
+        ConfigFiles.fromMap(
+            Map.of(
+                "max-json-depth",
+                "16",
+                "max-json-tokens",
+                "5000",
+                "max-interactions-per-impression",
+                "50",
+                "max-impression-bytes",
+                "65536",
+                "max-thread-replacements",
+                "1",
+                "thread-replacement-window",
+                "2m",
+                "thread-recovery-timeout",
+                "90s"));
     assertThat(c.jsonLimits().maxDepth()).isEqualTo(16);
     assertThat(c.jsonLimits().maxTokens()).isEqualTo(5000);
     assertThat(c.impressionLimits().maxInteractions()).isEqualTo(50);
@@ -88,7 +107,8 @@ class ConfigFilesTest {
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-json-depth", "5000")))
         .hasMessageContaining("max-json-depth must be in 1..1000, got 5000");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-json-string-chars", "1000")))
-        .hasMessageContaining("max-json-string-chars (1000) must be at least max-query-chars and max-document-chars");
+        .hasMessageContaining(
+            "max-json-string-chars (1000) must be at least max-query-chars and max-document-chars");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-interactions-per-impression", "0")))
         .hasMessageContaining("max-interactions-per-impression must be >= 1, got 0");
     assertThatThrownBy(() -> ConfigFiles.fromMap(Map.of("max-thread-replacements", "-1")))

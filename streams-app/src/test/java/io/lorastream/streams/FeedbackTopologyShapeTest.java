@@ -13,15 +13,17 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the topology splits into sub-topologies, which is what decides what a task waits for: a task reads its inputs in
- * event-time order and, when one of them runs dry, waits up to {@code max-task-idle} for it.
+ * How the topology splits into sub-topologies, which is what decides what a task waits for: a task
+ * reads its inputs in event-time order and, when one of them runs dry, waits up to {@code
+ * max-task-idle} for it.
  */
 class FeedbackTopologyShapeTest {
 
   /** Processor name to the input topics of its sub-topology. */
   private static Map<String, Set<String>> inputsByProcessor(FeedbackStreamsConfig config) {
     FeedbackMetrics metrics = new FeedbackMetrics(new SimpleMeterRegistry(), 5);
-    TopologyDescription d = FeedbackTopology.build(config, EventCodecs.create(config.limits()), metrics).describe();
+    TopologyDescription d =
+        FeedbackTopology.build(config, EventCodecs.create(config.limits()), metrics).describe();
     Map<String, Set<String>> byProcessor = new TreeMap<>();
     for (TopologyDescription.Subtopology sub : d.subtopologies()) {
       Set<String> inputs = new TreeSet<>();

@@ -19,7 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Every rule of the topology, through TopologyTestDriver with explicit event times (window 60 s, grace 10 s). */
+/**
+ * Every rule of the topology, through TopologyTestDriver with explicit event times (window 60 s,
+ * grace 10 s).
+ */
 class FeedbackTopologyTest {
   private TopologyHarness h;
 
@@ -67,7 +70,8 @@ class FeedbackTopologyTest {
     assertThat(p.anchor()).isEqualTo("what is dna");
     assertThat(p.positiveDocId()).isEqualTo("d4");
     assertThat(p.positive()).isEqualTo("text of d4");
-    assertThat(p.negativeDocIds()).containsExactly("d1", "d3"); // above d4, not clicked; d5, d6 were below
+    assertThat(p.negativeDocIds())
+        .containsExactly("d1", "d3"); // above d4, not clicked; d5, d6 were below
     assertThat(p.negatives()).containsExactly("text of d1", "text of d3");
     assertThat(p.weight()).isEqualTo(1.0);
     assertThat(p.label()).isNull();
@@ -84,7 +88,9 @@ class FeedbackTopologyTest {
     h.search("imp1", "acme", "q", 0, "d1", "d2", "d3", "d4", "d5", "d6");
     h.click("imp1", "d6", 20_000L, 3);
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).containsExactly("d1", "d2"));
+    assertThat(h.readPairs())
+        .singleElement()
+        .satisfies(p -> assertThat(p.negativeDocIds()).containsExactly("d1", "d2"));
   }
 
   @Test
@@ -94,10 +100,17 @@ class FeedbackTopologyTest {
     h.click("imp1", "d1", null, 1); // no dwell, not the last click: not a positive, but clicked
     h.click("imp1", "d2", 9_999L, 2); // just under 10 s
     h.click("imp1", "d3", 10_000L, 3); // exactly the threshold: positive
-    h.interact("imp1", "d4", InteractionType.DWELL, 15_000L, 4); // a dwell event implies the click: positive
+    h.interact(
+        "imp1",
+        "d4",
+        InteractionType.DWELL,
+        15_000L,
+        4); // a dwell event implies the click: positive
     h.click("imp1", "d5", null, 5); // the last click, no dwell reported: positive
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).extracting(TrainingPair::positiveDocId).containsExactly("d3", "d4", "d5");
+    assertThat(h.readPairs())
+        .extracting(TrainingPair::positiveDocId)
+        .containsExactly("d3", "d4", "d5");
   }
 
   @Test
@@ -124,17 +137,27 @@ class FeedbackTopologyTest {
     harness(Map.of("thumbs-up-weight", "2.0")).documents(5);
     h.search("imp1", "acme", "q", 0, "d1", "d2", "d3", "d4", "d5");
     h.interact("imp1", "d2", InteractionType.THUMBS_UP, null, 3);
-    h.interact("imp1", "d5", InteractionType.THUMBS_DOWN, null, 4); // below the positive, still a negative
+    h.interact(
+        "imp1", "d5", InteractionType.THUMBS_DOWN, null, 4); // below the positive, still a negative
     h.click("imp1", "d3", 60_000L, 5);
-    h.interact("imp1", "d3", InteractionType.THUMBS_DOWN, null, 6); // the last vote wins over the long dwell
+    h.interact(
+        "imp1",
+        "d3",
+        InteractionType.THUMBS_DOWN,
+        null,
+        6); // the last vote wins over the long dwell
     h.advanceStreamTime(71);
     List<TrainingPair> pairs = h.readPairs();
-    assertThat(pairs).singleElement().satisfies(p -> {
-      assertThat(p.positiveDocId()).isEqualTo("d2");
-      assertThat(p.weight()).isEqualTo(2.0);
-      assertThat(p.negativeDocIds()).containsExactly("d1", "d3", "d5");
-      assertThat(p.sourceEventIds()).hasSize(5); // search, thumbs up d2, click + thumbs down d3, thumbs down d5
-    });
+    assertThat(pairs)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.positiveDocId()).isEqualTo("d2");
+              assertThat(p.weight()).isEqualTo(2.0);
+              assertThat(p.negativeDocIds()).containsExactly("d1", "d3", "d5");
+              assertThat(p.sourceEventIds())
+                  .hasSize(5); // search, thumbs up d2, click + thumbs down d3, thumbs down d5
+            });
   }
 
   @Test
@@ -157,9 +180,11 @@ class FeedbackTopologyTest {
     h.advanceStreamTime(75);
     assertThat(h.readPairs()).extracting(TrainingPair::positiveDocId).containsExactly("d2");
     var late = h.click("imp1", "d3", 30_000L, 55); // the window closed at 70
-    var lateSearch = h.search("imp-old", "acme", "q", 2, "d1"); // its window would have closed at 72
+    var lateSearch =
+        h.search("imp-old", "acme", "q", 2, "d1"); // its window would have closed at 72
     List<TopologyHarness.Letter> letters = h.readDeadLetters();
-    assertThat(letters).extracting(TopologyHarness.Letter::reason)
+    assertThat(letters)
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.LATE_EVENT, DeadLetterReason.LATE_EVENT);
     assertThat(letters.get(0).value()).isEqualTo(h.codecs.interactions().encode(late));
     assertThat(letters.get(1).value()).isEqualTo(h.codecs.searchEvents().encode(lateSearch));
@@ -174,11 +199,14 @@ class FeedbackTopologyTest {
     h.click("imp1", "d2", 30_000L, 5);
     h.search("from-the-future", "acme", "q", 2 * 3600 + 600, "d1"); // 2 h ahead of the clock
     h.click("imp1", "d1", 1_000L, 6); // still joins: the future event closed nothing
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.EVENT_TIME_IN_FUTURE);
     assertThat(h.readPairs()).isEmpty();
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
+    assertThat(h.readPairs())
+        .singleElement()
+        .satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
   }
 
   @Test
@@ -186,21 +214,39 @@ class FeedbackTopologyTest {
     harness().documents(2);
     h.search("imp1", "acme", "q", 0, "d1", "d2");
     h.click("imp1", "d2", 30_000L, 5);
-    // A search event 200 s later (past imp1's close at 70) but without its query: dead-lettered, and it must not
+    // A search event 200 s later (past imp1's close at 70) but without its query: dead-lettered,
+    // and it must not
     // close imp1's window on the way.
-    String valid = new String(
-        h.codecs.searchEvents().encode(new SearchEvent(1, "broken", "acme", TopologyHarness.at(200), "imp-bad", "s",
-            "q", null, List.of(new ShownResult("d1", 1, 1.0)), "m", null)),
-        StandardCharsets.UTF_8);
+    String valid =
+        new String(
+            h.codecs
+                .searchEvents()
+                .encode(
+                    new SearchEvent(
+                        1,
+                        "broken",
+                        "acme",
+                        TopologyHarness.at(200),
+                        "imp-bad",
+                        "s",
+                        "q",
+                        null,
+                        List.of(new ShownResult("d1", 1, 1.0)),
+                        "m",
+                        null)),
+            StandardCharsets.UTF_8);
     String withoutQuery = valid.replace("\"query\":\"q\",", "");
     assertThat(withoutQuery).isNotEqualTo(valid).contains("\"event_time\"");
     h.searches.pipeInput(utf8("imp-bad"), utf8(withoutQuery));
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.MISSING_FIELD);
     h.click("imp1", "d1", 1_000L, 6); // still joins: the broken event closed nothing
     assertThat(h.readPairs()).isEmpty();
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
+    assertThat(h.readPairs())
+        .singleElement()
+        .satisfies(p -> assertThat(p.negativeDocIds()).isEmpty());
   }
 
   @Test
@@ -209,7 +255,9 @@ class FeedbackTopologyTest {
     h.click("imp1", "d2", 30_000L, 5);
     h.search("imp1", "acme", "q", 1, "d1", "d2");
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).extracting(TrainingPair::negativeDocIds).containsExactly(List.of("d1"));
+    assertThat(h.readPairs())
+        .extracting(TrainingPair::negativeDocIds)
+        .containsExactly(List.of("d1"));
   }
 
   @Test
@@ -219,13 +267,16 @@ class FeedbackTopologyTest {
     h.advanceStreamTime(74);
     assertThat(h.readDeadLetters()).isEmpty();
     h.advanceStreamTime(75); // 5 + 60 + 10
-    assertThat(h.readDeadLetters()).singleElement().satisfies(l -> {
-      assertThat(l.reason()).isEqualTo(DeadLetterReason.ORPHAN_INTERACTION);
-      assertThat(l.value()).isEqualTo(h.codecs.interactions().encode(orphan));
-      assertThat(l.key()).isEqualTo(utf8("ghost"));
-      assertThat(l.letter().sourceTopic()).isEqualTo(h.config.topics().interactions());
-      assertThat(l.letter().sourceOffset()).isEqualTo(0);
-    });
+    assertThat(h.readDeadLetters())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.reason()).isEqualTo(DeadLetterReason.ORPHAN_INTERACTION);
+              assertThat(l.value()).isEqualTo(h.codecs.interactions().encode(orphan));
+              assertThat(l.key()).isEqualTo(utf8("ghost"));
+              assertThat(l.letter().sourceTopic()).isEqualTo(h.config.topics().interactions());
+              assertThat(l.letter().sourceOffset()).isEqualTo(0);
+            });
   }
 
   @Test
@@ -236,8 +287,12 @@ class FeedbackTopologyTest {
     h.click("imp1", "d3", 30_000L, 20); // d3 was not shown
     h.click("imp1", "d1", 30_000L, 70); // after the window [10, 70)
     h.advanceStreamTime(80);
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason).containsExactlyInAnyOrder(
-        DeadLetterReason.OUTSIDE_WINDOW, DeadLetterReason.NOT_SHOWN, DeadLetterReason.OUTSIDE_WINDOW);
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
+        .containsExactlyInAnyOrder(
+            DeadLetterReason.OUTSIDE_WINDOW,
+            DeadLetterReason.NOT_SHOWN,
+            DeadLetterReason.OUTSIDE_WINDOW);
     assertThat(h.readPairs()).isEmpty();
   }
 
@@ -252,11 +307,15 @@ class FeedbackTopologyTest {
     var label = h.label("q", "d3", 3, 6);
     h.pipeLabel(label);
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).extracting(TrainingPair::kind).containsExactlyInAnyOrder(PairKind.CLICK, PairKind.LABEL);
+    assertThat(h.readPairs())
+        .extracting(TrainingPair::kind)
+        .containsExactlyInAnyOrder(PairKind.CLICK, PairKind.LABEL);
     h.pipeLabel(label); // long after: still remembered
     h.pipeInteraction(click); // after the close: late, not a second pair
     assertThat(h.readPairs()).isEmpty();
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason).containsExactly(DeadLetterReason.LATE_EVENT);
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
+        .containsExactly(DeadLetterReason.LATE_EVENT);
     assertThat(h.counter("lorastream.streams.duplicates", "type", "interaction")).isEqualTo(2);
     assertThat(h.counter("lorastream.streams.duplicates", "type", "search_event")).isEqualTo(1);
     assertThat(h.counter("lorastream.streams.duplicates", "type", "relevance_label")).isEqualTo(2);
@@ -267,10 +326,21 @@ class FeedbackTopologyTest {
     harness().documents(2);
     h.search("imp1", "acme", "q", 0, "d1", "d2");
     var other =
-        new io.lorastream.schemas.SearchEvent(1, "another-event", "acme", TopologyHarness.at(1), "imp1", "s", "q2",
-            null, List.of(new io.lorastream.schemas.ShownResult("d1", 1, 1)), "m", null);
+        new io.lorastream.schemas.SearchEvent(
+            1,
+            "another-event",
+            "acme",
+            TopologyHarness.at(1),
+            "imp1",
+            "s",
+            "q2",
+            null,
+            List.of(new io.lorastream.schemas.ShownResult("d1", 1, 1)),
+            "m",
+            null);
     h.pipeSearch(other);
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.CONFLICTING_IMPRESSION);
   }
 
@@ -301,7 +371,9 @@ class FeedbackTopologyTest {
     h.advanceWallClock(Duration.ofSeconds(10));
     h.document("d9", "late text", 72);
     h.advanceWallClock(Duration.ofSeconds(1));
-    assertThat(h.readPairs()).singleElement().satisfies(p -> assertThat(p.positive()).isEqualTo("late text"));
+    assertThat(h.readPairs())
+        .singleElement()
+        .satisfies(p -> assertThat(p.positive()).isEqualTo("late text"));
     assertThat(h.readDeadLetters()).isEmpty();
   }
 
@@ -316,10 +388,13 @@ class FeedbackTopologyTest {
     assertThat(h.readDeadLetters()).isEmpty();
     h.advanceWallClock(Duration.ofSeconds(2));
     List<TopologyHarness.Letter> letters = h.readDeadLetters();
-    assertThat(letters).extracting(TopologyHarness.Letter::reason)
+    assertThat(letters)
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.UNKNOWN_DOCUMENT, DeadLetterReason.UNKNOWN_DOCUMENT);
-    assertThat(letters).extracting(TopologyHarness.Letter::value).containsExactlyInAnyOrder(
-        h.codecs.searchEvents().encode(search), h.codecs.relevanceLabels().encode(label));
+    assertThat(letters)
+        .extracting(TopologyHarness.Letter::value)
+        .containsExactlyInAnyOrder(
+            h.codecs.searchEvents().encode(search), h.codecs.relevanceLabels().encode(label));
     assertThat(letters.get(0).letter().message()).contains("d9", "document-wait");
     assertThat(h.readPairs()).isEmpty();
   }
@@ -334,11 +409,15 @@ class FeedbackTopologyTest {
     h.search("imp2", "acme", "q", 0, "d1", "d2", "d4");
     h.click("imp2", "d4", 30_000L, 5);
     h.advanceStreamTime(71);
-    assertThat(h.readPairs()).singleElement().satisfies(p -> {
-      assertThat(p.positiveDocId()).isEqualTo("d4");
-      assertThat(p.negativeDocIds()).containsExactly("d2");
-    });
-    assertThat(h.readDeadLetters()).extracting(TopologyHarness.Letter::reason)
+    assertThat(h.readPairs())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.positiveDocId()).isEqualTo("d4");
+              assertThat(p.negativeDocIds()).containsExactly("d2");
+            });
+    assertThat(h.readDeadLetters())
+        .extracting(TopologyHarness.Letter::reason)
         .containsExactly(DeadLetterReason.UNKNOWN_DOCUMENT);
   }
 
@@ -351,20 +430,24 @@ class FeedbackTopologyTest {
     h.label("something else", "d4", 3, 4);
     List<TrainingPair> pairs = h.readPairs();
     assertThat(pairs).extracting(TrainingPair::label).containsExactly(0.0, 0.0, 2.0 / 3, 1.0);
-    assertThat(pairs).allSatisfy(p -> {
-      assertThat(p.kind()).isEqualTo(PairKind.LABEL);
-      assertThat(p.weight()).isEqualTo(3.0);
-    });
+    assertThat(pairs)
+        .allSatisfy(
+            p -> {
+              assertThat(p.kind()).isEqualTo(PairKind.LABEL);
+              assertThat(p.weight()).isEqualTo(3.0);
+            });
     TrainingPair relevant = pairs.get(2);
     assertThat(relevant.positive()).isEqualTo("text of d3");
     assertThat(relevant.negativeDocIds()).containsExactly("d2", "d1"); // newest judgment first
     assertThat(relevant.sourceEventIds()).hasSize(3);
-    assertThat(pairs.get(3).negativeDocIds()).isEmpty(); // another query's zeros are not its negatives
+    assertThat(pairs.get(3).negativeDocIds())
+        .isEmpty(); // another query's zeros are not its negatives
   }
 
   @Test
   void tenantsRouteToTheirConfiguredAdapter() {
-    harness(Map.of("tenant-adapters.acme", "acme-science", "default-adapter", "shared")).documents(2);
+    harness(Map.of("tenant-adapters.acme", "acme-science", "default-adapter", "shared"))
+        .documents(2);
     h.search("imp1", "acme", "q", 0, "d1", "d2");
     h.click("imp1", "d2", 30_000L, 5);
     h.search("imp2", "globex", "q", 0, "d1", "d2");
@@ -404,7 +487,9 @@ class FeedbackTopologyTest {
     assertThat(h.counter("lorastream.streams.events.in", "type", "search_event")).isEqualTo(3);
     assertThat(h.counter("lorastream.streams.events.in", "type", "interaction")).isEqualTo(1);
     assertThat(h.counter("lorastream.streams.pairs.out", "adapter", "acme")).isEqualTo(1);
-    assertThat(h.counter("lorastream.streams.dead.letters", "reason", "unparseable_json")).isEqualTo(1);
-    assertThat(h.registry.find("lorastream.streams.event.to.pair.latency").timer().count()).isEqualTo(1);
+    assertThat(h.counter("lorastream.streams.dead.letters", "reason", "unparseable_json"))
+        .isEqualTo(1);
+    assertThat(h.registry.find("lorastream.streams.event.to.pair.latency").timer().count())
+        .isEqualTo(1);
   }
 }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The interactions store on its own: with the decoded interactions in memory (few per impression, recently active)
- * and without them (many, evicted, or after a restart), the same outcomes and the same interactions at close.
+ * The interactions store on its own: with the decoded interactions in memory (few per impression,
+ * recently active) and without them (many, evicted, or after a restart), the same outcomes and the
+ * same interactions at close.
  */
 class ImpressionInteractionsTest {
   private final EventCodecs codecs = EventCodecs.create(TextLimits.DEFAULTS);
@@ -32,17 +33,34 @@ class ImpressionInteractionsTest {
 
   @BeforeEach
   void store() {
-    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("interactions"), Serdes.Bytes(), Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("interactions"), Serdes.Bytes(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
   }
 
   private ImpressionState.Entry<Interaction> click(String impressionId, String eventId) {
-    Interaction i = new Interaction(1, eventId, "acme", Instant.ofEpochSecond(1_700_000_000L), impressionId, "d1",
-        InteractionType.CLICK, 1_000L);
-    SourceRecord r = new SourceRecord("interactions", 0, offset++, 0L, impressionId.getBytes(StandardCharsets.UTF_8),
-        codecs.interactions().encode(i), List.of());
+    Interaction i =
+        new Interaction(
+            1,
+            eventId,
+            "acme",
+            Instant.ofEpochSecond(1_700_000_000L),
+            impressionId,
+            "d1",
+            InteractionType.CLICK,
+            1_000L);
+    SourceRecord r =
+        new SourceRecord(
+            "interactions",
+            0,
+            offset++,
+            0L,
+            impressionId.getBytes(StandardCharsets.UTF_8),
+            codecs.interactions().encode(i),
+            List.of());
     return ImpressionState.entry(i, r);
   }
 
@@ -71,12 +89,15 @@ class ImpressionInteractionsTest {
         // "z-..." before "a-..." in arrival order: the close gives arrival order, not key order
         String id = (i % 2 == 0 ? "z-" : "a-") + i;
         Outcome o = interactions.offer("impA", click("impA", id));
-        assertThat(o).as("%s with %d recent", id, recent).isEqualTo(i < 12 ? Outcome.KEPT : Outcome.TOO_MANY);
+        assertThat(o)
+            .as("%s with %d recent", id, recent)
+            .isEqualTo(i < 12 ? Outcome.KEPT : Outcome.TOO_MANY);
         if (i < 12) {
           expectedA.add(id);
         }
         assertThat(interactions.offer("impA", click("impA", "z-0"))).isEqualTo(Outcome.DUPLICATE);
-        assertThat(interactions.offer("impB", click("impB", "b-" + i))).isIn(Outcome.KEPT, Outcome.TOO_MANY);
+        assertThat(interactions.offer("impB", click("impB", "b-" + i)))
+            .isIn(Outcome.KEPT, Outcome.TOO_MANY);
       }
       assertThat(interactions.count("impA")).isEqualTo(12);
       assertThat(ids(interactions.removeAll("impA"))).containsExactlyElementsOf(expectedA);
@@ -94,7 +115,8 @@ class ImpressionInteractionsTest {
     before.offer("imp", click("imp", "e2"));
     long bytes = before.bytes("imp");
 
-    ImpressionInteractions after = new ImpressionInteractions(store, limits); // as at the processor's next init
+    ImpressionInteractions after =
+        new ImpressionInteractions(store, limits); // as at the processor's next init
     assertThat(after.count("imp")).isEqualTo(2);
     assertThat(after.bytes("imp")).isEqualTo(bytes);
     assertThat(after.offer("imp", click("imp", "e2"))).isEqualTo(Outcome.DUPLICATE);
@@ -107,7 +129,8 @@ class ImpressionInteractionsTest {
   @Test
   void keysOfOneImpressionNeverShareAPrefixWithAnothersKeys() {
     // "ab" + event "c..." and "abc" + event "..." would collide without the length prefix
-    ImpressionInteractions interactions = new ImpressionInteractions(store, ImpressionLimits.DEFAULTS, 1);
+    ImpressionInteractions interactions =
+        new ImpressionInteractions(store, ImpressionLimits.DEFAULTS, 1);
     interactions.offer("ab", click("ab", "c-1"));
     interactions.offer("abc", click("abc", "-1"));
     interactions.offer("zz", click("zz", "x")); // evicts the decoded interactions of "ab" and "abc"

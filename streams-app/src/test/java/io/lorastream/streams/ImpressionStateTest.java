@@ -31,25 +31,46 @@ class ImpressionStateTest {
   }
 
   private Instant time() {
-    return Instant.ofEpochSecond(1_700_000_000L + rnd.nextInt(10_000_000), rnd.nextInt(1_000_000_000));
+    return Instant.ofEpochSecond(
+        1_700_000_000L + rnd.nextInt(10_000_000), rnd.nextInt(1_000_000_000));
   }
 
   private SourceRecord record(String topic, byte[] value) {
-    return new SourceRecord(topic, rnd.nextInt(8), rnd.nextInt(1_000_000), rnd.nextLong() & Long.MAX_VALUE,
-        "imp".getBytes(StandardCharsets.UTF_8), value,
-        List.of(new SourceRecord.HeaderBytes("trace", new byte[] {1, 2}), new SourceRecord.HeaderBytes("null", null)));
+    return new SourceRecord(
+        topic,
+        rnd.nextInt(8),
+        rnd.nextInt(1_000_000),
+        rnd.nextLong() & Long.MAX_VALUE,
+        "imp".getBytes(StandardCharsets.UTF_8),
+        value,
+        List.of(
+            new SourceRecord.HeaderBytes("trace", new byte[] {1, 2}),
+            new SourceRecord.HeaderBytes("null", null)));
   }
 
   private ImpressionState.Entry<SearchEvent> search() {
-    List<ShownResult> results = List.of(new ShownResult(text(), 1, rnd.nextDouble()), new ShownResult(text(), 2, -1.5));
-    SearchEvent e = new SearchEvent(1, text(), "acme", time(), "imp", text(), text(), rnd.nextBoolean() ? null : text(),
-        results, text(), rnd.nextBoolean() ? null : text());
+    List<ShownResult> results =
+        List.of(new ShownResult(text(), 1, rnd.nextDouble()), new ShownResult(text(), 2, -1.5));
+    SearchEvent e =
+        new SearchEvent(
+            1,
+            text(),
+            "acme",
+            time(),
+            "imp",
+            text(),
+            text(),
+            rnd.nextBoolean() ? null : text(),
+            results,
+            text(),
+            rnd.nextBoolean() ? null : text());
     return ImpressionState.entry(e, record("s", codecs.searchEvents().encode(e)));
   }
 
   private ImpressionState.Entry<Interaction> interaction() {
     InteractionType type = InteractionType.values()[rnd.nextInt(InteractionType.values().length)];
-    Long dwell = type == InteractionType.DWELL || rnd.nextBoolean() ? (long) rnd.nextInt(100_000) : null;
+    Long dwell =
+        type == InteractionType.DWELL || rnd.nextBoolean() ? (long) rnd.nextInt(100_000) : null;
     Interaction e = new Interaction(1, text(), "acme", time(), "imp", text(), type, dwell);
     return ImpressionState.entry(e, record("i", codecs.interactions().encode(e)));
   }
@@ -57,8 +78,11 @@ class ImpressionStateTest {
   @Test
   void everyFieldSurvivesTheBinaryFormatIncludingNanosNullsAndEmoji() {
     for (int i = 0; i < 500; i++) {
-      ImpressionState state = new ImpressionState(rnd.nextInt(5) == 0 ? null : search(),
-          List.of(interaction(), interaction(), interaction()).subList(0, rnd.nextInt(4)), rnd.nextLong());
+      ImpressionState state =
+          new ImpressionState(
+              rnd.nextInt(5) == 0 ? null : search(),
+              List.of(interaction(), interaction(), interaction()).subList(0, rnd.nextInt(4)),
+              rnd.nextLong());
       ImpressionState back = ImpressionState.read(ImpressionState.write(state), codecs);
       assertThat(back.closeAtMs()).isEqualTo(state.closeAtMs());
       if (state.search() == null) {
@@ -76,8 +100,11 @@ class ImpressionStateTest {
   @Test
   void aStateReadBackIsWrittenToTheSameBytesAsAStateBuiltFromItsEvents() {
     for (int i = 0; i < 200; i++) {
-      ImpressionState state = new ImpressionState(rnd.nextInt(5) == 0 ? null : search(),
-          List.of(interaction(), interaction(), interaction()).subList(0, rnd.nextInt(4)), rnd.nextLong());
+      ImpressionState state =
+          new ImpressionState(
+              rnd.nextInt(5) == 0 ? null : search(),
+              List.of(interaction(), interaction(), interaction()).subList(0, rnd.nextInt(4)),
+              rnd.nextLong());
       byte[] written = ImpressionState.write(state);
       ImpressionState back = ImpressionState.read(written, codecs);
       assertThat(ImpressionState.write(back)).isEqualTo(written);
@@ -94,7 +121,8 @@ class ImpressionStateTest {
 
   @Test
   void stateWrittenInFormatTwoWithItsInteractionsIsRead() {
-    ImpressionState state = new ImpressionState(search(), List.of(interaction(), interaction()), 42L);
+    ImpressionState state =
+        new ImpressionState(search(), List.of(interaction(), interaction()), 42L);
     byte[] format3 = ImpressionState.write(state);
     byte[] format2 = format3.clone();
     format2[0] = 2; // format 3 has format 2's layout; only what a writer may add to it changed
@@ -130,10 +158,12 @@ class ImpressionStateTest {
   @Test
   void anUnknownFormatNamesTheWayOut() {
     assertThatThrownBy(() -> ImpressionState.read(new byte[] {9, 0, 0}, codecs))
-        .hasMessageContaining("impression state format 9").hasMessageContaining("reset the application's state");
+        .hasMessageContaining("impression state format 9")
+        .hasMessageContaining("reset the application's state");
   }
 
-  private static <T> void assertSameEntry(ImpressionState.Entry<T> actual, ImpressionState.Entry<T> expected) {
+  private static <T> void assertSameEntry(
+      ImpressionState.Entry<T> actual, ImpressionState.Entry<T> expected) {
     assertThat(actual.eventId()).isEqualTo(expected.eventId());
     assertThat(actual.eventTimeMs()).isEqualTo(expected.eventTimeMs());
     assertThat(actual.event()).isEqualTo(expected.event());

@@ -10,7 +10,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a whole topic as committed (read_committed), from the beginning, without a consumer group. */
+/**
+ * Reads a whole topic as committed (read_committed), from the beginning, without a consumer group.
+ */
 final class KafkaReader {
   private KafkaReader() {}
 
@@ -30,7 +32,8 @@ final class KafkaReader {
       var end = c.endOffsets(parts); // under read_committed: the last stable offset
       List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
         c.poll(Duration.ofMillis(200)).forEach(out::add);
       }
       return out;

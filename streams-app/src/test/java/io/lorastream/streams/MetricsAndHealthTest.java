@@ -23,10 +23,15 @@ class MetricsAndHealthTest {
       long now = System.currentTimeMillis();
       metrics.pairOut("acme", PairKind.CLICK, now - 1_500, now);
       metrics.pairOut("globex", PairKind.LABEL, now - 10, now);
-      metrics.pairOut("initech", PairKind.CLICK, now - 10, now); // third adapter: over the limit of 2
-      HttpResponse<String> r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      metrics.pairOut(
+          "initech", PairKind.CLICK, now - 10, now); // third adapter: over the limit of 2
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://localhost:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body())
           .contains("lorastream_streams_events_in_total{type=\"search_event\"} 1.0")
@@ -52,11 +57,15 @@ class MetricsAndHealthTest {
       assertThat(ready.headers().firstValue("Content-Type")).hasValue("application/json");
       assertThat(ready.body()).isEqualTo("{\"live\":true,\"ready\":true,\"state\":\"RUNNING\"}");
 
-      health.use(() -> Health.of(KafkaStreams.State.PENDING_ERROR, "a stream thread failed the same way 4 times"));
+      health.use(
+          () ->
+              Health.of(
+                  KafkaStreams.State.PENDING_ERROR, "a stream thread failed the same way 4 times"));
       assertThat(get(server, "/health/ready").statusCode()).isEqualTo(503);
       HttpResponse<String> live = get(server, "/health/live");
       assertThat(live.statusCode()).isEqualTo(503);
-      assertThat(live.body()).contains("\"reason\":\"a stream thread failed the same way 4 times\"");
+      assertThat(live.body())
+          .contains("\"reason\":\"a stream thread failed the same way 4 times\"");
 
       health.use(() -> Health.of(KafkaStreams.State.ERROR, null));
       assertThat(get(server, "/health/live").body()).contains("\"live\":false", "ERROR");
@@ -68,8 +77,9 @@ class MetricsAndHealthTest {
   }
 
   private static HttpResponse<String> get(MetricsEndpoint server, String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

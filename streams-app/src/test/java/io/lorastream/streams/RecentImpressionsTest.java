@@ -23,19 +23,37 @@ class RecentImpressionsTest {
 
   @BeforeEach
   void store() {
-    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("impressions"), Serdes.String(),
-            ImpressionState.serde(codecs))
-        .withLoggingDisabled()
-        .build();
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("impressions"),
+                Serdes.String(),
+                ImpressionState.serde(codecs))
+            .withLoggingDisabled()
+            .build();
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
   }
 
   /** An orphan state (interactions only) whose close time tells states apart. */
   private ImpressionState state(long closeAt) {
-    Interaction i = new Interaction(1, "e" + closeAt, "acme", Instant.ofEpochSecond(1_700_000_000L), "imp", "d1",
-        InteractionType.CLICK, null);
-    SourceRecord record = new SourceRecord("interactions", 0, closeAt, 0L, "imp".getBytes(StandardCharsets.UTF_8),
-        codecs.interactions().encode(i), List.of());
+    Interaction i =
+        new Interaction(
+            1,
+            "e" + closeAt,
+            "acme",
+            Instant.ofEpochSecond(1_700_000_000L),
+            "imp",
+            "d1",
+            InteractionType.CLICK,
+            null);
+    SourceRecord record =
+        new SourceRecord(
+            "interactions",
+            0,
+            closeAt,
+            0L,
+            "imp".getBytes(StandardCharsets.UTF_8),
+            codecs.interactions().encode(i),
+            List.of());
     return new ImpressionState(null, List.of(ImpressionState.entry(i, record)), closeAt);
   }
 
@@ -70,12 +88,14 @@ class RecentImpressionsTest {
   void aProcessorReinitialisedOverARestoredStoreReadsTheStore() {
     new RecentImpressions(store, 8).put("a", state(1));
     store.put("a", state(7)); // as if the store had been restored from its changelog
-    RecentImpressions afterInit = new RecentImpressions(store, 8); // what ImpressionProcessor.init makes
+    RecentImpressions afterInit =
+        new RecentImpressions(store, 8); // what ImpressionProcessor.init makes
     assertThat(afterInit.get("a").closeAtMs()).isEqualTo(7);
   }
 
   @Test
   void aCapacityBelowOneIsRejectedByName() {
-    assertThatThrownBy(() -> new RecentImpressions(store, 0)).hasMessageContaining("capacity must be >= 1, got 0");
+    assertThatThrownBy(() -> new RecentImpressions(store, 0))
+        .hasMessageContaining("capacity must be >= 1, got 0");
   }
 }

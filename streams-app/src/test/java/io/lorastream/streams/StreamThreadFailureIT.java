@@ -30,9 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stream thread that fails at every start of its task: the app replaces it {@code max-thread-replacements} times,
- * then stops and exits with status 1 instead of looping (or hanging) for good. The failure is real: the impressions store's changelog holds a state in a format this version cannot read
- * (as after a downgrade), so the processor's init throws each time the task is assigned.
+ * A stream thread that fails at every start of its task: the app replaces it {@code
+ * max-thread-replacements} times, then stops and exits with status 1 instead of looping (or
+ * hanging) for good. The failure is real: the impressions store's changelog holds a state in a
+ * format this version cannot read (as after a downgrade), so the processor's init throws each time
+ * the task is assigned.
  */
 class StreamThreadFailureIT {
   private static KafkaCluster kafka;
@@ -51,22 +53,38 @@ class StreamThreadFailureIT {
   }
 
   @Test
-  void aThreadThatKeepsFailingTheSameWayStopsTheAppWithStatusOneAfterItsReplacements() throws Exception {
+  void aThreadThatKeepsFailingTheSameWayStopsTheAppWithStatusOneAfterItsReplacements()
+      throws Exception {
     String appId = "lorastream-failing";
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(appId + "-impressions-changelog", 1, (short) 1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(appId + "-impressions-changelog", 1, (short) 1)
+                      .configs(
+                          Map.of(
+                              TopicConfig.CLEANUP_POLICY_CONFIG,
+                              TopicConfig.CLEANUP_POLICY_COMPACT))))
+          .all()
+          .get();
     }
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       // format byte 9: "impression state format 9 is not readable by this version"
-      producer.send(new ProducerRecord<>(appId + "-impressions-changelog", "imp-x".getBytes(StandardCharsets.UTF_8),
-          new byte[] {9, 0, 0})).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  appId + "-impressions-changelog",
+                  "imp-x".getBytes(StandardCharsets.UTF_8),
+                  new byte[] {9, 0, 0}))
+          .get();
     }
     Path config = dir.resolve("streams.yaml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         topic-prefix: failing.
         application-id: lorastream-failing
         partitions: 1
@@ -79,13 +97,26 @@ class StreamThreadFailureIT {
         """);
     Path log = dir.resolve("child.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        FeedbackStreamsMain.class.getName(), "--bootstrap", kafka.bootstrapServers(), "--config", config.toString(),
-        "--state-dir", dir.resolve("state").toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FeedbackStreamsMain.class.getName(),
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--config",
+                config.toString(),
+                "--state-dir",
+                dir.resolve("state").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     TreeSet<Integer> readyStatuses = new TreeSet<>();
     try {
-      // /health/ready while it fails: never 200 (the app logs its port before it starts Kafka Streams)
+      // /health/ready while it fails: never 200 (the app logs its port before it starts Kafka
+      // Streams)
       Pattern port = Pattern.compile("/health/ready on :(\\d+)");
       HttpClient http = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -94,9 +125,11 @@ class StreamThreadFailureIT {
         if (m.find()) {
           String n = m.group(1);
           try {
-            HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + n + "/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + n + "/health/ready"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
             readyStatuses.add(r.statusCode());
           } catch (java.io.IOException closed) {
             // the app is stopping
@@ -109,13 +142,16 @@ class StreamThreadFailureIT {
       assertThat(child.exitValue()).as(out).isEqualTo(1);
       assertThat(out).contains("impression state format 9 is not readable");
       assertThat(countOf(out, "a stream thread died; replacing it")).as(out).isEqualTo(1);
-      // Kafka Streams 4.1 leaves the task directory locked by the thread that died in the task's init, so the
-      // replacement waits for the lock and never fails again: the recovery timeout ends that. (Were the lock
+      // Kafka Streams 4.1 leaves the task directory locked by the thread that died in the task's
+      // init, so the
+      // replacement waits for the lock and never fails again: the recovery timeout ends that. (Were
+      // the lock
       // released, the replacement would fail the same way, past max-thread-replacements.)
       assertThat(out).contains("lorastream streams: ");
-      assertThat(out).containsAnyOf(
-          "a replaced stream thread did not bring the app back to RUNNING within PT20S (thread-recovery-timeout)",
-          "a stream thread failed the same way 2 times within PT10M (max-thread-replacements 1");
+      assertThat(out)
+          .containsAnyOf(
+              "a replaced stream thread did not bring the app back to RUNNING within PT20S (thread-recovery-timeout)",
+              "a stream thread failed the same way 2 times within PT10M (max-thread-replacements 1");
       assertThat(readyStatuses).doesNotContain(200);
     } finally {
       child.destroyForcibly();

@@ -15,10 +15,15 @@ class StreamThreadFailuresTest {
   private final AtomicLong clock = new AtomicLong(1_000_000);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final StreamThreadFailures failures =
-      new StreamThreadFailures(new ThreadReplacement(3, Duration.ofMinutes(10), Duration.ofMinutes(2)), clock::get,
+      new StreamThreadFailures(
+          new ThreadReplacement(3, Duration.ofMinutes(10), Duration.ofMinutes(2)),
+          clock::get,
           new FeedbackMetrics(registry, 5));
 
-  /** Kafka Streams wraps the cause in a message naming the task and offset, which differ from one failure to the next. */
+  /**
+   * Kafka Streams wraps the cause in a message naming the task and offset, which differ from one
+   * failure to the next.
+   */
   private static Throwable sameBug(int offset) {
     return new StreamsException("Exception caught in process. taskId=0_1, offset=" + offset, bug());
   }
@@ -32,7 +37,11 @@ class StreamThreadFailuresTest {
   }
 
   private double count(String outcome) {
-    return registry.find("lorastream.streams.stream.thread.failures").tag("outcome", outcome).counter().count();
+    return registry
+        .find("lorastream.streams.stream.thread.failures")
+        .tag("outcome", outcome)
+        .counter()
+        .count();
   }
 
   @Test
@@ -44,7 +53,10 @@ class StreamThreadFailuresTest {
     assertThat(failures.gaveUp()).isNull();
     assertThat(failures.handle(sameBug(99))).isEqualTo(SHUTDOWN_CLIENT);
     assertThat(failures.gaveUp())
-        .contains("failed the same way 4 times within PT10M", "max-thread-replacements 3", "format 9 is not readable",
+        .contains(
+            "failed the same way 4 times within PT10M",
+            "max-thread-replacements 3",
+            "format 9 is not readable",
             "java.lang.IllegalStateException at io.lorastream.streams.StreamThreadFailuresTest.bug");
     assertThat(count("replaced")).isEqualTo(3);
     assertThat(count("stopped")).isEqualTo(1);
@@ -80,22 +92,29 @@ class StreamThreadFailuresTest {
     clock.addAndGet(1);
     assertThat(failures.checkRecovery()).isTrue();
     assertThat(failures.gaveUp())
-        .isEqualTo("a replaced stream thread did not bring the app back to RUNNING within PT2M (thread-recovery-timeout)");
+        .isEqualTo(
+            "a replaced stream thread did not bring the app back to RUNNING within PT2M (thread-recovery-timeout)");
     assertThat(failures.checkRecovery()).isFalse(); // once
     assertThat(count("stopped")).isEqualTo(1);
   }
 
   @Test
   void withNoReplacementsTheFirstFailureStops() {
-    StreamThreadFailures strict = new StreamThreadFailures(new ThreadReplacement(0, Duration.ofMinutes(1), Duration.ofMinutes(1)), clock::get,
-        new FeedbackMetrics(new SimpleMeterRegistry(), 5));
+    StreamThreadFailures strict =
+        new StreamThreadFailures(
+            new ThreadReplacement(0, Duration.ofMinutes(1), Duration.ofMinutes(1)),
+            clock::get,
+            new FeedbackMetrics(new SimpleMeterRegistry(), 5));
     assertThat(strict.handle(bug())).isEqualTo(SHUTDOWN_CLIENT);
   }
 
   @Test
   void theWayOfFailingIsTheTypeChainAndWhereTheCauseWasThrownNotTheMessages() {
-    assertThat(StreamThreadFailures.wayOf(sameBug(1))).isEqualTo(StreamThreadFailures.wayOf(sameBug(2)))
-        .startsWith("org.apache.kafka.streams.errors.StreamsException < java.lang.IllegalStateException at ");
-    assertThat(StreamThreadFailures.wayOf(sameBug(1))).isNotEqualTo(StreamThreadFailures.wayOf(otherBug()));
+    assertThat(StreamThreadFailures.wayOf(sameBug(1)))
+        .isEqualTo(StreamThreadFailures.wayOf(sameBug(2)))
+        .startsWith(
+            "org.apache.kafka.streams.errors.StreamsException < java.lang.IllegalStateException at ");
+    assertThat(StreamThreadFailures.wayOf(sameBug(1)))
+        .isNotEqualTo(StreamThreadFailures.wayOf(otherBug()));
   }
 }

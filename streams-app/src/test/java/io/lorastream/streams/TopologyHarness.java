@@ -31,10 +31,17 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** One TopologyTestDriver over {@link FeedbackTopology}, with event builders and explicit timestamps. */
+/**
+ * One TopologyTestDriver over {@link FeedbackTopology}, with event builders and explicit
+ * timestamps.
+ */
 final class TopologyHarness implements AutoCloseable {
-  /** Ten minutes ago: event times near the wall clock, as in production (far-future ones are rejected). */
-  static final Instant T0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
+  /**
+   * Ten minutes ago: event times near the wall clock, as in production (far-future ones are
+   * rejected).
+   */
+  static final Instant T0 =
+      Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(600);
 
   final FeedbackStreamsConfig config;
   final EventCodecs codecs;
@@ -72,9 +79,14 @@ final class TopologyHarness implements AutoCloseable {
     labels = driver.createInputTopic(config.topics().relevanceLabels(), b, b);
     pairs =
         driver.createOutputTopic(
-            config.topics().trainingPairs(), new StringDeserializer(), codecs.trainingPairs().serde().deserializer());
+            config.topics().trainingPairs(),
+            new StringDeserializer(),
+            codecs.trainingPairs().serde().deserializer());
     deadLetters =
-        driver.createOutputTopic(config.topics().deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        driver.createOutputTopic(
+            config.topics().deadLetters(),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   static byte[] utf8(String s) {
@@ -90,7 +102,8 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   void document(String docId, String text, long atSeconds) {
-    Document d = new Document(1, nextId("doc"), "acme", at(atSeconds), docId, "", text, at(atSeconds));
+    Document d =
+        new Document(1, nextId("doc"), "acme", at(atSeconds), docId, "", text, at(atSeconds));
     documents.pipeInput(new TestRecord<>(utf8(docId), codecs.documents().encode(d), at(atSeconds)));
   }
 
@@ -105,30 +118,45 @@ final class TopologyHarness implements AutoCloseable {
     }
   }
 
-  SearchEvent search(String impressionId, String tenant, String query, long atSeconds, String... docIds) {
+  SearchEvent search(
+      String impressionId, String tenant, String query, long atSeconds, String... docIds) {
     List<ShownResult> results = new ArrayList<>();
     for (int i = 0; i < docIds.length; i++) {
       results.add(new ShownResult(docIds[i], i + 1, 1.0 - i * 0.01));
     }
     SearchEvent e =
-        new SearchEvent(1, "search-" + impressionId, tenant, at(atSeconds), impressionId, "session-1", query, null,
-            results, "all-minilm-l6-v2", null);
+        new SearchEvent(
+            1,
+            "search-" + impressionId,
+            tenant,
+            at(atSeconds),
+            impressionId,
+            "session-1",
+            query,
+            null,
+            results,
+            "all-minilm-l6-v2",
+            null);
     pipeSearch(e);
     return e;
   }
 
   void pipeSearch(SearchEvent e) {
-    searches.pipeInput(new TestRecord<>(utf8(e.impressionId()), codecs.searchEvents().encode(e), e.eventTime()));
+    searches.pipeInput(
+        new TestRecord<>(utf8(e.impressionId()), codecs.searchEvents().encode(e), e.eventTime()));
   }
 
-  Interaction interact(String impressionId, String docId, InteractionType type, Long dwellMs, long atSeconds) {
-    Interaction i = new Interaction(1, nextId("ix"), "acme", at(atSeconds), impressionId, docId, type, dwellMs);
+  Interaction interact(
+      String impressionId, String docId, InteractionType type, Long dwellMs, long atSeconds) {
+    Interaction i =
+        new Interaction(1, nextId("ix"), "acme", at(atSeconds), impressionId, docId, type, dwellMs);
     pipeInteraction(i);
     return i;
   }
 
   void pipeInteraction(Interaction i) {
-    interactions.pipeInput(new TestRecord<>(utf8(i.impressionId()), codecs.interactions().encode(i), i.eventTime()));
+    interactions.pipeInput(
+        new TestRecord<>(utf8(i.impressionId()), codecs.interactions().encode(i), i.eventTime()));
   }
 
   Interaction click(String impressionId, String docId, Long dwellMs, long atSeconds) {
@@ -137,17 +165,32 @@ final class TopologyHarness implements AutoCloseable {
 
   RelevanceLabel label(String query, String docId, int grade, long atSeconds) {
     RelevanceLabel l =
-        new RelevanceLabel(1, nextId("label"), "acme", at(atSeconds), query, null, docId, grade, LabelSource.ANNOTATOR);
+        new RelevanceLabel(
+            1,
+            nextId("label"),
+            "acme",
+            at(atSeconds),
+            query,
+            null,
+            docId,
+            grade,
+            LabelSource.ANNOTATOR);
     pipeLabel(l);
     return l;
   }
 
   void pipeLabel(RelevanceLabel l) {
     labels.pipeInput(
-        new TestRecord<>(utf8(RelevanceLabel.key(l.tenant(), l.query())), codecs.relevanceLabels().encode(l), l.eventTime()));
+        new TestRecord<>(
+            utf8(RelevanceLabel.key(l.tenant(), l.query())),
+            codecs.relevanceLabels().encode(l),
+            l.eventTime()));
   }
 
-  /** Moves stream time of the impression task by piping a search event far later (a new impression of its own). */
+  /**
+   * Moves stream time of the impression task by piping a search event far later (a new impression
+   * of its own).
+   */
   void advanceStreamTime(long atSeconds) {
     search(nextId("tick"), "acme", "tick", atSeconds, "d1");
   }
@@ -176,10 +219,17 @@ final class TopologyHarness implements AutoCloseable {
     return c == null ? 0 : c.count();
   }
 
-  /** The records the app wrote to a state store's changelog topic, in order (null values are tombstones). */
+  /**
+   * The records the app wrote to a state store's changelog topic, in order (null values are
+   * tombstones).
+   */
   List<TestRecord<byte[], byte[]>> changelog(String store) {
-    return driver.createOutputTopic(config.runtime().applicationId() + "-" + store + "-changelog",
-        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    return driver
+        .createOutputTopic(
+            config.runtime().applicationId() + "-" + store + "-changelog",
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())
+        .readRecordsToList();
   }
 
   void advanceWallClock(Duration d) {
@@ -195,5 +245,4 @@ final class TopologyHarness implements AutoCloseable {
       // temp dir; the OS cleans up
     }
   }
-
 }

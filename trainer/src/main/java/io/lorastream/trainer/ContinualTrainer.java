@@ -35,18 +35,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The continual trainer: consumes training-pairs in a consumer group, trains each owned adapter on
- * micro-batches with replay, and at every commit point (N steps or T seconds) gates candidates on their
- * evaluation set and writes, in one Kafka transaction, the accepted signed versions, every changed
- * adapter's full checkpoint and the consumed offsets. A crash loses only uncommitted work, which is
- * redone from the committed offsets and checkpoints; on assignment each adapter is restored from its
- * last committed checkpoint. Transactional id = instance id, fencing by consumer group metadata
- * (KIP-447). One thread does everything ({@link #run}); {@link #stop} may be called from any thread.
+ * micro-batches with replay, and at every commit point (N steps or T seconds) gates candidates on
+ * their evaluation set and writes, in one Kafka transaction, the accepted signed versions, every
+ * changed adapter's full checkpoint and the consumed offsets. A crash loses only uncommitted work,
+ * which is redone from the committed offsets and checkpoints; on assignment each adapter is
+ * restored from its last committed checkpoint. Transactional id = instance id, fencing by consumer
+ * group metadata (KIP-447). One thread does everything ({@link #run}); {@link #stop} may be called
+ * from any thread.
  *
- * <p>Hostile input does not stop the loop: a record that does not decode or breaks a {@link TrainerLimits} limit goes
- * to the dead-letter topic in the transaction that commits its offset; a step with a non-finite loss is skipped; a
- * checkpoint that is not authentic or does not decode is refused and the adapter falls back to an older checkpoint or
- * its newest verified published version. An adapter's pending pairs are bounded: at {@code max-pending-pairs} the
- * consumer pauses its partition until they drain.
+ * <p>Hostile input does not stop the loop: a record that does not decode or breaks a {@link
+ * TrainerLimits} limit goes to the dead-letter topic in the transaction that commits its offset; a
+ * step with a non-finite loss is skipped; a checkpoint that is not authentic or does not decode is
+ * refused and the adapter falls back to an older checkpoint or its newest verified published
+ * version. An adapter's pending pairs are bounded: at {@code max-pending-pairs} the consumer pauses
+ * its partition until they drain.
  */
 public final class ContinualTrainer {
 
@@ -75,9 +77,15 @@ public final class ContinualTrainer {
   private PartitionAssignment assignment;
 
   public ContinualTrainer(
-      TrainerSettings settings, TrainerModel model, AdapterSigner signer, MeterRegistry registry, TrainerListener listener) {
+      TrainerSettings settings,
+      TrainerModel model,
+      AdapterSigner signer,
+      MeterRegistry registry,
+      TrainerListener listener) {
     KafkaProps.requireKnown(settings.kafka());
-    settings.adapters().forEach((name, a) -> a.trainingSettings(model.fp16())); // precision conflicts fail now
+    settings
+        .adapters()
+        .forEach((name, a) -> a.trainingSettings(model.fp16())); // precision conflicts fail now
     this.settings = settings;
     this.model = model;
     this.signer = signer;
@@ -96,12 +104,19 @@ public final class ContinualTrainer {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Runs until {@link #stop}; throws when the instance cannot go on (fenced, misconfigured, a record that cannot fit). */
+  /**
+   * Runs until {@link #stop}; throws when the instance cannot go on (fenced, misconfigured, a
+   * record that cannot fit).
+   */
   public void run() {
     try (Admin admin = Admin.create(KafkaProps.admin(settings))) {
       open(admin);
-      LOG.info("trainer {} consuming {} as group {}; checkpoints authenticated with the key from {}", settings.instanceId(),
-          settings.topics().trainingPairs(), settings.groupId(), checkpointMac.origin());
+      LOG.info(
+          "trainer {} consuming {} as group {}; checkpoints authenticated with the key from {}",
+          settings.instanceId(),
+          settings.topics().trainingPairs(),
+          settings.groupId(),
+          checkpointMac.origin());
       while (!stopRequested) {
         ConsumerRecords<String, byte[]> polled = consumer.poll(scheduler.pollTimeout());
         for (TopicPartition tp : polled.partitions()) {
@@ -123,32 +138,60 @@ public final class ContinualTrainer {
     }
   }
 
-  /** Prepares the topics, opens the transaction, the checkpoint and version readers, and subscribes. */
+  /**
+   * Prepares the topics, opens the transaction, the checkpoint and version readers, and subscribes.
+   */
   private void open(Admin admin) {
     TrainerTopics topics = TrainerTopics.prepare(admin, settings, Duration.ofSeconds(60));
-    AdapterPublisher publisher = new AdapterPublisher(signer, model.baseId(), model.encoder().config(),
-        settings.topics().adapters(), topics.adapterPartitions(), topics.adapterMaxBytes(), topics.checkpointMaxBytes());
+    AdapterPublisher publisher =
+        new AdapterPublisher(
+            signer,
+            model.baseId(),
+            model.encoder().config(),
+            settings.topics().adapters(),
+            topics.adapterPartitions(),
+            topics.adapterMaxBytes(),
+            topics.checkpointMaxBytes());
     gate = new QualityGate(model, publisher, metrics, listener);
-    deadLetters = new TrainerDeadLetters(settings.topics().deadLetters(), topics.deadLetterMaxBytes(), metrics);
-    transaction = new TransactionalCommit(settings, publisher, deadLetters, checkpointMac, metrics, listener);
+    deadLetters =
+        new TrainerDeadLetters(
+            settings.topics().deadLetters(), topics.deadLetterMaxBytes(), metrics);
+    transaction =
+        new TransactionalCommit(settings, publisher, deadLetters, checkpointMac, metrics, listener);
     Duration readWait = settings.transactionTimeout().plusSeconds(30);
-    checkpoints = new CheckpointStore(admin, new KafkaConsumer<>(KafkaProps.checkpointReader(settings)),
-        settings.topics().trainerCheckpoints(), readWait, checkpointMac, topics.checkpointMaxBytes(),
-        settings.limits().checkpointMaxJsonBytes());
-    published = new PublishedVersions(new KafkaConsumer<>(KafkaProps.adapterReader(settings)),
-        new AdapterVerifier(signer.publicKey(), model.baseId(), model.encoder().config()), settings.topics().adapters(),
-        topics.adapterPartitions(), readWait);
-    AdapterRecovery recovery = new AdapterRecovery(settings, model, checkpoints, published, metrics);
+    checkpoints =
+        new CheckpointStore(
+            admin,
+            new KafkaConsumer<>(KafkaProps.checkpointReader(settings)),
+            settings.topics().trainerCheckpoints(),
+            readWait,
+            checkpointMac,
+            topics.checkpointMaxBytes(),
+            settings.limits().checkpointMaxJsonBytes());
+    published =
+        new PublishedVersions(
+            new KafkaConsumer<>(KafkaProps.adapterReader(settings)),
+            new AdapterVerifier(signer.publicKey(), model.baseId(), model.encoder().config()),
+            settings.topics().adapters(),
+            topics.adapterPartitions(),
+            readWait);
+    AdapterRecovery recovery =
+        new AdapterRecovery(settings, model, checkpoints, published, metrics);
     if (settings.followDocuments()) {
-      documentFollower = new DocumentFollower(KafkaProps.documentReader(settings), settings.topics().documents(),
-          knownCorpora());
+      documentFollower =
+          new DocumentFollower(
+              KafkaProps.documentReader(settings), settings.topics().documents(), knownCorpora());
       documentFollower.start();
     }
     consumer = new KafkaConsumer<>(KafkaProps.consumer(settings));
-    backPressure = new BackPressure(consumer, adapters.view(), settings.limits().maxPendingPairs(), metrics, listener);
+    backPressure =
+        new BackPressure(
+            consumer, adapters.view(), settings.limits().maxPendingPairs(), metrics, listener);
     router = new PairRouter(settings, adapters, recovery, deadLetters, metrics);
     scheduler = new StepScheduler(settings, adapters, metrics, listener);
-    assignment = new PartitionAssignment(consumer, adapters, recovery, backPressure, scheduler, () -> commit(false, false));
+    assignment =
+        new PartitionAssignment(
+            consumer, adapters, recovery, backPressure, scheduler, () -> commit(false, false));
     consumer.subscribe(List.of(settings.topics().trainingPairs()), assignment);
   }
 
@@ -158,9 +201,10 @@ public final class ContinualTrainer {
   }
 
   /**
-   * A commit point: the gate judges every adapter's candidate (when {@code runGate}), then one transaction writes the
-   * accepted versions, the checkpoints of changed adapters and the offsets of every owned partition. When it aborts
-   * and {@code resetOnFailure}, the trainer goes back to the last commit.
+   * A commit point: the gate judges every adapter's candidate (when {@code runGate}), then one
+   * transaction writes the accepted versions, the checkpoints of changed adapters and the offsets
+   * of every owned partition. When it aborts and {@code resetOnFailure}, the trainer goes back to
+   * the last commit.
    */
   private void commit(boolean runGate, boolean resetOnFailure) {
     long t0 = System.nanoTime();
@@ -190,7 +234,10 @@ public final class ContinualTrainer {
     scheduler.reset();
   }
 
-  /** The known corpus of every max length the configured adapters use (unknown adapters take the defaults'). */
+  /**
+   * The known corpus of every max length the configured adapters use (unknown adapters take the
+   * defaults').
+   */
   private List<KnownCorpus> knownCorpora() {
     SortedSet<Integer> lengths = new TreeSet<>();
     lengths.add(settings.adapterDefaults().maxSeqLength());
@@ -200,7 +247,8 @@ public final class ContinualTrainer {
 
   private void closeQuietly() {
     adapters.closeAll();
-    for (AutoCloseable c : new AutoCloseable[] {documentFollower, consumer, transaction, checkpoints, published}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {documentFollower, consumer, transaction, checkpoints, published}) {
       if (c != null) {
         try {
           c.close();

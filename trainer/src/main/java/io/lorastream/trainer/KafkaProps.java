@@ -11,12 +11,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The trainer's Kafka client settings: exactly-once consumption and publication, records up to max-record-bytes. */
+/**
+ * The trainer's Kafka client settings: exactly-once consumption and publication, records up to
+ * max-record-bytes.
+ */
 final class KafkaProps {
 
   private KafkaProps() {}
 
-  /** The group consumer of training-pairs: read_committed, offsets committed only through transactions. */
+  /**
+   * The group consumer of training-pairs: read_committed, offsets committed only through
+   * transactions.
+   */
   static Properties consumer(TrainerSettings s) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
@@ -27,7 +33,8 @@ final class KafkaProps {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(s.maxRecordBytes()));
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(s.maxRecordBytes()));
-    // a step, and in 'both' mode a gate run, can take minutes on a CPU; the poll loop trains in between
+    // a step, and in 'both' mode a gate run, can take minutes on a CPU; the poll loop trains in
+    // between
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "900000");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -46,7 +53,10 @@ final class KafkaProps {
     return p;
   }
 
-  /** A group-less reader of the adapters topic (an adapter's newest published version): read_committed, large records. */
+  /**
+   * A group-less reader of the adapters topic (an adapter's newest published version):
+   * read_committed, large records.
+   */
   static Properties adapterReader(TrainerSettings s) {
     Properties p = checkpointReader(s);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.instanceId() + "-adapters");
@@ -61,7 +71,9 @@ final class KafkaProps {
     return p;
   }
 
-  /** The transactional producer: adapters, checkpoints, dead letters and offsets in one transaction. */
+  /**
+   * The transactional producer: adapters, checkpoints, dead letters and offsets in one transaction.
+   */
   static Properties producer(TrainerSettings s, int maxRecordBytes) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
@@ -71,8 +83,12 @@ final class KafkaProps {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecordBytes));
     // one record may be as large as a request: the buffer must hold it, and a few more
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 4L * maxRecordBytes)));
-    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(s.transactionTimeout().toMillis()));
+    p.put(
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        Long.toString(Math.max(32L << 20, 4L * maxRecordBytes)));
+    p.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        Long.toString(s.transactionTimeout().toMillis()));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     apply(p, s.kafka(), ProducerConfig.configNames());
@@ -88,23 +104,28 @@ final class KafkaProps {
   }
 
   /**
-   * Fails on a {@code kafka.*} key no Kafka client knows (a typo would otherwise be ignored); Kafka's config providers
-   * ({@code config.providers*}) are known to every client.
+   * Fails on a {@code kafka.*} key no Kafka client knows (a typo would otherwise be ignored);
+   * Kafka's config providers ({@code config.providers*}) are known to every client.
    */
   static void requireKnown(Map<String, String> overrides) {
     for (String k : overrides.keySet()) {
-      if (!ConsumerConfig.configNames().contains(k) && !ProducerConfig.configNames().contains(k)
-          && !AdminClientConfig.configNames().contains(k) && !KafkaClientProperties.isConfigProvider(k)) {
-        throw new IllegalArgumentException("kafka." + k + " is not a Kafka consumer, producer or admin client setting");
+      if (!ConsumerConfig.configNames().contains(k)
+          && !ProducerConfig.configNames().contains(k)
+          && !AdminClientConfig.configNames().contains(k)
+          && !KafkaClientProperties.isConfigProvider(k)) {
+        throw new IllegalArgumentException(
+            "kafka." + k + " is not a Kafka consumer, producer or admin client setting");
       }
     }
   }
 
   /**
-   * Applies the {@code kafka.*} overrides a client knows (each client ignores the others' settings), config providers
-   * included: security settings and the secrets they read reach every client, the checkpoint reader and admin too.
+   * Applies the {@code kafka.*} overrides a client knows (each client ignores the others'
+   * settings), config providers included: security settings and the secrets they read reach every
+   * client, the checkpoint reader and admin too.
    */
-  private static void apply(Properties p, Map<String, String> overrides, java.util.Set<String> known) {
+  private static void apply(
+      Properties p, Map<String, String> overrides, java.util.Set<String> known) {
     p.putAll(KafkaClientProperties.forClient(overrides, known, null));
   }
 }

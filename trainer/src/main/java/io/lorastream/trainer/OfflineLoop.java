@@ -9,9 +9,9 @@ import io.lorastream.trainer.step.AdapterTrainer;
 import io.lorastream.trainer.step.TrainerModel;
 
 /**
- * One adapter trained and gated as the continual trainer does it (routing, held-out slice, batches, replay, the quality
- * gate), driven step by step without Kafka: for benchmarks that simulate users and judge what the loop would serve.
- * Not thread-safe.
+ * One adapter trained and gated as the continual trainer does it (routing, held-out slice, batches,
+ * replay, the quality gate), driven step by step without Kafka: for benchmarks that simulate users
+ * and judge what the loop would serve. Not thread-safe.
  */
 public final class OfflineLoop implements AutoCloseable {
 
@@ -19,20 +19,37 @@ public final class OfflineLoop implements AutoCloseable {
   private final QualityGate gate;
   private final double holdoutFraction;
 
-  public OfflineLoop(TrainerModel model, String adapter, AdapterSettings settings, double holdoutFraction, int maxHeldOutQueries,
-      int maxPoolDocs, TrainerMetrics metrics) {
-    this.trainer = AdapterTrainer.start(adapter, settings, "offline", 0, model, maxHeldOutQueries, maxPoolDocs);
+  public OfflineLoop(
+      TrainerModel model,
+      String adapter,
+      AdapterSettings settings,
+      double holdoutFraction,
+      int maxHeldOutQueries,
+      int maxPoolDocs,
+      TrainerMetrics metrics) {
+    this.trainer =
+        AdapterTrainer.start(
+            adapter, settings, "offline", 0, model, maxHeldOutQueries, maxPoolDocs);
     this.gate = new QualityGate(model, null, metrics, new TrainerListener() {});
     this.holdoutFraction = holdoutFraction;
   }
 
   /** Takes a pair as the trainer would; returns where it went. */
   public String offer(TrainingPair pair) {
-    return trainer.offer(BufferedPair.of(pair, trainer.settings().maxNegatives()), pair.shownDocIds(), pair.tenant(),
-        holdoutFraction, 0).name();
+    return trainer
+        .offer(
+            BufferedPair.of(pair, trainer.settings().maxNegatives()),
+            pair.shownDocIds(),
+            pair.tenant(),
+            holdoutFraction,
+            0)
+        .name();
   }
 
-  /** Takes one optimizer step when a full one is waiting; returns its loss, or NaN when none was taken. */
+  /**
+   * Takes one optimizer step when a full one is waiting; returns its loss, or NaN when none was
+   * taken.
+   */
   public double stepIfReady() {
     if (!trainer.stepReady(0, 0)) {
       return Double.NaN;
@@ -40,7 +57,10 @@ public final class OfflineLoop implements AutoCloseable {
     return trainer.step(0).result().loss();
   }
 
-  /** Runs the gate on the current candidate; an accepted one becomes the published version. Null when nothing to judge. */
+  /**
+   * Runs the gate on the current candidate; an accepted one becomes the published version. Null
+   * when nothing to judge.
+   */
   public GateDecision gate() {
     GateDecision d = gate.decide(trainer);
     if (d != null && d.accepted()) {

@@ -9,9 +9,9 @@ import io.lorastream.trainer.step.TrainerModel;
 import java.util.List;
 
 /**
- * Trains one adapter on a list of pairs exactly as the trainer would on a stream (held-out slice, replay,
- * steps of {@code newPairsPerStep} new pairs, no waiting), without Kafka: for comparing settings and modes
- * on the same feedback with the same budget.
+ * Trains one adapter on a list of pairs exactly as the trainer would on a stream (held-out slice,
+ * replay, steps of {@code newPairsPerStep} new pairs, no waiting), without Kafka: for comparing
+ * settings and modes on the same feedback with the same budget.
  */
 public final class OfflineRun {
 
@@ -22,7 +22,8 @@ public final class OfflineRun {
    * @param heldOut pairs held out
    * @param trainSeconds time spent in training steps
    */
-  public record Result(AdapterWeights weights, long steps, long pairsTrained, long heldOut, double trainSeconds) {
+  public record Result(
+      AdapterWeights weights, long steps, long pairsTrained, long heldOut, double trainSeconds) {
     public double secondsPerStep() {
       return steps == 0 ? 0 : trainSeconds / steps;
     }
@@ -30,16 +31,26 @@ public final class OfflineRun {
 
   private OfflineRun() {}
 
-  /** Feeds {@code pairs} in order, {@code epochs} times, then trains what is left in a last partial step. */
+  /**
+   * Feeds {@code pairs} in order, {@code epochs} times, then trains what is left in a last partial
+   * step.
+   */
   public static Result train(
-      TrainerModel model, String adapter, AdapterSettings settings, List<TrainingPair> pairs, double holdoutFraction, int epochs) {
-    try (AdapterTrainer t = AdapterTrainer.start(adapter, settings, "offline", 0, model, 1000, 5000)) {
+      TrainerModel model,
+      String adapter,
+      AdapterSettings settings,
+      List<TrainingPair> pairs,
+      double holdoutFraction,
+      int epochs) {
+    try (AdapterTrainer t =
+        AdapterTrainer.start(adapter, settings, "offline", 0, model, 1000, 5000)) {
       long heldOut = 0;
       double seconds = 0;
       for (int epoch = 0; epoch < epochs; epoch++) {
         for (TrainingPair p : pairs) {
           BufferedPair b = BufferedPair.of(p, settings.maxNegatives());
-          if (holdoutFraction > 0 && HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), holdoutFraction)) {
+          if (holdoutFraction > 0
+              && HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), holdoutFraction)) {
             heldOut += epoch == 0 ? 1 : 0;
             continue;
           }

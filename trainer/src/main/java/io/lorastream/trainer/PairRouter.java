@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes consumed training-pairs records: a pair goes to its adapter (started on its first pair, from its published
- * version if it has one), which trains on it or holds it out; a record that does not decode or breaks a
- * {@link TrainerLimits} limit becomes a dead letter; a pair this instance will not train (invalid or unconfigured
- * adapter, {@code max-adapters} reached, wrong partition) is skipped and counted. Not thread-safe: the trainer's poll
- * thread drives it.
+ * Takes consumed training-pairs records: a pair goes to its adapter (started on its first pair,
+ * from its published version if it has one), which trains on it or holds it out; a record that does
+ * not decode or breaks a {@link TrainerLimits} limit becomes a dead letter; a pair this instance
+ * will not train (invalid or unconfigured adapter, {@code max-adapters} reached, wrong partition)
+ * is skipped and counted. Not thread-safe: the trainer's poll thread drives it.
  */
 final class PairRouter {
 
@@ -32,10 +32,14 @@ final class PairRouter {
   private final AdapterRecovery recovery;
   private final TrainerDeadLetters deadLetters;
   private final TrainerMetrics metrics;
-  private final EventCodec<TrainingPair> pairCodec = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs();
+  private final EventCodec<TrainingPair> pairCodec =
+      EventCodecs.create(TextLimits.DEFAULTS).trainingPairs();
 
   PairRouter(
-      TrainerSettings settings, TrainedAdapters adapters, AdapterRecovery recovery, TrainerDeadLetters deadLetters,
+      TrainerSettings settings,
+      TrainedAdapters adapters,
+      AdapterRecovery recovery,
+      TrainerDeadLetters deadLetters,
       TrainerMetrics metrics) {
     this.settings = settings;
     this.adapters = adapters;
@@ -44,7 +48,10 @@ final class PairRouter {
     this.metrics = metrics;
   }
 
-  /** Takes a consumed record: a pair for its adapter, or a dead letter when it does not decode or breaks a limit. */
+  /**
+   * Takes a consumed record: a pair for its adapter, or a dead letter when it does not decode or
+   * breaks a limit.
+   */
   void route(ConsumerRecord<String, byte[]> r) {
     TrainingPair pair;
     try {
@@ -56,7 +63,8 @@ final class PairRouter {
       deadLetters.add(r, DeadLetterReason.DESERIALIZATION_ERROR, e.toString());
       return;
     }
-    PairValidator.Violation violation = PairValidator.check(pair, settings.limits(), settings.settingsFor(pair.adapter()));
+    PairValidator.Violation violation =
+        PairValidator.check(pair, settings.limits(), settings.settingsFor(pair.adapter()));
     if (violation != null) {
       deadLetters.add(r, violation.reason(), violation.message());
       return;
@@ -70,15 +78,27 @@ final class PairRouter {
     }
     if (t.input().partition() != r.partition()) {
       skip("wrong_partition");
-      LOG.warn("pair for adapter {} arrived on partition {} but the adapter trains from partition {}: training-pairs must be"
-          + " keyed by adapter; skipped", t.name(), r.partition(), t.input().partition());
+      LOG.warn(
+          "pair for adapter {} arrived on partition {} but the adapter trains from partition {}: training-pairs must be"
+              + " keyed by adapter; skipped",
+          t.name(),
+          r.partition(),
+          t.input().partition());
       return;
     }
-    BufferedPair p = BufferedPair.of(pair, t.settings().maxNegatives(), TrainerLimits.keptTextChars(t.settings()));
-    switch (t.offer(p, pair.shownDocIds(), pair.tenant(), settings.holdoutFraction(), System.currentTimeMillis())) {
+    BufferedPair p =
+        BufferedPair.of(
+            pair, t.settings().maxNegatives(), TrainerLimits.keptTextChars(t.settings()));
+    switch (t.offer(
+        p,
+        pair.shownDocIds(),
+        pair.tenant(),
+        settings.holdoutFraction(),
+        System.currentTimeMillis())) {
       case HELD_OUT -> metrics.heldOut(t.name());
-      case NOT_POSITIVE -> skip("not_positive"); // a grade 0-1 label trains only the labelled losses
-      case TRAINING -> { }
+      case NOT_POSITIVE ->
+          skip("not_positive"); // a grade 0-1 label trains only the labelled losses
+      case TRAINING -> {}
     }
   }
 
@@ -95,14 +115,23 @@ final class PairRouter {
     }
     if (adapters.size() >= settings.maxAdapters()) {
       skip("adapter_limit");
-      LOG.warn("adapter {} skipped: this instance already trains max-adapters = {} adapters", name, settings.maxAdapters());
+      LOG.warn(
+          "adapter {} skipped: this instance already trains max-adapters = {} adapters",
+          name,
+          settings.maxAdapters());
       return null;
     }
     AdapterSettings s = settings.settingsFor(name);
     AdapterTrainer t = recovery.start(name, s, r.topic(), r.partition());
     adapters.add(t);
-    LOG.info("new adapter {} from {}-{} ({}; mode {}, loss {})", name, r.topic(), r.partition(),
-        settings.configured(name) ? "configured" : "adapter-defaults", s.mode().configName(), s.loss().kind().configName());
+    LOG.info(
+        "new adapter {} from {}-{} ({}; mode {}, loss {})",
+        name,
+        r.topic(),
+        r.partition(),
+        settings.configured(name) ? "configured" : "adapter-defaults",
+        s.mode().configName(),
+        s.loss().kind().configName());
     return t;
   }
 

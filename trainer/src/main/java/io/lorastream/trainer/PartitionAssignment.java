@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training-pairs partitions this instance owns. On assignment it restores each partition's adapters from their
- * last committed checkpoints; before giving partitions up it commits what it has ({@code commitBeforeRevoke}) and
- * drops their adapters. It also rewinds owned partitions to their committed offsets after an aborted transaction.
- * The rebalance callbacks run inside poll(), on the trainer's thread.
+ * The training-pairs partitions this instance owns. On assignment it restores each partition's
+ * adapters from their last committed checkpoints; before giving partitions up it commits what it
+ * has ({@code commitBeforeRevoke}) and drops their adapters. It also rewinds owned partitions to
+ * their committed offsets after an aborted transaction. The rebalance callbacks run inside poll(),
+ * on the trainer's thread.
  */
 final class PartitionAssignment implements ConsumerRebalanceListener {
 
@@ -34,10 +35,16 @@ final class PartitionAssignment implements ConsumerRebalanceListener {
   private final Runnable commitBeforeRevoke;
   private final Set<TopicPartition> owned = new HashSet<>();
 
-  /** @param commitBeforeRevoke commits the uncommitted work, without running the gate */
+  /**
+   * @param commitBeforeRevoke commits the uncommitted work, without running the gate
+   */
   PartitionAssignment(
-      KafkaConsumer<String, byte[]> consumer, TrainedAdapters adapters, AdapterRecovery recovery, BackPressure backPressure,
-      StepScheduler scheduler, Runnable commitBeforeRevoke) {
+      KafkaConsumer<String, byte[]> consumer,
+      TrainedAdapters adapters,
+      AdapterRecovery recovery,
+      BackPressure backPressure,
+      StepScheduler scheduler,
+      Runnable commitBeforeRevoke) {
     this.consumer = consumer;
     this.adapters = adapters;
     this.recovery = recovery;
@@ -55,7 +62,10 @@ final class PartitionAssignment implements ConsumerRebalanceListener {
     return offsets;
   }
 
-  /** Seeks every owned partition back to its committed offset and restores its adapters from their checkpoints. */
+  /**
+   * Seeks every owned partition back to its committed offset and restores its adapters from their
+   * checkpoints.
+   */
   void rewind() {
     Set<TopicPartition> parts = Set.copyOf(owned);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts);
@@ -87,7 +97,8 @@ final class PartitionAssignment implements ConsumerRebalanceListener {
   public void onPartitionsAssigned(Collection<TopicPartition> parts) {
     for (TopicPartition tp : parts) {
       owned.add(tp);
-      consumer.position(tp); // with read_committed this waits for the previous owner's offsets to be stable
+      consumer.position(
+          tp); // with read_committed this waits for the previous owner's offsets to be stable
       restore(tp);
     }
     LOG.info("assigned {}; training {} adapter(s)", parts, adapters.size());

@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * When the loop trains and when it commits: takes the steps that are due (a full batch, or a partial one that waited
- * {@code batch-max-wait}), says how long a poll may wait for the next one, and when a commit point is due
- * ({@code commit-every-steps} steps, or {@code commit-interval} after uncommitted work). Not thread-safe: the trainer's
- * poll thread drives it.
+ * When the loop trains and when it commits: takes the steps that are due (a full batch, or a
+ * partial one that waited {@code batch-max-wait}), says how long a poll may wait for the next one,
+ * and when a commit point is due ({@code commit-every-steps} steps, or {@code commit-interval}
+ * after uncommitted work). Not thread-safe: the trainer's poll thread drives it.
  */
 final class StepScheduler {
 
@@ -22,14 +22,21 @@ final class StepScheduler {
   private int stepsSinceCommit;
   private boolean uncommitted;
 
-  StepScheduler(TrainerSettings settings, TrainedAdapters adapters, TrainerMetrics metrics, TrainerListener listener) {
+  StepScheduler(
+      TrainerSettings settings,
+      TrainedAdapters adapters,
+      TrainerMetrics metrics,
+      TrainerListener listener) {
     this.settings = settings;
     this.adapters = adapters;
     this.metrics = metrics;
     this.listener = listener;
   }
 
-  /** Something changed that the next commit must write (a consumed record, an adapter that fell back). */
+  /**
+   * Something changed that the next commit must write (a consumed record, an adapter that fell
+   * back).
+   */
   void changed() {
     uncommitted = true;
   }
@@ -58,13 +65,17 @@ final class StepScheduler {
         } else {
           metrics.step(t.name(), s, (double) s.newPairs() / t.settings().newPairsPerStep(), took);
         }
-        listener.stepTaken(t.name(), s.result().step(), s.result().loss(), s.newPairs(), s.replayed());
+        listener.stepTaken(
+            t.name(), s.result().step(), s.result().loss(), s.newPairs(), s.replayed());
       }
       metrics.pending(t.name(), t.pendingCount());
     }
   }
 
-  /** How long the next poll may wait: zero when a step is due, at most until the next batch or commit is. */
+  /**
+   * How long the next poll may wait: zero when a step is due, at most until the next batch or
+   * commit is.
+   */
   Duration pollTimeout() {
     long now = System.currentTimeMillis();
     long maxWait = settings.batchMaxWait().toMillis();
@@ -82,10 +93,15 @@ final class StepScheduler {
     return Duration.ofMillis(wait);
   }
 
-  /** A commit point is due: enough steps, dead letters to flush, or uncommitted work older than commit-interval. */
+  /**
+   * A commit point is due: enough steps, dead letters to flush, or uncommitted work older than
+   * commit-interval.
+   */
   boolean commitDue(boolean deadLettersDue) {
-    return stepsSinceCommit >= settings.commitEverySteps() || deadLettersDue
-        || (uncommitted && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos());
+    return stepsSinceCommit >= settings.commitEverySteps()
+        || deadLettersDue
+        || (uncommitted
+            && System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos());
   }
 
   /** A transaction committed everything so far. */
@@ -95,7 +111,9 @@ final class StepScheduler {
     uncommitted = false;
   }
 
-  /** The state went back to the last commit: nothing is uncommitted, the commit interval runs on. */
+  /**
+   * The state went back to the last commit: nothing is uncommitted, the commit interval runs on.
+   */
   void reset() {
     uncommitted = false;
     stepsSinceCommit = 0;

@@ -9,8 +9,9 @@ import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The adapters this instance trains, by name (in name order): added when their first pair arrives or their partition
- * is assigned, closed and dropped with their partition. Not thread-safe: the trainer's poll thread drives it.
+ * The adapters this instance trains, by name (in name order): added when their first pair arrives
+ * or their partition is assigned, closed and dropped with their partition. Not thread-safe: the
+ * trainer's poll thread drives it.
  */
 final class TrainedAdapters {
 

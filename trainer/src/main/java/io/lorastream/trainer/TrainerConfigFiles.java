@@ -27,11 +27,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads {@link TrainerSettings} from a {@code .yaml}/{@code .yml} or {@code .properties} file of keys. YAML nesting
- * is flattened with dots ({@code adapters: {scifact: {lr: 1e-3}}} is {@code adapters.scifact.lr}); an adapter
- * named with an empty mapping ({@code adapters: {scifact: {}}}) is configured with the defaults. The services' one
- * reader ({@link SettingsFile}, {@link Settings}): kebab-case keys (an old snake_case spelling fails naming the new
- * one), durations as {@link Durations}, booleans as {@link Booleans}; an unknown key fails naming the nearest one.
+ * Reads {@link TrainerSettings} from a {@code .yaml}/{@code .yml} or {@code .properties} file of
+ * keys. YAML nesting is flattened with dots ({@code adapters: {scifact: {lr: 1e-3}}} is {@code
+ * adapters.scifact.lr}); an adapter named with an empty mapping ({@code adapters: {scifact: {}}})
+ * is configured with the defaults. The services' one reader ({@link SettingsFile}, {@link
+ * Settings}): kebab-case keys (an old snake_case spelling fails naming the new one), durations as
+ * {@link Durations}, booleans as {@link Booleans}; an unknown key fails naming the nearest one.
  *
  * <pre>
  * trainer key            default                   meaning
@@ -136,7 +137,10 @@ public final class TrainerConfigFiles {
     return parse(Settings.of(input));
   }
 
-  /** Every trainer key the reader asks for; {@code prefix*} for the prefixes (kafka., adapters., ...). */
+  /**
+   * Every trainer key the reader asks for; {@code prefix*} for the prefixes (kafka., adapters.,
+   * ...).
+   */
   static java.util.Set<String> keysRead() {
     Settings keys = Settings.of(Map.of("bootstrap", "localhost:9092"));
     parse(keys);
@@ -153,22 +157,29 @@ public final class TrainerConfigFiles {
   private static TrainerSettings parse(Settings keys) {
     Map<String, String> defaultsRaw = keys.withPrefix("adapter-defaults.");
     Map<String, Map<String, String>> perAdapter = new TreeMap<>();
-    keys.emptySectionsUnder("adapters.").forEach(n -> perAdapter.computeIfAbsent(n, x -> new TreeMap<>()));
-    keys.withPrefix("adapters.").forEach((k, v) -> {
-      int dot = k.lastIndexOf('.');
-      if (dot <= 0) {
-        throw new IllegalArgumentException("setting adapters." + k + " must be adapters.<adapter>.<key>");
-      } else {
-        perAdapter.computeIfAbsent(k.substring(0, dot), n -> new TreeMap<>()).put(k.substring(dot + 1), v);
-      }
-    });
+    keys.emptySectionsUnder("adapters.")
+        .forEach(n -> perAdapter.computeIfAbsent(n, x -> new TreeMap<>()));
+    keys.withPrefix("adapters.")
+        .forEach(
+            (k, v) -> {
+              int dot = k.lastIndexOf('.');
+              if (dot <= 0) {
+                throw new IllegalArgumentException(
+                    "setting adapters." + k + " must be adapters.<adapter>.<key>");
+              } else {
+                perAdapter
+                    .computeIfAbsent(k.substring(0, dot), n -> new TreeMap<>())
+                    .put(k.substring(dot + 1), v);
+              }
+            });
     AdapterSettings defaults = adapter(defaultsRaw, "adapter-defaults");
     Map<String, AdapterSettings> adapters = new TreeMap<>();
-    perAdapter.forEach((n, raw) -> {
-      Map<String, String> merged = new TreeMap<>(defaultsRaw);
-      merged.putAll(raw);
-      adapters.put(n, adapter(merged, "adapters." + n));
-    });
+    perAdapter.forEach(
+        (n, raw) -> {
+          Map<String, String> merged = new TreeMap<>(defaultsRaw);
+          merged.putAll(raw);
+          adapters.put(n, adapter(merged, "adapters." + n));
+        });
     TrainerSettings s =
         new TrainerSettings(
             keys.get("bootstrap", "", v -> v),
@@ -177,7 +188,8 @@ public final class TrainerConfigFiles {
             keys.get("instance-id", defaultInstanceId(), v -> v),
             keys.get("base-model", "default", v -> v),
             keys.get("device", DeviceSetting.AUTO, DeviceSetting::parse),
-            keys.get("precision", null, v -> v.equalsIgnoreCase("auto") ? null : Precision.parse(v)),
+            keys.get(
+                "precision", null, v -> v.equalsIgnoreCase("auto") ? null : Precision.parse(v)),
             keys.get("signing-key", null, Path::of),
             keys.get("checkpoint-key", null, Path::of),
             keys.get("commit-every-steps", 20, Integer::parseInt),
@@ -194,8 +206,12 @@ public final class TrainerConfigFiles {
             keys.get("create-topics", true, Booleans::parse),
             keys.get("partitions", 3, Integer::parseInt),
             keys.get("replication-factor", TopicReplication.DEFAULT.factor(), Short::parseShort),
-            keys.get("min-insync-replicas", TopicReplication.DEFAULT.minInsyncReplicas(), Integer::parseInt),
-            keys.get("max-record-bytes", TrainerSettings.DEFAULT_MAX_RECORD_BYTES, Integer::parseInt),
+            keys.get(
+                "min-insync-replicas",
+                TopicReplication.DEFAULT.minInsyncReplicas(),
+                Integer::parseInt),
+            keys.get(
+                "max-record-bytes", TrainerSettings.DEFAULT_MAX_RECORD_BYTES, Integer::parseInt),
             keys.get("transaction-timeout", java.time.Duration.ofSeconds(60), Durations::parse),
             limits(keys),
             keys.get("metrics-port", 9420, Integer::parseInt),
@@ -209,7 +225,10 @@ public final class TrainerConfigFiles {
   private static TrainerLimits limits(Settings keys) {
     TrainerLimits d = TrainerLimits.DEFAULTS;
     return new TrainerLimits(
-        keys.get("max-text-chars", d.maxTextChars(), v -> v.equalsIgnoreCase("auto") ? null : Integer.valueOf(v)),
+        keys.get(
+            "max-text-chars",
+            d.maxTextChars(),
+            v -> v.equalsIgnoreCase("auto") ? null : Integer.valueOf(v)),
         keys.get("max-pair-weight", d.maxPairWeight(), Double::parseDouble),
         keys.get("max-pair-negatives", d.maxPairNegatives(), Integer::parseInt),
         keys.get("max-shown-docs", d.maxShownDocs(), Integer::parseInt),
@@ -225,7 +244,10 @@ public final class TrainerConfigFiles {
     return fromMap(Map.of("bootstrap", bootstrap));
   }
 
-  /** One adapter's settings from its keys ({@code lr}, {@code lora-r}, ...); errors start with {@code where}. */
+  /**
+   * One adapter's settings from its keys ({@code lr}, {@code lora-r}, ...); errors start with
+   * {@code where}.
+   */
   public static AdapterSettings adapter(Map<String, String> raw, String where) {
     return adapter(Settings.of(raw), where);
   }
@@ -243,7 +265,8 @@ public final class TrainerConfigFiles {
               k.get("use-rslora", d.lora().useRslora(), Booleans::parse));
       String optimizer = k.get("optimizer", "adamw", v -> v.toLowerCase(Locale.ROOT));
       if (!optimizer.equals("adamw")) {
-        throw new IllegalArgumentException("optimizer must be adamw (the only one), got '" + optimizer + "'");
+        throw new IllegalArgumentException(
+            "optimizer must be adamw (the only one), got '" + optimizer + "'");
       }
       AdapterSettings s =
           new AdapterSettings(
@@ -281,15 +304,24 @@ public final class TrainerConfigFiles {
   private static LossConfig loss(Settings k) {
     LossKind kind = k.get("loss", LossKind.MNRL, LossKind::parse);
     LossKind inner = k.get("matryoshka-loss", null, LossKind::parse);
-    LossConfig base = LossConfig.defaults(kind == LossKind.MATRYOSHKA ? (inner == null ? LossKind.MNRL : inner) : kind);
+    LossConfig base =
+        LossConfig.defaults(
+            kind == LossKind.MATRYOSHKA ? (inner == null ? LossKind.MNRL : inner) : kind);
     if (kind != LossKind.MATRYOSHKA && inner != null) {
-      throw new IllegalArgumentException("matryoshka-loss is set but loss is " + kind.configName() + "; set loss matryoshka");
+      throw new IllegalArgumentException(
+          "matryoshka-loss is set but loss is " + kind.configName() + "; set loss matryoshka");
     }
     base = base.withScale(k.get("loss-scale", base.scale(), Double::parseDouble));
-    TripletDistance distance = k.get("triplet-distance", base.tripletDistance(), TripletDistance::parse);
-    base = base.withTriplet(distance, k.get("triplet-margin", distance.defaultMargin(), Double::parseDouble));
-    base = base.withContrastiveMargin(k.get("contrastive-margin", base.contrastiveMargin(), Double::parseDouble));
-    List<Integer> dims = k.get("matryoshka-dims", LossConfig.DEFAULT_MATRYOSHKA_DIMS, TrainerConfigFiles::intList);
+    TripletDistance distance =
+        k.get("triplet-distance", base.tripletDistance(), TripletDistance::parse);
+    base =
+        base.withTriplet(
+            distance, k.get("triplet-margin", distance.defaultMargin(), Double::parseDouble));
+    base =
+        base.withContrastiveMargin(
+            k.get("contrastive-margin", base.contrastiveMargin(), Double::parseDouble));
+    List<Integer> dims =
+        k.get("matryoshka-dims", LossConfig.DEFAULT_MATRYOSHKA_DIMS, TrainerConfigFiles::intList);
     return kind == LossKind.MATRYOSHKA ? LossConfig.matryoshka(base, dims, null) : base;
   }
 
@@ -305,8 +337,11 @@ public final class TrainerConfigFiles {
     if (ratio != null) {
       if (!(ratio >= 0 && ratio < 1) || total <= 0) {
         throw new IllegalArgumentException(
-            "warmup-ratio (" + ratio + ") must be in [0, 1) and needs total-steps > 0 (a continual trainer has no end;"
-                + " use warmup-steps otherwise), got total-steps " + total);
+            "warmup-ratio ("
+                + ratio
+                + ") must be in [0, 1) and needs total-steps > 0 (a continual trainer has no end;"
+                + " use warmup-steps otherwise), got total-steps "
+                + total);
       }
       warmup = Math.round(ratio * total);
     }
@@ -327,12 +362,18 @@ public final class TrainerConfigFiles {
   }
 
   private static List<Integer> intList(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
+    return Arrays.stream(csv.split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .map(Integer::parseInt)
+        .toList();
   }
 
   private static double tolerance(String v) {
     String s = v.strip().toLowerCase(Locale.ROOT);
-    return s.equals("inf") || s.equals("infinity") ? Double.POSITIVE_INFINITY : Double.parseDouble(s);
+    return s.equals("inf") || s.equals("infinity")
+        ? Double.POSITIVE_INFINITY
+        : Double.parseDouble(s);
   }
 
   static String defaultInstanceId() {

@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka transaction of a commit point: the dead letters waiting, the accepted signed versions (with the tombstones
- * of versions that fall out of {@code keep-versions}), the full checkpoint of every changed adapter and the consumed
- * offsets, all or nothing. The producer's transactional id is the instance id: opening it fences an earlier incarnation
- * and aborts its open transaction; being fenced in turn (or refused by the broker) ends the instance. Not
- * thread-safe: the trainer's poll thread drives it.
+ * The Kafka transaction of a commit point: the dead letters waiting, the accepted signed versions
+ * (with the tombstones of versions that fall out of {@code keep-versions}), the full checkpoint of
+ * every changed adapter and the consumed offsets, all or nothing. The producer's transactional id
+ * is the instance id: opening it fences an earlier incarnation and aborts its open transaction;
+ * being fenced in turn (or refused by the broker) ends the instance. Not thread-safe: the trainer's
+ * poll thread drives it.
  */
 final class TransactionalCommit implements AutoCloseable {
 
@@ -44,10 +45,17 @@ final class TransactionalCommit implements AutoCloseable {
   private final TrainerListener listener;
   private final KafkaProducer<String, byte[]> producer;
 
-  /** Opens the transactional producer, which fences an earlier incarnation and aborts its open transaction. */
+  /**
+   * Opens the transactional producer, which fences an earlier incarnation and aborts its open
+   * transaction.
+   */
   TransactionalCommit(
-      TrainerSettings settings, AdapterPublisher publisher, TrainerDeadLetters deadLetters, CheckpointMac checkpointMac,
-      TrainerMetrics metrics, TrainerListener listener) {
+      TrainerSettings settings,
+      AdapterPublisher publisher,
+      TrainerDeadLetters deadLetters,
+      CheckpointMac checkpointMac,
+      TrainerMetrics metrics,
+      TrainerListener listener) {
     this.settings = settings;
     this.publisher = publisher;
     this.deadLetters = deadLetters;
@@ -64,19 +72,23 @@ final class TransactionalCommit implements AutoCloseable {
   }
 
   /**
-   * One transaction: the waiting dead letters, the records of {@code publications} (each adapter takes its version as
-   * published before its checkpoint is written), the checkpoints of the adapters that changed, and {@code offsets} for
-   * the consumer group. On a failure the broker may recover from, it aborts and returns false; the caller decides
-   * whether to go back to the last commit.
+   * One transaction: the waiting dead letters, the records of {@code publications} (each adapter
+   * takes its version as published before its checkpoint is written), the checkpoints of the
+   * adapters that changed, and {@code offsets} for the consumer group. On a failure the broker may
+   * recover from, it aborts and returns false; the caller decides whether to go back to the last
+   * commit.
    *
    * @param startedNanos when the commit point began (the gate runs before), for the commit duration
    * @return true when committed
-   * @throws IllegalStateException when the instance cannot go on: fenced by another with the same instance id, or the
-   *     broker refused the transaction
+   * @throws IllegalStateException when the instance cannot go on: fenced by another with the same
+   *     instance id, or the broker refused the transaction
    */
   boolean commit(
-      TrainedAdapters adapters, List<Publication> publications, Map<TopicPartition, OffsetAndMetadata> offsets,
-      ConsumerGroupMetadata group, long startedNanos) {
+      TrainedAdapters adapters,
+      List<Publication> publications,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      ConsumerGroupMetadata group,
+      long startedNanos) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(deadLetters.drain());
     for (Publication p : publications) {
       records.addAll(publisher.records(p, settings.keepVersions()));
@@ -86,9 +98,13 @@ final class TransactionalCommit implements AutoCloseable {
     for (AdapterTrainer t : adapters.all()) {
       if (t.checkpointDue()) {
         long offset = offsets.get(t.input()).offset();
-        byte[] value = CheckpointCodec.encode(t.checkpoint(offset), checkpointMac, settings.limits().checkpointMaxJsonBytes());
+        byte[] value =
+            CheckpointCodec.encode(
+                t.checkpoint(offset), checkpointMac, settings.limits().checkpointMaxJsonBytes());
         publisher.requireCheckpointFits(t.name(), value, "the checkpoint of adapter " + t.name());
-        records.add(new ProducerRecord<>(settings.topics().trainerCheckpoints(), t.input().partition(), t.name(), value));
+        records.add(
+            new ProducerRecord<>(
+                settings.topics().trainerCheckpoints(), t.input().partition(), t.name(), value));
         checkpointBytes.put(t.name(), value.length);
       }
     }
@@ -102,9 +118,17 @@ final class TransactionalCommit implements AutoCloseable {
       producer.sendOffsetsToTransaction(offsets, group);
       listener.aboutToCommit();
       producer.commitTransaction();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException | UnsupportedVersionException e) {
-      throw new IllegalStateException("trainer " + settings.instanceId() + " cannot continue: " + e.getMessage()
-          + " (another instance with the same instance-id took over, or the broker refused the transaction)", e);
+    } catch (ProducerFencedException
+        | OutOfOrderSequenceException
+        | AuthorizationException
+        | UnsupportedVersionException e) {
+      throw new IllegalStateException(
+          "trainer "
+              + settings.instanceId()
+              + " cannot continue: "
+              + e.getMessage()
+              + " (another instance with the same instance-id took over, or the broker refused the transaction)",
+          e);
     } catch (KafkaException e) {
       LOG.warn("transaction aborted, back to the last commit: {}", e.toString());
       producer.abortTransaction();
@@ -118,9 +142,16 @@ final class TransactionalCommit implements AutoCloseable {
     List<AdapterManifest> manifests = new ArrayList<>();
     for (Publication p : publications) {
       manifests.add(p.manifest());
-      metrics.published(p.manifest().adapter(), p.manifest().version(), p.value().length,
+      metrics.published(
+          p.manifest().adapter(),
+          p.manifest().version(),
+          p.value().length,
           p.newestEventMs() > 0 ? Duration.ofMillis(now - p.newestEventMs()) : null);
-      LOG.info("published {} (step {}, {} pairs, eval {})", p.manifest().key(), p.manifest().steps(), p.manifest().pairsSeen(),
+      LOG.info(
+          "published {} (step {}, {} pairs, eval {})",
+          p.manifest().key(),
+          p.manifest().steps(),
+          p.manifest().pairsSeen(),
           p.manifest().eval());
     }
     metrics.commit(Duration.ofNanos(System.nanoTime() - startedNanos), true);

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer against a real broker with a tiny base: publication, verification, tombstones, restarts, size limits. */
+/**
+ * The trainer against a real broker with a tiny base: publication, verification, tombstones,
+ * restarts, size limits.
+ */
 class ContinualTrainerIT {
 
   @TempDir static Path dir;
@@ -102,36 +105,46 @@ class ContinualTrainerIT {
     volatile Throwable failure;
 
     Running(Map<String, String> keys) throws Exception {
-      trainer = new ContinualTrainer(TrainerConfigFiles.fromMap(keys), model, AdapterSigner.fromFile(privateKey), registry,
-          new TrainerListener() {
-            @Override
-            public void committed(List<AdapterManifest> p, int checkpoints) {
-              published.addAll(p);
-            }
+      trainer =
+          new ContinualTrainer(
+              TrainerConfigFiles.fromMap(keys),
+              model,
+              AdapterSigner.fromFile(privateKey),
+              registry,
+              new TrainerListener() {
+                @Override
+                public void committed(List<AdapterManifest> p, int checkpoints) {
+                  published.addAll(p);
+                }
 
-            @Override
-            public void refused(String adapter, String message) {
-              refusals.add(message);
-            }
-          });
-      thread = new Thread(() -> {
-        try {
-          trainer.run();
-        } catch (Throwable t) {
-          failure = t;
-        }
-      });
+                @Override
+                public void refused(String adapter, String message) {
+                  refusals.add(message);
+                }
+              });
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  trainer.run();
+                } catch (Throwable t) {
+                  failure = t;
+                }
+              });
       thread.start();
     }
 
     /** Waits for {@code done}, failing at once if the trainer died. */
     void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
-      ContinualTrainerIT.await(what, timeout, () -> {
-        if (failure != null) {
-          throw new AssertionError("the trainer failed while waiting for " + what, failure);
-        }
-        return done.getAsBoolean();
-      });
+      ContinualTrainerIT.await(
+          what,
+          timeout,
+          () -> {
+            if (failure != null) {
+              throw new AssertionError("the trainer failed while waiting for " + what, failure);
+            }
+            return done.getAsBoolean();
+          });
     }
 
     @Override
@@ -141,7 +154,8 @@ class ContinualTrainerIT {
     }
   }
 
-  static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+  static void await(String what, Duration timeout, BooleanSupplier done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -153,37 +167,55 @@ class ContinualTrainerIT {
 
   static Map<String, AdapterCheckpoint> checkpoints(TopicNames names) {
     Map<String, AdapterCheckpoint> out = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> r : KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
+    for (ConsumerRecord<String, byte[]> r :
+        KafkaTopics.readAll(kafka.bootstrapServers(), names.trainerCheckpoints())) {
       out.put(r.key(), TestCheckpoints.decode(r, privateKey));
     }
     return out;
   }
 
   static long trainable(List<TrainingPair> pairs) {
-    return pairs.stream().filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.25)).count();
+    return pairs.stream()
+        .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.25))
+        .count();
   }
 
   @Test
-  void verifiedVersionsAreGatedPublishedInOrderAndOldOnesTombstonedThenARestartContinuesFromTheCheckpoint() throws Exception {
+  void
+      verifiedVersionsAreGatedPublishedInOrderAndOldOnesTombstonedThenARestartContinuesFromTheCheckpoint()
+          throws Exception {
     TopicNames names = new TopicNames("it1.");
     List<TrainingPair> alpha = Pairs.stream("alpha", 40);
     List<TrainingPair> beta = Pairs.stream("beta", 24);
     try (Running r = new Running(settings("it1.", "trainer-1"))) {
-      TrainerTopics.ensure(kafka.bootstrapServers(), TrainerTopics.specs(TrainerConfigFiles.fromMap(settings("it1.", "x"))), Duration.ofSeconds(30));
-      KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), Stream.concat(alpha.stream(), beta.stream()).toList());
-      r.await("both adapters' pairs trained and checkpointed", Duration.ofMinutes(3), () -> {
-        Map<String, AdapterCheckpoint> c = checkpoints(names);
-        return c.containsKey("alpha") && c.get("alpha").ledger().pairs() == trainable(alpha)
-            && c.containsKey("beta") && c.get("beta").ledger().pairs() == trainable(beta);
-      });
+      TrainerTopics.ensure(
+          kafka.bootstrapServers(),
+          TrainerTopics.specs(TrainerConfigFiles.fromMap(settings("it1.", "x"))),
+          Duration.ofSeconds(30));
+      KafkaTopics.produce(
+          kafka.bootstrapServers(),
+          names.trainingPairs(),
+          Stream.concat(alpha.stream(), beta.stream()).toList());
+      r.await(
+          "both adapters' pairs trained and checkpointed",
+          Duration.ofMinutes(3),
+          () -> {
+            Map<String, AdapterCheckpoint> c = checkpoints(names);
+            return c.containsKey("alpha")
+                && c.get("alpha").ledger().pairs() == trainable(alpha)
+                && c.containsKey("beta")
+                && c.get("beta").ledger().pairs() == trainable(beta);
+          });
       assertThat(r.failure).isNull();
     }
 
-    AdapterVerifier verifier = new AdapterVerifier(keys.getPublic(), model.baseId(), model.encoder().config());
+    AdapterVerifier verifier =
+        new AdapterVerifier(keys.getPublic(), model.baseId(), model.encoder().config());
     Map<String, List<Integer>> versions = new HashMap<>();
     Map<String, Integer> partitionOf = new HashMap<>();
     List<String> tombstones = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> rec : KafkaTopics.readAll(kafka.bootstrapServers(), names.adapters())) {
+    for (ConsumerRecord<String, byte[]> rec :
+        KafkaTopics.readAll(kafka.bootstrapServers(), names.adapters())) {
       AdapterVerification v = verifier.verify(rec.key(), rec.value());
       if (v instanceof AdapterVerification.Deleted d) {
         tombstones.add(d.key().toString());
@@ -192,22 +224,30 @@ class ContinualTrainerIT {
       assertThat(v).as("record %s", rec.key()).isInstanceOf(AdapterVerification.Accepted.class);
       AdapterManifest m = ((AdapterVerification.Accepted) v).record().manifest();
       versions.computeIfAbsent(m.adapter(), a -> new ArrayList<>()).add(m.version());
-      assertThat(partitionOf.computeIfAbsent(m.adapter(), a -> rec.partition())).isEqualTo(rec.partition());
+      assertThat(partitionOf.computeIfAbsent(m.adapter(), a -> rec.partition()))
+          .isEqualTo(rec.partition());
       assertThat(rec.partition()).isEqualTo(m.key().partition(2));
       assertThat(m.eval()).containsKeys("candidate_ndcg@10", "eval_queries");
       assertThat(m.inputOffsets()).hasSize(1);
     }
     for (var e : versions.entrySet()) {
       List<Integer> v = e.getValue();
-      assertThat(v).as("versions of %s", e.getKey()).isSorted().doesNotHaveDuplicates().startsWith(1);
+      assertThat(v)
+          .as("versions of %s", e.getKey())
+          .isSorted()
+          .doesNotHaveDuplicates()
+          .startsWith(1);
       int last = v.get(v.size() - 1);
       for (int old = 1; old <= last - 2; old++) {
-        assertThat(tombstones).as("tombstone of %s version %d", e.getKey(), old).contains(new AdapterKey(e.getKey(), old).toString());
+        assertThat(tombstones)
+            .as("tombstone of %s version %d", e.getKey(), old)
+            .contains(new AdapterKey(e.getKey(), old).toString());
       }
     }
     assertThat(versions).containsOnlyKeys("alpha", "beta");
 
-    // a restart under the same instance id resumes: nothing is trained again, new pairs are trained once
+    // a restart under the same instance id resumes: nothing is trained again, new pairs are trained
+    // once
     AdapterCheckpoint before = checkpoints(names).get("alpha");
     List<TrainingPair> more = new ArrayList<>();
     for (int i = 40; i < 52; i++) {
@@ -217,10 +257,18 @@ class ContinualTrainerIT {
       KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), more);
       List<TrainingPair> all = new ArrayList<>(alpha);
       all.addAll(more);
-      r.await("the new pairs trained", Duration.ofMinutes(2), () -> checkpoints(names).get("alpha").ledger().pairs() == trainable(all));
+      r.await(
+          "the new pairs trained",
+          Duration.ofMinutes(2),
+          () -> checkpoints(names).get("alpha").ledger().pairs() == trainable(all));
       AdapterCheckpoint after = checkpoints(names).get("alpha");
-      assertThat(after.ledger()).isEqualTo(PairLedger.of(all.stream()
-          .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.25)).map(TrainingPair::pairId).toList()));
+      assertThat(after.ledger())
+          .isEqualTo(
+              PairLedger.of(
+                  all.stream()
+                      .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.25))
+                      .map(TrainingPair::pairId)
+                      .toList()));
       assertThat(after.training().step()).isGreaterThan(before.training().step());
       assertThat(after.publishedVersion()).isGreaterThanOrEqualTo(before.publishedVersion());
       assertThat(r.failure).isNull();
@@ -228,7 +276,8 @@ class ContinualTrainerIT {
   }
 
   @Test
-  void anAdapterVersionTooLargeForTheTopicIsRefusedWithTheSizesAndTrainingGoesOn() throws Exception {
+  void anAdapterVersionTooLargeForTheTopicIsRefusedWithTheSizesAndTrainingGoesOn()
+      throws Exception {
     TopicNames names = new TopicNames("it2.");
     TrainerSettings s = TrainerConfigFiles.fromMap(settings("it2.", "trainer-2"));
     List<TopicSpec> specs = new ArrayList<>();
@@ -243,14 +292,22 @@ class ContinualTrainerIT {
     List<TrainingPair> pairs = Pairs.stream("gamma", 24);
     try (Running r = new Running(settings("it2.", "trainer-2"))) {
       KafkaTopics.produce(kafka.bootstrapServers(), names.trainingPairs(), pairs);
-      r.await("the pairs trained and a version refused", Duration.ofMinutes(2), () -> {
-        AdapterCheckpoint c = checkpoints(names).get("gamma");
-        return c != null && c.ledger().pairs() == trainable(pairs) && !r.refusals.isEmpty();
-      });
+      r.await(
+          "the pairs trained and a version refused",
+          Duration.ofMinutes(2),
+          () -> {
+            AdapterCheckpoint c = checkpoints(names).get("gamma");
+            return c != null && c.ledger().pairs() == trainable(pairs) && !r.refusals.isEmpty();
+          });
       assertThat(r.failure).isNull();
-      assertThat(r.refusals.get(0)).contains("adapter version gamma@000001 is").contains("limited to 3000 bytes")
-          .contains("max-record-bytes").contains("max.message.bytes").contains("lora-r");
-      assertThat(r.registry.find("lorastream.trainer.records.refused").counter().count()).isPositive();
+      assertThat(r.refusals.get(0))
+          .contains("adapter version gamma@000001 is")
+          .contains("limited to 3000 bytes")
+          .contains("max-record-bytes")
+          .contains("max.message.bytes")
+          .contains("lora-r");
+      assertThat(r.registry.find("lorastream.trainer.records.refused").counter().count())
+          .isPositive();
       assertThat(r.published).isEmpty();
     }
     assertThat(KafkaTopics.readAll(kafka.bootstrapServers(), names.adapters())).isEmpty();

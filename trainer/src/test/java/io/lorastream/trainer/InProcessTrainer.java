@@ -14,10 +14,16 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
-/** A trainer on its own thread in the test's JVM, with what it reported: versions, back-pressure, its meters. */
+/**
+ * A trainer on its own thread in the test's JVM, with what it reported: versions, back-pressure,
+ * its meters.
+ */
 final class InProcessTrainer implements AutoCloseable {
 
-  /** A back-pressure event: partition paused (or resumed) with the largest adapter backlog at that moment. */
+  /**
+   * A back-pressure event: partition paused (or resumed) with the largest adapter backlog at that
+   * moment.
+   */
   record BackPressure(int partition, boolean paused, int pending) {}
 
   final ContinualTrainer trainer;
@@ -28,36 +34,47 @@ final class InProcessTrainer implements AutoCloseable {
   volatile Throwable failure;
 
   InProcessTrainer(Map<String, String> keys, TrainerModel model, Path privateKey) throws Exception {
-    trainer = new ContinualTrainer(TrainerConfigFiles.fromMap(keys), model, AdapterSigner.fromFile(privateKey), registry,
-        new TrainerListener() {
-          @Override
-          public void committed(List<AdapterManifest> p, int checkpoints) {
-            published.addAll(p);
-          }
+    trainer =
+        new ContinualTrainer(
+            TrainerConfigFiles.fromMap(keys),
+            model,
+            AdapterSigner.fromFile(privateKey),
+            registry,
+            new TrainerListener() {
+              @Override
+              public void committed(List<AdapterManifest> p, int checkpoints) {
+                published.addAll(p);
+              }
 
-          @Override
-          public void backPressure(int partition, boolean paused, int pending) {
-            backPressure.add(new BackPressure(partition, paused, pending));
-          }
-        });
-    thread = new Thread(() -> {
-      try {
-        trainer.run();
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }, "in-process-trainer");
+              @Override
+              public void backPressure(int partition, boolean paused, int pending) {
+                backPressure.add(new BackPressure(partition, paused, pending));
+              }
+            });
+    thread =
+        new Thread(
+            () -> {
+              try {
+                trainer.run();
+              } catch (Throwable t) {
+                failure = t;
+              }
+            },
+            "in-process-trainer");
     thread.start();
   }
 
   /** Waits for {@code done}, failing at once if the trainer died. */
   void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
-    ContinualTrainerIT.await(what, timeout, () -> {
-      if (failure != null) {
-        throw new AssertionError("the trainer failed while waiting for " + what, failure);
-      }
-      return done.getAsBoolean();
-    });
+    ContinualTrainerIT.await(
+        what,
+        timeout,
+        () -> {
+          if (failure != null) {
+            throw new AssertionError("the trainer failed while waiting for " + what, failure);
+          }
+          return done.getAsBoolean();
+        });
   }
 
   /** A counter's value, 0 when it was never incremented. */

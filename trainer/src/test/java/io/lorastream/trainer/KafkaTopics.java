@@ -24,7 +24,9 @@ final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  /** Produces pairs keyed by adapter, as the streams app does; returns when all are acknowledged. */
+  /**
+   * Produces pairs keyed by adapter, as the streams app does; returns when all are acknowledged.
+   */
   static void produce(String bootstrap, String topic, List<TrainingPair> pairs) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -34,13 +36,17 @@ final class KafkaTopics {
     var serializer = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs().serde().serializer();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
       for (TrainingPair pair : pairs) {
-        producer.send(new ProducerRecord<>(topic, pair.adapter(), serializer.serialize(topic, pair)));
+        producer.send(
+            new ProducerRecord<>(topic, pair.adapter(), serializer.serialize(topic, pair)));
       }
       producer.flush();
     }
   }
 
-  /** Produces records as they are (raw bytes, explicit partitions); returns when all are acknowledged. */
+  /**
+   * Produces records as they are (raw bytes, explicit partitions); returns when all are
+   * acknowledged.
+   */
   @SafeVarargs
   static void send(String bootstrap, ProducerRecord<String, byte[]>... records) {
     Properties p = new Properties();
@@ -66,7 +72,10 @@ final class KafkaTopics {
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       var end = c.endOffsets(parts);
@@ -78,7 +87,9 @@ final class KafkaTopics {
         c.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
-    out.sort(java.util.Comparator.comparingInt((ConsumerRecord<String, byte[]> r) -> r.partition()).thenComparingLong(ConsumerRecord::offset));
+    out.sort(
+        java.util.Comparator.comparingInt((ConsumerRecord<String, byte[]> r) -> r.partition())
+            .thenComparingLong(ConsumerRecord::offset));
     return out;
   }
 }

@@ -13,23 +13,40 @@ import java.util.List;
 public final class Pairs {
 
   private static final String[] TOPICS = {
-    "heart attack", "aspirin dose", "gene editing", "stem cells", "insulin resistance", "air pollution",
+    "heart attack", "aspirin dose", "gene editing", "stem cells", "insulin resistance",
+        "air pollution",
     "yeast stress", "t cells", "vitamin d", "sleep apnea", "malaria vaccine", "gut bacteria"
   };
 
   private Pairs() {}
 
-  /** Pair {@code i} of the stream for {@code adapter}: a query on one of twelve topics, its study and a negative. */
+  /**
+   * Pair {@code i} of the stream for {@code adapter}: a query on one of twelve topics, its study
+   * and a negative.
+   */
   public static TrainingPair click(String adapter, int i) {
     String topic = TOPICS[i % TOPICS.length];
     String doc = "doc-" + (i % TOPICS.length);
     String neg = "doc-" + ((i + 5) % TOPICS.length);
     List<String> sources = List.of("event-" + adapter + "-" + i);
     return new TrainingPair(
-        SchemaVersion.CURRENT, PairIds.of(PairKind.CLICK, sources, doc, List.of(neg)), PairKind.CLICK, adapter, "tenant",
-        "what about " + topic + " " + (i / TOPICS.length), "a study of " + topic + " found effects",
-        doc, List.of("a study of " + TOPICS[(i + 5) % TOPICS.length] + " found effects"), List.of(neg), 1.0, null, sources,
-        Instant.ofEpochMilli(1_700_000_000_000L + i), null, "imp-" + i, List.of(neg, doc));
+        SchemaVersion.CURRENT,
+        PairIds.of(PairKind.CLICK, sources, doc, List.of(neg)),
+        PairKind.CLICK,
+        adapter,
+        "tenant",
+        "what about " + topic + " " + (i / TOPICS.length),
+        "a study of " + topic + " found effects",
+        doc,
+        List.of("a study of " + TOPICS[(i + 5) % TOPICS.length] + " found effects"),
+        List.of(neg),
+        1.0,
+        null,
+        sources,
+        Instant.ofEpochMilli(1_700_000_000_000L + i),
+        null,
+        "imp-" + i,
+        List.of(neg, doc));
   }
 
   public static List<TrainingPair> stream(String adapter, int n) {

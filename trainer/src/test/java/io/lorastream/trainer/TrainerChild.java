@@ -14,9 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A trainer in its own JVM ({@link CrashTrainerMain}) whose stdout markers arrive in a queue; its log goes to
- * {@code target/trainer-children}. PyTorch allows one gradient collector per process, so a second trainer instance
- * needs a process of its own anyway.
+ * A trainer in its own JVM ({@link CrashTrainerMain}) whose stdout markers arrive in a queue; its
+ * log goes to {@code target/trainer-children}. PyTorch allows one gradient collector per process,
+ * so a second trainer instance needs a process of its own anyway.
  */
 final class TrainerChild {
 
@@ -28,23 +28,34 @@ final class TrainerChild {
     Path logs = Path.of("target", "trainer-children");
     Files.createDirectories(logs);
     log = logs.resolve(name + ".log");
-    process = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true", "-Xmx1g",
-            "-Dlog4j2.configurationFile=log4j2-crash.xml", "-Dcrash.pause.ms=400",
-            "-cp", System.getProperty("java.class.path"), CrashTrainerMain.class.getName(), settings.toString())
-        .redirectError(log.toFile())
-        .start();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (Exception e) {
-        lines.add("EOF " + e);
-      }
-      lines.add("EOF");
-    });
+    process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-Xmx1g",
+                "-Dlog4j2.configurationFile=log4j2-crash.xml",
+                "-Dcrash.pause.ms=400",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashTrainerMain.class.getName(),
+                settings.toString())
+            .redirectError(log.toFile())
+            .start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (Exception e) {
+                lines.add("EOF " + e);
+              }
+              lines.add("EOF");
+            });
     reader.setDaemon(true);
     reader.start();
   }
@@ -56,7 +67,8 @@ final class TrainerChild {
     while (seen < n) {
       String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (line == null || line.startsWith("EOF")) {
-        throw new AssertionError("trainer child ended or went silent before " + n + " x " + prefix + " (" + line + ")");
+        throw new AssertionError(
+            "trainer child ended or went silent before " + n + " x " + prefix + " (" + line + ")");
       }
       seen += line.startsWith(prefix) ? 1 : 0;
     }
@@ -85,7 +97,9 @@ final class TrainerChild {
   private void report(String how) throws Exception {
     System.out.println(how + " " + log.getFileName());
     for (String line : Files.readAllLines(log)) {
-      if (line.contains("resumed adapter") || line.contains("aborted") || line.contains("open transaction")
+      if (line.contains("resumed adapter")
+          || line.contains("aborted")
+          || line.contains("open transaction")
           || line.contains("assigned")) {
         System.out.println("  " + line);
       }

@@ -19,7 +19,9 @@ class TrainerConfigFilesTest {
   @Test
   void aYamlFileConfiguresTheTrainerItsDefaultsAndEachAdapter() throws Exception {
     Path f = dir.resolve("trainer.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         bootstrap: 127.0.0.1:9092
         commit-interval: 500ms
         keep-versions: 3
@@ -41,7 +43,8 @@ class TrainerConfigFilesTest {
     assertThat(s.adapters()).containsOnlyKeys("scifact", "legal.v2");
     AdapterSettings scifact = s.settingsFor("scifact");
     assertThat(scifact.lora().rank()).isEqualTo(4);
-    assertThat(scifact.lora().targets()).containsExactlyInAnyOrder(LoraTarget.QUERY, LoraTarget.KEY, LoraTarget.VALUE);
+    assertThat(scifact.lora().targets())
+        .containsExactlyInAnyOrder(LoraTarget.QUERY, LoraTarget.KEY, LoraTarget.VALUE);
     assertThat(scifact.learningRate()).isEqualTo(5e-4); // from adapter-defaults
     assertThat(scifact.loss().kind()).isEqualTo(LossKind.TRIPLET);
     assertThat(s.settingsFor("legal.v2").lora().rank()).isEqualTo(8);
@@ -78,36 +81,61 @@ class TrainerConfigFilesTest {
 
   @Test
   void limitsAreSettingsAndAPendingBoundBelowAStepFails() {
-    TrainerSettings s = TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-text-chars", "5000",
-        "max-pending-pairs", "32", "checkpoint-key", "/etc/lorastream/checkpoint.key", "checkpoint-max-json-bytes", "2000000"));
+    TrainerSettings s =
+        TrainerConfigFiles.fromMap(
+            Map.of(
+                "bootstrap",
+                "a:1",
+                "max-text-chars",
+                "5000",
+                "max-pending-pairs",
+                "32",
+                "checkpoint-key",
+                "/etc/lorastream/checkpoint.key",
+                "checkpoint-max-json-bytes",
+                "2000000"));
     assertThat(s.limits().maxTextChars(s.adapterDefaults())).isEqualTo(5000);
     assertThat(s.limits().maxPendingPairs()).isEqualTo(32);
     assertThat(s.limits().checkpointMaxJsonBytes()).isEqualTo(2_000_000);
     assertThat(s.checkpointKey()).isEqualTo(Path.of("/etc/lorastream/checkpoint.key"));
-    assertThat(TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-text-chars", "auto")).limits().maxTextChars())
+    assertThat(
+            TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-text-chars", "auto"))
+                .limits()
+                .maxTextChars())
         .isNull();
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pending-pairs", "4")))
-        .hasMessageContaining("max-pending-pairs (4) is below the 8 new pairs a step of adapter-defaults takes");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pair-weight", "1e39")))
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pending-pairs", "4")))
+        .hasMessageContaining(
+            "max-pending-pairs (4) is below the 8 new pairs a step of adapter-defaults takes");
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "max-pair-weight", "1e39")))
         .hasMessageContaining("max-pair-weight must be a finite float");
   }
 
   @Test
   void mistakesFailNamingTheKey() throws Exception {
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "comit_interval", "2s")))
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "comit_interval", "2s")))
         .hasMessageContaining("unknown setting(s) [comit_interval]");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "adapters.x.lr", "fast")))
-        .hasMessageContaining("adapters.x").hasMessageContaining("lr='fast'");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "adapters.Bad Name.lr", "1")))
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "adapters.x.lr", "fast")))
+        .hasMessageContaining("adapters.x")
+        .hasMessageContaining("lr='fast'");
+    assertThatThrownBy(
+            () ->
+                TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "adapters.Bad Name.lr", "1")))
         .hasMessageContaining("adapter name 'Bad Name' is invalid");
     assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("commit-interval", "2s")))
         .hasMessageContaining("bootstrap is required");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "commit-interval", "soon")))
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "commit-interval", "soon")))
         .hasMessageContaining("'soon' is not a duration");
-    assertThatThrownBy(() -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "holdout-fraction", "0")))
+    assertThatThrownBy(
+            () -> TrainerConfigFiles.fromMap(Map.of("bootstrap", "a:1", "holdout-fraction", "0")))
         .hasMessageContaining("holdout-fraction is 0 but adapter-defaults has no eval-dataset");
     Path f = dir.resolve("trainer.toml");
     Files.writeString(f, "x=1");
-    assertThatThrownBy(() -> TrainerConfigFiles.load(f)).hasMessageContaining("must end in .properties, .yaml or .yml");
+    assertThatThrownBy(() -> TrainerConfigFiles.load(f))
+        .hasMessageContaining("must end in .properties, .yaml or .yml");
   }
 }

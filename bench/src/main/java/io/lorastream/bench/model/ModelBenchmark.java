@@ -36,7 +36,8 @@ import java.util.Set;
  * The model benchmark: serving throughput against ONNX Runtime on the same texts, training
  * throughput against a matrix-multiply peak, and native-memory growth over a long training run,
  * each compared with its baseline in the same process so a noisy shared machine cancels out.
- * Serving runs on the engine the server would use ({@link EngineChoice}), with the server's pass bounds.
+ * Serving runs on the engine the server would use ({@link EngineChoice}), with the server's pass
+ * bounds.
  */
 public final class ModelBenchmark {
 
@@ -51,11 +52,23 @@ public final class ModelBenchmark {
    * @param engine what serves (auto: as the server picks)
    */
   public record Settings(
-      Path dataset, int servingBatch, int servingBatches, int rounds, int trainBatch, int timedSteps, int rssSteps,
-      EngineChoice engine, EncoderStackSpec stack) {
+      Path dataset,
+      int servingBatch,
+      int servingBatches,
+      int rounds,
+      int trainBatch,
+      int timedSteps,
+      int rssSteps,
+      EngineChoice engine,
+      EncoderStackSpec stack) {
 
     public Settings {
-      if (servingBatch < 1 || servingBatches < 1 || rounds < 1 || trainBatch < 2 || timedSteps < 1 || rssSteps < 20) {
+      if (servingBatch < 1
+          || servingBatches < 1
+          || rounds < 1
+          || trainBatch < 2
+          || timedSteps < 1
+          || rssSteps < 20) {
         throw new IllegalArgumentException(
             "benchmark sizes must be positive (train batch >= 2, rss steps >= 20), got " + this);
       }
@@ -82,15 +95,25 @@ public final class ModelBenchmark {
     return out;
   }
 
-  private static void serving(Settings s, BeirDataset data, EncoderStack stack, Map<String, Object> out, PrintStream log) {
-    List<String> docs = data.corpus().values().stream().limit((long) s.servingBatch() * s.servingBatches())
-        .map(d -> d.embeddingText()).toList();
-    OnnxRuntimeConfig ortConfig = OnnxRuntimeConfig.defaults().withMaxLength(s.stack().maxLength()).withBatchSize(s.servingBatch());
+  private static void serving(
+      Settings s, BeirDataset data, EncoderStack stack, Map<String, Object> out, PrintStream log) {
+    List<String> docs =
+        data.corpus().values().stream()
+            .limit((long) s.servingBatch() * s.servingBatches())
+            .map(d -> d.embeddingText())
+            .toList();
+    OnnxRuntimeConfig ortConfig =
+        OnnxRuntimeConfig.defaults()
+            .withMaxLength(s.stack().maxLength())
+            .withBatchSize(s.servingBatch());
     BertEncoder encoder = stack.encoder();
     EngineChoice kind = s.engine().resolve(encoder.device(), encoder.precision());
-    try (ServingEngine engine = ServingEngines.open(kind, stack.base(), encoder.device(), encoder.precision());
+    try (ServingEngine engine =
+            ServingEngines.open(kind, stack.base(), encoder.device(), encoder.precision());
         OnnxRuntimeEmbedder ort = OnnxRuntimeEmbedder.allMiniLmL6V2(ortConfig)) {
-      Embedder ours = ServingEmbedder.symmetric(engine.base(), stack.tokenizer(), encoder.config().hiddenSize());
+      Embedder ours =
+          ServingEmbedder.symmetric(
+              engine.base(), stack.tokenizer(), encoder.config().hiddenSize());
       ours.embed(docs.subList(0, s.servingBatch()), InputType.DOCUMENT); // warm up both
       ort.embed(docs.subList(0, s.servingBatch()), InputType.DOCUMENT);
       double oursSeconds = 0;
@@ -106,8 +129,11 @@ public final class ModelBenchmark {
           oursSeconds += (t1 - t0) / 1e9;
           ortSeconds += (t2 - t1) / 1e9;
         }
-        log.printf("serving round %d: ours %.1f docs/s, onnxruntime %.1f docs/s%n", round + 1,
-            docs.size() * (round + 1) / oursSeconds, docs.size() * (round + 1) / ortSeconds);
+        log.printf(
+            "serving round %d: ours %.1f docs/s, onnxruntime %.1f docs/s%n",
+            round + 1,
+            docs.size() * (round + 1) / oursSeconds,
+            docs.size() * (round + 1) / ortSeconds);
       }
       double total = (double) docs.size() * s.rounds();
       out.put("serving_docs_per_second", round2(total / oursSeconds));
@@ -120,12 +146,16 @@ public final class ModelBenchmark {
     }
   }
 
-  private static void training(Settings s, BeirDataset data, EncoderStack stack, Map<String, Object> out, PrintStream log) {
+  private static void training(
+      Settings s, BeirDataset data, EncoderStack stack, Map<String, Object> out, PrintStream log) {
     List<TrainingExample> pairs = trainPairs(data);
-    TrainingSettings settings = TrainingSettings.DEFAULT.withMode(AdaptationMode.BOTH).withMicroBatchSize(s.trainBatch());
+    TrainingSettings settings =
+        TrainingSettings.DEFAULT.withMode(AdaptationMode.BOTH).withMicroBatchSize(s.trainBatch());
     double peakBefore = matmulPeakGflops(stack);
     log.printf("matmul peak %.1f GFLOP/s%n", peakBefore);
-    try (LoraTrainingSession session = LoraTrainingSession.start(stack.encoder(), stack.tokenizer(), LoraConfig.DEFAULT, settings)) {
+    try (LoraTrainingSession session =
+        LoraTrainingSession.start(
+            stack.encoder(), stack.tokenizer(), LoraConfig.DEFAULT, settings)) {
       int cursor = 0;
       double flops = 0;
       double seconds = 0;
@@ -158,7 +188,9 @@ public final class ModelBenchmark {
           rssAfter10 = residentSetBytes();
         }
         if (step % 10 == 0) {
-          log.printf("training step %d/%d: loss %.4f, %.2f s/step, RSS %d MB%n", step, s.rssSteps(), r.loss(), dt, residentSetBytes() >> 20);
+          log.printf(
+              "training step %d/%d: loss %.4f, %.2f s/step, RSS %d MB%n",
+              step, s.rssSteps(), r.loss(), dt, residentSetBytes() >> 20);
         }
       }
       long rssEnd = residentSetBytes();
@@ -180,7 +212,9 @@ public final class ModelBenchmark {
     }
   }
 
-  /** Best float32 matmul throughput over a few square sizes, in GFLOP/s, on the encoder's device. */
+  /**
+   * Best float32 matmul throughput over a few square sizes, in GFLOP/s, on the encoder's device.
+   */
   static double matmulPeakGflops(EncoderStack stack) {
     double best = 0;
     NDManager manager = stack.encoder().manager();

@@ -22,13 +22,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Adapter versions for the benchmark, signed and framed exactly as the trainer publishes them (through
- * {@link AdapterRecordCodec}): LoRA r=4 on query and value with random factors, so each version really
- * changes the vectors and a swap is visible in the responses.
+ * Adapter versions for the benchmark, signed and framed exactly as the trainer publishes them
+ * (through {@link AdapterRecordCodec}): LoRA r=4 on query and value with random factors, so each
+ * version really changes the vectors and a swap is visible in the responses.
  */
 public final class BenchAdapters {
 
-  public static final LoraConfig LORA = new LoraConfig(4, 8, 0.0, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
+  public static final LoraConfig LORA =
+      new LoraConfig(4, 8, 0.0, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
 
   private BenchAdapters() {}
 
@@ -40,7 +41,9 @@ public final class BenchAdapters {
       for (LoraTarget t : LORA.orderedTargets()) {
         int in = AdapterShapes.inFeatures(t, encoder);
         int out = AdapterShapes.outFeatures(t, encoder);
-        pairs.put(new LoraKey(layer, t), new LoraPairWeights(gaussian(rnd, LORA.rank(), in), gaussian(rnd, out, LORA.rank())));
+        pairs.put(
+            new LoraKey(layer, t),
+            new LoraPairWeights(gaussian(rnd, LORA.rank(), in), gaussian(rnd, out, LORA.rank())));
       }
     }
     return new AdapterWeights(LORA, pairs);
@@ -56,13 +59,28 @@ public final class BenchAdapters {
 
   /** The signed adapters-topic value of one version. */
   public static byte[] record(
-      String adapter, int version, AdapterWeights weights, BaseModelId base, EncoderConfig encoder, AdaptationMode mode,
+      String adapter,
+      int version,
+      AdapterWeights weights,
+      BaseModelId base,
+      EncoderConfig encoder,
+      AdaptationMode mode,
       AdapterSigner signer) {
     PeftAdapterFiles files = PeftAdapterFiles.encode(weights, base, encoder);
     AdapterManifest manifest =
         new AdapterManifest(
-            adapter, version, base, files.weightsSha256(), weights.config(), mode, "mnrl", 10L * version, 160L * version,
-            new TreeMap<>(Map.of("candidate_ndcg@10", 0.65)), Instant.now(), new TreeMap<>());
+            adapter,
+            version,
+            base,
+            files.weightsSha256(),
+            weights.config(),
+            mode,
+            "mnrl",
+            10L * version,
+            160L * version,
+            new TreeMap<>(Map.of("candidate_ndcg@10", 0.65)),
+            Instant.now(),
+            new TreeMap<>());
     return AdapterRecordCodec.encode(manifest, files, signer);
   }
 }

@@ -9,14 +9,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
 /**
- * N clients, each sending its next request as soon as the previous one is answered. Requests are numbered and
- * drawn from one shared counter, and what request {@code i} carries depends only on {@code i} (e.g. odd ones are
- * batches): so a run bounded by a request count gives every system exactly the same work, whichever clients
- * happen to send what. A run bounded by time stops drawing at the deadline.
+ * N clients, each sending its next request as soon as the previous one is answered. Requests are
+ * numbered and drawn from one shared counter, and what request {@code i} carries depends only on
+ * {@code i} (e.g. odd ones are batches): so a run bounded by a request count gives every system
+ * exactly the same work, whichever clients happen to send what. A run bounded by time stops drawing
+ * at the deadline.
  */
 public final class ClosedLoopLoad {
 
-  /** Sends request {@code item}; returns how many texts it embedded, or a negative count (or throws) on failure. */
+  /**
+   * Sends request {@code item}; returns how many texts it embedded, or a negative count (or throws)
+   * on failure.
+   */
   @FunctionalInterface
   public interface Call {
     int call(int client, long item) throws Exception;
@@ -29,7 +33,8 @@ public final class ClosedLoopLoad {
    * @param maxItems stop after this many requests (Long.MAX_VALUE: time only)
    * @param isBatch whether request {@code i} is a batch (for the latency split)
    */
-  public static LoadReport run(int clients, Duration maxTime, long maxItems, Call call, LongPredicate isBatch)
+  public static LoadReport run(
+      int clients, Duration maxTime, long maxItems, Call call, LongPredicate isBatch)
       throws InterruptedException {
     AtomicLong next = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -44,38 +49,41 @@ public final class ClosedLoopLoad {
       int client = c;
       latencies[c] = new long[1024];
       items[c] = new long[1024];
-      Thread t = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        while (System.nanoTime() < deadline[0]) {
-          long item = next.getAndIncrement();
-          if (item >= maxItems) {
-            return;
-          }
-          long t0 = System.nanoTime();
-          int n;
-          try {
-            n = call.call(client, item);
-          } catch (Exception e) {
-            n = -1;
-          }
-          long took = System.nanoTime() - t0;
-          if (n < 0) {
-            failed.incrementAndGet();
-          } else {
-            texts.addAndGet(n);
-          }
-          if (counts[client] == latencies[client].length) {
-            latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
-            items[client] = Arrays.copyOf(items[client], counts[client] * 2);
-          }
-          latencies[client][counts[client]] = took;
-          items[client][counts[client]++] = item;
-        }
-      }, "bench-client-" + c);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                while (System.nanoTime() < deadline[0]) {
+                  long item = next.getAndIncrement();
+                  if (item >= maxItems) {
+                    return;
+                  }
+                  long t0 = System.nanoTime();
+                  int n;
+                  try {
+                    n = call.call(client, item);
+                  } catch (Exception e) {
+                    n = -1;
+                  }
+                  long took = System.nanoTime() - t0;
+                  if (n < 0) {
+                    failed.incrementAndGet();
+                  } else {
+                    texts.addAndGet(n);
+                  }
+                  if (counts[client] == latencies[client].length) {
+                    latencies[client] = Arrays.copyOf(latencies[client], counts[client] * 2);
+                    items[client] = Arrays.copyOf(items[client], counts[client] * 2);
+                  }
+                  latencies[client][counts[client]] = took;
+                  items[client][counts[client]++] = item;
+                }
+              },
+              "bench-client-" + c);
       threads.add(t);
       t.start();
     }
@@ -95,7 +103,14 @@ public final class ClosedLoopLoad {
         (isBatch.test(items[c][i]) ? batch : single).add(latencies[c][i]);
       }
     }
-    return new LoadReport(all.size(), failed.get(), texts.get(), seconds, toArray(all), toArray(single), toArray(batch));
+    return new LoadReport(
+        all.size(),
+        failed.get(),
+        texts.get(),
+        seconds,
+        toArray(all),
+        toArray(single),
+        toArray(batch));
   }
 
   private static long[] toArray(List<Long> l) {

@@ -12,12 +12,15 @@ import java.util.function.LongPredicate;
 
 /**
  * The benchmark's HTTP clients: one keep-alive connection per client, OpenAI-shaped requests with
- * {@code encoding_format: base64} (the official clients' default), and the moment each adapter version is first
- * seen in a response header.
+ * {@code encoding_format: base64} (the official clients' default), and the moment each adapter
+ * version is first seen in a response header.
  */
 final class HttpLoad implements ClosedLoopLoad.Call {
 
-  /** The same clients sending another mix: request {@code i} is a batch when {@code isBatch} says so. */
+  /**
+   * The same clients sending another mix: request {@code i} is a batch when {@code isBatch} says
+   * so.
+   */
   ClosedLoopLoad.Call mix(LongPredicate mixIsBatch) {
     return (client, item) -> send(client, item, mixIsBatch.test(item) ? batchSize : 1);
   }
@@ -34,7 +37,13 @@ final class HttpLoad implements ClosedLoopLoad.Call {
   final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
   final Map<Integer, Long> firstSeenMillis = new ConcurrentHashMap<>();
 
-  HttpLoad(int clients, URI server, String apiKey, String adapter, int batchSize, LongPredicate isBatch) {
+  HttpLoad(
+      int clients,
+      URI server,
+      String apiKey,
+      String adapter,
+      int batchSize,
+      LongPredicate isBatch) {
     this.clients = new HttpClient[clients];
     for (int i = 0; i < clients; i++) {
       this.clients[i] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -53,18 +62,25 @@ final class HttpLoad implements ClosedLoopLoad.Call {
 
   private int send(int client, long item, int n) throws Exception {
     List<String> texts = BenchTexts.forRequest(item, n);
-    byte[] body = JSON.writeValueAsBytes(Map.of("model", adapter, "input", texts, "encoding_format", "base64"));
-    HttpResponse<String> r = clients[client].send(
-        HttpRequest.newBuilder(endpoint).header("Authorization", "Bearer " + apiKey)
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    byte[] body =
+        JSON.writeValueAsBytes(
+            Map.of("model", adapter, "input", texts, "encoding_format", "base64"));
+    HttpResponse<String> r =
+        clients[client].send(
+            HttpRequest.newBuilder(endpoint)
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     statuses.merge(r.statusCode(), 1, Integer::sum);
     if (r.statusCode() != 200) {
       return -1;
     }
     String v = r.headers().firstValue(HEADER).orElse("");
     if (v.startsWith(adapter + "@")) {
-      firstSeenMillis.putIfAbsent(Integer.parseInt(v.substring(adapter.length() + 1)), System.currentTimeMillis());
+      firstSeenMillis.putIfAbsent(
+          Integer.parseInt(v.substring(adapter.length() + 1)), System.currentTimeMillis());
     }
     return texts.size();
   }

@@ -16,7 +16,13 @@ import java.util.Arrays;
  * @param batchNanos latency of batch requests
  */
 public record LoadReport(
-    long requests, long failed, long texts, double seconds, long[] latencyNanos, long[] singleNanos, long[] batchNanos) {
+    long requests,
+    long failed,
+    long texts,
+    double seconds,
+    long[] latencyNanos,
+    long[] singleNanos,
+    long[] batchNanos) {
 
   /** Several runs as one: counts and times added, latencies pooled. */
   public static LoadReport merge(java.util.List<LoadReport> runs) {
@@ -36,7 +42,13 @@ public record LoadReport(
       Arrays.stream(r.singleNanos).forEach(single::add);
       Arrays.stream(r.batchNanos).forEach(batch::add);
     }
-    return new LoadReport(requests, failed, texts, seconds, all.build().toArray(), single.build().toArray(),
+    return new LoadReport(
+        requests,
+        failed,
+        texts,
+        seconds,
+        all.build().toArray(),
+        single.build().toArray(),
         batch.build().toArray());
   }
 

@@ -27,44 +27,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 
 /**
- * The server benchmark: a real server on loopback, while a new signed adapter version is published every few
- * seconds, against ONNX Runtime in-process on the same ONNX model ({@link OnnxRuntimeEmbedder}, called directly:
- * no HTTP), the baseline. Three phases, each alternating server and baseline in rounds so drift in a shared
- * machine's load hits both alike, and each giving the baseline exactly the requests the server answered:
+ * The server benchmark: a real server on loopback, while a new signed adapter version is published
+ * every few seconds, against ONNX Runtime in-process on the same ONNX model ({@link
+ * OnnxRuntimeEmbedder}, called directly: no HTTP), the baseline. Three phases, each alternating
+ * server and baseline in rounds so drift in a shared machine's load hits both alike, and each
+ * giving the baseline exactly the requests the server answered:
  *
  * <ol>
  *   <li>single text: one client sends one short text at a time (latency);
  *   <li>batch: N clients send batches (throughput in texts/s);
- *   <li>mixed: N clients, alternately one text and a batch, the headline {@code ratio_vs_onnxruntime}.
+ *   <li>mixed: N clients, alternately one text and a batch, the headline {@code
+ *       ratio_vs_onnxruntime}.
  * </ol>
  *
- * <p>Swap latency is measured by the clients: from a version's Kafka record timestamp to the first response whose
- * {@code X-Lorastream-Model-Version} header names it, so it includes fetching, verifying, loading and swapping
- * the version and one request served with it.
+ * <p>Swap latency is measured by the clients: from a version's Kafka record timestamp to the first
+ * response whose {@code X-Lorastream-Model-Version} header names it, so it includes fetching,
+ * verifying, loading and swapping the version and one request served with it.
  */
 public final class ServerBenchmark {
 
   /**
    * @param clients concurrent clients of the batch and mixed phases
    * @param batchSize texts per batch request
-   * @param duration about how long the server's measured requests take, all phases and rounds together
+   * @param duration about how long the server's measured requests take, all phases and rounds
+   *     together
    * @param warmup unmeasured load on each system first
    * @param rounds alternations of server and baseline in each phase
    * @param publishEvery time between adapter versions during the server's runs
    * @param serverKeys server configuration keys laid over the benchmark's (e.g. batch.max-size)
    */
   public record Settings(
-      int clients, int batchSize, Duration duration, Duration warmup, int rounds, Duration publishEvery,
+      int clients,
+      int batchSize,
+      Duration duration,
+      Duration warmup,
+      int rounds,
+      Duration publishEvery,
       Map<String, String> serverKeys) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ADAPTER = "bench";
+
   /** A safety bound on a request-count run: far longer than any run should take. */
   private static final Duration LIMIT = Duration.ofMinutes(30);
 
   private ServerBenchmark() {}
 
-  /** Odd requests of the mixed phase are batches, even ones single texts: the same 1:1 mix for both systems. */
+  /**
+   * Odd requests of the mixed phase are batches, even ones single texts: the same 1:1 mix for both
+   * systems.
+   */
   static boolean isBatch(long item) {
     return item % 2 == 1;
   }
@@ -73,19 +85,38 @@ public final class ServerBenchmark {
   private record Phase(LoadReport server, LoadReport baseline, ArrayNode roundRatios) {}
 
   /** Runs both systems and returns the JSON summary (the caller prints it). */
-  public static ObjectNode run(String bootstrap, BaseModel base, Settings s, PrintStream log) throws Exception {
+  public static ObjectNode run(String bootstrap, BaseModel base, Settings s, PrintStream log)
+      throws Exception {
     KeyPair keys = AdapterKeys.generate();
     String apiKey = "sk-bench-" + UUID.randomUUID();
-    Map<String, String> keysMap = new HashMap<>(Map.of("host", "127.0.0.1", "port", "0", "bootstrap-servers", bootstrap,
-        "instance-id", "bench"));
+    Map<String, String> keysMap =
+        new HashMap<>(
+            Map.of(
+                "host",
+                "127.0.0.1",
+                "port",
+                "0",
+                "bootstrap-servers",
+                bootstrap,
+                "instance-id",
+                "bench"));
     keysMap.putAll(s.serverKeys());
-    ServerConfig config = ServerConfigFiles.fromMap(keysMap, Map.of(
-        ServerConfigFiles.ENV_PUBLIC_KEY, AdapterKeys.toPem(keys.getPublic()), ServerConfigFiles.ENV_API_KEYS, apiKey),
-        null);
-    ServerTopics.ensure(Map.of("bootstrap.servers", bootstrap), config.topics(), Duration.ofSeconds(30));
+    ServerConfig config =
+        ServerConfigFiles.fromMap(
+            keysMap,
+            Map.of(
+                ServerConfigFiles.ENV_PUBLIC_KEY,
+                AdapterKeys.toPem(keys.getPublic()),
+                ServerConfigFiles.ENV_API_KEYS,
+                apiKey),
+            null);
+    ServerTopics.ensure(
+        Map.of("bootstrap.servers", bootstrap), config.topics(), Duration.ofSeconds(30));
     OnnxRuntimeConfig ortConfig = OnnxRuntimeConfig.defaults().withMaxLength(config.maxLength());
     CpuInfo cpu = CpuInfo.current();
-    log.printf("bench server: %s, %d cores, features %s%n", cpu.model(), cpu.logicalCores(), String.join(" ", cpu.features()));
+    log.printf(
+        "bench server: %s, %d cores, features %s%n",
+        cpu.model(), cpu.logicalCores(), String.join(" ", cpu.features()));
 
     Phase single;
     Phase batch;
@@ -93,8 +124,15 @@ public final class ServerBenchmark {
     ObjectNode serverExtra = JSON.createObjectNode();
     List<Double> swaps;
     try (EmbeddingServer server = EmbeddingServer.start(config, base);
-        VersionPublisher publisher = new VersionPublisher(bootstrap, config.topics().adapters(),
-            config.topics().partitions(), ADAPTER, base, new AdapterSigner(keys.getPrivate()), log);
+        VersionPublisher publisher =
+            new VersionPublisher(
+                bootstrap,
+                config.topics().adapters(),
+                config.topics().partitions(),
+                ADAPTER,
+                base,
+                new AdapterSigner(keys.getPrivate()),
+                log);
         OnnxRuntimeEmbedder ort = OnnxRuntimeEmbedder.allMiniLmL6V2(ortConfig)) {
       if (!server.awaitReady(Duration.ofSeconds(60))) {
         throw new IllegalStateException("the server did not become ready in 60 s");
@@ -102,23 +140,58 @@ public final class ServerBenchmark {
       publisher.publishNext();
       // the first version of a set of targets waits for its ONNX Runtime session to be built
       server.registry().when(c -> c.serving(ADAPTER) != null).get(5, TimeUnit.MINUTES);
-      HttpLoad http = new HttpLoad(s.clients(), server.uri(), apiKey, ADAPTER, s.batchSize(), ServerBenchmark::isBatch);
-      ClosedLoopLoad.Call direct = (c, i) ->
-          ort.embed(BenchTexts.forRequest(i, isBatch(i) ? s.batchSize() : 1), InputType.QUERY).length;
+      HttpLoad http =
+          new HttpLoad(
+              s.clients(), server.uri(), apiKey, ADAPTER, s.batchSize(), ServerBenchmark::isBatch);
+      ClosedLoopLoad.Call direct =
+          (c, i) ->
+              ort.embed(BenchTexts.forRequest(i, isBatch(i) ? s.batchSize() : 1), InputType.QUERY)
+                  .length;
 
-      log.printf("bench server: warming up the server and ONNX Runtime, %d s each%n", s.warmup().toSeconds());
+      log.printf(
+          "bench server: warming up the server and ONNX Runtime, %d s each%n",
+          s.warmup().toSeconds());
       ClosedLoopLoad.run(s.clients(), s.warmup(), Long.MAX_VALUE, http, ServerBenchmark::isBatch);
       ClosedLoopLoad.run(s.clients(), s.warmup(), Long.MAX_VALUE, direct, ServerBenchmark::isBatch);
       http.statuses.clear();
 
       Duration quarter = s.duration().dividedBy(4);
-      single = phase("single text", 1, quarter, s, http.mix(i -> false),
-          (c, i) -> ort.embed(BenchTexts.forRequest(i, 1), InputType.QUERY).length, i -> false, publisher, http, log);
-      batch = phase("batch", s.clients(), quarter, s, http.mix(i -> true),
-          (c, i) -> ort.embed(BenchTexts.forRequest(i, s.batchSize()), InputType.QUERY).length, i -> true, publisher,
-          http, log);
-      mixed = phase("mixed", s.clients(), s.duration().minus(quarter.multipliedBy(2)), s, http, direct,
-          ServerBenchmark::isBatch, publisher, http, log);
+      single =
+          phase(
+              "single text",
+              1,
+              quarter,
+              s,
+              http.mix(i -> false),
+              (c, i) -> ort.embed(BenchTexts.forRequest(i, 1), InputType.QUERY).length,
+              i -> false,
+              publisher,
+              http,
+              log);
+      batch =
+          phase(
+              "batch",
+              s.clients(),
+              quarter,
+              s,
+              http.mix(i -> true),
+              (c, i) -> ort.embed(BenchTexts.forRequest(i, s.batchSize()), InputType.QUERY).length,
+              i -> true,
+              publisher,
+              http,
+              log);
+      mixed =
+          phase(
+              "mixed",
+              s.clients(),
+              s.duration().minus(quarter.multipliedBy(2)),
+              s,
+              http,
+              direct,
+              ServerBenchmark::isBatch,
+              publisher,
+              http,
+              log);
 
       swaps = publisher.swapSeconds(http.firstSeenMillis);
       serverExtra.put("versions_published", publisher.swapsPublished());
@@ -128,12 +201,20 @@ public final class ServerBenchmark {
       swaps.forEach(swapArray::add);
       ObjectNode st = serverExtra.putObject("statuses");
       http.statuses.forEach((k, v) -> st.put(Integer.toString(k), v));
-      var activation = server.metrics().registry().find("lorastream.server.adapter.activation.latency")
-          .tag("adapter", ADAPTER).timer();
+      var activation =
+          server
+              .metrics()
+              .registry()
+              .find("lorastream.server.adapter.activation.latency")
+              .tag("adapter", ADAPTER)
+              .timer();
       if (activation != null) {
-        // publication to swapped in, before any request: the part of the swap latency the server controls
-        serverExtra.put("activation_mean_seconds", LoadReport.round(activation.mean(TimeUnit.SECONDS), 3));
-        serverExtra.put("activation_max_seconds", LoadReport.round(activation.max(TimeUnit.SECONDS), 3));
+        // publication to swapped in, before any request: the part of the swap latency the server
+        // controls
+        serverExtra.put(
+            "activation_mean_seconds", LoadReport.round(activation.mean(TimeUnit.SECONDS), 3));
+        serverExtra.put(
+            "activation_max_seconds", LoadReport.round(activation.max(TimeUnit.SECONDS), 3));
       }
       var passes = server.metrics().registry().find("lorastream.server.batch.size").summary();
       if (passes != null) {
@@ -145,14 +226,23 @@ public final class ServerBenchmark {
 
     ObjectNode out = JSON.createObjectNode();
     out.put("benchmark", "server");
-    out.put("failed_requests", single.server().failed() + batch.server().failed() + mixed.server().failed());
+    out.put(
+        "failed_requests",
+        single.server().failed() + batch.server().failed() + mixed.server().failed());
     out.put("swap_p50_seconds", LoadReport.round(quantile(swaps, 0.50), 3));
     out.put("swap_p99_seconds", LoadReport.round(quantile(swaps, 0.99), 3));
     out.put("requests_per_second", LoadReport.round(mixed.server().requestsPerSecond(), 2));
-    out.put("latency_p50_ms", LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.5), 2));
-    out.put("latency_p99_ms", LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.99), 2));
+    out.put(
+        "latency_p50_ms",
+        LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.5), 2));
+    out.put(
+        "latency_p99_ms",
+        LoadReport.round(LoadReport.percentileMillis(mixed.server().latencyNanos(), 0.99), 2));
     // the same requests on both: also the ratio of texts/s and of wall times
-    out.put("ratio_vs_onnxruntime", LoadReport.round(mixed.server().requestsPerSecond() / mixed.baseline().requestsPerSecond(), 3));
+    out.put(
+        "ratio_vs_onnxruntime",
+        LoadReport.round(
+            mixed.server().requestsPerSecond() / mixed.baseline().requestsPerSecond(), 3));
     out.set("single_text", latencyJson(single));
     out.set("batch", throughputJson(batch, s.batchSize()));
     ObjectNode cpuJson = out.putObject("cpu");
@@ -177,24 +267,37 @@ public final class ServerBenchmark {
     setup.put("publish_every_seconds", s.publishEvery().toSeconds());
     setup.put("cores", Runtime.getRuntime().availableProcessors());
     setup.put("device", config.device().toString());
-    setup.put("engine", config.engine().resolve(config.device().resolve(), config.precision()).configName());
+    setup.put(
+        "engine",
+        config.engine().resolve(config.device().resolve(), config.precision()).configName());
     setup.put("precision", config.precision().toString());
     setup.put("max_length", config.maxLength());
     setup.put("server_batch_max_size", config.batching().maxSize());
     setup.put("server_batch_max_wait_ms", config.batching().maxWait().toMillis());
     setup.put("encoding_format", "base64");
-    setup.put("baseline", "ONNX Runtime in-process (same ONNX file, same max length), called directly by the same"
-        + " clients: no HTTP, no JSON");
+    setup.put(
+        "baseline",
+        "ONNX Runtime in-process (same ONNX file, same max length), called directly by the same"
+            + " clients: no HTTP, no JSON");
     return out;
   }
 
   /**
-   * Rounds of the server (bounded by time, while versions are published) and then the baseline on exactly the
-   * requests the server answered.
+   * Rounds of the server (bounded by time, while versions are published) and then the baseline on
+   * exactly the requests the server answered.
    */
   private static Phase phase(
-      String name, int clients, Duration serverTime, Settings s, ClosedLoopLoad.Call server, ClosedLoopLoad.Call baseline,
-      LongPredicate isBatch, VersionPublisher publisher, HttpLoad http, PrintStream log) throws InterruptedException {
+      String name,
+      int clients,
+      Duration serverTime,
+      Settings s,
+      ClosedLoopLoad.Call server,
+      ClosedLoopLoad.Call baseline,
+      LongPredicate isBatch,
+      VersionPublisher publisher,
+      HttpLoad http,
+      PrintStream log)
+      throws InterruptedException {
     List<LoadReport> serverRuns = new ArrayList<>();
     List<LoadReport> baselineRuns = new ArrayList<>();
     ArrayNode ratios = JSON.createArrayNode();
@@ -207,9 +310,16 @@ public final class ServerBenchmark {
       serverRuns.add(srv);
       baselineRuns.add(ort);
       ratios.add(LoadReport.round(srv.textsPerSecond() / ort.textsPerSecond(), 3));
-      log.printf("bench server: %s, round %d/%d: %d requests; server %.1f texts/s (p50 %.1f ms), ONNX Runtime %.1f"
-              + " texts/s (p50 %.1f ms)%n", name, round, s.rounds(), srv.requests(), srv.textsPerSecond(),
-          LoadReport.percentileMillis(srv.latencyNanos(), 0.5), ort.textsPerSecond(),
+      log.printf(
+          "bench server: %s, round %d/%d: %d requests; server %.1f texts/s (p50 %.1f ms), ONNX Runtime %.1f"
+              + " texts/s (p50 %.1f ms)%n",
+          name,
+          round,
+          s.rounds(),
+          srv.requests(),
+          srv.textsPerSecond(),
+          LoadReport.percentileMillis(srv.latencyNanos(), 0.5),
+          ort.textsPerSecond(),
           LoadReport.percentileMillis(ort.latencyNanos(), 0.5));
     }
     return new Phase(LoadReport.merge(serverRuns), LoadReport.merge(baselineRuns), ratios);
@@ -222,9 +332,13 @@ public final class ServerBenchmark {
     n.put("requests", p.server().requests());
     n.put("failed_requests", p.server().failed());
     n.put("server_p50_ms", LoadReport.round(server50, 2));
-    n.put("server_p99_ms", LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.99), 2));
+    n.put(
+        "server_p99_ms",
+        LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.99), 2));
     n.put("onnxruntime_p50_ms", LoadReport.round(ort50, 2));
-    n.put("onnxruntime_p99_ms", LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.99), 2));
+    n.put(
+        "onnxruntime_p99_ms",
+        LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.99), 2));
     // above 1: the server answers a lone text faster than ONNX Runtime computes it in-process
     n.put("ratio_p50", LoadReport.round(ort50 / server50, 3));
     n.set("ratio_per_round", p.roundRatios());
@@ -238,9 +352,14 @@ public final class ServerBenchmark {
     n.put("texts_per_request", batchSize);
     n.put("server_texts_per_second", LoadReport.round(p.server().textsPerSecond(), 2));
     n.put("onnxruntime_texts_per_second", LoadReport.round(p.baseline().textsPerSecond(), 2));
-    n.put("ratio", LoadReport.round(p.server().textsPerSecond() / p.baseline().textsPerSecond(), 3));
-    n.put("server_p50_ms", LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.5), 2));
-    n.put("onnxruntime_p50_ms", LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.5), 2));
+    n.put(
+        "ratio", LoadReport.round(p.server().textsPerSecond() / p.baseline().textsPerSecond(), 3));
+    n.put(
+        "server_p50_ms",
+        LoadReport.round(LoadReport.percentileMillis(p.server().latencyNanos(), 0.5), 2));
+    n.put(
+        "onnxruntime_p50_ms",
+        LoadReport.round(LoadReport.percentileMillis(p.baseline().latencyNanos(), 0.5), 2));
     n.set("ratio_per_round", p.roundRatios());
     return n;
   }

@@ -22,7 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Publishes a new signed version of one adapter now and then, remembering each record's timestamp. */
+/**
+ * Publishes a new signed version of one adapter now and then, remembering each record's timestamp.
+ */
 final class VersionPublisher implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
@@ -34,15 +36,23 @@ final class VersionPublisher implements AutoCloseable {
   private final PrintStream log;
   private final AtomicInteger version = new AtomicInteger();
   private final Map<Integer, Long> publishedAtMillis = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "bench-publisher");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-publisher");
+            t.setDaemon(true);
+            return t;
+          });
   private ScheduledFuture<?> schedule;
   private final java.util.Set<Integer> unobserved = ConcurrentHashMap.newKeySet();
 
-  VersionPublisher(String bootstrap, String topic, int partitions, String adapter, BaseModel base, AdapterSigner signer,
+  VersionPublisher(
+      String bootstrap,
+      String topic,
+      int partitions,
+      String adapter,
+      BaseModel base,
+      AdapterSigner signer,
       PrintStream log) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -63,24 +73,39 @@ final class VersionPublisher implements AutoCloseable {
   /** Publishes the next version now and waits for the broker's acknowledgement. */
   int publishNext() throws Exception {
     int v = version.incrementAndGet();
-    byte[] value = BenchAdapters.record(adapter, v, BenchAdapters.randomWeights(base.config(), v), base.id(),
-        base.config(), AdaptationMode.QUERY, signer);
+    byte[] value =
+        BenchAdapters.record(
+            adapter,
+            v,
+            BenchAdapters.randomWeights(base.config(), v),
+            base.id(),
+            base.config(),
+            AdaptationMode.QUERY,
+            signer);
     AdapterKey key = new AdapterKey(adapter, v);
-    long ts = producer.send(new ProducerRecord<>(topic, key.partition(partitions), key.toString(), value)).get()
-        .timestamp();
+    long ts =
+        producer
+            .send(new ProducerRecord<>(topic, key.partition(partitions), key.toString(), value))
+            .get()
+            .timestamp();
     publishedAtMillis.put(v, ts);
     return v;
   }
 
   /** Publishes a version every {@code period} until {@link #stop}. */
   synchronized void start(Duration period) {
-    schedule = timer.scheduleAtFixedRate(() -> {
-      try {
-        publishNext();
-      } catch (Exception e) {
-        log.println("bench server: publishing a version failed: " + e);
-      }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    schedule =
+        timer.scheduleAtFixedRate(
+            () -> {
+              try {
+                publishNext();
+              } catch (Exception e) {
+                log.println("bench server: publishing a version failed: " + e);
+              }
+            },
+            period.toMillis(),
+            period.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   synchronized void stop() {
@@ -88,7 +113,9 @@ final class VersionPublisher implements AutoCloseable {
       schedule.cancel(false);
       schedule = null;
       try {
-        timer.submit(() -> {}).get(); // the single timer thread has finished a publication in progress
+        timer
+            .submit(() -> {})
+            .get(); // the single timer thread has finished a publication in progress
       } catch (Exception e) {
         log.println("bench server: stopping the publisher: " + e);
       }
@@ -96,9 +123,9 @@ final class VersionPublisher implements AutoCloseable {
   }
 
   /**
-   * Ends a load phase: stops publishing, and sets aside the versions no response has shown yet (published
-   * after the phase's last request): their first sighting would come only with the next phase, so it would
-   * measure the pause between phases, not a swap.
+   * Ends a load phase: stops publishing, and sets aside the versions no response has shown yet
+   * (published after the phase's last request): their first sighting would come only with the next
+   * phase, so it would measure the pause between phases, not a swap.
    */
   synchronized void endPhase(Map<Integer, Long> firstSeenMillis) {
     stop();
@@ -119,7 +146,9 @@ final class VersionPublisher implements AutoCloseable {
     return Math.max(0, version.get() - 1);
   }
 
-  /** Seconds from publication to first sighting, for every version after the first that was seen. */
+  /**
+   * Seconds from publication to first sighting, for every version after the first that was seen.
+   */
   List<Double> swapSeconds(Map<Integer, Long> firstSeenMillis) {
     List<Double> out = new ArrayList<>();
     for (int v = 2; v <= version.get(); v++) {

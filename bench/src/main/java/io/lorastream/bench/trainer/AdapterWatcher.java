@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows the adapters topic as an embedding server would (read_committed, every record verified) and
- * notes when each version became visible: publication, as readers see it.
+ * Follows the adapters topic as an embedding server would (read_committed, every record verified)
+ * and notes when each version became visible: publication, as readers see it.
  */
 public final class AdapterWatcher implements AutoCloseable {
 
@@ -31,7 +31,8 @@ public final class AdapterWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public AdapterWatcher(String bootstrap, String topic, AdapterVerifier verifier, int maxRecordBytes) {
+  public AdapterWatcher(
+      String bootstrap, String topic, AdapterVerifier verifier, int maxRecordBytes) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -22,14 +22,15 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Click pairs from simulated users on a BEIR split, without Kafka: each query of the split is "searched" once with the
- * base model, which shows its top {@code shown} documents, and a {@link UserModel} acts on them. Every click the user
- * dwelt on for at least the streams app's default dwell threshold, or voted up, is a pair; its hard negatives are the
- * documents shown above it that the user did not click (skip-above), in rank order, at most {@code maxNegatives}.
- * Relevant documents the base model does not show are never clicked: feedback only sees what was shown.
+ * Click pairs from simulated users on a BEIR split, without Kafka: each query of the split is
+ * "searched" once with the base model, which shows its top {@code shown} documents, and a {@link
+ * UserModel} acts on them. Every click the user dwelt on for at least the streams app's default
+ * dwell threshold, or voted up, is a pair; its hard negatives are the documents shown above it that
+ * the user did not click (skip-above), in rank order, at most {@code maxNegatives}. Relevant
+ * documents the base model does not show are never clicked: feedback only sees what was shown.
  *
- * <p>By default the user is {@link UserModel#THOROUGH}: every relevant document shown is clicked and nothing else, so
- * the pairs are the same on every run.
+ * <p>By default the user is {@link UserModel#THOROUGH}: every relevant document shown is clicked
+ * and nothing else, so the pairs are the same on every run.
  */
 public final class SimulatedClicks {
 
@@ -43,9 +44,26 @@ public final class SimulatedClicks {
    * @return one pair per click, queries in file order, clicks in rank order
    */
   public static List<TrainingPair> pairs(
-      BeirDataset dataset, String split, EmbeddingMatrix corpus, Embedder base, int shown, int maxNegatives,
-      String adapter, String tenant, Instant firstEventTime) {
-    return pairs(dataset, split, corpus, base, shown, maxNegatives, adapter, tenant, firstEventTime, UserModel.THOROUGH,
+      BeirDataset dataset,
+      String split,
+      EmbeddingMatrix corpus,
+      Embedder base,
+      int shown,
+      int maxNegatives,
+      String adapter,
+      String tenant,
+      Instant firstEventTime) {
+    return pairs(
+        dataset,
+        split,
+        corpus,
+        base,
+        shown,
+        maxNegatives,
+        adapter,
+        tenant,
+        firstEventTime,
+        UserModel.THOROUGH,
         0);
   }
 
@@ -55,8 +73,17 @@ public final class SimulatedClicks {
    * @return one pair per satisfied click, queries in file order, clicks in rank order
    */
   public static List<TrainingPair> pairs(
-      BeirDataset dataset, String split, EmbeddingMatrix corpus, Embedder base, int shown, int maxNegatives,
-      String adapter, String tenant, Instant firstEventTime, UserModel users, long seed) {
+      BeirDataset dataset,
+      String split,
+      EmbeddingMatrix corpus,
+      Embedder base,
+      int shown,
+      int maxNegatives,
+      String adapter,
+      String tenant,
+      Instant firstEventTime,
+      UserModel users,
+      long seed) {
     long threshold = PairRules.DEFAULTS.dwellThreshold().toMillis();
     SplittableRandom random = new SplittableRandom(seed);
     Map<String, Set<String>> relevant = dataset.relevantDocs(dataset.qrels(split));
@@ -95,10 +122,25 @@ public final class SimulatedClicks {
         }
         List<String> sources = List.of("click-" + impression + "-" + docId, impression);
         Instant time = firstEventTime.plusMillis(out.size());
-        out.add(new TrainingPair(
-            SchemaVersion.CURRENT, PairIds.of(PairKind.CLICK, sources, docId, negIds), PairKind.CLICK, adapter, tenant,
-            texts.get(q), passage(dataset, docId), docId, negIds.stream().map(d -> passage(dataset, d)).toList(), negIds,
-            1.0, null, sources, time, qid, impression, ranked));
+        out.add(
+            new TrainingPair(
+                SchemaVersion.CURRENT,
+                PairIds.of(PairKind.CLICK, sources, docId, negIds),
+                PairKind.CLICK,
+                adapter,
+                tenant,
+                texts.get(q),
+                passage(dataset, docId),
+                docId,
+                negIds.stream().map(d -> passage(dataset, d)).toList(),
+                negIds,
+                1.0,
+                null,
+                sources,
+                time,
+                qid,
+                impression,
+                ranked));
       }
     }
     return out;

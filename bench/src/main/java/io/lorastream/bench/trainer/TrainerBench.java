@@ -42,12 +42,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The trainer benchmark: SciFact click pairs through a real broker into a real trainer. Phase 1 (throughput)
- * produces a burst of pairs and times the trainer through all of them up to the commit that covers them; a
- * baseline in the same run trains the same settings offline (no Kafka, no gate, no checkpoints) so the ratio
- * shows what the pipeline costs. Phase 2 (freshness) produces pairs at a steady rate below the measured
- * throughput and times each from its production to the moment a reader of the adapters topic (read_committed,
- * verifying like an embedding server) sees the first version whose input offsets cover it.
+ * The trainer benchmark: SciFact click pairs through a real broker into a real trainer. Phase 1
+ * (throughput) produces a burst of pairs and times the trainer through all of them up to the commit
+ * that covers them; a baseline in the same run trains the same settings offline (no Kafka, no gate,
+ * no checkpoints) so the ratio shows what the pipeline costs. Phase 2 (freshness) produces pairs at
+ * a steady rate below the measured throughput and times each from its production to the moment a
+ * reader of the adapters topic (read_committed, verifying like an embedding server) sees the first
+ * version whose input offsets cover it.
  */
 public final class TrainerBench {
 
@@ -58,12 +59,19 @@ public final class TrainerBench {
    * @param burstPairs pairs of phase 1 (0 = every train click)
    * @param streamPairs pairs of phase 2
    * @param rate phase 2 pairs per second; 0 = half the phase 1 throughput
-   * @param coldDocuments start with an empty document cache instead of the corpus' cached base embeddings
+   * @param coldDocuments start with an empty document cache instead of the corpus' cached base
+   *     embeddings
    * @param baselinePairs pairs the offline baseline trains
    */
   public record Options(
-      Path dataset, String bootstrap, Path settingsFile, int burstPairs, int streamPairs, double rate,
-      boolean coldDocuments, int baselinePairs) {}
+      Path dataset,
+      String bootstrap,
+      Path settingsFile,
+      int burstPairs,
+      int streamPairs,
+      double rate,
+      boolean coldDocuments,
+      int baselinePairs) {}
 
   private static final String ADAPTER = "scifact";
   private static final String TENANT = "bench";
@@ -81,47 +89,85 @@ public final class TrainerBench {
     overrides.put("metrics-port", "-1");
     overrides.put("instance-id", "bench-trainer");
     overrides.put("group-id", "bench-trainer");
-    TrainerSettings s = o.settingsFile() == null ? TrainerConfigFiles.fromMap(overrides) : TrainerConfigFiles.load(o.settingsFile(), overrides);
+    TrainerSettings s =
+        o.settingsFile() == null
+            ? TrainerConfigFiles.fromMap(overrides)
+            : TrainerConfigFiles.load(o.settingsFile(), overrides);
     AdapterSettings a = s.settingsFor(ADAPTER);
     int maxLength = a.maxSeqLength();
 
-    try (TrainerModel model = TrainerModel.load(s.baseModel(), s.device(), s.precision(), s.documentCacheSize())) {
+    try (TrainerModel model =
+        TrainerModel.load(s.baseModel(), s.device(), s.precision(), s.documentCacheSize())) {
       BeirDataset ds = BeirDataset.load(o.dataset());
-      log.println("bench trainer: base corpus embeddings (cached after the first run; the first takes minutes)...");
-      EmbeddingMatrix corpus = AdapterEvaluation.baseCorpus(model, ds, maxLength, ProgressListener.NONE);
-      List<TrainingPair> clicks = SimulatedClicks.pairs(ds, "train", corpus,
-          EncoderEmbedder.symmetric(model.encoder(), model.tokenizer(maxLength)), 10, 4, ADAPTER, TENANT, Instant.now());
-      // The stream of phase 2 is feedback the trainer has not seen (the last clicks), as in production: pairs it had
-      // trained on already only make the candidates overfit, and the gate rightly publishes none of them.
-      int burstSize = o.burstPairs() > 0 ? Math.min(o.burstPairs(), clicks.size()) : Math.max(1, clicks.size() - o.streamPairs());
+      log.println(
+          "bench trainer: base corpus embeddings (cached after the first run; the first takes minutes)...");
+      EmbeddingMatrix corpus =
+          AdapterEvaluation.baseCorpus(model, ds, maxLength, ProgressListener.NONE);
+      List<TrainingPair> clicks =
+          SimulatedClicks.pairs(
+              ds,
+              "train",
+              corpus,
+              EncoderEmbedder.symmetric(model.encoder(), model.tokenizer(maxLength)),
+              10,
+              4,
+              ADAPTER,
+              TENANT,
+              Instant.now());
+      // The stream of phase 2 is feedback the trainer has not seen (the last clicks), as in
+      // production: pairs it had
+      // trained on already only make the candidates overfit, and the gate rightly publishes none of
+      // them.
+      int burstSize =
+          o.burstPairs() > 0
+              ? Math.min(o.burstPairs(), clicks.size())
+              : Math.max(1, clicks.size() - o.streamPairs());
       List<TrainingPair> burst = clicks.subList(0, burstSize);
       if (!o.coldDocuments()) {
         for (int i = 0; i < corpus.size(); i++) {
-          model.documents(maxLength).put(SimulatedClicks.passage(ds, corpus.ids().get(i)), corpus.row(i));
+          model
+              .documents(maxLength)
+              .put(SimulatedClicks.passage(ds, corpus.ids().get(i)), corpus.row(i));
         }
       }
 
       log.printf("bench trainer: offline baseline on %d pairs...%n", o.baselinePairs());
-      OfflineRun.Result baseline = OfflineRun.train(model, "baseline", a,
-          clicks.subList(0, Math.min(o.baselinePairs(), clicks.size())), s.holdoutFraction(), 1);
+      OfflineRun.Result baseline =
+          OfflineRun.train(
+              model,
+              "baseline",
+              a,
+              clicks.subList(0, Math.min(o.baselinePairs(), clicks.size())),
+              s.holdoutFraction(),
+              1);
       double baselineRate = baseline.pairsTrained() / baseline.trainSeconds();
 
       TrainerTopics.ensure(o.bootstrap(), TrainerTopics.specs(s), Duration.ofSeconds(60));
       Stats stats = new Stats();
-      ContinualTrainer trainer = new ContinualTrainer(s, model, AdapterSigner.fromFile(privateKey), new SimpleMeterRegistry(), stats);
+      ContinualTrainer trainer =
+          new ContinualTrainer(
+              s, model, AdapterSigner.fromFile(privateKey), new SimpleMeterRegistry(), stats);
       Thread thread = new Thread(trainer::run, "bench-trainer");
-      AdapterVerifier verifier = new AdapterVerifier(keys.getPublic(), model.baseId(), model.encoder().config());
+      AdapterVerifier verifier =
+          new AdapterVerifier(keys.getPublic(), model.baseId(), model.encoder().config());
       Map<String, Object> out = new LinkedHashMap<>();
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(o.bootstrap()));
-          AdapterWatcher watcher = new AdapterWatcher(o.bootstrap(), s.topics().adapters(), verifier, s.maxRecordBytes())) {
-        var serializer = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs().serde().serializer();
+      try (KafkaProducer<String, byte[]> producer =
+              new KafkaProducer<>(producerProps(o.bootstrap()));
+          AdapterWatcher watcher =
+              new AdapterWatcher(
+                  o.bootstrap(), s.topics().adapters(), verifier, s.maxRecordBytes())) {
+        var serializer =
+            EventCodecs.create(TextLimits.DEFAULTS).trainingPairs().serde().serializer();
         String topic = s.topics().trainingPairs();
         // phase 1: a burst, trained as fast as the trainer goes
         for (TrainingPair p : burst) {
           producer.send(new ProducerRecord<>(topic, ADAPTER, serializer.serialize(topic, p)));
         }
         producer.flush();
-        long trainable = burst.stream().filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), s.holdoutFraction())).count();
+        long trainable =
+            burst.stream()
+                .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), s.holdoutFraction()))
+                .count();
         log.printf("bench trainer: phase 1, %d pairs (%d to train)...%n", burst.size(), trainable);
         long t0 = System.nanoTime();
         thread.start();
@@ -132,7 +178,8 @@ public final class TrainerBench {
 
         // phase 2: a steady stream, each pair timed to the version that covers it
         double rate = o.rate() > 0 ? o.rate() : Math.max(0.5, pairsPerSecond / 2);
-        log.printf("bench trainer: phase 1 took %.1f s (%.2f pairs/s); phase 2, %d pairs at %.2f pairs/s...%n",
+        log.printf(
+            "bench trainer: phase 1 took %.1f s (%.2f pairs/s); phase 2, %d pairs at %.2f pairs/s...%n",
             burstSeconds, pairsPerSecond, o.streamPairs(), rate);
         List<long[]> produced = new ArrayList<>(); // {offset, producedAtMs}
         long start = System.nanoTime();
@@ -143,19 +190,26 @@ public final class TrainerBench {
             Thread.sleep(sleep);
           }
           int next = burstSize + i;
-          TrainingPair p = next < clicks.size()
-              ? again(clicks.get(next), 1, Instant.now())
-              : again(clicks.get(i % clicks.size()), i / clicks.size() + 2, Instant.now());
+          TrainingPair p =
+              next < clicks.size()
+                  ? again(clicks.get(next), 1, Instant.now())
+                  : again(clicks.get(i % clicks.size()), i / clicks.size() + 2, Instant.now());
           long at = System.currentTimeMillis();
-          RecordMetadata m = producer.send(new ProducerRecord<>(topic, ADAPTER, serializer.serialize(topic, p))).get();
+          RecordMetadata m =
+              producer
+                  .send(new ProducerRecord<>(topic, ADAPTER, serializer.serialize(topic, p)))
+                  .get();
           produced.add(new long[] {m.offset(), at, m.partition()});
         }
         long lastOffset = produced.get(produced.size() - 1)[0];
         String inputKey = topic + "-" + produced.get(0)[2];
-        // A pair is fresh once a published version covers it; the gate may reject the candidates after the stream's
-        // last pairs, and with no more feedback nothing covers those: wait a minute, then count them as unpublished.
+        // A pair is fresh once a published version covers it; the gate may reject the candidates
+        // after the stream's
+        // last pairs, and with no more feedback nothing covers those: wait a minute, then count
+        // them as unpublished.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (watcher.seen().stream().noneMatch(v -> v.manifest().inputOffsets().getOrDefault(inputKey, 0L) > lastOffset)
+        while (watcher.seen().stream()
+                .noneMatch(v -> v.manifest().inputOffsets().getOrDefault(inputKey, 0L) > lastOffset)
             && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
@@ -163,12 +217,15 @@ public final class TrainerBench {
         for (long[] p : produced) {
           watcher.seen().stream()
               .filter(v -> v.manifest().inputOffsets().getOrDefault(inputKey, 0L) > p[0])
-              .mapToLong(AdapterWatcher.Seen::seenAtMs).min()
+              .mapToLong(AdapterWatcher.Seen::seenAtMs)
+              .min()
               .ifPresent(seenAt -> freshness.add((seenAt - p[1]) / 1000.0));
         }
         if (freshness.isEmpty()) {
-          throw new IllegalStateException("no published version covers any of the " + produced.size()
-              + " stream pairs: the gate rejected every candidate (see the log)");
+          throw new IllegalStateException(
+              "no published version covers any of the "
+                  + produced.size()
+                  + " stream pairs: the gate rejected every candidate (see the log)");
         }
         freshness.sort(Double::compare);
         out.put("stream_pairs_published", freshness.size());
@@ -200,12 +257,28 @@ public final class TrainerBench {
   /** The same click again, as a later search by another user: new event ids, so a new pair id. */
   static TrainingPair again(TrainingPair p, int round, Instant eventTime) {
     List<String> sources = p.sourceEventIds().stream().map(id -> id + "#" + round).toList();
-    return new TrainingPair(p.schemaVersion(), PairIds.of(p.kind(), sources, p.positiveDocId(), p.negativeDocIds()), p.kind(),
-        p.adapter(), p.tenant(), p.anchor(), p.positive(), p.positiveDocId(), p.negatives(), p.negativeDocIds(), p.weight(),
-        p.label(), sources, eventTime, p.queryId(), p.impressionId() + "#" + round, p.shownDocIds());
+    return new TrainingPair(
+        p.schemaVersion(),
+        PairIds.of(p.kind(), sources, p.positiveDocId(), p.negativeDocIds()),
+        p.kind(),
+        p.adapter(),
+        p.tenant(),
+        p.anchor(),
+        p.positive(),
+        p.positiveDocId(),
+        p.negatives(),
+        p.negativeDocIds(),
+        p.weight(),
+        p.label(),
+        sources,
+        eventTime,
+        p.queryId(),
+        p.impressionId() + "#" + round,
+        p.shownDocIds());
   }
 
-  private static Map<String, Object> settingsUsed(TrainerSettings s, AdapterSettings a, Options o, TrainerModel model) {
+  private static Map<String, Object> settingsUsed(
+      TrainerSettings s, AdapterSettings a, Options o, TrainerModel model) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("device", model.encoder().device().toString());
     m.put("precision", model.encoder().precision().toString());
@@ -224,7 +297,11 @@ public final class TrainerBench {
     m.put("commit_every_steps", s.commitEverySteps());
     m.put("holdout_fraction", s.holdoutFraction());
     m.put("gate_tolerance", a.gate().tolerance());
-    m.put("documents", o.coldDocuments() ? "cold (embedded by the trainer)" : "base embeddings preloaded from the corpus cache");
+    m.put(
+        "documents",
+        o.coldDocuments()
+            ? "cold (embedded by the trainer)"
+            : "base embeddings preloaded from the corpus cache");
     m.put("cores", Runtime.getRuntime().availableProcessors());
     return m;
   }
@@ -274,7 +351,8 @@ public final class TrainerBench {
     }
 
     @Override
-    public void committed(List<io.lorastream.model.adapter.AdapterManifest> published, int checkpoints) {
+    public void committed(
+        List<io.lorastream.model.adapter.AdapterManifest> published, int checkpoints) {
       committedPairs.set(trainedAtBegin);
     }
 
@@ -282,7 +360,13 @@ public final class TrainerBench {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (committedPairs.get() < n) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the trainer committed " + committedPairs.get() + " of " + n + " pairs in " + timeout);
+          throw new IllegalStateException(
+              "the trainer committed "
+                  + committedPairs.get()
+                  + " of "
+                  + n
+                  + " pairs in "
+                  + timeout);
         }
         Thread.sleep(20);
       }

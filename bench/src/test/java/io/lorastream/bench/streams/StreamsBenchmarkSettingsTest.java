@@ -37,9 +37,10 @@ class StreamsBenchmarkSettingsTest {
     var s = new StreamsBenchmark.Settings(DATASET, 100, 0, 1, 2, 25, set);
     set.put("late", "x");
 
-    assertThat(s.streamsSettings()).containsExactly(
-        Map.entry("commit-interval", "200ms"), Map.entry("kafka.linger.ms", "20"));
-    assertThatThrownBy(() -> s.streamsSettings().put("y", "z")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(s.streamsSettings())
+        .containsExactly(Map.entry("commit-interval", "200ms"), Map.entry("kafka.linger.ms", "20"));
+    assertThatThrownBy(() -> s.streamsSettings().put("y", "z"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

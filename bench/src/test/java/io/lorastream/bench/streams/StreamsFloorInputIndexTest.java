@@ -10,8 +10,15 @@ import org.junit.jupiter.api.Test;
 
 class StreamsFloorInputIndexTest {
   // partitions given out of order: a-0 holds 1 record, a-1 2, b-0 3
-  private final StreamsFloor.InputIndex index = StreamsFloor.InputIndex.of(Map.of(
-      new TopicPartition("b", 0), 3L, new TopicPartition("a", 1), 2L, new TopicPartition("a", 0), 1L));
+  private final StreamsFloor.InputIndex index =
+      StreamsFloor.InputIndex.of(
+          Map.of(
+              new TopicPartition("b", 0),
+              3L,
+              new TopicPartition("a", 1),
+              2L,
+              new TopicPartition("a", 0),
+              1L));
 
   @Test
   void inputRecordsAreNumberedInTopicPartitionAndOffsetOrder() {
@@ -34,13 +41,14 @@ class StreamsFloorInputIndexTest {
   void fewerOutputsThanInputsGoToEvenlySpacedInputs() {
     List<List<String>> byInput = index.spread(List.of("x", "y", "z"));
 
-    assertThat(byInput).containsExactly(
-        List.of("x"), List.of(), List.of("y"), List.of(), List.of("z"), List.of());
+    assertThat(byInput)
+        .containsExactly(List.of("x"), List.of(), List.of("y"), List.of(), List.of("z"), List.of());
   }
 
   @Test
   void moreOutputsThanInputsAreSplitInOrderAndEachIsHandedOutOnce() {
-    StreamsFloor.InputIndex three = StreamsFloor.InputIndex.of(Map.of(new TopicPartition("t", 0), 3L));
+    StreamsFloor.InputIndex three =
+        StreamsFloor.InputIndex.of(Map.of(new TopicPartition("t", 0), 3L));
     List<Integer> outputs = IntStream.range(0, 7).boxed().toList();
 
     List<List<Integer>> byInput = three.spread(outputs);

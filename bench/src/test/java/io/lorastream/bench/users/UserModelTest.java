@@ -9,16 +9,21 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The simulated users: position bias, relevance-driven clicks and dwell, as the demo's click model promises. */
+/**
+ * The simulated users: position bias, relevance-driven clicks and dwell, as the demo's click model
+ * promises.
+ */
 class UserModelTest {
 
-  private static final List<String> SHOWN = IntStream.rangeClosed(1, 10).mapToObj(i -> "d" + i).toList();
+  private static final List<String> SHOWN =
+      IntStream.rangeClosed(1, 10).mapToObj(i -> "d" + i).toList();
 
   @Test
   void examinationFallsWithRankAsTheDefaultParametersSay() {
     UserModel u = UserModel.DEFAULT;
     assertThat(u.examine(1)).isEqualTo(0.98);
-    assertThat(u.examine(4)).isCloseTo(0.49, org.assertj.core.data.Offset.offset(1e-12)); // 0.98 * 4^-0.5
+    assertThat(u.examine(4))
+        .isCloseTo(0.49, org.assertj.core.data.Offset.offset(1e-12)); // 0.98 * 4^-0.5
     for (int r = 1; r < 10; r++) {
       assertThat(u.examine(r + 1)).isLessThan(u.examine(r));
     }
@@ -45,17 +50,21 @@ class UserModelTest {
         }
       }
     }
-    // d2 is examined with p = 0.98 / sqrt(2) = 0.69 and then clicked with 0.9: about 1250 of 2000 pages.
+    // d2 is examined with p = 0.98 / sqrt(2) = 0.69 and then clicked with 0.9: about 1250 of 2000
+    // pages.
     assertThat(relevantClicks).isBetween(1150, 1350);
-    // Nine others, examined with 0.98 r^-0.5 each (sum over r = 1, 3..10 is 4.23), clicked with 0.04: about 338.
+    // Nine others, examined with 0.98 r^-0.5 each (sum over r = 1, 3..10 is 4.23), clicked with
+    // 0.04: about 338.
     assertThat(otherClicks).isBetween(280, 400);
-    assertThat(relevantDwell / relevantClicks).isGreaterThan(10_000); // over the streams app's dwell threshold
+    assertThat(relevantDwell / relevantClicks)
+        .isGreaterThan(10_000); // over the streams app's dwell threshold
     assertThat(otherDwell / otherClicks).isLessThan(10_000);
   }
 
   @Test
   void actionsComeInTimeOrder() {
-    List<UserModel.Action> actions = UserModel.DEFAULT.act(SHOWN, Set.of("d1", "d3", "d5"), new SplittableRandom(3));
+    List<UserModel.Action> actions =
+        UserModel.DEFAULT.act(SHOWN, Set.of("d1", "d3", "d5"), new SplittableRandom(3));
     for (int i = 1; i < actions.size(); i++) {
       assertThat(actions.get(i).offsetMs()).isGreaterThan(actions.get(i - 1).offsetMs());
     }
@@ -64,12 +73,15 @@ class UserModelTest {
   @Test
   void theThoroughUserClicksExactlyTheRelevantResultsWhateverTheRandomNumbers() {
     for (int seed = 0; seed < 50; seed++) {
-      List<UserModel.Action> actions = UserModel.THOROUGH.act(SHOWN, Set.of("d3", "d7"), new SplittableRandom(seed));
+      List<UserModel.Action> actions =
+          UserModel.THOROUGH.act(SHOWN, Set.of("d3", "d7"), new SplittableRandom(seed));
       assertThat(actions).extracting(UserModel.Action::docId).containsExactly("d3", "d7");
-      assertThat(actions).allSatisfy(a -> {
-        assertThat(a.kind()).isEqualTo(UserModel.Action.Kind.CLICK);
-        assertThat(a.dwellMs()).isEqualTo(30_000);
-      });
+      assertThat(actions)
+          .allSatisfy(
+              a -> {
+                assertThat(a.kind()).isEqualTo(UserModel.Action.Kind.CLICK);
+                assertThat(a.dwellMs()).isEqualTo(30_000);
+              });
     }
   }
 
@@ -93,6 +105,7 @@ class UserModelTest {
   @Test
   void probabilitiesOutsideZeroToOneAreRefused() {
     assertThatThrownBy(() -> new UserModel(1.2, 0.5, 0.9, 0.04, 40, 0.1, 0.2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 1]");
   }
 }

@@ -27,9 +27,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Writes the front-end's events to Kafka as the contracts say: documents keyed by doc id, search
  * events and their interactions keyed by impression id, record timestamps = event times. Each
- * interaction is sent when it happens (a click 2 s after the page was shown is sent 2 s later), as a
- * real front-end would: sent ahead of time, future event times would move stream time past the next
- * impressions, which would then be late.
+ * interaction is sent when it happens (a click 2 s after the page was shown is sent 2 s later), as
+ * a real front-end would: sent ahead of time, future event times would move stream time past the
+ * next impressions, which would then be late.
  */
 final class FeedbackProducer implements AutoCloseable {
 
@@ -38,21 +38,32 @@ final class FeedbackProducer implements AutoCloseable {
   private final TopicNames topics;
   private final String tenant;
   private final AtomicLong events = new AtomicLong();
-  private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "demo-user-actions");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService clock =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "demo-user-actions");
+            t.setDaemon(true);
+            return t;
+          });
 
-  /** @param security the client settings of the front-end's principal */
-  FeedbackProducer(String bootstrap, Map<String, String> security, TopicNames topics, String tenant) {
+  /**
+   * @param security the client settings of the front-end's principal
+   */
+  FeedbackProducer(
+      String bootstrap, Map<String, String> security, TopicNames topics, String tenant) {
     Map<String, Object> p = new java.util.HashMap<>(security);
-    p.putAll(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20));
+    p.putAll(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            20,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            8 << 20));
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.topics = topics;
     this.tenant = tenant;
@@ -70,43 +81,76 @@ final class FeedbackProducer implements AutoCloseable {
 
   /** One impression and the user's actions on it; returns the impression id. */
   String impression(
-      Instant shownAt, String sessionId, String query, String queryId, List<String> docIds, float[] scores,
-      String modelVersion, List<UserModel.Action> actions) {
+      Instant shownAt,
+      String sessionId,
+      String query,
+      String queryId,
+      List<String> docIds,
+      float[] scores,
+      String modelVersion,
+      List<UserModel.Action> actions) {
     String impressionId = id();
     List<ShownResult> results = new java.util.ArrayList<>(docIds.size());
     for (int i = 0; i < docIds.size(); i++) {
       results.add(new ShownResult(docIds.get(i), i + 1, scores[i]));
     }
     String adapterVersion = modelVersion.equals("base") ? null : modelVersion;
-    SearchEvent search = new SearchEvent(
-        SchemaVersion.CURRENT, impressionId, tenant, shownAt, impressionId, sessionId, query, queryId, results,
-        modelVersion, adapterVersion);
-    send(topics.searchEvents(), codecs.searchEvents().keyOf(search), codecs.searchEvents().encode(search), shownAt);
+    SearchEvent search =
+        new SearchEvent(
+            SchemaVersion.CURRENT,
+            impressionId,
+            tenant,
+            shownAt,
+            impressionId,
+            sessionId,
+            query,
+            queryId,
+            results,
+            modelVersion,
+            adapterVersion);
+    send(
+        topics.searchEvents(),
+        codecs.searchEvents().keyOf(search),
+        codecs.searchEvents().encode(search),
+        shownAt);
     events.incrementAndGet();
     for (UserModel.Action a : actions) {
-      InteractionType type = switch (a.kind()) {
-        case CLICK -> InteractionType.CLICK;
-        case THUMBS_UP -> InteractionType.THUMBS_UP;
-        case THUMBS_DOWN -> InteractionType.THUMBS_DOWN;
-      };
+      InteractionType type =
+          switch (a.kind()) {
+            case CLICK -> InteractionType.CLICK;
+            case THUMBS_UP -> InteractionType.THUMBS_UP;
+            case THUMBS_DOWN -> InteractionType.THUMBS_DOWN;
+          };
       Long dwell = a.kind() == UserModel.Action.Kind.CLICK ? a.dwellMs() : null;
-      long delay = Math.max(0, shownAt.plusMillis(a.offsetMs()).toEpochMilli() - System.currentTimeMillis());
-      clock.schedule(() -> {
-        Instant at = Instant.now();
-        Interaction interaction = new Interaction(SchemaVersion.CURRENT, id(), tenant, at, impressionId, a.docId(), type, dwell);
-        send(topics.interactions(), codecs.interactions().keyOf(interaction), codecs.interactions().encode(interaction), at);
-        events.incrementAndGet();
-      }, delay, TimeUnit.MILLISECONDS);
+      long delay =
+          Math.max(0, shownAt.plusMillis(a.offsetMs()).toEpochMilli() - System.currentTimeMillis());
+      clock.schedule(
+          () -> {
+            Instant at = Instant.now();
+            Interaction interaction =
+                new Interaction(
+                    SchemaVersion.CURRENT, id(), tenant, at, impressionId, a.docId(), type, dwell);
+            send(
+                topics.interactions(),
+                codecs.interactions().keyOf(interaction),
+                codecs.interactions().encode(interaction),
+                at);
+            events.incrementAndGet();
+          },
+          delay,
+          TimeUnit.MILLISECONDS);
     }
     return impressionId;
   }
 
   private void send(String topic, String key, byte[] value, Instant time) {
-    producer.send(new ProducerRecord<>(topic, null, time.toEpochMilli(), key, value), (metadata, error) -> {
-      if (error != null) {
-        System.err.println("demo: could not produce to " + topic + ": " + error.getMessage());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, null, time.toEpochMilli(), key, value),
+        (metadata, error) -> {
+          if (error != null) {
+            System.err.println("demo: could not produce to " + topic + ": " + error.getMessage());
+          }
+        });
   }
 
   void flush() {

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class MetricsScraper {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<URI> endpoints;
 
   MetricsScraper(List<URI> endpoints) {
@@ -28,15 +29,20 @@ final class MetricsScraper {
     Map<String, Double> samples = new HashMap<>();
     for (URI uri : endpoints) {
       try {
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         for (String line : r.body().split("\n")) {
           if (line.isEmpty() || line.startsWith("#")) {
             continue;
           }
           int space = line.lastIndexOf(' ');
           try {
-            samples.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)), Double::sum);
+            samples.merge(
+                line.substring(0, space),
+                Double.parseDouble(line.substring(space + 1)),
+                Double::sum);
           } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
             // a line we do not understand: skip it
           }
@@ -51,7 +57,9 @@ final class MetricsScraper {
     return samples;
   }
 
-  /** Sum of samples of {@code metric} whose labels contain {@code labelFilter} (or all, if null). */
+  /**
+   * Sum of samples of {@code metric} whose labels contain {@code labelFilter} (or all, if null).
+   */
   static double sum(Map<String, Double> samples, String metric, String labelFilter) {
     double total = 0;
     for (Map.Entry<String, Double> e : samples.entrySet()) {

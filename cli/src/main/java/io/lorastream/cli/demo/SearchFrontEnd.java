@@ -51,7 +51,10 @@ final class SearchFrontEnd {
     return searches.get();
   }
 
-  /** Publishes every corpus document to the documents topic (the streams app resolves texts from it). */
+  /**
+   * Publishes every corpus document to the documents topic (the streams app resolves texts from
+   * it).
+   */
   void publishDocuments() {
     Instant now = Instant.now();
     for (BeirDocument d : data.corpus().values()) {
@@ -65,14 +68,18 @@ final class SearchFrontEnd {
    *
    * @param progress called with the number of documents done
    */
-  EmbeddingMatrix index(String model, LongConsumer progress) throws IOException, InterruptedException {
+  EmbeddingMatrix index(String model, LongConsumer progress)
+      throws IOException, InterruptedException {
     List<BeirDocument> docs = new ArrayList<>(data.corpus().values());
     List<String> ids = new ArrayList<>(docs.size());
     float[][] vectors = new float[docs.size()][];
     int batch = 32;
     for (int from = 0; from < docs.size(); from += batch) {
       List<BeirDocument> slice = docs.subList(from, Math.min(docs.size(), from + batch));
-      float[][] v = client.embed(slice.stream().map(BeirDocument::embeddingText).toList(), model, "document").vectors();
+      float[][] v =
+          client
+              .embed(slice.stream().map(BeirDocument::embeddingText).toList(), model, "document")
+              .vectors();
       for (int i = 0; i < slice.size(); i++) {
         ids.add(slice.get(i).id());
         vectors[from + i] = v[i];
@@ -89,7 +96,11 @@ final class SearchFrontEnd {
    * @param index the document vectors to search
    * @param searchesPerSecond the rate of simulated searches
    */
-  void run(Supplier<String> model, Supplier<EmbeddingMatrix> index, double searchesPerSecond, long deadlineNanos)
+  void run(
+      Supplier<String> model,
+      Supplier<EmbeddingMatrix> index,
+      double searchesPerSecond,
+      long deadlineNanos)
       throws IOException, InterruptedException {
     long intervalNanos = (long) (1e9 * QUERIES_PER_CALL / searchesPerSecond);
     long next = System.nanoTime();
@@ -110,7 +121,15 @@ final class SearchFrontEnd {
           scores[r] = ranking.get(r).score();
         }
         List<UserModel.Action> actions = user.act(shown, trainRelevant.get(qids.get(i)), random);
-        producer.impression(now, "session-" + random.nextInt(1 << 20), texts.get(i), qids.get(i), shown, scores, e.version(), actions);
+        producer.impression(
+            now,
+            "session-" + random.nextInt(1 << 20),
+            texts.get(i),
+            qids.get(i),
+            shown,
+            scores,
+            e.version(),
+            actions);
         searches.incrementAndGet();
       }
       next += intervalNanos;

@@ -17,12 +17,15 @@ final class ServerClient {
   /** Vectors and the model version the server says it used. */
   record Embeddings(float[][] vectors, String version) {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
   private final URI base;
   private final String apiKey;
 
-  /** @param apiKey a bearer key, or null for a server that allows anonymous use */
+  /**
+   * @param apiKey a bearer key, or null for a server that allows anonymous use
+   */
   ServerClient(URI base, String apiKey) {
     this.base = base;
     this.apiKey = apiKey;
@@ -33,15 +36,17 @@ final class ServerClient {
   }
 
   /** POST /v1/embeddings; retries 429/503 after the server's Retry-After. */
-  Embeddings embed(List<String> texts, String model, String inputType) throws IOException, InterruptedException {
+  Embeddings embed(List<String> texts, String model, String inputType)
+      throws IOException, InterruptedException {
     ObjectNode body = json.createObjectNode();
     body.set("input", json.valueToTree(texts));
     body.put("model", model);
     body.put("input_type", inputType);
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/v1/embeddings"))
-        .timeout(Duration.ofMinutes(2))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve("/v1/embeddings"))
+            .timeout(Duration.ofMinutes(2))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
     HttpRequest request = authorized(builder).build();
     for (int attempt = 0; ; attempt++) {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -52,7 +57,8 @@ final class ServerClient {
         continue;
       }
       if (status != 200) {
-        throw new IOException("embeddings API answered " + status + ": " + new String(response.body()));
+        throw new IOException(
+            "embeddings API answered " + status + ": " + new String(response.body()));
       }
       JsonNode data = json.readTree(response.body()).path("data");
       float[][] vectors = new float[data.size()][];
@@ -64,15 +70,22 @@ final class ServerClient {
         }
         vectors[item.path("index").asInt()] = v;
       }
-      return new Embeddings(vectors, response.headers().firstValue("X-Lorastream-Model-Version").orElse("?"));
+      return new Embeddings(
+          vectors, response.headers().firstValue("X-Lorastream-Model-Version").orElse("?"));
     }
   }
 
-  /** The version of {@code adapter} being served (pins included) per GET /v1/models, or null if none. */
+  /**
+   * The version of {@code adapter} being served (pins included) per GET /v1/models, or null if
+   * none.
+   */
   String currentVersion(String adapter) throws IOException, InterruptedException {
-    HttpRequest request = authorized(HttpRequest.newBuilder(base.resolve("/v1/models"))
-        .timeout(Duration.ofSeconds(30))
-        .GET()).build();
+    HttpRequest request =
+        authorized(
+                HttpRequest.newBuilder(base.resolve("/v1/models"))
+                    .timeout(Duration.ofSeconds(30))
+                    .GET())
+            .build();
     HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
       return null;
@@ -80,7 +93,9 @@ final class ServerClient {
     for (JsonNode model : json.readTree(response.body()).path("data")) {
       if (adapter.equals(model.path("id").asText())) {
         JsonNode current = model.path("serving_version");
-        return current.isMissingNode() || current.isNull() ? null : adapter + "@" + current.asText();
+        return current.isMissingNode() || current.isNull()
+            ? null
+            : adapter + "@" + current.asText();
       }
     }
     return null;

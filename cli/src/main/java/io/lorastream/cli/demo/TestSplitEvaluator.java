@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * nDCG@10 and Recall@100 of a served model version on the test split: test queries embedded
- * through the server with that exact version, searched in the document index.
+ * nDCG@10 and Recall@100 of a served model version on the test split: test queries embedded through
+ * the server with that exact version, searched in the document index.
  */
 final class TestSplitEvaluator {
 
@@ -32,7 +32,8 @@ final class TestSplitEvaluator {
     this.client = client;
   }
 
-  Scores evaluate(String version, EmbeddingMatrix documents) throws IOException, InterruptedException {
+  Scores evaluate(String version, EmbeddingMatrix documents)
+      throws IOException, InterruptedException {
     float[][] vectors = new float[queryIds.size()][];
     for (int from = 0; from < queryIds.size(); from += 32) {
       List<String> slice = queryTexts.subList(from, Math.min(queryTexts.size(), from + 32));
@@ -40,9 +41,11 @@ final class TestSplitEvaluator {
       System.arraycopy(v, 0, vectors, from, v.length);
     }
     List<MetricAt> metrics = List.of(MetricAt.NDCG_AT_10, MetricAt.RECALL_AT_100);
-    List<QueryResult> results = RetrievalEvaluator.scoreQueries(queryIds, vectors, relevant, documents, metrics);
+    List<QueryResult> results =
+        RetrievalEvaluator.scoreQueries(queryIds, vectors, relevant, documents, metrics);
     double ndcg = results.stream().mapToDouble(r -> r.get(MetricAt.NDCG_AT_10)).average().orElse(0);
-    double recall = results.stream().mapToDouble(r -> r.get(MetricAt.RECALL_AT_100)).average().orElse(0);
+    double recall =
+        results.stream().mapToDouble(r -> r.get(MetricAt.RECALL_AT_100)).average().orElse(0);
     return new Scores(ndcg, recall);
   }
 }

@@ -58,12 +58,13 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The loop on a broker with SASL/SCRAM and ACLs, set up as an operator would: {@code lorastream acls --apply} (as the
- * cluster's admin, its password read from a file by Kafka's DirectoryConfigProvider) creates the principals' SCRAM
- * credentials, the topics and the documented ACLs; then the streams app, the trainer and the server each run as their
- * own principal, reading their passwords from files the same way. Feedback goes in as the front-end's principal and a
- * trained version comes out of the server. A principal without the grant is refused on every topic that steers the
- * loop, and nothing it sent reaches a topic, the server or the trainer.
+ * The loop on a broker with SASL/SCRAM and ACLs, set up as an operator would: {@code lorastream
+ * acls --apply} (as the cluster's admin, its password read from a file by Kafka's
+ * DirectoryConfigProvider) creates the principals' SCRAM credentials, the topics and the documented
+ * ACLs; then the streams app, the trainer and the server each run as their own principal, reading
+ * their passwords from files the same way. Feedback goes in as the front-end's principal and a
+ * trained version comes out of the server. A principal without the grant is refused on every topic
+ * that steers the loop, and nothing it sent reaches a topic, the server or the trainer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AccessControlIT {
@@ -83,10 +84,15 @@ class AccessControlIT {
   @BeforeAll
   static void start() throws Exception {
     long t0 = System.nanoTime();
-    security = new BrokerSecurity("admin", BrokerSecurity.randomPassword(), Map.of(ROGUE, BrokerSecurity.randomPassword()));
+    security =
+        new BrokerSecurity(
+            "admin",
+            BrokerSecurity.randomPassword(),
+            Map.of(ROGUE, BrokerSecurity.randomPassword()));
     kafka = EmbeddedKafkaBroker.start(EmbeddedKafkaConfig.defaults().withSecurity(security));
 
-    // one password file per principal, named after its user: what --scram-passwords and the services read
+    // one password file per principal, named after its user: what --scram-passwords and the
+    // services read
     secrets = Files.createDirectories(dir.resolve("secrets"));
     for (String principal : POLICY.principals().byRole().values()) {
       String user = principal.substring("User:".length());
@@ -97,28 +103,50 @@ class AccessControlIT {
     Files.writeString(adminSecrets.resolve("admin"), security.adminPassword());
     Path commandConfig = dir.resolve("admin.properties");
     StringBuilder admin = new StringBuilder();
-    scramFromFile("admin", adminSecrets).forEach((k, v) -> admin.append(k).append('=').append(v).append('\n'));
+    scramFromFile("admin", adminSecrets)
+        .forEach((k, v) -> admin.append(k).append('=').append(v).append('\n'));
     Files.writeString(commandConfig, admin.toString());
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = new CommandLine(new LorastreamCommand())
-        .setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err))
-        .execute("acls", "--apply", "--bootstrap", kafka.bootstrapServers(), "--command-config", commandConfig.toString(),
-            "--scram-passwords", secrets.toString(), "--create-topics", "--partitions", "1");
+    int exit =
+        new CommandLine(new LorastreamCommand())
+            .setOut(new java.io.PrintWriter(out))
+            .setErr(new java.io.PrintWriter(err))
+            .execute(
+                "acls",
+                "--apply",
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--command-config",
+                commandConfig.toString(),
+                "--scram-passwords",
+                secrets.toString(),
+                "--create-topics",
+                "--partitions",
+                "1");
     assertThat(exit).as("acls --apply: %s", err).isZero();
-    assertThat(err.toString()).contains("SCRAM-SHA-512 credentials set for [lorastream-admin, lorastream-frontend,"
-        + " lorastream-server, lorastream-streams, lorastream-trainer]").contains(POLICY.bindings().size() + " ACLs");
+    assertThat(err.toString())
+        .contains(
+            "SCRAM-SHA-512 credentials set for [lorastream-admin, lorastream-frontend,"
+                + " lorastream-server, lorastream-streams, lorastream-trainer]")
+        .contains(POLICY.bindings().size() + " ACLs");
 
-    loop = Loop.start(new Loop.Settings(
-        kafka.bootstrapServers(), dir, 1,
-        scramFromFile("lorastream-streams", secrets),
-        scramFromFile("lorastream-trainer", secrets),
-        scramFromFile("lorastream-server", secrets),
-        scramFromFile("lorastream-admin", secrets),
-        Map.of(),
-        new TrainerListener() {}));
-    System.out.printf("AccessControlIT: broker, acls and services up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    loop =
+        Loop.start(
+            new Loop.Settings(
+                kafka.bootstrapServers(),
+                dir,
+                1,
+                scramFromFile("lorastream-streams", secrets),
+                scramFromFile("lorastream-trainer", secrets),
+                scramFromFile("lorastream-server", secrets),
+                scramFromFile("lorastream-admin", secrets),
+                Map.of(),
+                new TrainerListener() {}));
+    System.out.printf(
+        "AccessControlIT: broker, acls and services up in %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
   }
 
   @AfterAll
@@ -131,15 +159,27 @@ class AccessControlIT {
     }
   }
 
-  /** A service's {@code kafka.*} settings: SCRAM as {@code user}, the password read from {@code dir/user}. */
+  /**
+   * A service's {@code kafka.*} settings: SCRAM as {@code user}, the password read from {@code
+   * dir/user}.
+   */
   static Map<String, String> scramFromFile(String user, Path dir) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("security.protocol", "SASL_PLAINTEXT");
     p.put("sasl.mechanism", "SCRAM-SHA-512");
     p.put("config.providers", "dir");
-    p.put("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
-    p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-        + "\" password=\"${dir:" + dir.toAbsolutePath() + ":" + user + "}\";");
+    p.put(
+        "config.providers.dir.class",
+        "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+    p.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + user
+            + "\" password=\"${dir:"
+            + dir.toAbsolutePath()
+            + ":"
+            + user
+            + "}\";");
     return p;
   }
 
@@ -149,8 +189,9 @@ class AccessControlIT {
     long t0 = System.nanoTime();
     BeirDataset data = LabelFeedback.scifact();
     List<LabelFeedback.Judgment> judgments = LabelFeedback.judgments(data, LABELS);
-    try (LabelFeedback feedback = new LabelFeedback(kafka.bootstrapServers(), scramFromFile("lorastream-frontend", secrets),
-        TOPICS)) {
+    try (LabelFeedback feedback =
+        new LabelFeedback(
+            kafka.bootstrapServers(), scramFromFile("lorastream-frontend", secrets), TOPICS)) {
       feedback.documents(data, judgments);
       for (LabelFeedback.Judgment j : judgments) {
         String id = UUID.randomUUID().toString();
@@ -160,29 +201,49 @@ class AccessControlIT {
       feedback.flush();
     }
 
-    await("a trained version served", Duration.ofMinutes(3),
+    await(
+        "a trained version served",
+        Duration.ofMinutes(3),
         () -> servingVersion() > 0 || loop.trainerFailure() != null);
     assertThat(loop.trainerFailure()).isNull();
-    HttpResponse<String> embedded = post("/v1/embeddings",
-        "{\"input\": [\"does smoking cause cancer\"], \"model\": \"" + Loop.ADAPTER + "\"}", null);
+    HttpResponse<String> embedded =
+        post(
+            "/v1/embeddings",
+            "{\"input\": [\"does smoking cause cancer\"], \"model\": \"" + Loop.ADAPTER + "\"}",
+            null);
     assertThat(embedded.statusCode()).isEqualTo(200);
-    assertThat(embedded.headers().firstValue("X-Lorastream-Model-Version").orElseThrow()).startsWith(Loop.ADAPTER + "@");
+    assertThat(embedded.headers().firstValue("X-Lorastream-Model-Version").orElseThrow())
+        .startsWith(Loop.ADAPTER + "@");
 
     // every label became one pair, written by the streams app's principal
     await("a pair per label", Duration.ofMinutes(1), () -> pairs().size() >= LABELS);
-    assertThat(pairs()).hasSize(LABELS)
-        .extracting(p -> p.sourceEventIds().get(0)).containsExactlyInAnyOrderElementsOf(labelIds);
+    assertThat(pairs())
+        .hasSize(LABELS)
+        .extracting(p -> p.sourceEventIds().get(0))
+        .containsExactlyInAnyOrderElementsOf(labelIds);
 
-    // the admin API publishes pins as the admin principal (admin-kafka.*): the server's own may only read them
+    // the admin API publishes pins as the admin principal (admin-kafka.*): the server's own may
+    // only read them
     int version = servingVersion();
-    HttpResponse<String> pinned = post("/admin/adapters/" + Loop.ADAPTER + "/pin", "{\"version\": " + version + "}",
-        "admin-key-of-the-test");
+    HttpResponse<String> pinned =
+        post(
+            "/admin/adapters/" + Loop.ADAPTER + "/pin",
+            "{\"version\": " + version + "}",
+            "admin-key-of-the-test");
     assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
-    HttpResponse<String> unpinned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        loop.serverUri().resolve("/admin/adapters/" + Loop.ADAPTER + "/pin"))
-        .header("Authorization", "Bearer admin-key-of-the-test").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unpinned =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        loop.serverUri().resolve("/admin/adapters/" + Loop.ADAPTER + "/pin"))
+                    .header("Authorization", "Bearer admin-key-of-the-test")
+                    .DELETE()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(unpinned.statusCode()).as(unpinned.body()).isEqualTo(200);
-    System.out.printf("AccessControlIT: first version served %.1f s after the feedback%n", (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "AccessControlIT: first version served %.1f s after the feedback%n",
+        (System.nanoTime() - t0) / 1e9);
   }
 
   @Test
@@ -190,17 +251,39 @@ class AccessControlIT {
   void aPrincipalWithoutTheGrantIsRefusedAndNothingItSentIsServedOrTrainedOn() throws Exception {
     String poisoned = "mallory's poisoned query";
     String forgedPairId = PairIds.of(PairKind.LABEL, List.of("mallory-1"), "31715818", List.of());
-    TrainingPair forged = new TrainingPair(SchemaVersion.CURRENT, forgedPairId, PairKind.LABEL, Loop.ADAPTER, Loop.TENANT,
-        poisoned, "a passage mallory wants near her query", "31715818", List.of(), List.of(), 1.0, 1.0,
-        List.of("mallory-1"), Instant.now(), null, null, List.of());
+    TrainingPair forged =
+        new TrainingPair(
+            SchemaVersion.CURRENT,
+            forgedPairId,
+            PairKind.LABEL,
+            Loop.ADAPTER,
+            Loop.TENANT,
+            poisoned,
+            "a passage mallory wants near her query",
+            "31715818",
+            List.of(),
+            List.of(),
+            1.0,
+            1.0,
+            List.of("mallory-1"),
+            Instant.now(),
+            null,
+            null,
+            List.of());
     byte[] forgedPair = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs().encode(forged);
-    byte[] forgedPin = ("{\"adapter\":\"" + Loop.ADAPTER + "\",\"version\":1,\"action\":\"pin\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] forgedPin =
+        ("{\"adapter\":\"" + Loop.ADAPTER + "\",\"version\":1,\"action\":\"pin\"}")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] junk = "not an adapter".getBytes(StandardCharsets.UTF_8);
     Map<String, Object> rogue = new HashMap<>(security.clientProperties(ROGUE));
 
-    // an idempotent producer (the default) is refused by the topic or, having no write grant anywhere, the cluster
+    // an idempotent producer (the default) is refused by the topic or, having no write grant
+    // anywhere, the cluster
     try (KafkaProducer<String, byte[]> p = producer(rogue)) {
-      assertThatThrownBy(() -> p.send(new ProducerRecord<>(TOPICS.adapters(), Loop.ADAPTER + "@999", junk)).get())
+      assertThatThrownBy(
+              () ->
+                  p.send(new ProducerRecord<>(TOPICS.adapters(), Loop.ADAPTER + "@999", junk))
+                      .get())
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(AuthorizationException.class);
     }
@@ -212,20 +295,24 @@ class AccessControlIT {
     // the services' own principals may not write what is not theirs either
     assertRefused(clientProps("lorastream-server"), TOPICS.adapters(), Loop.ADAPTER + "@999", junk);
     assertRefused(clientProps("lorastream-server"), TOPICS.adapterPins(), Loop.ADAPTER, forgedPin);
-    assertRefused(clientProps("lorastream-streams"), TOPICS.adapters(), Loop.ADAPTER + "@999", junk);
-    assertRefused(clientProps("lorastream-frontend"), TOPICS.trainingPairs(), Loop.ADAPTER, forgedPair);
+    assertRefused(
+        clientProps("lorastream-streams"), TOPICS.adapters(), Loop.ADAPTER + "@999", junk);
+    assertRefused(
+        clientProps("lorastream-frontend"), TOPICS.trainingPairs(), Loop.ADAPTER, forgedPair);
     assertRefused(clientProps("lorastream-trainer"), TOPICS.adapterPins(), Loop.ADAPTER, forgedPin);
     // nor take the trainer's transactional id (which would fence it)
     Map<String, Object> tx = new HashMap<>(rogue);
     tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lorastream-trainer-loop");
     try (KafkaProducer<String, byte[]> p = producer(tx)) {
-      assertThatThrownBy(p::initTransactions).isInstanceOf(TransactionalIdAuthorizationException.class);
+      assertThatThrownBy(p::initTransactions)
+          .isInstanceOf(TransactionalIdAuthorizationException.class);
     }
 
     // nothing mallory sent landed, so nothing of it is served
     Map<String, Object> admin = security.adminClientProperties();
     assertThat(Topics.readAll(kafka.bootstrapServers(), admin, TOPICS.adapters()))
-        .extracting(ConsumerRecord::key).doesNotContain(Loop.ADAPTER + "@999");
+        .extracting(ConsumerRecord::key)
+        .doesNotContain(Loop.ADAPTER + "@999");
     assertThat(Topics.readAll(kafka.bootstrapServers(), admin, TOPICS.adapterPins()))
         .extracting(r -> r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8))
         .noneMatch(v -> v.contains("\"version\":1,\"action\":\"pin\""));
@@ -237,23 +324,33 @@ class AccessControlIT {
     loop.stopTrainer();
     assertThat(loop.trainerFailure()).isNull();
     AdapterCheckpoint last = null;
-    for (ConsumerRecord<String, byte[]> r : Topics.readAll(kafka.bootstrapServers(), admin, TOPICS.trainerCheckpoints())) {
+    for (ConsumerRecord<String, byte[]> r :
+        Topics.readAll(kafka.bootstrapServers(), admin, TOPICS.trainerCheckpoints())) {
       if (r.value() != null && Loop.ADAPTER.equals(r.key())) {
         last = loop.checkpoint(r);
       }
     }
     assertThat(last).as("a checkpoint of " + Loop.ADAPTER).isNotNull();
-    Set<String> pending = last.pending().stream().map(BufferedPair::pairId).collect(Collectors.toSet());
-    List<String> trained = pairs().stream()
-        .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), loop.trainerSettings().holdoutFraction()))
-        .map(TrainingPair::pairId)
-        .filter(id -> !pending.contains(id))
-        .toList();
+    Set<String> pending =
+        last.pending().stream().map(BufferedPair::pairId).collect(Collectors.toSet());
+    List<String> trained =
+        pairs().stream()
+            .filter(
+                p ->
+                    !HeldOutSlice.isHeldOut(
+                        p.tenant(), p.anchor(), loop.trainerSettings().holdoutFraction()))
+            .map(TrainingPair::pairId)
+            .filter(id -> !pending.contains(id))
+            .toList();
     assertThat(last.ledger()).isEqualTo(PairLedger.of(trained));
   }
 
-  /** A producer without idempotence (which needs no cluster-level grant) is refused by the topic's ACLs. */
-  private static void assertRefused(Map<String, Object> client, String topic, String key, byte[] value) {
+  /**
+   * A producer without idempotence (which needs no cluster-level grant) is refused by the topic's
+   * ACLs.
+   */
+  private static void assertRefused(
+      Map<String, Object> client, String topic, String key, byte[] value) {
     Map<String, Object> plain = new HashMap<>(client);
     plain.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     plain.put(ProducerConfig.ACKS_CONFIG, "1");
@@ -280,7 +377,9 @@ class AccessControlIT {
 
   private static List<TrainingPair> pairs() {
     var codec = EventCodecs.create(TextLimits.DEFAULTS).trainingPairs();
-    return Topics.readAll(kafka.bootstrapServers(), security.adminClientProperties(), TOPICS.trainingPairs()).stream()
+    return Topics.readAll(
+            kafka.bootstrapServers(), security.adminClientProperties(), TOPICS.trainingPairs())
+        .stream()
         .map(r -> codec.decode(r.value()))
         .toList();
   }
@@ -289,18 +388,21 @@ class AccessControlIT {
     return ServingProbe.servingVersion(loop.serverUri(), Loop.ADAPTER);
   }
 
-  private static HttpResponse<String> post(String path, String body, String bearer) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(loop.serverUri().resolve(path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(String path, String body, String bearer)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(loop.serverUri().resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static void await(String what, Duration timeout, BooleanSupplierWithException condition) throws Exception {
+  static void await(String what, Duration timeout, BooleanSupplierWithException condition)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -28,11 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loop on three in-process KRaft nodes, every topic with 3 replicas and 2 in sync (the services' defaults), while
- * feedback flows and versions are published: the node leading the training-pairs partition is killed (no controlled
- * shutdown, as a crash) and restarted 25 s later. Every label must become exactly one pair and be trained exactly once
- * (the trainer's ledger), versions must keep being published and served, and the server must answer every request.
- * Prints how long publishing and serving were interrupted, as JSON. A slow test (about two minutes).
+ * The loop on three in-process KRaft nodes, every topic with 3 replicas and 2 in sync (the
+ * services' defaults), while feedback flows and versions are published: the node leading the
+ * training-pairs partition is killed (no controlled shutdown, as a crash) and restarted 25 s later.
+ * Every label must become exactly one pair and be trained exactly once (the trainer's ledger),
+ * versions must keep being published and served, and the server must answer every request. Prints
+ * how long publishing and serving were interrupted, as JSON. A slow test (about two minutes).
  */
 class BrokerFailoverIT {
 
@@ -51,50 +52,77 @@ class BrokerFailoverIT {
   void killingThePairsLeaderLosesNoPairTrainsNoneTwiceAndNeverFailsARequest() throws Exception {
     List<Commit> commits = new CopyOnWriteArrayList<>();
     List<String> aborted = new CopyOnWriteArrayList<>();
-    TrainerListener listener = new TrainerListener() {
-      @Override
-      public void committed(List<AdapterManifest> published, int checkpoints) {
-        commits.add(new Commit(System.currentTimeMillis(), published.stream().map(AdapterManifest::version).toList()));
-      }
+    TrainerListener listener =
+        new TrainerListener() {
+          @Override
+          public void committed(List<AdapterManifest> published, int checkpoints) {
+            commits.add(
+                new Commit(
+                    System.currentTimeMillis(),
+                    published.stream().map(AdapterManifest::version).toList()));
+          }
 
-      @Override
-      public void aborted(Exception cause) {
-        aborted.add(System.currentTimeMillis() + " " + cause);
-      }
-    };
+          @Override
+          public void aborted(Exception cause) {
+            aborted.add(System.currentTimeMillis() + " " + cause);
+          }
+        };
     long t0 = System.nanoTime();
-    try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(3, EmbeddedKafkaConfig.defaults());
-        Loop loop = Loop.start(new Loop.Settings(cluster.bootstrapServers(), dir, 1, Map.of(), Map.of(), Map.of(),
-            Map.of(), Map.of("commit-interval", "1s", "commit-every-steps", "6"), listener))) {
-      System.out.printf("BrokerFailoverIT: cluster and services up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    try (EmbeddedKafkaCluster cluster =
+            EmbeddedKafkaCluster.start(3, EmbeddedKafkaConfig.defaults());
+        Loop loop =
+            Loop.start(
+                new Loop.Settings(
+                    cluster.bootstrapServers(),
+                    dir,
+                    1,
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    Map.of(),
+                    Map.of("commit-interval", "1s", "commit-every-steps", "6"),
+                    listener))) {
+      System.out.printf(
+          "BrokerFailoverIT: cluster and services up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       String pairs = TOPICS.trainingPairs();
-      assertThat(cluster.inSyncReplicas(pairs, 0)).as("training-pairs replicated on all three nodes").hasSize(3);
+      assertThat(cluster.inSyncReplicas(pairs, 0))
+          .as("training-pairs replicated on all three nodes")
+          .hasSize(3);
 
       BeirDataset data = LabelFeedback.scifact();
       List<LabelFeedback.Judgment> judgments = LabelFeedback.judgments(data, LABELS);
       List<String> labelIds = Collections.synchronizedList(new ArrayList<>());
       AtomicReference<Throwable> feederFailure = new AtomicReference<>();
-      try (LabelFeedback feedback = new LabelFeedback(cluster.bootstrapServers(), Map.of(), TOPICS)) {
+      try (LabelFeedback feedback =
+          new LabelFeedback(cluster.bootstrapServers(), Map.of(), TOPICS)) {
         feedback.documents(data, judgments);
-        Thread feeder = new Thread(() -> {
-          try {
-            for (LabelFeedback.Judgment j : judgments) {
-              String id = UUID.randomUUID().toString();
-              labelIds.add(id);
-              feedback.label(j, id);
-              Thread.sleep(LABEL_INTERVAL.toMillis());
-            }
-            feedback.flush();
-          } catch (Throwable e) {
-            feederFailure.set(e);
-          }
-        }, "label-feeder");
+        Thread feeder =
+            new Thread(
+                () -> {
+                  try {
+                    for (LabelFeedback.Judgment j : judgments) {
+                      String id = UUID.randomUUID().toString();
+                      labelIds.add(id);
+                      feedback.label(j, id);
+                      Thread.sleep(LABEL_INTERVAL.toMillis());
+                    }
+                    feedback.flush();
+                  } catch (Throwable e) {
+                    feederFailure.set(e);
+                  }
+                },
+                "label-feeder");
         feeder.start();
 
-        AccessControlIT.await("a first version served", Duration.ofMinutes(2),
-            () -> ServingProbe.servingVersion(loop.serverUri(), Loop.ADAPTER) > 0 || loop.trainerFailure() != null);
+        AccessControlIT.await(
+            "a first version served",
+            Duration.ofMinutes(2),
+            () ->
+                ServingProbe.servingVersion(loop.serverUri(), Loop.ADAPTER) > 0
+                    || loop.trainerFailure() != null);
         assertThat(loop.trainerFailure()).isNull();
-        try (ServingProbe probe = new ServingProbe(loop.serverUri(), Loop.ADAPTER, Duration.ofMillis(50)).start()) {
+        try (ServingProbe probe =
+            new ServingProbe(loop.serverUri(), Loop.ADAPTER, Duration.ofMillis(50)).start()) {
           Thread.sleep(8_000); // steady state: a few publications before the kill
 
           int victim = cluster.leaderOf(pairs, 0);
@@ -113,7 +141,9 @@ class BrokerFailoverIT {
           }
           long restartMs = System.currentTimeMillis();
           cluster.restart(victim);
-          AccessControlIT.await("the restarted node back in the pairs partition's ISR", Duration.ofMinutes(2),
+          AccessControlIT.await(
+              "the restarted node back in the pairs partition's ISR",
+              Duration.ofMinutes(2),
               () -> cluster.inSyncReplicas(pairs, 0).contains(victim));
           long rejoinedMs = System.currentTimeMillis();
 
@@ -122,22 +152,33 @@ class BrokerFailoverIT {
           assertThat(labelIds).hasSize(LABELS);
 
           // exactly once from labels to pairs
-          AccessControlIT.await("a pair per label", Duration.ofMinutes(2), () -> readPairs(cluster).size() >= LABELS);
+          AccessControlIT.await(
+              "a pair per label", Duration.ofMinutes(2), () -> readPairs(cluster).size() >= LABELS);
           List<TrainingPair> written = readPairs(cluster);
           assertThat(written).hasSize(LABELS);
           assertThat(written.stream().map(TrainingPair::pairId).distinct()).hasSize(LABELS);
-          assertThat(written).extracting(p -> p.sourceEventIds().get(0)).containsExactlyInAnyOrderElementsOf(labelIds);
+          assertThat(written)
+              .extracting(p -> p.sourceEventIds().get(0))
+              .containsExactlyInAnyOrderElementsOf(labelIds);
 
-          // the trainer trains what is left, then stops (committing); its ledger proves every pair was trained once
+          // the trainer trains what is left, then stops (committing); its ledger proves every pair
+          // was trained once
           double holdout = loop.trainerSettings().holdoutFraction();
-          List<String> trainable = written.stream()
-              .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), holdout))
-              .map(TrainingPair::pairId).toList();
-          // (a partial batch is trained once its oldest pair waited batch-max-wait: nothing stays pending)
-          AccessControlIT.await("the trainer through every pair", Duration.ofMinutes(3), () -> {
-            AdapterCheckpoint c = lastCheckpoint(cluster, loop);
-            return (c != null && c.ledger().pairs() >= trainable.size()) || loop.trainerFailure() != null;
-          });
+          List<String> trainable =
+              written.stream()
+                  .filter(p -> !HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), holdout))
+                  .map(TrainingPair::pairId)
+                  .toList();
+          // (a partial batch is trained once its oldest pair waited batch-max-wait: nothing stays
+          // pending)
+          AccessControlIT.await(
+              "the trainer through every pair",
+              Duration.ofMinutes(3),
+              () -> {
+                AdapterCheckpoint c = lastCheckpoint(cluster, loop);
+                return (c != null && c.ledger().pairs() >= trainable.size())
+                    || loop.trainerFailure() != null;
+              });
           Thread.sleep(1_000);
           probe.close();
           loop.stopTrainer();
@@ -148,30 +189,59 @@ class BrokerFailoverIT {
 
           // versions kept being published and served, and every request was answered
           List<ServingProbe.Call> calls = probe.calls();
-          assertThat(calls).isNotEmpty().allSatisfy(c -> assertThat(c.status()).as("HTTP status").isEqualTo(200));
-          List<Commit> publications = commits.stream().filter(c -> !c.versions().isEmpty()).toList();
-          long lastBeforeKill = publications.stream().mapToLong(Commit::atMs).filter(t -> t < killMs).max().orElseThrow();
-          long firstAfterKill = publications.stream().mapToLong(Commit::atMs).filter(t -> t >= killMs).min().orElseThrow();
-          assertThat(publications.stream().filter(c -> c.atMs() > rejoinedMs)).as("publications after the restart")
+          assertThat(calls)
+              .isNotEmpty()
+              .allSatisfy(c -> assertThat(c.status()).as("HTTP status").isEqualTo(200));
+          List<Commit> publications =
+              commits.stream().filter(c -> !c.versions().isEmpty()).toList();
+          long lastBeforeKill =
+              publications.stream()
+                  .mapToLong(Commit::atMs)
+                  .filter(t -> t < killMs)
+                  .max()
+                  .orElseThrow();
+          long firstAfterKill =
+              publications.stream()
+                  .mapToLong(Commit::atMs)
+                  .filter(t -> t >= killMs)
+                  .min()
+                  .orElseThrow();
+          assertThat(publications.stream().filter(c -> c.atMs() > rejoinedMs))
+              .as("publications after the restart")
               .isNotEmpty();
-          long firstNewerServed = calls.stream()
-              .filter(c -> c.sentMs() >= killMs && version(c) > versionAtKill)
-              .mapToLong(ServingProbe.Call::answeredMs).min().orElseThrow();
+          long firstNewerServed =
+              calls.stream()
+                  .filter(c -> c.sentMs() >= killMs && version(c) > versionAtKill)
+                  .mapToLong(ServingProbe.Call::answeredMs)
+                  .min()
+                  .orElseThrow();
           int lastServed = calls.stream().mapToInt(BrokerFailoverIT::version).max().orElseThrow();
-          assertThat(lastServed).as("a version published after the restart served")
-              .isGreaterThan(calls.stream().filter(c -> c.sentMs() <= rejoinedMs).mapToInt(BrokerFailoverIT::version)
-                  .max().orElseThrow());
+          assertThat(lastServed)
+              .as("a version published after the restart served")
+              .isGreaterThan(
+                  calls.stream()
+                      .filter(c -> c.sentMs() <= rejoinedMs)
+                      .mapToInt(BrokerFailoverIT::version)
+                      .max()
+                      .orElseThrow());
 
           List<Long> gapsBefore = new ArrayList<>();
           for (int i = 1; i < publications.size() && publications.get(i).atMs() < killMs; i++) {
             gapsBefore.add(publications.get(i).atMs() - publications.get(i - 1).atMs());
           }
           Collections.sort(gapsBefore);
-          long maxLatencyDuringFailover = calls.stream()
-              .filter(c -> c.sentMs() >= killMs && c.sentMs() <= rejoinedMs)
-              .mapToLong(ServingProbe.Call::latencyMs).max().orElse(-1);
-          long maxLatencyBefore = calls.stream().filter(c -> c.sentMs() < killMs)
-              .mapToLong(ServingProbe.Call::latencyMs).max().orElse(-1);
+          long maxLatencyDuringFailover =
+              calls.stream()
+                  .filter(c -> c.sentMs() >= killMs && c.sentMs() <= rejoinedMs)
+                  .mapToLong(ServingProbe.Call::latencyMs)
+                  .max()
+                  .orElse(-1);
+          long maxLatencyBefore =
+              calls.stream()
+                  .filter(c -> c.sentMs() < killMs)
+                  .mapToLong(ServingProbe.Call::latencyMs)
+                  .max()
+                  .orElse(-1);
           System.out.printf(
               "BROKER_FAILOVER {\"killed_node\": %d, \"new_pairs_leader_after_ms\": %d, \"restarted_after_ms\": %d,"
                   + " \"back_in_isr_after_restart_ms\": %d, \"publication_gap_median_before_ms\": %d,"
@@ -180,11 +250,22 @@ class BrokerFailoverIT {
                   + " \"requests\": %d, \"failed_requests\": %d, \"max_latency_before_ms\": %d,"
                   + " \"max_latency_during_failover_ms\": %d, \"versions_published\": %d,"
                   + " \"aborted_transactions\": %d, \"labels\": %d, \"pairs_trained\": %d}%n",
-              victim, newLeaderMs < 0 ? -1 : newLeaderMs - killMs, restartMs - killMs, rejoinedMs - restartMs,
-              gapsBefore.isEmpty() ? -1 : gapsBefore.get(gapsBefore.size() / 2), killMs - lastBeforeKill,
-              firstAfterKill - killMs, firstAfterKill - lastBeforeKill, firstNewerServed - killMs, calls.size(),
-              calls.stream().filter(c -> c.status() != 200).count(), maxLatencyBefore, maxLatencyDuringFailover,
-              publications.stream().mapToInt(c -> c.versions().size()).sum(), aborted.size(), LABELS,
+              victim,
+              newLeaderMs < 0 ? -1 : newLeaderMs - killMs,
+              restartMs - killMs,
+              rejoinedMs - restartMs,
+              gapsBefore.isEmpty() ? -1 : gapsBefore.get(gapsBefore.size() / 2),
+              killMs - lastBeforeKill,
+              firstAfterKill - killMs,
+              firstAfterKill - lastBeforeKill,
+              firstNewerServed - killMs,
+              calls.size(),
+              calls.stream().filter(c -> c.status() != 200).count(),
+              maxLatencyBefore,
+              maxLatencyDuringFailover,
+              publications.stream().mapToInt(c -> c.versions().size()).sum(),
+              aborted.size(),
+              LABELS,
               last.ledger().pairs());
           aborted.forEach(a -> System.out.println("BrokerFailoverIT: aborted transaction at " + a));
         }
@@ -208,7 +289,8 @@ class BrokerFailoverIT {
 
   private static AdapterCheckpoint lastCheckpoint(EmbeddedKafkaCluster cluster, Loop loop) {
     AdapterCheckpoint last = null;
-    for (ConsumerRecord<String, byte[]> r : Topics.readAll(cluster.bootstrapServers(), Map.of(), TOPICS.trainerCheckpoints())) {
+    for (ConsumerRecord<String, byte[]> r :
+        Topics.readAll(cluster.bootstrapServers(), Map.of(), TOPICS.trainerCheckpoints())) {
       if (r.value() != null && Loop.ADAPTER.equals(r.key())) {
         last = loop.checkpoint(r);
       }

@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A search application's annotators, as the contracts say: SciFact's train judgments sent as grade-3 relevance labels
- * of one tenant (keyed tenant/query), their documents first (keyed by doc id), every record acknowledged by all
- * in-sync replicas.
+ * A search application's annotators, as the contracts say: SciFact's train judgments sent as
+ * grade-3 relevance labels of one tenant (keyed tenant/query), their documents first (keyed by doc
+ * id), every record acknowledged by all in-sync replicas.
  */
 final class LabelFeedback implements AutoCloseable {
 
@@ -42,7 +42,9 @@ final class LabelFeedback implements AutoCloseable {
   private final EventCodecs codecs = EventCodecs.create(TextLimits.DEFAULTS);
   private final TopicNames topics;
 
-  /** @param security the client settings of the principal that writes feedback */
+  /**
+   * @param security the client settings of the principal that writes feedback
+   */
   LabelFeedback(String bootstrap, Map<String, ?> security, TopicNames topics) {
     Map<String, Object> p = new HashMap<>(security);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -58,7 +60,8 @@ final class LabelFeedback implements AutoCloseable {
   static BeirDataset scifact() {
     String datasets = System.getProperty("lorastream.datasets");
     if (datasets == null) {
-      throw new IllegalStateException("system property lorastream.datasets (set by the parent pom) is missing");
+      throw new IllegalStateException(
+          "system property lorastream.datasets (set by the parent pom) is missing");
     }
     return BeirDataset.load(Path.of(datasets, "scifact"));
   }
@@ -78,17 +81,32 @@ final class LabelFeedback implements AutoCloseable {
   }
 
   /** Sends the documents of the judgments and waits for their acknowledgement. */
-  void documents(BeirDataset data, List<Judgment> judgments) throws ExecutionException, InterruptedException {
+  void documents(BeirDataset data, List<Judgment> judgments)
+      throws ExecutionException, InterruptedException {
     Set<String> ids = new LinkedHashSet<>();
     judgments.forEach(j -> ids.add(j.docId()));
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     Instant now = Instant.now();
     for (String id : ids) {
       BeirDocument d = data.corpus().get(id);
-      Document doc = new Document(SchemaVersion.CURRENT, UUID.randomUUID().toString(), Loop.TENANT, now, id, d.title(),
-          d.text(), now);
-      sent.add(producer.send(new ProducerRecord<>(topics.documents(), null, now.toEpochMilli(),
-          codecs.documents().keyOf(doc), codecs.documents().encode(doc))));
+      Document doc =
+          new Document(
+              SchemaVersion.CURRENT,
+              UUID.randomUUID().toString(),
+              Loop.TENANT,
+              now,
+              id,
+              d.title(),
+              d.text(),
+              now);
+      sent.add(
+          producer.send(
+              new ProducerRecord<>(
+                  topics.documents(),
+                  null,
+                  now.toEpochMilli(),
+                  codecs.documents().keyOf(doc),
+                  codecs.documents().encode(doc))));
     }
     for (Future<RecordMetadata> f : sent) {
       f.get();
@@ -98,10 +116,24 @@ final class LabelFeedback implements AutoCloseable {
   /** Sends one grade-3 label now; returns its event id. */
   Future<RecordMetadata> label(Judgment j, String eventId) {
     Instant now = Instant.now();
-    RelevanceLabel label = new RelevanceLabel(SchemaVersion.CURRENT, eventId, Loop.TENANT, now, j.query(), j.queryId(),
-        j.docId(), 3, LabelSource.ANNOTATOR);
-    return producer.send(new ProducerRecord<>(topics.relevanceLabels(), null, now.toEpochMilli(),
-        codecs.relevanceLabels().keyOf(label), codecs.relevanceLabels().encode(label)));
+    RelevanceLabel label =
+        new RelevanceLabel(
+            SchemaVersion.CURRENT,
+            eventId,
+            Loop.TENANT,
+            now,
+            j.query(),
+            j.queryId(),
+            j.docId(),
+            3,
+            LabelSource.ANNOTATOR);
+    return producer.send(
+        new ProducerRecord<>(
+            topics.relevanceLabels(),
+            null,
+            now.toEpochMilli(),
+            codecs.relevanceLabels().keyOf(label),
+            codecs.relevanceLabels().encode(label)));
   }
 
   void flush() {

@@ -29,26 +29,34 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The three services of the loop in this JVM, each started through the entry point its own command uses and each with
- * its own Kafka client settings (its principal), as {@code DemoServices} starts them for the demo: the streams app,
- * the embedding server and the trainer, on a tiny base model so that the test is about Kafka. They talk to each other
- * only through Kafka and HTTP.
+ * The three services of the loop in this JVM, each started through the entry point its own command
+ * uses and each with its own Kafka client settings (its principal), as {@code DemoServices} starts
+ * them for the demo: the streams app, the embedding server and the trainer, on a tiny base model so
+ * that the test is about Kafka. They talk to each other only through Kafka and HTTP.
  */
 final class Loop implements AutoCloseable {
 
   /** The tenant whose feedback the loop trains on, and the adapter the streams app routes it to. */
   static final String TENANT = "acme";
+
   static final String ADAPTER = "scifact";
 
   /**
-   * What differs between the tests: the cluster, the topics' layout, and each service's {@code kafka.*} settings.
+   * What differs between the tests: the cluster, the topics' layout, and each service's {@code
+   * kafka.*} settings.
    *
    * @param serverAdminKafka the server's {@code admin-kafka.*}: the principal its pin producer uses
    * @param trainerKeys trainer settings laid over the loop's
    */
   record Settings(
-      String bootstrap, Path dir, int partitions, Map<String, String> streamsKafka, Map<String, String> trainerKafka,
-      Map<String, String> serverKafka, Map<String, String> serverAdminKafka, Map<String, String> trainerKeys,
+      String bootstrap,
+      Path dir,
+      int partitions,
+      Map<String, String> streamsKafka,
+      Map<String, String> trainerKafka,
+      Map<String, String> serverKafka,
+      Map<String, String> serverAdminKafka,
+      Map<String, String> trainerKeys,
       TrainerListener listener) {}
 
   private final FeedbackStreamsApp streams;
@@ -63,9 +71,16 @@ final class Loop implements AutoCloseable {
   private final CheckpointMac checkpointMac;
 
   private Loop(
-      FeedbackStreamsApp streams, EmbeddingServer server, TrainerModel trainerModel, ContinualTrainer trainer,
-      Thread trainerThread, AtomicReference<Throwable> trainerFailure, Path publicKey, Path tinyBase,
-      TrainerSettings trainerSettings, CheckpointMac checkpointMac) {
+      FeedbackStreamsApp streams,
+      EmbeddingServer server,
+      TrainerModel trainerModel,
+      ContinualTrainer trainer,
+      Thread trainerThread,
+      AtomicReference<Throwable> trainerFailure,
+      Path publicKey,
+      Path tinyBase,
+      TrainerSettings trainerSettings,
+      CheckpointMac checkpointMac) {
     this.streams = streams;
     this.server = server;
     this.trainerModel = trainerModel;
@@ -93,10 +108,13 @@ final class Loop implements AutoCloseable {
       Map<String, String> streamsKeys = new LinkedHashMap<>();
       streamsKeys.put("partitions", Integer.toString(s.partitions()));
       streamsKeys.put("metrics-port", "0");
-      streamsKeys.put("state-dir", Files.createDirectories(s.dir().resolve("streams-state")).toString());
+      streamsKeys.put(
+          "state-dir", Files.createDirectories(s.dir().resolve("streams-state")).toString());
       streamsKeys.put("tenant-adapters." + TENANT, ADAPTER);
       prefixed("kafka.", s.streamsKafka(), streamsKeys);
-      streams = FeedbackStreamsApp.start(s.bootstrap(), ConfigFiles.fromMap(streamsKeys), Duration.ofMinutes(2));
+      streams =
+          FeedbackStreamsApp.start(
+              s.bootstrap(), ConfigFiles.fromMap(streamsKeys), Duration.ofMinutes(2));
 
       Map<String, String> serverKeys = new LinkedHashMap<>();
       serverKeys.put("bootstrap-servers", s.bootstrap());
@@ -137,19 +155,36 @@ final class Loop implements AutoCloseable {
       trainerKeys.putAll(s.trainerKeys());
       TrainerSettings settings = TrainerConfigFiles.fromMap(trainerKeys);
       model = TrainerModel.load(settings.baseModel(), DeviceSetting.CPU, Precision.FP32, 10_000);
-      ContinualTrainer trainer = new ContinualTrainer(
-          settings, model, AdapterSigner.fromFile(privateKey), new SimpleMeterRegistry(), s.listener());
+      ContinualTrainer trainer =
+          new ContinualTrainer(
+              settings,
+              model,
+              AdapterSigner.fromFile(privateKey),
+              new SimpleMeterRegistry(),
+              s.listener());
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread thread = new Thread(() -> {
-        try {
-          trainer.run();
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      }, "loop-trainer");
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  trainer.run();
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "loop-trainer");
       thread.setDaemon(true);
       thread.start();
-      return new Loop(streams, server, model, trainer, thread, failure, publicKey, tinyBase, settings,
+      return new Loop(
+          streams,
+          server,
+          model,
+          trainer,
+          thread,
+          failure,
+          publicKey,
+          tinyBase,
+          settings,
           CheckpointMac.derivedFrom(AdapterSigner.fromFile(privateKey)));
     } catch (RuntimeException | IOException e) {
       closeQuietly(model);
@@ -171,9 +206,13 @@ final class Loop implements AutoCloseable {
     return trainerSettings;
   }
 
-  /** A checkpoint record of the loop's trainer, authenticated as the trainer authenticates it on restore. */
+  /**
+   * A checkpoint record of the loop's trainer, authenticated as the trainer authenticates it on
+   * restore.
+   */
   AdapterCheckpoint checkpoint(ConsumerRecord<String, byte[]> r) {
-    return CheckpointCodec.decode(r.value(), r.key(), r.partition(), checkpointMac, r.topic() + "@" + r.offset());
+    return CheckpointCodec.decode(
+        r.value(), r.key(), r.partition(), checkpointMac, r.topic() + "@" + r.offset());
   }
 
   Path publicKey() {
@@ -184,7 +223,10 @@ final class Loop implements AutoCloseable {
     return tinyBase;
   }
 
-  /** Why the trainer stopped on its own (a fatal Kafka error), or null while it runs or after a clean stop. */
+  /**
+   * Why the trainer stopped on its own (a fatal Kafka error), or null while it runs or after a
+   * clean stop.
+   */
   Throwable trainerFailure() {
     return trainerFailure.get();
   }

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A small random BERT (H=16, 2 layers, 64 positions) with the real WordPiece tokenizer, written as a Hugging Face
- * folder: the trainer and the server load it as any base ({@code base-model: <folder>}), and its training steps and
- * forward passes take milliseconds, so a test of the whole loop is about Kafka, not the model.
+ * A small random BERT (H=16, 2 layers, 64 positions) with the real WordPiece tokenizer, written as
+ * a Hugging Face folder: the trainer and the server load it as any base ({@code base-model:
+ * <folder>}), and its training steps and forward passes take milliseconds, so a test of the whole
+ * loop is about Kafka, not the model.
  */
 final class TinyBaseFolder {
 
@@ -30,9 +31,13 @@ final class TinyBaseFolder {
   static Path write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tokenizer = dir.resolve("tokenizer.json");
-    try (InputStream in = TinyBaseFolder.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+    try (InputStream in =
+        TinyBaseFolder.class
+            .getClassLoader()
+            .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
       if (in == null) {
-        throw new IllegalStateException("all-minilm-l6-v2-tokenizer.json is not on the test classpath");
+        throw new IllegalStateException(
+            "all-minilm-l6-v2-tokenizer.json is not on the test classpath");
       }
       Files.copy(in, tokenizer, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -42,13 +47,20 @@ final class TinyBaseFolder {
       FloatTensor t = FloatTensor.zeros(e.getValue());
       boolean gamma = e.getKey().endsWith("LayerNorm.weight");
       for (int i = 0; i < t.data().length; i++) {
-        double g = Math.sqrt(-2 * Math.log(Math.max(random.nextDouble(), 1e-12))) * Math.cos(2 * Math.PI * random.nextDouble());
+        double g =
+            Math.sqrt(-2 * Math.log(Math.max(random.nextDouble(), 1e-12)))
+                * Math.cos(2 * Math.PI * random.nextDouble());
         t.data()[i] = (float) (gamma ? 1 + 0.1 * g : 0.2 * g);
       }
       weights.put(e.getKey(), t);
     }
-    HuggingFaceFolder.write(new BaseModel(new BaseModelId("tiny-loop-test", WeightFingerprint.sha256(weights)), TINY,
-        weights, tokenizer), dir);
+    HuggingFaceFolder.write(
+        new BaseModel(
+            new BaseModelId("tiny-loop-test", WeightFingerprint.sha256(weights)),
+            TINY,
+            weights,
+            tokenizer),
+        dir);
     return dir;
   }
 }

@@ -17,8 +17,12 @@ final class Topics {
 
   private Topics() {}
 
-  /** Every committed record of {@code topic}, from the beginning to the end offsets seen at the start. */
-  static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, Map<String, ?> security, String topic) {
+  /**
+   * Every committed record of {@code topic}, from the beginning to the end offsets seen at the
+   * start.
+   */
+  static List<ConsumerRecord<String, byte[]>> readAll(
+      String bootstrap, Map<String, ?> security, String topic) {
     Map<String, Object> p = new HashMap<>(security);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -26,9 +30,12 @@ final class Topics {
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20);
     p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(60));

@@ -9,9 +9,9 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * An immutable snapshot of what the server serves: the base model, every adapter's loaded versions and
- * the pins. The registry swaps a new snapshot in atomically for every change, so a request resolves its
- * model against one consistent state and never sees a half-applied swap.
+ * An immutable snapshot of what the server serves: the base model, every adapter's loaded versions
+ * and the pins. The registry swaps a new snapshot in atomically for every change, so a request
+ * resolves its model against one consistent state and never sees a half-applied swap.
  */
 public final class AdapterCatalog {
 
@@ -23,8 +23,12 @@ public final class AdapterCatalog {
   private final long generation;
 
   AdapterCatalog(
-      ServedModel base, BaseModelId baseId, SortedMap<String, AdapterState> adapters, SortedMap<String, PinRecord> pins,
-      boolean caughtUp, long generation) {
+      ServedModel base,
+      BaseModelId baseId,
+      SortedMap<String, AdapterState> adapters,
+      SortedMap<String, PinRecord> pins,
+      boolean caughtUp,
+      long generation) {
     this.base = base;
     this.baseId = baseId;
     this.adapters = Collections.unmodifiableSortedMap(new TreeMap<>(adapters));
@@ -85,11 +89,18 @@ public final class AdapterCatalog {
     if (state == null) {
       if (!caughtUp) {
         throw new NotReadyException(
-            "the server is still reading the adapters topic; adapter '" + spec.adapter() + "' may yet appear");
+            "the server is still reading the adapters topic; adapter '"
+                + spec.adapter()
+                + "' may yet appear");
       }
       throw new UnknownModelException(
-          "The model '" + spec + "' does not exist: no adapter named '" + spec.adapter() + "' is loaded. Served: "
-              + servedNames() + " (GET /v1/models lists them)");
+          "The model '"
+              + spec
+              + "' does not exist: no adapter named '"
+              + spec.adapter()
+              + "' is loaded. Served: "
+              + servedNames()
+              + " (GET /v1/models lists them)");
     }
     AdapterVersion v;
     if (spec.version() == null) {
@@ -98,8 +109,13 @@ public final class AdapterCatalog {
       v = state.versions().get(spec.version());
       if (v == null) {
         throw new UnknownModelException(
-            "The model '" + spec + "' does not exist: adapter '" + spec.adapter() + "' has versions "
-                + state.versions().keySet() + " loaded (the newest K are kept)");
+            "The model '"
+                + spec
+                + "' does not exist: adapter '"
+                + spec.adapter()
+                + "' has versions "
+                + state.versions().keySet()
+                + " loaded (the newest K are kept)");
       }
     }
     boolean adapted = type == InputType.QUERY || v.mode() == AdaptationMode.BOTH;
@@ -109,7 +125,8 @@ public final class AdapterCatalog {
   private String servedNames() {
     return adapters.isEmpty()
         ? "'base' only"
-        : "'base', " + adapters.keySet().stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+        : "'base', "
+            + adapters.keySet().stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
   }
 
   AdapterCatalog withAdapter(AdapterState state) {

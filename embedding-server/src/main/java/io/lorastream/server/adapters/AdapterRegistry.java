@@ -27,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns what the server serves. Requests read the current {@link AdapterCatalog} (an immutable snapshot in an
- * {@link AtomicReference}) and take a reference on the encoder they will run on; the adapter watcher, the
- * only writer, loads new versions off the request path and then swaps a new snapshot in.
- * Versions that leave the catalog are retired: their encoders close when the last request using them is done.
+ * Owns what the server serves. Requests read the current {@link AdapterCatalog} (an immutable
+ * snapshot in an {@link AtomicReference}) and take a reference on the encoder they will run on; the
+ * adapter watcher, the only writer, loads new versions off the request path and then swaps a new
+ * snapshot in. Versions that leave the catalog are retired: their encoders close when the last
+ * request using them is done.
  */
 public final class AdapterRegistry implements AutoCloseable {
 
@@ -39,13 +40,19 @@ public final class AdapterRegistry implements AutoCloseable {
 
   public static final String LOAD_FAILED = "load_failed";
 
-  /** A tombstone without the publisher's signed withdrawal: ignored, whatever it names keeps being served. */
+  /**
+   * A tombstone without the publisher's signed withdrawal: ignored, whatever it names keeps being
+   * served.
+   */
   public static final String UNSIGNED_TOMBSTONE = "unsigned_tombstone";
 
   /** A signed version that was withdrawn (with a signed withdrawal) and appeared again. */
   public static final String WITHDRAWN = "withdrawn";
 
-  /** Withdrawn versions remembered per adapter (the newest), so that a replayed record cannot bring one back. */
+  /**
+   * Withdrawn versions remembered per adapter (the newest), so that a replayed record cannot bring
+   * one back.
+   */
   static final int WITHDRAWN_REMEMBERED = 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(AdapterRegistry.class);
@@ -55,20 +62,25 @@ public final class AdapterRegistry implements AutoCloseable {
   private final ServerMetrics metrics;
   private final AtomicReference<AdapterCatalog> catalog;
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
-  // adapter -> withdrawn versions; only signed withdrawals add to it, so only the publisher's adapter names
+  // adapter -> withdrawn versions; only signed withdrawals add to it, so only the publisher's
+  // adapter names
   private final Map<String, TreeSet<Integer>> withdrawn = new HashMap<>();
 
-  private record Waiter(Predicate<AdapterCatalog> condition, CompletableFuture<AdapterCatalog> future) {}
+  private record Waiter(
+      Predicate<AdapterCatalog> condition, CompletableFuture<AdapterCatalog> future) {}
 
   /**
-   * @param engine what serves the base and loads versions; the registry closes it on {@link #close}, once the
-   *     base's last request is done
+   * @param engine what serves the base and loads versions; the registry closes it on {@link
+   *     #close}, once the base's last request is done
    */
-  public AdapterRegistry(ServingEngine engine, BaseModelId baseId, AdapterSettings settings, ServerMetrics metrics) {
+  public AdapterRegistry(
+      ServingEngine engine, BaseModelId baseId, AdapterSettings settings, ServerMetrics metrics) {
     this.engine = engine;
     this.settings = settings;
     this.metrics = metrics;
-    this.catalog = new AtomicReference<>(AdapterCatalog.initial(new ServedModel(ModelSpec.BASE, engineBase(engine)), baseId));
+    this.catalog =
+        new AtomicReference<>(
+            AdapterCatalog.initial(new ServedModel(ModelSpec.BASE, engineBase(engine)), baseId));
   }
 
   /** The engine's base model, whose release frees the whole engine. */
@@ -119,7 +131,9 @@ public final class AdapterRegistry implements AutoCloseable {
     }
   }
 
-  /** Completes with the first catalog (this one or a later one) that satisfies {@code condition}. */
+  /**
+   * Completes with the first catalog (this one or a later one) that satisfies {@code condition}.
+   */
   public CompletableFuture<AdapterCatalog> when(Predicate<AdapterCatalog> condition) {
     CompletableFuture<AdapterCatalog> f = new CompletableFuture<>();
     Waiter w = new Waiter(condition, f);
@@ -132,7 +146,10 @@ public final class AdapterRegistry implements AutoCloseable {
     return f;
   }
 
-  /** Whether a version not yet loaded would be kept (newest K or pinned); older ones need not be verified. */
+  /**
+   * Whether a version not yet loaded would be kept (newest K or pinned); older ones need not be
+   * verified.
+   */
   public boolean wouldRetain(AdapterKey key) {
     AdapterCatalog cur = catalog.get();
     AdapterState state = cur.adapters().get(key.adapter());
@@ -140,29 +157,45 @@ public final class AdapterRegistry implements AutoCloseable {
       return true;
     }
     return state.versions().containsKey(key.version())
-        || state.wouldRetain(key.version(), settings.retainedVersions(), pinnedVersion(cur, key.adapter()));
+        || state.wouldRetain(
+            key.version(), settings.retainedVersions(), pinnedVersion(cur, key.adapter()));
   }
 
   /**
-   * Loads a verified version and swaps it in. Runs on the watcher thread, never on a request thread.
+   * Loads a verified version and swaps it in. Runs on the watcher thread, never on a request
+   * thread.
    *
    * @param publishedAt the record's timestamp
    * @param live published after start-up catch-up (its swap latency is measured)
    */
-  public synchronized void accept(AdapterManifest manifest, AdapterWeights weights, Instant publishedAt, boolean live) {
+  public synchronized void accept(
+      AdapterManifest manifest, AdapterWeights weights, Instant publishedAt, boolean live) {
     AdapterKey key = manifest.key();
     String name = key.adapter();
     if (isWithdrawn(key)) {
-      refuse(WITHDRAWN, key.toString(), "adapter record " + key + " is signed, but its publisher withdrew that version"
-          + " (a signed withdrawal was read before); a replayed record does not bring it back");
+      refuse(
+          WITHDRAWN,
+          key.toString(),
+          "adapter record "
+              + key
+              + " is signed, but its publisher withdrew that version"
+              + " (a signed withdrawal was read before); a replayed record does not bring it back");
       return;
     }
     AdapterCatalog cur = catalog.get();
     AdapterState state = cur.adapters().get(name);
     if (state == null && cur.adapters().size() >= settings.maxAdapters()) {
-      refuse(TOO_MANY_ADAPTERS, key.toString(),
-          "adapter record " + key + " is for a new adapter but " + cur.adapters().size() + " adapters are served"
-              + " already (max-adapters=" + settings.maxAdapters() + "); raise max-adapters to serve it");
+      refuse(
+          TOO_MANY_ADAPTERS,
+          key.toString(),
+          "adapter record "
+              + key
+              + " is for a new adapter but "
+              + cur.adapters().size()
+              + " adapters are served"
+              + " already (max-adapters="
+              + settings.maxAdapters()
+              + "); raise max-adapters to serve it");
       return;
     }
     if (state == null) {
@@ -170,9 +203,13 @@ public final class AdapterRegistry implements AutoCloseable {
     }
     Integer pinned = pinnedVersion(cur, name);
     AdapterVersion replaced = state.versions().get(key.version());
-    if (replaced == null && !state.wouldRetain(key.version(), settings.retainedVersions(), pinned)) {
-      LOG.info("adapter {} is older than the {} newest loaded versions {}; not loaded", key,
-          settings.retainedVersions(), state.versions().keySet());
+    if (replaced == null
+        && !state.wouldRetain(key.version(), settings.retainedVersions(), pinned)) {
+      LOG.info(
+          "adapter {} is older than the {} newest loaded versions {}; not loaded",
+          key,
+          settings.retainedVersions(),
+          state.versions().keySet());
       return;
     }
     if (replaced != null && replaced.manifest().equals(manifest)) {
@@ -183,13 +220,17 @@ public final class AdapterRegistry implements AutoCloseable {
     try {
       merged = load(ModelSpec.versionId(name, key.version()), weights);
     } catch (RuntimeException e) {
-      refuse(LOAD_FAILED, key.toString(), "adapter " + key + " verified but could not be loaded onto the base: " + e);
+      refuse(
+          LOAD_FAILED,
+          key.toString(),
+          "adapter " + key + " verified but could not be loaded onto the base: " + e);
       return;
     }
     Instant now = Instant.now();
     AdapterVersion v = new AdapterVersion(manifest, publishedAt, now, merged, live);
     AdapterState next = state.with(v);
-    List<AdapterVersion> dropped = new ArrayList<>(next.beyondRetention(settings.retainedVersions(), pinned));
+    List<AdapterVersion> dropped =
+        new ArrayList<>(next.beyondRetention(settings.retainedVersions(), pinned));
     for (AdapterVersion d : dropped) {
       next = next.without(d.version());
     }
@@ -204,14 +245,20 @@ public final class AdapterRegistry implements AutoCloseable {
       metrics.activationLatency(name, age);
     }
     AdapterVersion serving = catalog.get().serving(name);
-    LOG.info("adapter {} loaded ({} mode, published {} ms before){}; '{}' requests get {}; loaded versions {}",
-        v.id(), manifest.adaptationMode().configName(), age.toMillis(), replaced != null ? ", replacing a record"
-            + " with the same key" : "", name, serving.id(), next.versions().keySet());
+    LOG.info(
+        "adapter {} loaded ({} mode, published {} ms before){}; '{}' requests get {}; loaded versions {}",
+        v.id(),
+        manifest.adaptationMode().configName(),
+        age.toMillis(),
+        replaced != null ? ", replacing a record" + " with the same key" : "",
+        name,
+        serving.id(),
+        next.versions().keySet());
   }
 
   /**
-   * A signed withdrawal: the version leaves the catalog (if loaded) and is never loaded again by this registry.
-   * Requests still running on it finish first.
+   * A signed withdrawal: the version leaves the catalog (if loaded) and is never loaded again by
+   * this registry. Requests still running on it finish first.
    */
   public synchronized void withdraw(AdapterWithdrawal withdrawal) {
     AdapterKey key = withdrawal.key();
@@ -224,7 +271,10 @@ public final class AdapterRegistry implements AutoCloseable {
     AdapterState state = cur.adapters().get(key.adapter());
     AdapterVersion v = state == null ? null : state.versions().get(key.version());
     if (v == null) {
-      LOG.debug("adapter {} withdrawn by its publisher ({}); it was not loaded here", key, withdrawal.reason());
+      LOG.debug(
+          "adapter {} withdrawn by its publisher ({}); it was not loaded here",
+          key,
+          withdrawal.reason());
       return;
     }
     AdapterState next = state.without(key.version());
@@ -234,25 +284,36 @@ public final class AdapterRegistry implements AutoCloseable {
       metrics.removeAdapterGauges(key.adapter());
     }
     AdapterVersion serving = catalog.get().serving(key.adapter());
-    LOG.info("adapter {} withdrawn by its publisher at {} ({}); '{}' requests get {}", v.id(),
-        withdrawal.withdrawnAt(), withdrawal.reason(), key.adapter(),
+    LOG.info(
+        "adapter {} withdrawn by its publisher at {} ({}); '{}' requests get {}",
+        v.id(),
+        withdrawal.withdrawnAt(),
+        withdrawal.reason(),
+        key.adapter(),
         serving == null ? "404 (no version left)" : serving.id());
   }
 
   /**
-   * A tombstone without a signed withdrawal. Anyone who can write the topic can write one, so it takes nothing
-   * away: the version goes on being served (and stays retained). Counted as refused ({@link #UNSIGNED_TOMBSTONE}).
+   * A tombstone without a signed withdrawal. Anyone who can write the topic can write one, so it
+   * takes nothing away: the version goes on being served (and stays retained). Counted as refused
+   * ({@link #UNSIGNED_TOMBSTONE}).
    */
   public void ignoreTombstone(AdapterKey key) {
     AdapterState state = catalog.get().adapters().get(key.adapter());
     boolean loaded = state != null && state.versions().containsKey(key.version());
     metrics.refused(UNSIGNED_TOMBSTONE);
     if (loaded) {
-      LOG.warn("refused adapter record {} ({}): a tombstone without the publisher's signed withdrawal; {} stays"
-          + " served (withdrawing a version needs a tombstone with the '{}' header the trainer writes)", key,
-          UNSIGNED_TOMBSTONE, key, AdapterWithdrawalCodec.HEADER);
+      LOG.warn(
+          "refused adapter record {} ({}): a tombstone without the publisher's signed withdrawal; {} stays"
+              + " served (withdrawing a version needs a tombstone with the '{}' header the trainer writes)",
+          key,
+          UNSIGNED_TOMBSTONE,
+          key,
+          AdapterWithdrawalCodec.HEADER);
     } else {
-      LOG.info("ignored a tombstone of {} without a signed withdrawal ({}; the version is not loaded here)", key,
+      LOG.info(
+          "ignored a tombstone of {} without a signed withdrawal ({}; the version is not loaded here)",
+          key,
           UNSIGNED_TOMBSTONE);
     }
   }
@@ -282,13 +343,27 @@ public final class AdapterRegistry implements AutoCloseable {
     retire(dropped);
     AdapterVersion serving = next.serving(adapter);
     if (pin == null) {
-      LOG.info("adapter '{}' unpinned; its requests get {}", adapter, serving == null ? "404" : serving.id());
+      LOG.info(
+          "adapter '{}' unpinned; its requests get {}",
+          adapter,
+          serving == null ? "404" : serving.id());
     } else if (state == null || !state.versions().containsKey(pin.version())) {
-      LOG.warn("adapter '{}' pinned to version {} ({} from {}), which is not loaded here (loaded: {}); serving {}"
-              + " until it is", adapter, pin.version(), pin.action().json(), pin.instance(),
-          state == null ? "none" : state.versions().keySet(), serving == null ? "404" : serving.id());
+      LOG.warn(
+          "adapter '{}' pinned to version {} ({} from {}), which is not loaded here (loaded: {}); serving {}"
+              + " until it is",
+          adapter,
+          pin.version(),
+          pin.action().json(),
+          pin.instance(),
+          state == null ? "none" : state.versions().keySet(),
+          serving == null ? "404" : serving.id());
     } else {
-      LOG.info("adapter '{}' pinned to {} ({} by {})", adapter, serving.id(), pin.action().json(), pin.instance());
+      LOG.info(
+          "adapter '{}' pinned to {} ({} by {})",
+          adapter,
+          serving.id(),
+          pin.action().json(),
+          pin.instance());
     }
   }
 

@@ -7,8 +7,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The loaded versions of one adapter, by version number. Immutable: the registry builds a new one for
- * every change and swaps the whole catalog.
+ * The loaded versions of one adapter, by version number. Immutable: the registry builds a new one
+ * for every change and swaps the whole catalog.
  */
 public record AdapterState(String name, NavigableMap<Integer, AdapterVersion> versions) {
 
@@ -60,8 +60,8 @@ public record AdapterState(String name, NavigableMap<Integer, AdapterVersion> ve
   }
 
   /**
-   * Versions to drop so that the newest {@code k} remain, plus the pinned version if it is older: an
-   * operator's pin outlives newer publications.
+   * Versions to drop so that the newest {@code k} remain, plus the pinned version if it is older:
+   * an operator's pin outlives newer publications.
    *
    * @param pinnedVersion null when not pinned
    */
@@ -78,9 +78,7 @@ public record AdapterState(String name, NavigableMap<Integer, AdapterVersion> ve
     return out;
   }
 
-  /**
-   * Whether a version not loaded yet would be kept: it is among the newest {@code k} or pinned.
-   */
+  /** Whether a version not loaded yet would be kept: it is among the newest {@code k} or pinned. */
   boolean wouldRetain(int version, int k, Integer pinnedVersion) {
     if (pinnedVersion != null && pinnedVersion == version) {
       return true;

@@ -21,7 +21,12 @@ public final class AdapterVersion {
   private final boolean live;
   private final AtomicBoolean served = new AtomicBoolean();
 
-  AdapterVersion(AdapterManifest manifest, Instant publishedAt, Instant activatedAt, ServedModel merged, boolean live) {
+  AdapterVersion(
+      AdapterManifest manifest,
+      Instant publishedAt,
+      Instant activatedAt,
+      ServedModel merged,
+      boolean live) {
     this.manifest = manifest;
     this.publishedAt = publishedAt;
     this.activatedAt = activatedAt;

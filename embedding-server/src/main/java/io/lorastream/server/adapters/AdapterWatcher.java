@@ -31,20 +31,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the adapters and adapter-pins topics from the beginning with its own consumer (assigned partitions,
- * no consumer group: every replica reads everything and commits nothing). At start it reads the pins topic to
- * its end, then the adapters topic to the end offsets it had then (see {@link CatchUpBuffer}), and marks the
- * registry caught up; after that every record is handled as it arrives: verified, loaded and swapped in on
- * this thread, never on a request thread. A bad record is refused and counted; nothing stops the loop.
+ * Follows the adapters and adapter-pins topics from the beginning with its own consumer (assigned
+ * partitions, no consumer group: every replica reads everything and commits nothing). At start it
+ * reads the pins topic to its end, then the adapters topic to the end offsets it had then (see
+ * {@link CatchUpBuffer}), and marks the registry caught up; after that every record is handled as
+ * it arrives: verified, loaded and swapped in on this thread, never on a request thread. A bad
+ * record is refused and counted; nothing stops the loop.
  *
- * <p>Kafka may be unreachable for a while. Every broker call has a timeout; a failed catch-up starts over after a
- * backoff (1 s doubling up to {@code watcher.max-backoff}); while following, the consumer reconnects by itself and
- * the watcher asks for the end offsets every {@code watcher.check-interval} to notice an outage, since a poll just
- * returns nothing. Meanwhile the server serves what it loaded; {@link #status()} says what is going on.
+ * <p>Kafka may be unreachable for a while. Every broker call has a timeout; a failed catch-up
+ * starts over after a backoff (1 s doubling up to {@code watcher.max-backoff}); while following,
+ * the consumer reconnects by itself and the watcher asks for the end offsets every {@code
+ * watcher.check-interval} to notice an outage, since a poll just returns nothing. Meanwhile the
+ * server serves what it loaded; {@link #status()} says what is going on.
  */
 public final class AdapterWatcher implements AutoCloseable {
 
-  /** Adapter records carry weights: megabytes for large ranks (the topic allows this much per record). */
+  /**
+   * Adapter records carry weights: megabytes for large ranks (the topic allows this much per
+   * record).
+   */
   static final int MAX_FETCH_BYTES = TopicAdmin.ARTIFACT_MAX_MESSAGE_BYTES;
 
   private static final Logger LOG = LoggerFactory.getLogger(AdapterWatcher.class);
@@ -57,7 +62,8 @@ public final class AdapterWatcher implements AutoCloseable {
   private final AdapterRegistry registry;
   private final WatcherSettings settings;
   private final Thread thread;
-  private final AtomicReference<WatcherStatus> status = new AtomicReference<>(WatcherStatus.starting());
+  private final AtomicReference<WatcherStatus> status =
+      new AtomicReference<>(WatcherStatus.starting());
   private volatile KafkaConsumer<String, byte[]> consumer;
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile boolean closed;
@@ -68,8 +74,13 @@ public final class AdapterWatcher implements AutoCloseable {
    * @param clientId this replica's consumer client id
    */
   public AdapterWatcher(
-      Map<String, String> clientProperties, String clientId, String adaptersTopic, String pinsTopic,
-      AdapterVerifier verifier, AdapterRegistry registry, WatcherSettings settings) {
+      Map<String, String> clientProperties,
+      String clientId,
+      String adaptersTopic,
+      String pinsTopic,
+      AdapterVerifier verifier,
+      AdapterRegistry registry,
+      WatcherSettings settings) {
     this.props = consumerProperties(clientProperties, clientId);
     this.adaptersTopic = adaptersTopic;
     this.pinsTopic = pinsTopic;
@@ -124,7 +135,8 @@ public final class AdapterWatcher implements AutoCloseable {
       follow(c);
     } catch (WakeupException e) {
       if (!closed) {
-        LOG.error("adapter watcher woken up unexpectedly; no new adapter versions will be loaded", e);
+        LOG.error(
+            "adapter watcher woken up unexpectedly; no new adapter versions will be loaded", e);
       }
       status.updateAndGet(s -> s.stopped(closed ? "closed" : "woken up unexpectedly"));
     } catch (RuntimeException | Error e) {
@@ -133,7 +145,9 @@ public final class AdapterWatcher implements AutoCloseable {
     }
   }
 
-  /** Pins to their end, adapters to the end offsets they have now, then the registry is caught up. */
+  /**
+   * Pins to their end, adapters to the end offsets they have now, then the registry is caught up.
+   */
   private void catchUp(KafkaConsumer<String, byte[]> c) {
     List<TopicPartition> pinParts = awaitPartitions(c, pinsTopic);
     c.assign(pinParts);
@@ -165,16 +179,22 @@ public final class AdapterWatcher implements AutoCloseable {
     buffer.drainInto(verifier, registry);
     registry.markCaughtUp();
     contact(WatcherStatus.State.FOLLOWING);
-    LOG.info("caught up with {} ({} records to end offsets {}) in {} ms; serving {}", adaptersTopic,
-        buffer.records(), adapterEnds.values(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+    LOG.info(
+        "caught up with {} ({} records to end offsets {}) in {} ms; serving {}",
+        adaptersTopic,
+        buffer.records(),
+        adapterEnds.values(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
         registry.catalog().adapters().keySet());
   }
 
   /**
-   * Polls until every partition reached its end offset. Polls return nothing while the broker is away, so when
-   * nothing arrived for a check interval the end offsets are asked for: that throws when Kafka is unreachable.
+   * Polls until every partition reached its end offset. Polls return nothing while the broker is
+   * away, so when nothing arrived for a check interval the end offsets are asked for: that throws
+   * when Kafka is unreachable.
    */
-  private void readTo(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends, CatchUpBuffer buffer) {
+  private void readTo(
+      KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> ends, CatchUpBuffer buffer) {
     long lastProgress = System.nanoTime();
     while (!closed && !reached(c, ends)) {
       ConsumerRecords<String, byte[]> records = c.poll(POLL);
@@ -216,7 +236,9 @@ public final class AdapterWatcher implements AutoCloseable {
           throw e;
         } catch (RuntimeException e) {
           Duration wait = failed("checking that Kafka answers", e);
-          nextCheck = System.nanoTime() + wait.toNanos(); // keep polling meanwhile: the consumer reconnects by itself
+          nextCheck =
+              System.nanoTime()
+                  + wait.toNanos(); // keep polling meanwhile: the consumer reconnects by itself
         }
       }
     }
@@ -228,13 +250,28 @@ public final class AdapterWatcher implements AutoCloseable {
         if (r.topic().equals(pinsTopic)) {
           handlePin(r);
         } else if (catchUp != null) {
-          catchUp.add(r.key(), r.value(), withdrawal(r), Instant.ofEpochMilli(r.timestamp()), verifier, registry);
+          catchUp.add(
+              r.key(),
+              r.value(),
+              withdrawal(r),
+              Instant.ofEpochMilli(r.timestamp()),
+              verifier,
+              registry);
         } else {
           handleAdapter(r);
         }
       } catch (RuntimeException e) {
-        registry.refuse("malformed", String.valueOf(r.key()), "handling the record at " + r.topic() + "-"
-            + r.partition() + "@" + r.offset() + " failed: " + e);
+        registry.refuse(
+            "malformed",
+            String.valueOf(r.key()),
+            "handling the record at "
+                + r.topic()
+                + "-"
+                + r.partition()
+                + "@"
+                + r.offset()
+                + " failed: "
+                + e);
       }
     }
   }
@@ -256,7 +293,8 @@ public final class AdapterWatcher implements AutoCloseable {
     }
     AdapterVerification result = verifier.verify(r.key(), r.value(), withdrawal(r));
     if (result instanceof AdapterVerification.Accepted a) {
-      registry.accept(a.record().manifest(), a.weights(), Instant.ofEpochMilli(r.timestamp()), true);
+      registry.accept(
+          a.record().manifest(), a.weights(), Instant.ofEpochMilli(r.timestamp()), true);
     } else if (result instanceof AdapterVerification.Refused refused) {
       registry.refuse(refused.reason().tag(), refused.subject(), refused.detail());
     } else if (result instanceof AdapterVerification.Withdrawn w) {
@@ -298,8 +336,11 @@ public final class AdapterWatcher implements AutoCloseable {
       if (infos != null && !infos.isEmpty()) {
         return infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       }
-      String why = "topic " + topic + " does not exist (yet); adapters stay unavailable until it is there"
-          + " (create-topics=true creates it at start)";
+      String why =
+          "topic "
+              + topic
+              + " does not exist (yet); adapters stay unavailable until it is there"
+              + " (create-topics=true creates it at start)";
       status.updateAndGet(s -> s.reached(WatcherStatus.State.CATCHING_UP, why));
       if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
         LOG.warn(why);
@@ -313,21 +354,32 @@ public final class AdapterWatcher implements AutoCloseable {
   private void contact(WatcherStatus.State state) {
     WatcherStatus before = status.getAndUpdate(s -> s.reached(state, null));
     if (before.state() == WatcherStatus.State.UNREACHABLE) {
-      LOG.info("Kafka answers again after {} s unreachable; the adapter watcher is {}",
-          Duration.between(before.since(), Instant.now()).toSeconds(), state.json());
+      LOG.info(
+          "Kafka answers again after {} s unreachable; the adapter watcher is {}",
+          Duration.between(before.since(), Instant.now()).toSeconds(),
+          state.json());
     }
     backoff = settings.initialBackoff();
   }
 
-  /** Marks Kafka unreachable and returns how long to wait before the next attempt (doubling up to max-backoff). */
+  /**
+   * Marks Kafka unreachable and returns how long to wait before the next attempt (doubling up to
+   * max-backoff).
+   */
   private Duration failed(String what, RuntimeException e) {
     Duration wait = backoff;
-    backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
-        : backoff.multipliedBy(2);
+    backoff =
+        backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+            ? settings.maxBackoff()
+            : backoff.multipliedBy(2);
     WatcherStatus before = status.getAndUpdate(s -> s.failed(what + " failed: " + e));
     if (before.state() != WatcherStatus.State.UNREACHABLE) {
-      LOG.warn("{} failed ({}); serving what is loaded, retrying in {} ms (backoff up to {} s)", what, e.toString(),
-          wait.toMillis(), settings.maxBackoff().toSeconds());
+      LOG.warn(
+          "{} failed ({}); serving what is loaded, retrying in {} ms (backoff up to {} s)",
+          what,
+          e.toString(),
+          wait.toMillis(),
+          settings.maxBackoff().toSeconds());
     } else {
       LOG.debug("{} failed again ({}); retrying in {} ms", what, e.toString(), wait.toMillis());
     }

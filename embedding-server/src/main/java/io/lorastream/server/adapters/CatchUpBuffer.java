@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Start-up catch-up without loading every version ever published: while the adapters topic is replayed, the raw
- * records of the newest {@code 2K} <em>authentic</em> versions per adapter (and any pinned version) are kept. A
- * record is authentic when {@link AdapterVerifier#screen} passes it (format, signature, key, base model: cheap,
- * no weights decoded); anything else is refused and counted as it is read, so junk records with high version
- * numbers take no place and cannot push signed versions out. At the end the kept records are verified in full,
- * newest first, until K per adapter are accepted; older ones would never be served. Twice K leaves room for
- * signed records that still fail the full check (shapes, values).
+ * Start-up catch-up without loading every version ever published: while the adapters topic is
+ * replayed, the raw records of the newest {@code 2K} <em>authentic</em> versions per adapter (and
+ * any pinned version) are kept. A record is authentic when {@link AdapterVerifier#screen} passes it
+ * (format, signature, key, base model: cheap, no weights decoded); anything else is refused and
+ * counted as it is read, so junk records with high version numbers take no place and cannot push
+ * signed versions out. At the end the kept records are verified in full, newest first, until K per
+ * adapter are accepted; older ones would never be served. Twice K leaves room for signed records
+ * that still fail the full check (shapes, values).
  *
- * <p>Tombstones: one with the publisher's signed withdrawal drops its version (and the registry remembers it); one
- * without is ignored and counted, as on a running server, so a restarted replica serves what the others serve.
+ * <p>Tombstones: one with the publisher's signed withdrawal drops its version (and the registry
+ * remembers it); one without is ignored and counted, as on a running server, so a restarted replica
+ * serves what the others serve.
  */
 final class CatchUpBuffer {
 
@@ -46,7 +48,12 @@ final class CatchUpBuffer {
    *
    * @param withdrawal the signed-withdrawal header of a tombstone, or null
    */
-  void add(String key, byte[] value, byte[] withdrawal, Instant timestamp, AdapterVerifier verifier,
+  void add(
+      String key,
+      byte[] value,
+      byte[] withdrawal,
+      Instant timestamp,
+      AdapterVerifier verifier,
       AdapterRegistry registry) {
     records++;
     if (value == null) {
@@ -60,15 +67,21 @@ final class CatchUpBuffer {
     }
     AdapterKey k = AdapterKey.parse(key); // screen() parsed it already
     if (registry.isWithdrawn(k)) {
-      registry.refuse(AdapterRegistry.WITHDRAWN, key, "adapter record " + key + " was withdrawn by its publisher"
-          + " earlier in the topic; not loaded");
+      registry.refuse(
+          AdapterRegistry.WITHDRAWN,
+          key,
+          "adapter record "
+              + key
+              + " was withdrawn by its publisher"
+              + " earlier in the topic; not loaded");
       return;
     }
     TreeMap<Integer, Raw> versions = byAdapter.computeIfAbsent(k.adapter(), a -> new TreeMap<>());
     versions.put(k.version(), new Raw(key, value, timestamp));
     Integer pin = pinned.get(k.adapter());
     Iterator<Integer> oldestFirst = versions.keySet().iterator();
-    while (versions.size() > cap + (pin != null && versions.containsKey(pin) ? 1 : 0) && oldestFirst.hasNext()) {
+    while (versions.size() > cap + (pin != null && versions.containsKey(pin) ? 1 : 0)
+        && oldestFirst.hasNext()) {
       int v = oldestFirst.next();
       if (pin == null || v != pin) {
         oldestFirst.remove();
@@ -76,7 +89,8 @@ final class CatchUpBuffer {
     }
   }
 
-  private void tombstone(String key, byte[] withdrawal, AdapterVerifier verifier, AdapterRegistry registry) {
+  private void tombstone(
+      String key, byte[] withdrawal, AdapterVerifier verifier, AdapterRegistry registry) {
     AdapterVerification v = verifier.verify(key, null, withdrawal);
     if (v instanceof AdapterVerification.Withdrawn w) {
       TreeMap<Integer, Raw> versions = byAdapter.get(w.key().adapter());
@@ -96,7 +110,10 @@ final class CatchUpBuffer {
     return records;
   }
 
-  /** Verifies the kept records newest first and loads up to K accepted versions per adapter (plus a pinned one). */
+  /**
+   * Verifies the kept records newest first and loads up to K accepted versions per adapter (plus a
+   * pinned one).
+   */
   void drainInto(AdapterVerifier verifier, AdapterRegistry registry) {
     for (Map.Entry<String, TreeMap<Integer, Raw>> e : byAdapter.entrySet()) {
       Integer pin = pinned.get(e.getKey());

@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a request's {@code model} names: {@code base} (the unadapted model), {@code <adapter>} (its
- * current version, or the pinned one) or {@code <adapter>@<version>} (exactly that version; the version
- * may be zero-padded as in Kafka keys: {@code scifact@3} and {@code scifact@000003} are the same).
+ * current version, or the pinned one) or {@code <adapter>@<version>} (exactly that version; the
+ * version may be zero-padded as in Kafka keys: {@code scifact@3} and {@code scifact@000003} are the
+ * same).
  *
  * @param adapter null for the base model
  * @param version null for "the version this adapter serves now"
@@ -28,7 +29,8 @@ public record ModelSpec(String adapter, Integer version) {
    */
   public static ModelSpec parse(String model, String baseModelName) {
     if (model == null || model.isBlank()) {
-      throw new IllegalArgumentException("model is required: 'base', '<adapter>' or '<adapter>@<version>'");
+      throw new IllegalArgumentException(
+          "model is required: 'base', '<adapter>' or '<adapter>@<version>'");
     }
     String m = model.strip();
     if (m.equals(BASE) || m.equals(baseModelName)) {
@@ -41,7 +43,12 @@ public record ModelSpec(String adapter, Integer version) {
       long parsed = Long.parseLong(v.group(2));
       if (parsed < 1 || parsed > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(
-            "model '" + model + "' names version " + parsed + "; versions are 1 to " + Integer.MAX_VALUE);
+            "model '"
+                + model
+                + "' names version "
+                + parsed
+                + "; versions are 1 to "
+                + Integer.MAX_VALUE);
       }
       version = (int) parsed;
     }

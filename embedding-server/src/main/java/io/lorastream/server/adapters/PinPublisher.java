@@ -12,7 +12,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes pins and unpins to the compacted adapter-pins topic (key = adapter name, tombstone = unpinned). */
+/**
+ * Writes pins and unpins to the compacted adapter-pins topic (key = adapter name, tombstone =
+ * unpinned).
+ */
 public final class PinPublisher implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
@@ -32,13 +35,19 @@ public final class PinPublisher implements AutoCloseable {
   }
 
   /** Publishes a pin and waits for the broker's acknowledgement. */
-  public RecordMetadata pin(PinRecord pin, long timeoutMillis) throws ExecutionException, TimeoutException, InterruptedException {
-    return producer.send(new ProducerRecord<>(topic, pin.adapter(), pin.toJson())).get(timeoutMillis, TimeUnit.MILLISECONDS);
+  public RecordMetadata pin(PinRecord pin, long timeoutMillis)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    return producer
+        .send(new ProducerRecord<>(topic, pin.adapter(), pin.toJson()))
+        .get(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** Publishes an unpin (a tombstone) and waits for the broker's acknowledgement. */
-  public RecordMetadata unpin(String adapter, long timeoutMillis) throws ExecutionException, TimeoutException, InterruptedException {
-    return producer.send(new ProducerRecord<>(topic, adapter, null)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+  public RecordMetadata unpin(String adapter, long timeoutMillis)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    return producer
+        .send(new ProducerRecord<>(topic, adapter, null))
+        .get(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -11,21 +11,29 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A pin on the adapter-pins topic (compacted, key = adapter name, tombstone = unpinned): every replica
- * serves {@code <adapter>} requests with {@link #version} while it is retained. Value, UTF-8 JSON:
+ * A pin on the adapter-pins topic (compacted, key = adapter name, tombstone = unpinned): every
+ * replica serves {@code <adapter>} requests with {@link #version} while it is retained. Value,
+ * UTF-8 JSON:
  *
  * <pre>
  * {"adapter":"scifact","version":2,"action":"rollback","from_version":3,
  *  "pinned_at":"2026-11-27T10:00:00Z","instance":"server-a-1234","id":"2b0e..."}
  * </pre>
  *
- * Pins are not signed: they only choose among versions that were verified, and whoever may write to the
- * pins topic is controlled by Kafka ACLs. {@code id} lets the publishing replica see its own pin applied.
+ * Pins are not signed: they only choose among versions that were verified, and whoever may write to
+ * the pins topic is controlled by Kafka ACLs. {@code id} lets the publishing replica see its own
+ * pin applied.
  *
  * @param fromVersion the version served before, for rollbacks (null for a plain pin)
  */
 public record PinRecord(
-    String adapter, int version, Action action, Integer fromVersion, Instant pinnedAt, String instance, String id) {
+    String adapter,
+    int version,
+    Action action,
+    Integer fromVersion,
+    Instant pinnedAt,
+    String instance,
+    String id) {
 
   /** Why the pin was set. */
   public enum Action {
@@ -86,7 +94,8 @@ public record PinRecord(
     }
     String adapter = text(n, "adapter", key);
     if (!adapter.equals(key)) {
-      throw new IllegalArgumentException("pin record under key '" + key + "' pins adapter '" + adapter + "'");
+      throw new IllegalArgumentException(
+          "pin record under key '" + key + "' pins adapter '" + adapter + "'");
     }
     JsonNode version = n.get("version");
     if (version == null || !version.canConvertToInt()) {
@@ -96,25 +105,36 @@ public record PinRecord(
     try {
       action = Action.valueOf(text(n, "action", key).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("pin record '" + key + "' has action '" + n.get("action").asText()
-          + "'; expected 'pin' or 'rollback'");
+      throw new IllegalArgumentException(
+          "pin record '"
+              + key
+              + "' has action '"
+              + n.get("action").asText()
+              + "'; expected 'pin' or 'rollback'");
     }
     Instant at;
     try {
       at = Instant.parse(text(n, "pinned_at", key));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("pin record '" + key + "' has a 'pinned_at' that is not an ISO-8601 instant");
+      throw new IllegalArgumentException(
+          "pin record '" + key + "' has a 'pinned_at' that is not an ISO-8601 instant");
     }
     JsonNode from = n.get("from_version");
     return new PinRecord(
-        adapter, version.asInt(), action, from == null || from.isNull() ? null : from.asInt(), at,
-        text(n, "instance", key), text(n, "id", key));
+        adapter,
+        version.asInt(),
+        action,
+        from == null || from.isNull() ? null : from.asInt(),
+        at,
+        text(n, "instance", key),
+        text(n, "id", key));
   }
 
   private static String text(JsonNode n, String field, String key) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual()) {
-      throw new IllegalArgumentException("pin record '" + key + "' has no text field '" + field + "'");
+      throw new IllegalArgumentException(
+          "pin record '" + key + "' has no text field '" + field + "'");
     }
     return v.asText();
   }

@@ -5,10 +5,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A model version that requests run on (the base, or the base with one adapter version), with a reference count.
- * The registry holds one reference while the version is in its catalog; every request holds one from before it is
- * queued until its vectors are copied out. The version's native memory is freed when the last reference goes:
- * freeing it while a batch runs on it would crash native code, so nothing else ever closes it.
+ * A model version that requests run on (the base, or the base with one adapter version), with a
+ * reference count. The registry holds one reference while the version is in its catalog; every
+ * request holds one from before it is queued until its vectors are copied out. The version's native
+ * memory is freed when the last reference goes: freeing it while a batch runs on it would crash
+ * native code, so nothing else ever closes it.
  */
 public final class ServedModel {
 
@@ -54,7 +55,8 @@ public final class ServedModel {
     if (left == 0) {
       model.close();
     } else if (left < 0) {
-      throw new IllegalStateException("served model " + label + " released more often than acquired");
+      throw new IllegalStateException(
+          "served model " + label + " released more often than acquired");
     }
   }
 

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the two topics the server reads when they are missing, with the shared layout ({@link TopicAdmin}):
- * adapters (compacted, 64 MiB records) and adapter-pins (compacted). Existing topics are left as they are.
+ * Creates the two topics the server reads when they are missing, with the shared layout ({@link
+ * TopicAdmin}): adapters (compacted, 64 MiB records) and adapter-pins (compacted). Existing topics
+ * are left as they are.
  */
 public final class ServerTopics {
 
@@ -22,10 +23,12 @@ public final class ServerTopics {
   private ServerTopics() {}
 
   /**
-   * @param clientProperties bootstrap servers and any client settings (security) the admin client needs
+   * @param clientProperties bootstrap servers and any client settings (security) the admin client
+   *     needs
    * @throws IllegalStateException when Kafka cannot be reached or refuses
    */
-  public static void ensure(Map<String, String> clientProperties, TopicSettings topics, Duration timeout) {
+  public static void ensure(
+      Map<String, String> clientProperties, TopicSettings topics, Duration timeout) {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -35,8 +38,14 @@ public final class ServerTopics {
         LOG.info("created topics {}", result.created());
       }
     } catch (KafkaException e) {
-      throw new IllegalStateException("cannot create topics " + topics.adapters() + " and " + topics.adapterPins()
-          + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create topics "
+              + topics.adapters()
+              + " and "
+              + topics.adapterPins()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 }

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * What the adapter watcher is doing, for {@code /health/ready} and the {@code adapters.kafka.reachable} gauge.
+ * What the adapter watcher is doing, for {@code /health/ready} and the {@code
+ * adapters.kafka.reachable} gauge.
  *
  * @param state what it does now
  * @param since when it entered that state
@@ -20,7 +21,10 @@ public record WatcherStatus(State state, Instant since, Instant lastContact, Str
     CATCHING_UP,
     /** Caught up, and following new records as they come. */
     FOLLOWING,
-    /** The last attempt to reach Kafka failed; retrying with backoff. Loaded versions keep being served. */
+    /**
+     * The last attempt to reach Kafka failed; retrying with backoff. Loaded versions keep being
+     * served.
+     */
     UNREACHABLE,
     /** Stopped (the server is closing, or the watcher hit an error it cannot retry). */
     STOPPED;
@@ -43,7 +47,8 @@ public record WatcherStatus(State state, Instant since, Instant lastContact, Str
 
   /** Unreachable since the first failure of a run of failures. */
   WatcherStatus failed(String why) {
-    return new WatcherStatus(State.UNREACHABLE, state == State.UNREACHABLE ? since : Instant.now(), lastContact, why);
+    return new WatcherStatus(
+        State.UNREACHABLE, state == State.UNREACHABLE ? since : Instant.now(), lastContact, why);
   }
 
   WatcherStatus stopped(String why) {

@@ -22,17 +22,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * Pin, unpin and roll back, as admin endpoints. None of them changes this replica directly: each publishes
- * to the compacted adapter-pins topic, which every replica (this one included) follows, so all replicas on
- * the broker obey the same pins. The call then waits up to pin-timeout to see its own record applied here and
- * answers 200 with the adapter's state, or 202 when the record is published but not applied yet.
+ * Pin, unpin and roll back, as admin endpoints. None of them changes this replica directly: each
+ * publishes to the compacted adapter-pins topic, which every replica (this one included) follows,
+ * so all replicas on the broker obey the same pins. The call then waits up to pin-timeout to see
+ * its own record applied here and answers 200 with the adapter's state, or 202 when the record is
+ * published but not applied yet.
  *
  * <ul>
  *   <li>{@code POST /admin/adapters/{adapter}/pin} with {@code {"version": N}}: serve version N for
  *       {@code <adapter>} requests until unpinned, even when newer versions arrive.
  *   <li>{@code DELETE /admin/adapters/{adapter}/pin}: serve the newest version again.
- *   <li>{@code POST /admin/adapters/{adapter}/rollback}: pin the newest loaded version older than the one
- *       served now (so repeated rollbacks step further back); 409 when there is none.
+ *   <li>{@code POST /admin/adapters/{adapter}/rollback}: pin the newest loaded version older than
+ *       the one served now (so repeated rollbacks step further back); 409 when there is none.
  *   <li>{@code GET /admin/adapters}: every adapter's versions and pin.
  * </ul>
  */
@@ -44,7 +45,12 @@ final class AdminService {
   private final String instanceId;
   private final Duration timeout;
 
-  AdminService(AdapterRegistry registry, PinPublisher publisher, ModelsView view, String instanceId, Duration timeout) {
+  AdminService(
+      AdapterRegistry registry,
+      PinPublisher publisher,
+      ModelsView view,
+      String instanceId,
+      Duration timeout) {
     this.registry = registry;
     this.publisher = publisher;
     this.view = view;
@@ -73,17 +79,33 @@ final class AdminService {
     AdapterState state = loaded(adapter);
     if (!state.versions().containsKey(version)) {
       throw ApiErrors.notFound(
-          "Adapter '" + adapter + "' has no version " + version + " loaded; loaded versions are "
-              + state.versions().keySet() + " (the newest retained-versions are kept).", "version", "version_not_found");
+          "Adapter '"
+              + adapter
+              + "' has no version "
+              + version
+              + " loaded; loaded versions are "
+              + state.versions().keySet()
+              + " (the newest retained-versions are kept).",
+          "version",
+          "version_not_found");
     }
     AdapterVersion serving = registry.catalog().serving(adapter);
-    publishPin(ctx, new PinRecord(
-        adapter, version, PinRecord.Action.PIN, serving.version(), Instant.now(), instanceId, UUID.randomUUID().toString()));
+    publishPin(
+        ctx,
+        new PinRecord(
+            adapter,
+            version,
+            PinRecord.Action.PIN,
+            serving.version(),
+            Instant.now(),
+            instanceId,
+            UUID.randomUUID().toString()));
   }
 
   void rollback(Context ctx) {
     if (JsonBody.present(ctx)) {
-      JsonBody.requireJson(ctx); // it takes no body, but one that is sent must be JSON like every other
+      JsonBody.requireJson(
+          ctx); // it takes no body, but one that is sent must be JSON like every other
     }
     String adapter = adapterName(ctx);
     AdapterState state = loaded(adapter);
@@ -91,12 +113,26 @@ final class AdminService {
     AdapterVersion previous = state.before(serving.version());
     if (previous == null) {
       throw ApiErrors.conflict(
-          "Adapter '" + adapter + "' serves version " + serving.version() + " and has no older version loaded"
-              + " (loaded: " + state.versions().keySet() + "); nothing to roll back to.", "no_previous_version");
+          "Adapter '"
+              + adapter
+              + "' serves version "
+              + serving.version()
+              + " and has no older version loaded"
+              + " (loaded: "
+              + state.versions().keySet()
+              + "); nothing to roll back to.",
+          "no_previous_version");
     }
-    publishPin(ctx, new PinRecord(
-        adapter, previous.version(), PinRecord.Action.ROLLBACK, serving.version(), Instant.now(), instanceId,
-        UUID.randomUUID().toString()));
+    publishPin(
+        ctx,
+        new PinRecord(
+            adapter,
+            previous.version(),
+            PinRecord.Action.ROLLBACK,
+            serving.version(),
+            Instant.now(),
+            instanceId,
+            UUID.randomUUID().toString()));
   }
 
   void unpin(Context ctx) {
@@ -108,7 +144,8 @@ final class AdminService {
     try {
       publisher.unpin(adapter, timeout.toMillis());
     } catch (ExecutionException | TimeoutException e) {
-      throw ApiErrors.unavailable("Could not publish the unpin to Kafka: " + e, "kafka_unavailable");
+      throw ApiErrors.unavailable(
+          "Could not publish the unpin to Kafka: " + e, "kafka_unavailable");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiErrors.unavailable("Interrupted while publishing the unpin.", "interrupted");
@@ -126,7 +163,11 @@ final class AdminService {
       Thread.currentThread().interrupt();
       throw ApiErrors.unavailable("Interrupted while publishing the pin.", "interrupted");
     }
-    boolean applied = await(c -> c.pins().get(pin.adapter()) != null && c.pins().get(pin.adapter()).id().equals(pin.id()));
+    boolean applied =
+        await(
+            c ->
+                c.pins().get(pin.adapter()) != null
+                    && c.pins().get(pin.adapter()).id().equals(pin.id()));
     answer(ctx, pin.adapter(), applied, pin.action().json() + " to version " + pin.version());
   }
 
@@ -152,7 +193,9 @@ final class AdminService {
     root.put("action", what);
     root.put("applied", applied);
     if (!applied) {
-      root.put("message", "published to the pins topic; this replica has not applied it within " + timeout);
+      root.put(
+          "message",
+          "published to the pins topic; this replica has not applied it within " + timeout);
     }
     AdapterState s = c.adapters().get(adapter);
     if (s != null) {
@@ -164,8 +207,10 @@ final class AdminService {
   private AdapterState loaded(String adapter) {
     AdapterState state = registry.catalog().adapters().get(adapter);
     if (state == null) {
-      throw ApiErrors.notFound("No adapter named '" + adapter + "' is loaded; GET /admin/adapters lists them.",
-          "adapter", "model_not_found");
+      throw ApiErrors.notFound(
+          "No adapter named '" + adapter + "' is loaded; GET /admin/adapters lists them.",
+          "adapter",
+          "model_not_found");
     }
     return state;
   }
@@ -185,11 +230,13 @@ final class AdminService {
     try {
       body = ModelsView.JSON.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
-      throw ApiErrors.badRequest("The body must be JSON such as {\"version\": 2}.", "version", "invalid_json");
+      throw ApiErrors.badRequest(
+          "The body must be JSON such as {\"version\": 2}.", "version", "invalid_json");
     }
     JsonNode v = body == null ? null : body.get("version");
     if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
-      throw ApiErrors.badRequest("'version' must be a version number >= 1, e.g. {\"version\": 2}.", "version");
+      throw ApiErrors.badRequest(
+          "'version' must be a version number >= 1, e.g. {\"version\": 2}.", "version");
     }
     return v.asInt();
   }

@@ -6,11 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The concurrency limit of embedding requests before they reach the batcher's queue: at most {@code slots}
- * requests are read, parsed and tokenized at once, so what they hold in memory (bodies, parsed texts, the
- * tokenizer's working memory) is bounded whatever arrives. A request that finds every slot taken waits up to
- * {@code wait} for one, but only while no more than {@code slots} others are waiting too; otherwise, and when the
- * wait runs out, it gets 429 with Retry-After at once, so a flood holds neither memory nor HTTP threads.
+ * The concurrency limit of embedding requests before they reach the batcher's queue: at most {@code
+ * slots} requests are read, parsed and tokenized at once, so what they hold in memory (bodies,
+ * parsed texts, the tokenizer's working memory) is bounded whatever arrives. A request that finds
+ * every slot taken waits up to {@code wait} for one, but only while no more than {@code slots}
+ * others are waiting too; otherwise, and when the wait runs out, it gets 429 with Retry-After at
+ * once, so a flood holds neither memory nor HTTP threads.
  */
 final class Admission {
 
@@ -72,8 +73,15 @@ final class Admission {
   }
 
   private ApiException busy() {
-    return new ApiException(429, "rate_limit_error",
-        "The server is reading " + slots + " requests already (max-concurrent-requests) and more are waiting; retry"
-            + " after the time in Retry-After.", null, "too_many_concurrent_requests", true);
+    return new ApiException(
+        429,
+        "rate_limit_error",
+        "The server is reading "
+            + slots
+            + " requests already (max-concurrent-requests) and more are waiting; retry"
+            + " after the time in Retry-After.",
+        null,
+        "too_many_concurrent_requests",
+        true);
   }
 }

@@ -13,7 +13,8 @@ public final class ApiException extends RuntimeException {
   private final String code;
   private final boolean retryable;
 
-  public ApiException(int status, String type, String message, String param, String code, boolean retryable) {
+  public ApiException(
+      int status, String type, String message, String param, String code, boolean retryable) {
     super(message);
     this.status = status;
     this.type = type;

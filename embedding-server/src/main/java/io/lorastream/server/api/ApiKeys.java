@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks bearer keys in constant time. Keys are kept only as sha256 digests; a presented key is hashed and
- * compared with every configured digest by {@link MessageDigest#isEqual} (constant time for equal lengths,
- * and digests are always 32 bytes), without stopping at the first match, so timing reveals neither which key
- * matched nor how much of a key was right.
+ * Checks bearer keys in constant time. Keys are kept only as sha256 digests; a presented key is
+ * hashed and compared with every configured digest by {@link MessageDigest#isEqual} (constant time
+ * for equal lengths, and digests are always 32 bytes), without stopping at the first match, so
+ * timing reveals neither which key matched nor how much of a key was right.
  */
 public final class ApiKeys {
 
@@ -38,8 +38,8 @@ public final class ApiKeys {
   }
 
   /**
-   * The key of an {@code Authorization: Bearer KEY} header value, or null when the header is absent or
-   * not a bearer credential.
+   * The key of an {@code Authorization: Bearer KEY} header value, or null when the header is absent
+   * or not a bearer credential.
    */
   public static String bearer(String authorization) {
     if (authorization == null) {

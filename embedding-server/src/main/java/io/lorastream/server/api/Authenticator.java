@@ -5,8 +5,8 @@ import io.lorastream.server.config.AuthConfig;
 import java.util.List;
 
 /**
- * Bearer-key checks, run before the handlers: API keys for {@code /v1/*}, the admin key for
- * {@code /admin/*}. Each door has its own keys; neither opens the other. Missing or wrong keys get 401.
+ * Bearer-key checks, run before the handlers: API keys for {@code /v1/*}, the admin key for {@code
+ * /admin/*}. Each door has its own keys; neither opens the other. Missing or wrong keys get 401.
  */
 final class Authenticator {
 
@@ -31,8 +31,9 @@ final class Authenticator {
               + " (Authorization: Bearer YOUR_KEY).");
     }
     if (!apiKeys.matches(key)) {
-      throw ApiErrors.unauthorized("Incorrect API key provided. Use one of the keys set in api-keys"
-          + " (or the environment variable LORASTREAM_API_KEYS).");
+      throw ApiErrors.unauthorized(
+          "Incorrect API key provided. Use one of the keys set in api-keys"
+              + " (or the environment variable LORASTREAM_API_KEYS).");
     }
   }
 

@@ -10,13 +10,19 @@ import java.util.Set;
  *
  * @param input the texts, at least one, none empty, each at most max-text-chars long
  * @param model what {@code model} named
- * @param dimensions Matryoshka truncation to this many leading dimensions (renormalised), or null for all
+ * @param dimensions Matryoshka truncation to this many leading dimensions (renormalised), or null
+ *     for all
  * @param encodingFormat float or base64
- * @param inputType query or document (default query); with a query-mode adapter documents get base vectors
+ * @param inputType query or document (default query); with a query-mode adapter documents get base
+ *     vectors
  * @param cutInputs indexes of the texts cut to max-text-chars (text-limit-policy truncate)
  */
 public record EmbeddingRequest(
-    List<String> input, ModelSpec model, Integer dimensions, EncodingFormat encodingFormat, InputType inputType,
+    List<String> input,
+    ModelSpec model,
+    Integer dimensions,
+    EncodingFormat encodingFormat,
+    InputType inputType,
     Set<Integer> cutInputs) {
 
   public EmbeddingRequest {

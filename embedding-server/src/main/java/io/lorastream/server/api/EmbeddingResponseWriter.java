@@ -30,9 +30,15 @@ public final class EmbeddingResponseWriter {
    * @param promptTokens tokens of all inputs after truncation, special tokens included
    */
   public static byte[] write(
-      float[][] vectors, Integer dimensions, EncodingFormat format, String model, long promptTokens) {
+      float[][] vectors,
+      Integer dimensions,
+      EncodingFormat format,
+      String model,
+      long promptTokens) {
     int width = vectors.length == 0 ? 0 : (dimensions == null ? vectors[0].length : dimensions);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + vectors.length * width * (format == EncodingFormat.FLOAT ? 12 : 6));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(
+            128 + vectors.length * width * (format == EncodingFormat.FLOAT ? 12 : 6));
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("object", "list");

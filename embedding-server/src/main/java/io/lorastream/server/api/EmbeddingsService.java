@@ -24,12 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/embeddings}. On the request thread: check the content type, then, holding one of the
- * {@link Admission} slots, read the body within max-request-bytes, parse it and apply the character limits,
- * tokenize (and apply the text limit policy); then resolve the model, take a reference on its encoder and queue
- * the texts. The response is written when the batch is done, on a small executor so the batch worker goes straight
- * on with the next forward pass. The encoder reference is held until the vectors are out, so a swap never closes
- * an encoder a request still uses.
+ * {@code POST /v1/embeddings}. On the request thread: check the content type, then, holding one of
+ * the {@link Admission} slots, read the body within max-request-bytes, parse it and apply the
+ * character limits, tokenize (and apply the text limit policy); then resolve the model, take a
+ * reference on its encoder and queue the texts. The response is written when the batch is done, on
+ * a small executor so the batch worker goes straight on with the next forward pass. The encoder
+ * reference is held until the vectors are out, so a swap never closes an encoder a request still
+ * uses.
  */
 final class EmbeddingsService {
 
@@ -39,9 +40,9 @@ final class EmbeddingsService {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddingsService.class);
 
   /**
-   * Texts per call to the tokenizer: it keeps the working memory of a whole call (every token's strings and
-   * offsets) until the call returns, 2,048 texts of 4,096 characters at once grew the RSS by 320 MB more than
-   * slices of 64 did.
+   * Texts per call to the tokenizer: it keeps the working memory of a whole call (every token's
+   * strings and offsets) until the call returns, 2,048 texts of 4,096 characters at once grew the
+   * RSS by 320 MB more than slices of 64 did.
    */
   static final int TOKENIZE_SLICE = 64;
 
@@ -57,9 +58,16 @@ final class EmbeddingsService {
   private final Duration retryAfter;
 
   EmbeddingsService(
-      EmbeddingRequestParser parser, Admission admission, long maxRequestBytes, TextTokenizer tokenizer,
-      TextLimitPolicy limitPolicy, AdapterRegistry registry, DynamicBatcher<ServedModel> batcher, ServerMetrics metrics,
-      Executor respond, Duration retryAfter) {
+      EmbeddingRequestParser parser,
+      Admission admission,
+      long maxRequestBytes,
+      TextTokenizer tokenizer,
+      TextLimitPolicy limitPolicy,
+      AdapterRegistry registry,
+      DynamicBatcher<ServedModel> batcher,
+      ServerMetrics metrics,
+      Executor respond,
+      Duration retryAfter) {
     this.parser = parser;
     this.admission = admission;
     this.maxRequestBytes = maxRequestBytes;
@@ -91,8 +99,14 @@ final class EmbeddingsService {
         if (t.truncated() || req.cutInputs().contains(i)) {
           if (limitPolicy == TextLimitPolicy.REJECT) {
             throw ApiErrors.tooLarge(
-                "'input[" + i + "]' is longer than the max length of " + tokenizer.maxLength() + " tokens; shorten it"
-                    + " (this server refuses long texts: text-limit-policy=reject).", "input", "input_too_long");
+                "'input["
+                    + i
+                    + "]' is longer than the max length of "
+                    + tokenizer.maxLength()
+                    + " tokens; shorten it"
+                    + " (this server refuses long texts: text-limit-policy=reject).",
+                "input",
+                "input_too_long");
           }
           truncated++;
         }
@@ -118,19 +132,25 @@ final class EmbeddingsService {
         throw ApiErrors.unavailable(e.getMessage(), "shutting_down");
       }
       long tokensUsed = promptTokens;
-      ctx.future(() -> vectors.handleAsync((v, err) -> {
-        r.release();
-        if (err == null) {
-          byte[] body = EmbeddingResponseWriter.write(v, req.dimensions(), req.encodingFormat(), r.modelId(), tokensUsed);
-          ctx.header(VERSION_HEADER, r.modelId());
-          HttpSupport.json(ctx, 200, body);
-          registry.served(r);
-        } else {
-          HttpSupport.error(ctx, failure(err), retryAfter);
-        }
-        metrics.requestLatency(r.metricTag(), System.nanoTime() - start);
-        return null;
-      }, respond));
+      ctx.future(
+          () ->
+              vectors.handleAsync(
+                  (v, err) -> {
+                    r.release();
+                    if (err == null) {
+                      byte[] body =
+                          EmbeddingResponseWriter.write(
+                              v, req.dimensions(), req.encodingFormat(), r.modelId(), tokensUsed);
+                      ctx.header(VERSION_HEADER, r.modelId());
+                      HttpSupport.json(ctx, 200, body);
+                      registry.served(r);
+                    } else {
+                      HttpSupport.error(ctx, failure(err), retryAfter);
+                    }
+                    metrics.requestLatency(r.metricTag(), System.nanoTime() - start);
+                    return null;
+                  },
+                  respond));
     } catch (ApiException e) {
       metrics.requestLatency(tag, System.nanoTime() - start);
       throw e;
@@ -149,7 +169,8 @@ final class EmbeddingsService {
   }
 
   private static ApiException failure(Throwable err) {
-    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable e =
+        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     if (e instanceof RequestTimeoutException) {
       return ApiErrors.unavailable(e.getMessage(), "timeout");
     }
@@ -157,7 +178,10 @@ final class EmbeddingsService {
       return a;
     }
     LOG.error("embedding failed", e);
-    return ApiErrors.internal("The embedding failed on the server (" + e.getClass().getSimpleName() + "); the error"
-        + " is logged. Retry, and report it if it persists.");
+    return ApiErrors.internal(
+        "The embedding failed on the server ("
+            + e.getClass().getSimpleName()
+            + "); the error"
+            + " is logged. Retry, and report it if it persists.");
   }
 }

@@ -8,10 +8,11 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health/live} and {@code GET /health/ready}. Ready is 200 once the adapters topic was read to the end
- * offsets it had at start, and stays 200 when Kafka becomes unreachable afterwards: the replica still serves the base
- * model and every version it loaded, and taking all replicas out of a load balancer because Kafka is down would turn
- * a Kafka outage into an outage of the API. The body says what the adapter watcher is doing either way:
+ * {@code GET /health/live} and {@code GET /health/ready}. Ready is 200 once the adapters topic was
+ * read to the end offsets it had at start, and stays 200 when Kafka becomes unreachable afterwards:
+ * the replica still serves the base model and every version it loaded, and taking all replicas out
+ * of a load balancer because Kafka is down would turn a Kafka outage into an outage of the API. The
+ * body says what the adapter watcher is doing either way:
  *
  * <pre>
  * {"status":"ready","adapters":{"state":"following","since":"...","last_contact":"...","detail":null}}
@@ -26,7 +27,11 @@ final class HealthService {
   private final String adaptersTopic;
   private final Duration retryAfter;
 
-  HealthService(AdapterRegistry registry, Supplier<WatcherStatus> watcher, String adaptersTopic, Duration retryAfter) {
+  HealthService(
+      AdapterRegistry registry,
+      Supplier<WatcherStatus> watcher,
+      String adaptersTopic,
+      Duration retryAfter) {
     this.registry = registry;
     this.watcher = watcher;
     this.adaptersTopic = adaptersTopic;

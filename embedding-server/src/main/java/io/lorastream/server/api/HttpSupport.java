@@ -8,7 +8,9 @@ final class HttpSupport {
 
   static final String JSON = "application/json";
 
-  /** Marks a context whose body this code wrote, so Javalin's status error handlers leave it alone. */
+  /**
+   * Marks a context whose body this code wrote, so Javalin's status error handlers leave it alone.
+   */
   static final String WRITTEN = "lorastream.written";
 
   private HttpSupport() {}

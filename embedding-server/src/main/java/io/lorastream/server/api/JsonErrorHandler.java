@@ -10,10 +10,11 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error answers, for requests that never reach a route: headers too large (431), a URI too long (414),
- * a request that is not valid HTTP (400), an HTTP version or transfer coding Jetty does not speak (505, 501), and
- * anything else Jetty refuses by itself. Jetty writes these as HTML by default; here they are OpenAI-shaped JSON
- * like every other error of the server, for every method.
+ * Jetty's own error answers, for requests that never reach a route: headers too large (431), a URI
+ * too long (414), a request that is not valid HTTP (400), an HTTP version or transfer coding Jetty
+ * does not speak (505, 501), and anything else Jetty refuses by itself. Jetty writes these as HTML
+ * by default; here they are OpenAI-shaped JSON like every other error of the server, for every
+ * method.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -30,7 +31,12 @@ final class JsonErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback) {
     ApiException e = ApiErrors.forStatus(code, message);
     HttpFields.Mutable headers = response.getHeaders();
     headers.put(HttpHeader.CONTENT_TYPE, HttpSupport.JSON);

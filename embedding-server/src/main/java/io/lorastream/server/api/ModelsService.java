@@ -25,7 +25,9 @@ final class ModelsService {
     String id = ctx.pathParam("model");
     ObjectNode n = view.find(registry.catalog(), id);
     if (n == null) {
-      throw ApiErrors.notFound("The model '" + id + "' does not exist; GET /v1/models lists the served ones.", "model",
+      throw ApiErrors.notFound(
+          "The model '" + id + "' does not exist; GET /v1/models lists the served ones.",
+          "model",
           "model_not_found");
     }
     HttpSupport.json(ctx, 200, bytes(n));

@@ -11,10 +11,11 @@ import io.lorastream.server.adapters.PinRecord;
 import java.time.Instant;
 
 /**
- * The models list in OpenAI's shape ({@code {"object":"list","data":[{"id","object":"model","created",
- * "owned_by"}]}}) with lorastream's fields: the base model; per adapter its current (newest), pinned and
- * serving versions and the versions retained; and one entry per retained version, {@code <adapter>@<version>},
- * so every name a request may use is listed.
+ * The models list in OpenAI's shape ({@code
+ * {"object":"list","data":[{"id","object":"model","created", "owned_by"}]}}) with lorastream's
+ * fields: the base model; per adapter its current (newest), pinned and serving versions and the
+ * versions retained; and one entry per retained version, {@code <adapter>@<version>}, so every name
+ * a request may use is listed.
  */
 final class ModelsView {
 

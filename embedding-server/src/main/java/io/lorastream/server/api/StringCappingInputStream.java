@@ -5,19 +5,26 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The bytes of a UTF-8 JSON document with every string literal cut to at most {@code cap} characters (Unicode code
- * points, an escape sequence counting as the character it stands for), and nothing else changed. Jackson builds
- * every string it parses in full, so without this an 8 MB text in a request would cost tens of MB of heap before the
- * server could cut it; with it the parser never holds more than {@code cap} characters of any string, and the body
- * streams through a small buffer. The caller passes one more than the longest text it accepts, so that a string it
- * reads at {@code cap} characters is known to have been longer.
+ * The bytes of a UTF-8 JSON document with every string literal cut to at most {@code cap}
+ * characters (Unicode code points, an escape sequence counting as the character it stands for), and
+ * nothing else changed. Jackson builds every string it parses in full, so without this an 8 MB text
+ * in a request would cost tens of MB of heap before the server could cut it; with it the parser
+ * never holds more than {@code cap} characters of any string, and the body streams through a small
+ * buffer. The caller passes one more than the longest text it accepts, so that a string it reads at
+ * {@code cap} characters is known to have been longer.
  *
- * <p>Only bytes inside string literals are dropped, always whole characters (an escaped surrogate pair is kept or
- * dropped whole) and never the closing quote, so a valid document stays valid and an invalid one stays invalid.
+ * <p>Only bytes inside string literals are dropped, always whole characters (an escaped surrogate
+ * pair is kept or dropped whole) and never the closing quote, so a valid document stays valid and
+ * an invalid one stays invalid.
  */
 final class StringCappingInputStream extends FilterInputStream {
 
-  private enum State { OUTSIDE, IN_STRING, ESCAPE, UNICODE }
+  private enum State {
+    OUTSIDE,
+    IN_STRING,
+    ESCAPE,
+    UNICODE
+  }
 
   private final int cap;
   private final byte[] in = new byte[64 * 1024];
@@ -25,8 +32,10 @@ final class StringCappingInputStream extends FilterInputStream {
   private int inEnd;
   private State state = State.OUTSIDE;
   private int count; // characters kept of the current string
-  private boolean dropping; // the current string reached the cap: its remaining characters are dropped
-  private final byte[] escape = new byte[6]; // an escape sequence being read: \n, or backslash-u and 4 hex digits
+  private boolean
+      dropping; // the current string reached the cap: its remaining characters are dropped
+  private final byte[] escape =
+      new byte[6]; // an escape sequence being read: \n, or backslash-u and 4 hex digits
   private int escapeLength;
   private final byte[] pending = new byte[6]; // output that did not fit the caller's buffer yet
   private int pendingPos;
@@ -105,7 +114,8 @@ final class StringCappingInputStream extends FilterInputStream {
           escapeLength = 1;
           return 0;
         }
-        if ((b & 0xC0) != 0x80) { // the first byte of a character (continuation bytes follow its fate)
+        if ((b & 0xC0)
+            != 0x80) { // the first byte of a character (continuation bytes follow its fate)
           if (!dropping && count >= cap) {
             dropping = true;
           }
@@ -130,14 +140,18 @@ final class StringCappingInputStream extends FilterInputStream {
         if (escapeLength < 6) {
           return 0;
         }
-        int unit = hex(escape[2]) << 12 | hex(escape[3]) << 8 | hex(escape[4]) << 4 | hex(escape[5]);
+        int unit =
+            hex(escape[2]) << 12 | hex(escape[3]) << 8 | hex(escape[4]) << 4 | hex(escape[5]);
         return endEscape(unit >= 0xDC00 && unit <= 0xDFFF, out, at);
       default:
         throw new IllegalStateException(String.valueOf(state));
     }
   }
 
-  /** A complete escape sequence; a low surrogate belongs to the character its high surrogate started. */
+  /**
+   * A complete escape sequence; a low surrogate belongs to the character its high surrogate
+   * started.
+   */
   private int endEscape(boolean lowSurrogate, byte[] out, int at) {
     state = State.IN_STRING;
     if (!lowSurrogate) {

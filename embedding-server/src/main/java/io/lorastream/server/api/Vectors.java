@@ -5,18 +5,23 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Base64;
 
-/** Pure functions on embedding vectors for the response: Matryoshka truncation and OpenAI's base64 form. */
+/**
+ * Pure functions on embedding vectors for the response: Matryoshka truncation and OpenAI's base64
+ * form.
+ */
 public final class Vectors {
 
   private Vectors() {}
 
   /**
    * The first {@code d} components, rescaled to unit L2 norm (Matryoshka truncation as OpenAI's
-   * {@code dimensions} and sentence-transformers' {@code truncate_dim} do). A zero prefix stays zero.
+   * {@code dimensions} and sentence-transformers' {@code truncate_dim} do). A zero prefix stays
+   * zero.
    */
   public static float[] truncate(float[] v, int d) {
     if (d < 1 || d > v.length) {
-      throw new IllegalArgumentException("cannot truncate a " + v.length + "-dimensional vector to " + d);
+      throw new IllegalArgumentException(
+          "cannot truncate a " + v.length + "-dimensional vector to " + d);
     }
     float[] out = Arrays.copyOf(v, d);
     if (d == v.length) {
@@ -36,7 +41,9 @@ public final class Vectors {
     return out;
   }
 
-  /** Base64 (standard alphabet, padded) of the vector as little-endian float32: what OpenAI returns. */
+  /**
+   * Base64 (standard alphabet, padded) of the vector as little-endian float32: what OpenAI returns.
+   */
   public static String base64(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float x : v) {

@@ -19,14 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs concurrent requests together. Requests queue per key (one key per encoder: the base, or one adapter
- * version), so a forward pass never mixes versions. A worker takes the queue whose oldest request waited
- * longest, and runs it once it holds {@code maxSize} texts or its oldest request has waited {@code maxWait};
- * while a worker is busy, requests pile up and the next batch forms without waiting. The texts of a batch are
- * sorted by length and cut into passes bounded by {@code maxSize} texts and {@code maxTokens} padded tokens.
+ * Runs concurrent requests together. Requests queue per key (one key per encoder: the base, or one
+ * adapter version), so a forward pass never mixes versions. A worker takes the queue whose oldest
+ * request waited longest, and runs it once it holds {@code maxSize} texts or its oldest request has
+ * waited {@code maxWait}; while a worker is busy, requests pile up and the next batch forms without
+ * waiting. The texts of a batch are sorted by length and cut into passes bounded by {@code maxSize}
+ * texts and {@code maxTokens} padded tokens.
  *
  * <p>The queue is bounded in texts over all keys: a request that does not fit is refused at once
- * ({@link QueueFullException}), never parked, so memory and waiting time stay bounded under any load.
+ * ({@link QueueFullException}), never parked, so memory and waiting time stay bounded under any
+ * load.
  *
  * @param <K> the batching key; compared with {@code equals} (identity for the server's encoders)
  */
@@ -64,10 +66,12 @@ public final class DynamicBatcher<K> implements AutoCloseable {
   private boolean closed;
 
   /**
-   * @param requestTimeout a request still queued after this long fails with {@link RequestTimeoutException}
+   * @param requestTimeout a request still queued after this long fails with {@link
+   *     RequestTimeoutException}
    * @param batchSizes receives the number of texts of every forward pass (a metric)
    */
-  public DynamicBatcher(BatchingConfig config, Duration requestTimeout, Forward<K> forward, IntConsumer batchSizes) {
+  public DynamicBatcher(
+      BatchingConfig config, Duration requestTimeout, Forward<K> forward, IntConsumer batchSizes) {
     this.config = config;
     this.timeoutNanos = requestTimeout.toNanos();
     this.forward = forward;
@@ -148,7 +152,8 @@ public final class DynamicBatcher<K> implements AutoCloseable {
         }
         Map.Entry<K, ArrayDeque<Job<K>>> oldest = null;
         for (Map.Entry<K, ArrayDeque<Job<K>>> e : queues.entrySet()) {
-          if (oldest == null || e.getValue().peek().enqueuedNanos < oldest.getValue().peek().enqueuedNanos) {
+          if (oldest == null
+              || e.getValue().peek().enqueuedNanos < oldest.getValue().peek().enqueuedNanos) {
             oldest = e;
           }
         }
@@ -190,7 +195,8 @@ public final class DynamicBatcher<K> implements AutoCloseable {
         continue; // the client gave up
       }
       if (waited > timeoutNanos) {
-        j.result.completeExceptionally(new RequestTimeoutException(TimeUnit.NANOSECONDS.toMillis(waited)));
+        j.result.completeExceptionally(
+            new RequestTimeoutException(TimeUnit.NANOSECONDS.toMillis(waited)));
         continue;
       }
       live.add(j);

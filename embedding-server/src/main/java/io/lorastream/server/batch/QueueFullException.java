@@ -4,7 +4,13 @@ package io.lorastream.server.batch;
 public final class QueueFullException extends RuntimeException {
 
   public QueueFullException(int texts, int waiting, int capacity) {
-    super("the server is at capacity: " + waiting + " texts are waiting (queue capacity " + capacity
-        + ") and this request brings " + texts + "; retry after the time in Retry-After");
+    super(
+        "the server is at capacity: "
+            + waiting
+            + " texts are waiting (queue capacity "
+            + capacity
+            + ") and this request brings "
+            + texts
+            + "; retry after the time in Retry-After");
   }
 }

@@ -4,7 +4,10 @@ package io.lorastream.server.batch;
 public final class RequestTimeoutException extends RuntimeException {
 
   public RequestTimeoutException(long waitedMillis) {
-    super("the request waited " + waitedMillis + " ms for a forward pass, longer than request-timeout; the server"
-        + " is overloaded, retry after the time in Retry-After");
+    super(
+        "the request waited "
+            + waitedMillis
+            + " ms for a forward pass, longer than request-timeout; the server"
+            + " is overloaded, retry after the time in Retry-After");
   }
 }

@@ -3,8 +3,9 @@ package io.lorastream.server.config;
 import java.util.List;
 
 /**
- * Bearer keys. API keys open {@code /v1/*}; the admin key opens {@code /admin/*} and nothing else, and no
- * API key opens admin endpoints. Health and metrics are open (they reveal no data and probes carry no keys).
+ * Bearer keys. API keys open {@code /v1/*}; the admin key opens {@code /admin/*} and nothing else,
+ * and no API key opens admin endpoints. Health and metrics are open (they reveal no data and probes
+ * carry no keys).
  *
  * @param apiKeys accepted API keys; empty only with {@code allowAnonymous}
  * @param adminKey the admin key, or null: admin endpoints then answer 401 saying they are disabled
@@ -23,7 +24,8 @@ public record AuthConfig(List<String> apiKeys, String adminKey, boolean allowAno
     if (adminKey != null) {
       requireKey("admin-key", adminKey);
       if (apiKeys.contains(adminKey)) {
-        throw new IllegalArgumentException("admin-key must differ from every API key: the two open different doors");
+        throw new IllegalArgumentException(
+            "admin-key must differ from every API key: the two open different doors");
       }
     }
     if (apiKeys.isEmpty() && !allowAnonymous) {
@@ -34,9 +36,14 @@ public record AuthConfig(List<String> apiKeys, String adminKey, boolean allowAno
   }
 
   private static void requireKey(String field, String key) {
-    if (key == null || key.length() < MIN_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+    if (key == null
+        || key.length() < MIN_KEY_LENGTH
+        || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new IllegalArgumentException(
-          field + " must be at least " + MIN_KEY_LENGTH + " printable ASCII characters without spaces"
+          field
+              + " must be at least "
+              + MIN_KEY_LENGTH
+              + " printable ASCII characters without spaces"
               + (key == null ? ", got none" : ", got one of " + key.length() + " characters"));
     }
   }
@@ -44,7 +51,12 @@ public record AuthConfig(List<String> apiKeys, String adminKey, boolean allowAno
   /** Never prints a key. */
   @Override
   public String toString() {
-    return "AuthConfig[apiKeys=" + apiKeys.size() + " key(s), adminKey=" + (adminKey == null ? "none" : "set")
-        + ", allowAnonymous=" + allowAnonymous + "]";
+    return "AuthConfig[apiKeys="
+        + apiKeys.size()
+        + " key(s), adminKey="
+        + (adminKey == null ? "none" : "set")
+        + ", allowAnonymous="
+        + allowAnonymous
+        + "]";
   }
 }

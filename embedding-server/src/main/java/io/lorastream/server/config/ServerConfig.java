@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything the embedding server needs, validated at construction. Read from a file with
- * {@link ServerConfigFiles}, which lists every key with its default.
+ * Everything the embedding server needs, validated at construction. Read from a file with {@link
+ * ServerConfigFiles}, which lists every key with its default.
  *
  * @param host address the HTTP server binds
  * @param port HTTP port; 0 picks a free one
@@ -18,9 +18,11 @@ import java.util.TreeMap;
  * @param baseModel {@code default} (the bundled all-MiniLM-L6-v2) or a Hugging Face BERT folder
  * @param device auto, cpu or gpu
  * @param precision fp32 or fp16 weights and activations
- * @param engine the runtime that serves: auto (ONNX Runtime on a CPU in fp32, else PyTorch), onnxruntime or pytorch
+ * @param engine the runtime that serves: auto (ONNX Runtime on a CPU in fp32, else PyTorch),
+ *     onnxruntime or pytorch
  * @param maxLength max tokens per text, special tokens included
- * @param textLimitPolicy what happens to longer texts (in tokens, and in characters beyond max-text-chars)
+ * @param textLimitPolicy what happens to longer texts (in tokens, and in characters beyond
+ *     max-text-chars)
  * @param limits texts, bytes and characters per request, requests read at once
  * @param batching dynamic batching and the bounded queue
  * @param auth API and admin keys
@@ -30,10 +32,11 @@ import java.util.TreeMap;
  * @param requestTimeout longest time a request may wait for its batch; then 503
  * @param retryAfter the {@code Retry-After} sent with 429 and 503
  * @param instanceId this replica's name in pins it publishes, Kafka client ids and logs
- * @param kafkaProperties extra Kafka client properties (security settings, config providers), applied last to every
- *     client of the server
- * @param adminKafkaProperties laid over {@code kafkaProperties} for the producer of pins behind the admin API: the
- *     credentials of the principal allowed to write adapter-pins (the server's own principal only reads)
+ * @param kafkaProperties extra Kafka client properties (security settings, config providers),
+ *     applied last to every client of the server
+ * @param adminKafkaProperties laid over {@code kafkaProperties} for the producer of pins behind the
+ *     admin API: the credentials of the principal allowed to write adapter-pins (the server's own
+ *     principal only reads)
  */
 public record ServerConfig(
     String host,
@@ -68,14 +71,17 @@ public record ServerConfig(
       throw new IllegalArgumentException("bootstrap-servers must name at least one HOST:PORT");
     }
     if (baseModel == null || baseModel.isBlank()) {
-      throw new IllegalArgumentException("base-model must be 'default' or a Hugging Face model folder");
+      throw new IllegalArgumentException(
+          "base-model must be 'default' or a Hugging Face model folder");
     }
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(precision, "precision");
     Objects.requireNonNull(engine, "engine");
     if (engine == EngineChoice.ONNXRUNTIME && precision != Precision.FP32) {
       throw new IllegalArgumentException(
-          "engine onnxruntime serves in fp32 only, got precision " + precision + "; use engine auto or pytorch for fp16");
+          "engine onnxruntime serves in fp32 only, got precision "
+              + precision
+              + "; use engine auto or pytorch for fp16");
     }
     if (maxLength < 8 || maxLength > 8192) {
       throw new IllegalArgumentException("max-length must be in 8..8192 tokens, got " + maxLength);
@@ -89,17 +95,27 @@ public record ServerConfig(
     Objects.requireNonNull(topics, "topics");
     if (limits.maxInputs() > batching.queueCapacity()) {
       throw new IllegalArgumentException(
-          "max-inputs (" + limits.maxInputs() + ") must not exceed batch.queue-capacity (" + batching.queueCapacity()
+          "max-inputs ("
+              + limits.maxInputs()
+              + ") must not exceed batch.queue-capacity ("
+              + batching.queueCapacity()
               + "): a request that large could never be queued");
     }
     if (limits.maxTextChars() < maxLength) {
       throw new IllegalArgumentException(
-          "max-text-chars (" + limits.maxTextChars() + ") must be >= max-length (" + maxLength + "): a text of"
+          "max-text-chars ("
+              + limits.maxTextChars()
+              + ") must be >= max-length ("
+              + maxLength
+              + "): a text of"
               + " max-length tokens has at least that many characters");
     }
     if (batching.maxTokens() < maxLength) {
       throw new IllegalArgumentException(
-          "batch.max-tokens (" + batching.maxTokens() + ") must be >= max-length (" + maxLength
+          "batch.max-tokens ("
+              + batching.maxTokens()
+              + ") must be >= max-length ("
+              + maxLength
               + ") so one text of the max length fits a batch");
     }
     if (requestTimeout == null || requestTimeout.compareTo(Duration.ofMillis(100)) < 0) {
@@ -110,13 +126,19 @@ public record ServerConfig(
     }
     if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
       throw new IllegalArgumentException(
-          "instance-id must be 1 to 100 of letters, digits, '.', '_' and '-', got '" + instanceId + "'");
+          "instance-id must be 1 to 100 of letters, digits, '.', '_' and '-', got '"
+              + instanceId
+              + "'");
     }
     kafkaProperties = Map.copyOf(new TreeMap<>(kafkaProperties));
-    adminKafkaProperties = Map.copyOf(new TreeMap<>(adminKafkaProperties == null ? Map.of() : adminKafkaProperties));
+    adminKafkaProperties =
+        Map.copyOf(new TreeMap<>(adminKafkaProperties == null ? Map.of() : adminKafkaProperties));
   }
 
-  /** The client settings of the pin producer: {@code kafka.*} with {@code admin-kafka.*} laid over them. */
+  /**
+   * The client settings of the pin producer: {@code kafka.*} with {@code admin-kafka.*} laid over
+   * them.
+   */
   public Map<String, String> pinKafkaProperties() {
     Map<String, String> merged = new TreeMap<>(kafkaProperties);
     merged.putAll(adminKafkaProperties);
@@ -126,8 +148,25 @@ public record ServerConfig(
   /** The same configuration on another port (tests and the benchmark take a free one with 0). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(
-        host, newPort, bootstrapServers, baseModel, device, precision, engine, maxLength, textLimitPolicy, limits,
-        batching, auth, adapters, topics, watcher, requestTimeout, retryAfter, instanceId, kafkaProperties,
+        host,
+        newPort,
+        bootstrapServers,
+        baseModel,
+        device,
+        precision,
+        engine,
+        maxLength,
+        textLimitPolicy,
+        limits,
+        batching,
+        auth,
+        adapters,
+        topics,
+        watcher,
+        requestTimeout,
+        retryAfter,
+        instanceId,
+        kafkaProperties,
         adminKafkaProperties);
   }
 }

@@ -21,11 +21,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@link ServerConfig} from flat keys in a {@code .properties}, {@code .yaml} or {@code .yml} file (YAML
- * nesting is flattened with dots: {@code batch: {max-size: 32}} is {@code batch.max-size}; YAML lists are joined
- * with commas) by the services' one reader ({@link SettingsFile}, {@link Settings}; durations are {@link Durations},
- * booleans {@link Booleans}). Secrets may instead come from the environment, which wins over the file. An unknown key
- * fails, naming the nearest known one.
+ * Reads {@link ServerConfig} from flat keys in a {@code .properties}, {@code .yaml} or {@code .yml}
+ * file (YAML nesting is flattened with dots: {@code batch: {max-size: 32}} is {@code
+ * batch.max-size}; YAML lists are joined with commas) by the services' one reader ({@link
+ * SettingsFile}, {@link Settings}; durations are {@link Durations}, booleans {@link Booleans}).
+ * Secrets may instead come from the environment, which wins over the file. An unknown key fails,
+ * naming the nearest known one.
  *
  * <pre>
  * key                   default                  meaning
@@ -82,8 +83,12 @@ public final class ServerConfigFiles {
 
   private ServerConfigFiles() {}
 
-  /** Reads a file, then lays {@code overrides} (e.g. command-line options) and the environment's secrets over it. */
-  public static ServerConfig load(Path file, Map<String, String> overrides, Map<String, String> env) {
+  /**
+   * Reads a file, then lays {@code overrides} (e.g. command-line options) and the environment's
+   * secrets over it.
+   */
+  public static ServerConfig load(
+      Path file, Map<String, String> overrides, Map<String, String> env) {
     Path baseDir = file.toAbsolutePath().getParent();
     return SettingsFile.load(file, overrides, keys -> build(keys, env, baseDir));
   }
@@ -96,15 +101,18 @@ public final class ServerConfigFiles {
   /**
    * Builds the config from flat keys and the environment; absent keys take their defaults.
    *
-   * @param baseDir relative paths in the keys (the public key file) are resolved against it; null = working dir
+   * @param baseDir relative paths in the keys (the public key file) are resolved against it; null =
+   *     working dir
    */
-  public static ServerConfig fromMap(Map<String, String> input, Map<String, String> env, Path baseDir) {
+  public static ServerConfig fromMap(
+      Map<String, String> input, Map<String, String> env, Path baseDir) {
     return build(Settings.of(input), env, baseDir);
   }
 
   /**
-   * Every key {@link #fromMap} reads (with {@code env} holding at least the public key and API keys); a prefix read
-   * as a map ({@code kafka.}, {@code admin-kafka.}) as {@code prefix*}. For the tests that keep the docs in step.
+   * Every key {@link #fromMap} reads (with {@code env} holding at least the public key and API
+   * keys); a prefix read as a map ({@code kafka.}, {@code admin-kafka.}) as {@code prefix*}. For
+   * the tests that keep the docs in step.
    */
   static Set<String> keysRead(Map<String, String> env) {
     Settings keys = Settings.of(Map.of());
@@ -124,7 +132,8 @@ public final class ServerConfigFiles {
 
     List<String> apiKeys = splitList(firstNonBlank(env.get(ENV_API_KEYS), keys.raw("api-keys")));
     String adminKey = firstNonBlank(env.get(ENV_ADMIN_KEY), keys.raw("admin-key"));
-    AuthConfig auth = new AuthConfig(apiKeys, adminKey, keys.get("allow-anonymous", false, Booleans::parse));
+    AuthConfig auth =
+        new AuthConfig(apiKeys, adminKey, keys.get("allow-anonymous", false, Booleans::parse));
 
     String keyFile = keys.raw("adapter-public-key");
     String keyEnv = env.get(ENV_PUBLIC_KEY);
@@ -141,7 +150,9 @@ public final class ServerConfigFiles {
       } else {
         throw new IllegalArgumentException(
             "adapter-public-key is required: the PEM file of the Ed25519 public key adapter versions are signed with"
-                + " (or its text in the environment variable " + ENV_PUBLIC_KEY + "); create a key pair with"
+                + " (or its text in the environment variable "
+                + ENV_PUBLIC_KEY
+                + "); create a key pair with"
                 + " './lorastream keys generate --out DIR'");
       }
     } catch (IOException e) {
@@ -173,17 +184,27 @@ public final class ServerConfigFiles {
     int maxLength = keys.get("max-length", 256, Integer::parseInt);
     int maxInputs = keys.get("max-inputs", RequestLimits.DEFAULT_MAX_INPUTS, Integer::parseInt);
     int maxTextChars =
-        keys.get("max-text-chars", RequestLimits.defaultMaxTextChars(Math.max(1, maxLength)), Integer::parseInt);
+        keys.get(
+            "max-text-chars",
+            RequestLimits.defaultMaxTextChars(Math.max(1, maxLength)),
+            Integer::parseInt);
     RequestLimits limits =
         new RequestLimits(
             keys.get("max-header-bytes", RequestLimits.DEFAULT_MAX_HEADER_BYTES, Integer::parseInt),
             maxInputs,
             keys.get("max-request-bytes", RequestLimits.DEFAULT_MAX_REQUEST_BYTES, Long::parseLong),
             maxTextChars,
-            keys.get("max-request-chars",
-                Math.max(maxTextChars, RequestLimits.defaultMaxRequestChars(Math.max(1, maxInputs), Math.max(1, maxLength))),
+            keys.get(
+                "max-request-chars",
+                Math.max(
+                    maxTextChars,
+                    RequestLimits.defaultMaxRequestChars(
+                        Math.max(1, maxInputs), Math.max(1, maxLength))),
                 Long::parseLong),
-            keys.get("max-concurrent-requests", RequestLimits.DEFAULT_MAX_CONCURRENT_REQUESTS, Integer::parseInt));
+            keys.get(
+                "max-concurrent-requests",
+                RequestLimits.DEFAULT_MAX_CONCURRENT_REQUESTS,
+                Integer::parseInt));
 
     Map<String, String> kafka = keys.withPrefix("kafka.");
     Map<String, String> adminKafka = keys.withPrefix("admin-kafka.");

@@ -9,20 +9,30 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Where adapter versions and pins live, and how the server creates those topics when they are missing.
+ * Where adapter versions and pins live, and how the server creates those topics when they are
+ * missing.
  *
- * @param names every lorastream topic name (prefix {@code lorastream.} by default): the server reads
- *     {@code <prefix>adapters} and {@code <prefix>adapter-pins}
- * @param createTopics create the two topics at start when missing (compacted; adapters take 64 MiB records)
+ * @param names every lorastream topic name (prefix {@code lorastream.} by default): the server
+ *     reads {@code <prefix>adapters} and {@code <prefix>adapter-pins}
+ * @param createTopics create the two topics at start when missing (compacted; adapters take 64 MiB
+ *     records)
  * @param partitions partitions of topics the server creates
  * @param replicationFactor replicas of topics the server creates, capped at the broker count
  * @param minInsyncReplicas {@code min.insync.replicas} of topics the server creates
  */
 public record TopicSettings(
-    TopicNames names, boolean createTopics, int partitions, short replicationFactor, int minInsyncReplicas) {
+    TopicNames names,
+    boolean createTopics,
+    int partitions,
+    short replicationFactor,
+    int minInsyncReplicas) {
 
   public static final TopicSettings DEFAULTS =
-      new TopicSettings(TopicNames.DEFAULT, true, 3, TopicReplication.DEFAULT.factor(),
+      new TopicSettings(
+          TopicNames.DEFAULT,
+          true,
+          3,
+          TopicReplication.DEFAULT.factor(),
           TopicReplication.DEFAULT.minInsyncReplicas());
 
   public TopicSettings {

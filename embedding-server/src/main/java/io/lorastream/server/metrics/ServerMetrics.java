@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The server's meters, all named {@code lorastream.server.*} (Prometheus: {@code lorastream_server_*}). Tag
- * values come from small fixed sets or from adapter names, which only verified records put in the catalog
- * and max-adapters caps, never from request input: an unknown model in a request is tagged {@code unknown}.
+ * The server's meters, all named {@code lorastream.server.*} (Prometheus: {@code
+ * lorastream_server_*}). Tag values come from small fixed sets or from adapter names, which only
+ * verified records put in the catalog and max-adapters caps, never from request input: an unknown
+ * model in a request is tagged {@code unknown}.
  *
  * <pre>
  * lorastream.server.request.latency{model}           timer, histogram: /v1/embeddings, arrival to response
@@ -116,23 +117,28 @@ public final class ServerMetrics {
   }
 
   public void queueDepth(Supplier<Number> depth) {
-    Gauge.builder("lorastream.server.queue.depth", depth).description("texts waiting for a forward pass").register(registry);
+    Gauge.builder("lorastream.server.queue.depth", depth)
+        .description("texts waiting for a forward pass")
+        .register(registry);
   }
 
   public void kafkaReachable(Supplier<Number> reachable) {
     Gauge.builder("lorastream.server.adapters.kafka.reachable", reachable)
-        .description("1 while the adapter watcher reaches Kafka (catching up or following), 0 while it retries")
+        .description(
+            "1 while the adapter watcher reaches Kafka (catching up or following), 0 while it retries")
         .register(registry);
   }
 
   public void requestsAdmitted(Supplier<Number> admitted) {
     Gauge.builder("lorastream.server.requests.admitted", admitted)
-        .description("embedding requests being read, parsed and tokenized now (at most max-concurrent-requests)")
+        .description(
+            "embedding requests being read, parsed and tokenized now (at most max-concurrent-requests)")
         .register(registry);
   }
 
   /** Registers the per-adapter gauges once per adapter name. */
-  public void adapterGauges(String adapter, Supplier<Number> servingVersion, Supplier<Number> pinned) {
+  public void adapterGauges(
+      String adapter, Supplier<Number> servingVersion, Supplier<Number> pinned) {
     adapterGauges.computeIfAbsent(
         adapter,
         a ->

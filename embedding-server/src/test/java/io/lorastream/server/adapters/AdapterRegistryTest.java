@@ -26,7 +26,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The registry on a tiny random encoder: retention, pins, swaps under in-flight requests, refusals. */
+/**
+ * The registry on a tiny random encoder: retention, pins, swaps under in-flight requests, refusals.
+ */
 class AdapterRegistryTest {
 
   private static final BaseModel BASE = TestModels.tinyBase(7);
@@ -35,9 +37,17 @@ class AdapterRegistryTest {
   private AdapterRegistry registry;
 
   private AdapterRegistry registry(int retained, int maxAdapters) {
-    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
-        new AdapterSettings(AdapterKeys.generate().getPublic(), "test", retained, maxAdapters, Duration.ofSeconds(5)),
-        metrics);
+    registry =
+        new AdapterRegistry(
+            ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32),
+            BASE.id(),
+            new AdapterSettings(
+                AdapterKeys.generate().getPublic(),
+                "test",
+                retained,
+                maxAdapters,
+                Duration.ofSeconds(5)),
+            metrics);
     registry.markCaughtUp();
     return registry;
   }
@@ -50,14 +60,16 @@ class AdapterRegistryTest {
   }
 
   private void accept(String adapter, int version, AdaptationMode mode) {
-    AdapterWeights w = TestAdapters.randomWeights(TestModels.TINY, 31L * version + adapter.hashCode());
+    AdapterWeights w =
+        TestAdapters.randomWeights(TestModels.TINY, 31L * version + adapter.hashCode());
     PeftAdapterFiles files = PeftAdapterFiles.encode(w, BASE.id(), TestModels.TINY);
     AdapterManifest m = TestAdapters.manifest(adapter, version, BASE.id(), files, mode);
     registry.accept(m, w, Instant.now(), true);
   }
 
   private static PinRecord pin(String adapter, int version) {
-    return new PinRecord(adapter, version, PinRecord.Action.PIN, null, Instant.now(), "test", "id-" + version);
+    return new PinRecord(
+        adapter, version, PinRecord.Action.PIN, null, Instant.now(), "test", "id-" + version);
   }
 
   private Resolution query(String model) {
@@ -75,7 +87,9 @@ class AdapterRegistryTest {
     Resolution next = query("scifact");
     assertThat(next.modelId()).isEqualTo("scifact@2");
     assertThat(registry.catalog().adapters().get("scifact").versions()).containsOnlyKeys(2);
-    assertThat(inFlight.served().closed()).as("v1 is out of the catalog but still in use").isFalse();
+    assertThat(inFlight.served().closed())
+        .as("v1 is out of the catalog but still in use")
+        .isFalse();
 
     inFlight.release();
     assertThat(inFlight.served().closed()).as("closed once its last request is done").isTrue();
@@ -93,7 +107,8 @@ class AdapterRegistryTest {
     assertThat(registry.wouldRetain(new AdapterKey("scifact", 1))).isFalse();
     accept("scifact", 1, AdaptationMode.QUERY);
     assertThat(registry.catalog().adapters().get("scifact").versions()).containsOnlyKeys(2, 3);
-    assertThatThrownBy(() -> query("scifact@1")).isInstanceOf(UnknownModelException.class)
+    assertThatThrownBy(() -> query("scifact@1"))
+        .isInstanceOf(UnknownModelException.class)
         .hasMessageContaining("has versions [2, 3] loaded");
     Resolution exact = query("scifact@2");
     assertThat(exact.modelId()).isEqualTo("scifact@2");
@@ -179,7 +194,9 @@ class AdapterRegistryTest {
     Resolution doc = registry.acquire(ModelSpec.parse("queries", "tiny"), InputType.DOCUMENT);
     assertThat(doc.served()).isSameAs(base);
     assertThat(doc.adapted()).isFalse();
-    assertThat(doc.modelId()).as("the header still names the version whose policy applied").isEqualTo("queries@1");
+    assertThat(doc.modelId())
+        .as("the header still names the version whose policy applied")
+        .isEqualTo("queries@1");
     Resolution q = registry.acquire(ModelSpec.parse("queries", "tiny"), InputType.QUERY);
     assertThat(q.served()).isNotSameAs(base);
     Resolution bothDoc = registry.acquire(ModelSpec.parse("both", "tiny"), InputType.DOCUMENT);
@@ -200,8 +217,13 @@ class AdapterRegistryTest {
 
   @Test
   void beforeCatchUpAnUnknownAdapterIsNotReadyRatherThanMissing() {
-    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
-        new AdapterSettings(AdapterKeys.generate().getPublic(), "test", 2, 4, Duration.ofSeconds(5)), metrics);
+    registry =
+        new AdapterRegistry(
+            ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32),
+            BASE.id(),
+            new AdapterSettings(
+                AdapterKeys.generate().getPublic(), "test", 2, 4, Duration.ofSeconds(5)),
+            metrics);
     assertThatThrownBy(() -> query("scifact")).isInstanceOf(NotReadyException.class);
     Resolution base = query("base");
     assertThat(base.modelId()).isEqualTo("base");

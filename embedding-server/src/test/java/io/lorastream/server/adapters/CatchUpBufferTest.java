@@ -11,9 +11,9 @@ import io.lorastream.model.adapter.AdapterVerifier;
 import io.lorastream.model.adapter.AdapterWithdrawal;
 import io.lorastream.model.adapter.AdapterWithdrawalCodec;
 import io.lorastream.model.adapter.RefusalReason;
+import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.model.serving.ServingEngines;
-import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.server.config.AdapterSettings;
 import io.lorastream.server.metrics.ServerMetrics;
@@ -29,22 +29,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Start-up catch-up on a tiny random encoder: only authentic records hold a place, only signed withdrawals remove. */
+/**
+ * Start-up catch-up on a tiny random encoder: only authentic records hold a place, only signed
+ * withdrawals remove.
+ */
 class CatchUpBufferTest {
 
   private static final BaseModel BASE = TestModels.tinyBase(11);
   private static final KeyPair KEYS = AdapterKeys.generate();
   private static final AdapterSigner SIGNER = new AdapterSigner(KEYS.getPrivate());
-  private static final AdapterSigner STRANGER = new AdapterSigner(AdapterKeys.generate().getPrivate());
+  private static final AdapterSigner STRANGER =
+      new AdapterSigner(AdapterKeys.generate().getPrivate());
 
   private final ServerMetrics metrics = new ServerMetrics(new SimpleMeterRegistry());
-  private final AdapterVerifier verifier = new AdapterVerifier(KEYS.getPublic(), BASE.id(), BASE.config());
+  private final AdapterVerifier verifier =
+      new AdapterVerifier(KEYS.getPublic(), BASE.id(), BASE.config());
   private AdapterRegistry registry;
 
   @BeforeEach
   void open() {
-    registry = new AdapterRegistry(ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32), BASE.id(),
-        new AdapterSettings(KEYS.getPublic(), "test", 2, 4, Duration.ofSeconds(5)), metrics);
+    registry =
+        new AdapterRegistry(
+            ServingEngines.open(EngineChoice.AUTO, BASE, Device.cpu(), Precision.FP32),
+            BASE.id(),
+            new AdapterSettings(KEYS.getPublic(), "test", 2, 4, Duration.ofSeconds(5)),
+            metrics);
   }
 
   @AfterEach
@@ -53,8 +62,14 @@ class CatchUpBufferTest {
   }
 
   private static byte[] record(int version, AdapterSigner signer) {
-    return TestAdapters.record("scifact", version, TestAdapters.randomWeights(TestModels.TINY, version), BASE.id(),
-        TestModels.TINY, AdaptationMode.QUERY, signer);
+    return TestAdapters.record(
+        "scifact",
+        version,
+        TestAdapters.randomWeights(TestModels.TINY, version),
+        BASE.id(),
+        TestModels.TINY,
+        AdaptationMode.QUERY,
+        signer);
   }
 
   private static String key(int version) {
@@ -80,7 +95,12 @@ class CatchUpBufferTest {
     // far more junk than the buffer keeps (2K = 4), all with higher versions
     for (int v = 100; v < 120; v++) {
       buffer.add(key(v), record(v, STRANGER), null, Instant.now(), verifier, registry);
-      buffer.add(key(v + 100), ("junk " + v).getBytes(StandardCharsets.UTF_8), null, Instant.now(), verifier,
+      buffer.add(
+          key(v + 100),
+          ("junk " + v).getBytes(StandardCharsets.UTF_8),
+          null,
+          Instant.now(),
+          verifier,
           registry);
     }
     drain(buffer);
@@ -99,7 +119,13 @@ class CatchUpBufferTest {
     }
     buffer.add(key(3), null, null, Instant.now(), verifier, registry);
     buffer.add(key(2), null, withdrawal(2, STRANGER), Instant.now(), verifier, registry);
-    buffer.add(key(2), null, withdrawal(3, SIGNER), Instant.now(), verifier, registry); // replayed onto another key
+    buffer.add(
+        key(2),
+        null,
+        withdrawal(3, SIGNER),
+        Instant.now(),
+        verifier,
+        registry); // replayed onto another key
     buffer.add(key(1), null, withdrawal(1, SIGNER), Instant.now(), verifier, registry);
     drain(buffer);
 

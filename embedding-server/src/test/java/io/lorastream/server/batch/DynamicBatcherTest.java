@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batch formation with a stand-in forward pass that returns, for each text, [first token id, length]: so every
- * request can check it got its own vectors back, in order, and every pass records its key and size.
+ * Batch formation with a stand-in forward pass that returns, for each text, [first token id,
+ * length]: so every request can check it got its own vectors back, in order, and every pass records
+ * its key and size.
  */
 class DynamicBatcherTest {
 
@@ -48,7 +49,11 @@ class DynamicBatcherTest {
   @Test
   void concurrentRequestsForOneKeyShareOneForwardPassAndGetTheirOwnVectors() throws Exception {
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(8, 8192, Duration.ofMillis(300), 100), Duration.ofSeconds(30), this::echo, n -> {})) {
+        new DynamicBatcher<>(
+            config(8, 8192, Duration.ofMillis(300), 100),
+            Duration.ofSeconds(30),
+            this::echo,
+            n -> {})) {
       List<CompletableFuture<float[][]>> futures = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
         futures.add(b.submit("v1", List.of(text(i, 3 + i))));
@@ -65,7 +70,11 @@ class DynamicBatcherTest {
   @Test
   void noForwardPassMixesKeys() throws Exception {
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(8, 8192, Duration.ofMillis(200), 100), Duration.ofSeconds(30), this::echo, n -> {})) {
+        new DynamicBatcher<>(
+            config(8, 8192, Duration.ofMillis(200), 100),
+            Duration.ofSeconds(30),
+            this::echo,
+            n -> {})) {
       List<CompletableFuture<float[][]>> futures = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         futures.add(b.submit(i % 2 == 0 ? "v1" : "v2", List.of(text(i, 2), text(100 + i, 3))));
@@ -76,8 +85,10 @@ class DynamicBatcherTest {
         assertThat(v[1]).containsExactly(100 + i, 3);
       }
       assertThat(passes).extracting(Pass::key).containsOnly("v1", "v2");
-      assertThat(passes.stream().filter(p -> p.key().equals("v1")).mapToInt(Pass::size).sum()).isEqualTo(10);
-      assertThat(passes.stream().filter(p -> p.key().equals("v2")).mapToInt(Pass::size).sum()).isEqualTo(10);
+      assertThat(passes.stream().filter(p -> p.key().equals("v1")).mapToInt(Pass::size).sum())
+          .isEqualTo(10);
+      assertThat(passes.stream().filter(p -> p.key().equals("v2")).mapToInt(Pass::size).sum())
+          .isEqualTo(10);
       assertThat(passes).allSatisfy(p -> assertThat(p.size()).isLessThanOrEqualTo(8));
     }
   }
@@ -85,8 +96,13 @@ class DynamicBatcherTest {
   @Test
   void aFullBatchRunsWithoutWaitingForMaxWait() throws Exception {
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(4, 8192, Duration.ofSeconds(10), 100), Duration.ofSeconds(30), this::echo, n -> {})) {
-      CompletableFuture<float[][]> f = b.submit("v1", List.of(text(1, 2), text(2, 2), text(3, 2), text(4, 2)));
+        new DynamicBatcher<>(
+            config(4, 8192, Duration.ofSeconds(10), 100),
+            Duration.ofSeconds(30),
+            this::echo,
+            n -> {})) {
+      CompletableFuture<float[][]> f =
+          b.submit("v1", List.of(text(1, 2), text(2, 2), text(3, 2), text(4, 2)));
       // waiting for max-wait (10 s) would miss this deadline
       assertThat(f.get(5, TimeUnit.SECONDS)).hasNumberOfRows(4);
     }
@@ -95,9 +111,11 @@ class DynamicBatcherTest {
   @Test
   void longTextsAreSplitIntoPassesWithinTheTokenBudgetLongestFirst() throws Exception {
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(8, 20, Duration.ZERO, 100), Duration.ofSeconds(30), this::echo, n -> {})) {
-      float[][] v = b.submit("v1", List.of(text(1, 10), text(2, 4), text(3, 10), text(4, 4), text(5, 4))).get(5,
-          TimeUnit.SECONDS);
+        new DynamicBatcher<>(
+            config(8, 20, Duration.ZERO, 100), Duration.ofSeconds(30), this::echo, n -> {})) {
+      float[][] v =
+          b.submit("v1", List.of(text(1, 10), text(2, 4), text(3, 10), text(4, 4), text(5, 4)))
+              .get(5, TimeUnit.SECONDS);
       for (int i = 0; i < 5; i++) {
         assertThat(v[i][0]).isEqualTo(i + 1);
       }
@@ -109,16 +127,18 @@ class DynamicBatcherTest {
   @Test
   void theQueueRefusesWhatDoesNotFitInsteadOfGrowing() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    DynamicBatcher.Forward<String> blocking = (k, batch) -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return echo(k, batch);
-    };
+    DynamicBatcher.Forward<String> blocking =
+        (k, batch) -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return echo(k, batch);
+        };
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(1, 8192, Duration.ZERO, 4), Duration.ofSeconds(30), blocking, n -> {})) {
+        new DynamicBatcher<>(
+            config(1, 8192, Duration.ZERO, 4), Duration.ofSeconds(30), blocking, n -> {})) {
       CompletableFuture<float[][]> running = b.submit("v1", List.of(text(0, 2)));
       while (b.depth() > 0) {
         Thread.sleep(5); // the worker takes it and blocks
@@ -141,17 +161,23 @@ class DynamicBatcherTest {
 
   @Test
   void aFailingPassFailsOnlyItsOwnRequests() throws Exception {
-    DynamicBatcher.Forward<String> failing = (k, batch) -> {
-      if (k.equals("broken")) {
-        throw new IllegalStateException("native failure");
-      }
-      return echo(k, batch);
-    };
+    DynamicBatcher.Forward<String> failing =
+        (k, batch) -> {
+          if (k.equals("broken")) {
+            throw new IllegalStateException("native failure");
+          }
+          return echo(k, batch);
+        };
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(8, 8192, Duration.ofMillis(50), 100), Duration.ofSeconds(30), failing, n -> {})) {
+        new DynamicBatcher<>(
+            config(8, 8192, Duration.ofMillis(50), 100),
+            Duration.ofSeconds(30),
+            failing,
+            n -> {})) {
       CompletableFuture<float[][]> bad = b.submit("broken", List.of(text(1, 2)));
       CompletableFuture<float[][]> good = b.submit("v1", List.of(text(2, 2)));
-      assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+      assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(IllegalStateException.class);
       assertThat(good.get(5, TimeUnit.SECONDS)[0]).containsExactly(2, 2);
     }
@@ -160,16 +186,18 @@ class DynamicBatcherTest {
   @Test
   void requestsThatWaitedPastTheTimeoutFailInsteadOfRunning() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    DynamicBatcher.Forward<String> slow = (k, batch) -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return echo(k, batch);
-    };
+    DynamicBatcher.Forward<String> slow =
+        (k, batch) -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return echo(k, batch);
+        };
     try (DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(1, 8192, Duration.ZERO, 100), Duration.ofMillis(100), slow, n -> {})) {
+        new DynamicBatcher<>(
+            config(1, 8192, Duration.ZERO, 100), Duration.ofMillis(100), slow, n -> {})) {
       CompletableFuture<float[][]> first = b.submit("v1", List.of(text(1, 2)));
       while (b.depth() > 0) {
         Thread.sleep(5);
@@ -178,7 +206,8 @@ class DynamicBatcherTest {
       Thread.sleep(300); // longer than the 100 ms timeout
       release.countDown();
       assertThat(first.get(5, TimeUnit.SECONDS)).hasNumberOfRows(1);
-      assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RequestTimeoutException.class);
+      assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RequestTimeoutException.class);
       assertThat(passes).hasSize(1);
     }
   }
@@ -186,10 +215,15 @@ class DynamicBatcherTest {
   @Test
   void closingRunsWhatIsQueuedThenRefusesNewWork() throws Exception {
     DynamicBatcher<String> b =
-        new DynamicBatcher<>(config(8, 8192, Duration.ofSeconds(5), 100), Duration.ofSeconds(30), this::echo, n -> {});
+        new DynamicBatcher<>(
+            config(8, 8192, Duration.ofSeconds(5), 100),
+            Duration.ofSeconds(30),
+            this::echo,
+            n -> {});
     CompletableFuture<float[][]> queued = b.submit("v1", List.of(text(1, 2)));
     b.close();
     assertThat(queued.get(5, TimeUnit.SECONDS)).hasNumberOfRows(1);
-    assertThatThrownBy(() -> b.submit("v1", List.of(text(2, 2)))).isInstanceOf(ShuttingDownException.class);
+    assertThatThrownBy(() -> b.submit("v1", List.of(text(2, 2))))
+        .isInstanceOf(ShuttingDownException.class);
   }
 }

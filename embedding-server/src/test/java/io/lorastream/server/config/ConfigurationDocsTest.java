@@ -10,14 +10,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The settings references stay in step with what the server reads: the table of docs/configuration.md and the
- * operations limits.
+ * The settings references stay in step with what the server reads: the table of
+ * docs/configuration.md and the operations limits.
  */
 class ConfigurationDocsTest {
 
-  private static final Map<String, String> ENV = Map.of(
-      ServerConfigFiles.ENV_PUBLIC_KEY, AdapterKeys.toPem(AdapterKeys.generate().getPublic()),
-      ServerConfigFiles.ENV_API_KEYS, "sk-docs-test-0123456789");
+  private static final Map<String, String> ENV =
+      Map.of(
+          ServerConfigFiles.ENV_PUBLIC_KEY,
+          AdapterKeys.toPem(AdapterKeys.generate().getPublic()),
+          ServerConfigFiles.ENV_API_KEYS,
+          "sk-docs-test-0123456789");
 
   @Test
   void theConfigurationTableListsExactlyTheKeysTheServerReads() throws Exception {
@@ -28,10 +31,25 @@ class ConfigurationDocsTest {
 
   @Test
   void theOperationsLimitsTableListsEveryRequestAndWatcherLimit() throws Exception {
-    Set<String> ops = SettingsReference.docs("operations.md").keys("## Limits and floods: embedding server");
-    assertThat(ops).containsAll(List.of("max-header-bytes", "max-request-bytes", "max-concurrent-requests",
-        "max-inputs", "max-text-chars", "max-request-chars", "max-length", "batch.queue-capacity", "batch.max-tokens",
-        "request-timeout", "max-adapters", "retained-versions", "watcher.check-interval", "watcher.max-backoff"));
+    Set<String> ops =
+        SettingsReference.docs("operations.md").keys("## Limits and floods: embedding server");
+    assertThat(ops)
+        .containsAll(
+            List.of(
+                "max-header-bytes",
+                "max-request-bytes",
+                "max-concurrent-requests",
+                "max-inputs",
+                "max-text-chars",
+                "max-request-chars",
+                "max-length",
+                "batch.queue-capacity",
+                "batch.max-tokens",
+                "request-timeout",
+                "max-adapters",
+                "retained-versions",
+                "watcher.check-interval",
+                "watcher.max-backoff"));
     assertThat(ServerConfigFiles.keysRead(ENV)).containsAll(ops);
   }
 }

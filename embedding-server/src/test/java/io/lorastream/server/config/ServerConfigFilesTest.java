@@ -21,7 +21,10 @@ class ServerConfigFilesTest {
   private static final String ADMIN_KEY = "admin-0123456789abcdef";
 
   private static Map<String, String> env() {
-    return Map.of(ServerConfigFiles.ENV_PUBLIC_KEY, AdapterKeys.toPem(KEYS.getPublic()), ServerConfigFiles.ENV_API_KEYS,
+    return Map.of(
+        ServerConfigFiles.ENV_PUBLIC_KEY,
+        AdapterKeys.toPem(KEYS.getPublic()),
+        ServerConfigFiles.ENV_API_KEYS,
         API_KEY);
   }
 
@@ -34,8 +37,10 @@ class ServerConfigFilesTest {
     assertThat(c.device()).isEqualTo(DeviceSetting.AUTO);
     assertThat(c.maxLength()).isEqualTo(256);
     assertThat(c.textLimitPolicy()).isEqualTo(TextLimitPolicy.TRUNCATE);
-    assertThat(c.limits()).isEqualTo(new RequestLimits(8192, 2048, 16L * 1024 * 1024, 4096, 4_194_304, 8));
-    assertThat(c.watcher()).isEqualTo(new WatcherSettings(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    assertThat(c.limits())
+        .isEqualTo(new RequestLimits(8192, 2048, 16L * 1024 * 1024, 4096, 4_194_304, 8));
+    assertThat(c.watcher())
+        .isEqualTo(new WatcherSettings(Duration.ofSeconds(5), Duration.ofSeconds(30)));
     assertThat(c.batching()).isEqualTo(BatchingConfig.DEFAULTS);
     assertThat(c.adapters().retainedVersions()).isEqualTo(3);
     assertThat(c.adapters().maxAdapters()).isEqualTo(16);
@@ -47,27 +52,50 @@ class ServerConfigFilesTest {
 
   @Test
   void theCharacterLimitsDefaultToMultiplesOfMaxLengthAndMaxInputs() {
-    ServerConfig c = ServerConfigFiles.fromMap(Map.of("max-length", "128", "max-inputs", "100"), env(), null);
+    ServerConfig c =
+        ServerConfigFiles.fromMap(Map.of("max-length", "128", "max-inputs", "100"), env(), null);
     assertThat(c.limits().maxTextChars()).as("16 x max-length").isEqualTo(2048);
     assertThat(c.limits().maxRequestChars()).as("8 x max-inputs x max-length").isEqualTo(102_400);
     ServerConfig one = ServerConfigFiles.fromMap(Map.of("max-inputs", "1"), env(), null);
     assertThat(one.limits().maxRequestChars()).as("never below max-text-chars").isEqualTo(4096);
-    ServerConfig set = ServerConfigFiles.fromMap(Map.of("max-text-chars", "1000", "max-request-chars", "5000",
-        "max-concurrent-requests", "3", "max-header-bytes", "16384", "watcher.check-interval", "1s",
-        "watcher.max-backoff", "10s"), env(), null);
-    assertThat(set.limits()).isEqualTo(new RequestLimits(16384, 2048, 16L * 1024 * 1024, 1000, 5000, 3));
-    assertThat(set.watcher()).isEqualTo(new WatcherSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    ServerConfig set =
+        ServerConfigFiles.fromMap(
+            Map.of(
+                "max-text-chars",
+                "1000",
+                "max-request-chars",
+                "5000",
+                "max-concurrent-requests",
+                "3",
+                "max-header-bytes",
+                "16384",
+                "watcher.check-interval",
+                "1s",
+                "watcher.max-backoff",
+                "10s"),
+            env(),
+            null);
+    assertThat(set.limits())
+        .isEqualTo(new RequestLimits(16384, 2048, 16L * 1024 * 1024, 1000, 5000, 3));
+    assertThat(set.watcher())
+        .isEqualTo(new WatcherSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
   }
 
   @Test
   void limitsThatContradictEachOtherFailNamingBoth() {
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-text-chars", "100"), env(), null))
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("max-text-chars", "100"), env(), null))
         .hasMessageContaining("max-text-chars (100) must be >= max-length (256)");
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-request-chars", "100", "max-text-chars", "300"),
-        env(), null)).hasMessageContaining("max-request-chars (100) must be >= max-text-chars (300)");
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-concurrent-requests", "0"), env(), null))
+    assertThatThrownBy(
+            () ->
+                ServerConfigFiles.fromMap(
+                    Map.of("max-request-chars", "100", "max-text-chars", "300"), env(), null))
+        .hasMessageContaining("max-request-chars (100) must be >= max-text-chars (300)");
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("max-concurrent-requests", "0"), env(), null))
         .hasMessageContaining("max-concurrent-requests must be in 1..10000, got 0");
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("watcher.max-backoff", "1h"), env(), null))
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("watcher.max-backoff", "1h"), env(), null))
         .hasMessageContaining("watcher.max-backoff must be between 100ms and 10m");
   }
 
@@ -82,7 +110,9 @@ class ServerConfigFilesTest {
     Path pub = dir.resolve("adapter-signing.pub");
     AdapterKeys.writePublicKey(pub, KEYS.getPublic(), false);
     Path file = dir.resolve("server.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         port: 9001
         batch:
           max-size: 16
@@ -96,7 +126,8 @@ class ServerConfigFilesTest {
     assertThat(c.port()).as("overrides win over the file").isEqualTo(9002);
     assertThat(c.batching().maxSize()).isEqualTo(16);
     assertThat(c.batching().maxWait()).isEqualTo(Duration.ofMillis(2));
-    assertThat(c.auth().apiKeys()).containsExactly("sk-first-0123456789abcd", "sk-second-0123456789abc");
+    assertThat(c.auth().apiKeys())
+        .containsExactly("sk-first-0123456789abcd", "sk-second-0123456789abc");
     assertThat(c.adapters().publicKey()).isEqualTo(KEYS.getPublic());
     assertThat(c.kafkaProperties()).containsEntry("security.protocol", "PLAINTEXT");
   }
@@ -106,8 +137,10 @@ class ServerConfigFilesTest {
     Map<String, String> env = new HashMap<>(env());
     env.put(ServerConfigFiles.ENV_ADMIN_KEY, ADMIN_KEY);
     ServerConfig c =
-        ServerConfigFiles.fromMap(Map.of("api-keys", "sk-from-file-0123456789", "admin-key", "admin-from-file-0123"),
-            env, null);
+        ServerConfigFiles.fromMap(
+            Map.of("api-keys", "sk-from-file-0123456789", "admin-key", "admin-from-file-0123"),
+            env,
+            null);
     assertThat(c.auth().apiKeys()).containsExactly(API_KEY);
     assertThat(c.auth().adminKey()).isEqualTo(ADMIN_KEY);
   }
@@ -121,29 +154,43 @@ class ServerConfigFilesTest {
   @Test
   void badValuesNameTheKeyTheValueAndTheRule() {
     assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("port", "eighty"), env(), null))
-        .hasMessageContaining("port").hasMessageContaining("eighty");
+        .hasMessageContaining("port")
+        .hasMessageContaining("eighty");
     assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("batch.max-size", "0"), env(), null))
         .hasMessageContaining("batch.max-size must be in 1..4096, got 0");
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("text-limit-policy", "cut"), env(), null))
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("text-limit-policy", "cut"), env(), null))
         .hasMessageContaining("'truncate' or 'reject'");
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("batch.max-wait", "soon"), env(), null))
-        .hasMessageContaining("batch.max-wait").hasMessageContaining("not a duration");
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("batch.max-wait", "soon"), env(), null))
+        .hasMessageContaining("batch.max-wait")
+        .hasMessageContaining("not a duration");
     assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of("max-inputs", "5000"), env(), null))
         .hasMessageContaining("max-inputs (5000) must not exceed batch.queue-capacity (4096)");
   }
 
   @Test
   void aMissingPublicKeySaysHowToMakeOne() {
-    assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of(), Map.of(ServerConfigFiles.ENV_API_KEYS, API_KEY), null))
-        .hasMessageContaining("adapter-public-key is required").hasMessageContaining("lorastream keys generate");
+    assertThatThrownBy(
+            () ->
+                ServerConfigFiles.fromMap(
+                    Map.of(), Map.of(ServerConfigFiles.ENV_API_KEYS, API_KEY), null))
+        .hasMessageContaining("adapter-public-key is required")
+        .hasMessageContaining("lorastream keys generate");
   }
 
   @Test
   void noApiKeysIsRefusedUnlessAnonymousServingIsAllowed() {
-    Map<String, String> env = Map.of(ServerConfigFiles.ENV_PUBLIC_KEY, AdapterKeys.toPem(KEYS.getPublic()));
+    Map<String, String> env =
+        Map.of(ServerConfigFiles.ENV_PUBLIC_KEY, AdapterKeys.toPem(KEYS.getPublic()));
     assertThatThrownBy(() -> ServerConfigFiles.fromMap(Map.of(), env, null))
-        .hasMessageContaining("api-keys is empty").hasMessageContaining("allow-anonymous");
-    assertThat(ServerConfigFiles.fromMap(Map.of("allow-anonymous", "true"), env, null).auth().allowAnonymous()).isTrue();
+        .hasMessageContaining("api-keys is empty")
+        .hasMessageContaining("allow-anonymous");
+    assertThat(
+            ServerConfigFiles.fromMap(Map.of("allow-anonymous", "true"), env, null)
+                .auth()
+                .allowAnonymous())
+        .isTrue();
   }
 
   @Test

@@ -13,9 +13,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The reference for served vectors: the model classes used directly, with the adapter applied on the fly
- * (W x + s B A x in every adapted linear) rather than merged into the weights as the server does, so a
- * wrong merge, a wrong version or a mixed batch shows as a difference.
+ * The reference for served vectors: the model classes used directly, with the adapter applied on
+ * the fly (W x + s B A x in every adapted linear) rather than merged into the weights as the server
+ * does, so a wrong merge, a wrong version or a mixed batch shows as a difference.
  */
 public final class OfflineEmbedder implements AutoCloseable {
 
@@ -29,9 +29,12 @@ public final class OfflineEmbedder implements AutoCloseable {
 
   /** One text's unit vector, with {@code weights} applied on the fly, or the base's when null. */
   public float[] embed(String text, AdapterWeights weights) {
-    LoraAdapter lora = weights == null ? null : LoraAdapter.fromWeights(weights, encoder.manager(), false);
+    LoraAdapter lora =
+        weights == null ? null : LoraAdapter.fromWeights(weights, encoder.manager(), false);
     try (NDScope scope = new NDScope()) {
-      return encoder.embed(TokenBatch.pad(tokenizer.tokenize(List.of(text))), lora, false).toFloatArray();
+      return encoder
+          .embed(TokenBatch.pad(tokenizer.tokenize(List.of(text))), lora, false)
+          .toFloatArray();
     } finally {
       if (lora != null) {
         lora.close();

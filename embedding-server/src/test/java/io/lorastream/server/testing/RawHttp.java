@@ -31,7 +31,9 @@ public final class RawHttp {
       Map<String, String> headers = new TreeMap<>();
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
       byte[] body;
       if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

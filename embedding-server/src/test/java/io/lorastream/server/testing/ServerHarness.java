@@ -34,8 +34,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * A real Kafka broker (in-process KRaft), a signing key pair, the real all-MiniLM-L6-v2 and the servers
- * started on them, for the integration tests. Servers listen on 127.0.0.1 and a free port.
+ * A real Kafka broker (in-process KRaft), a signing key pair, the real all-MiniLM-L6-v2 and the
+ * servers started on them, for the integration tests. Servers listen on 127.0.0.1 and a free port.
  */
 public final class ServerHarness implements AutoCloseable {
 
@@ -50,8 +50,11 @@ public final class ServerHarness implements AutoCloseable {
   public final KeyPair keys = AdapterKeys.generate();
   public final AdapterSigner signer = new AdapterSigner(keys.getPrivate());
   public final KafkaProducer<String, byte[]> producer;
-  public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  public final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final List<EmbeddingServer> servers = new ArrayList<>();
 
   public ServerHarness() {
@@ -66,12 +69,17 @@ public final class ServerHarness implements AutoCloseable {
   private ServerHarness(KafkaCluster kafka, boolean ownsKafka) {
     this.kafka = kafka;
     this.ownsKafka = ownsKafka;
-    ServerTopics.ensure(Map.of("bootstrap.servers", kafka.bootstrapServers()), TopicSettings.DEFAULTS,
+    ServerTopics.ensure(
+        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        TopicSettings.DEFAULTS,
         Duration.ofSeconds(30));
     producer = TestAdapters.producer(kafka.bootstrapServers());
   }
 
-  /** The real model, loaded once per JVM (its host weights are shared; every server puts its own copy on the device). */
+  /**
+   * The real model, loaded once per JVM (its host weights are shared; every server puts its own
+   * copy on the device).
+   */
   public static synchronized BaseModel base() {
     if (base == null) {
       try {
@@ -119,9 +127,11 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   /** Signs and publishes one version, as the trainer would. */
-  public void publish(String adapter, int version, AdapterWeights weights, AdaptationMode mode) throws Exception {
+  public void publish(String adapter, int version, AdapterWeights weights, AdaptationMode mode)
+      throws Exception {
     BaseModel b = base();
-    publishRaw(new AdapterKey(adapter, version),
+    publishRaw(
+        new AdapterKey(adapter, version),
         TestAdapters.record(adapter, version, weights, b.id(), b.config(), mode, signer));
   }
 
@@ -129,14 +139,25 @@ public final class ServerHarness implements AutoCloseable {
     TestAdapters.publish(producer, TopicSettings.DEFAULTS.adapters(), PARTITIONS, key, value);
   }
 
-  /** A tombstone, with a signed withdrawal in its header when {@code withdrawal} is not null (as the trainer writes). */
+  /**
+   * A tombstone, with a signed withdrawal in its header when {@code withdrawal} is not null (as the
+   * trainer writes).
+   */
   public void publishTombstone(AdapterKey key, byte[] withdrawal) throws Exception {
     RecordHeaders headers = new RecordHeaders();
     if (withdrawal != null) {
       headers.add(AdapterWithdrawalCodec.HEADER, withdrawal);
     }
-    producer.send(new ProducerRecord<>(TopicSettings.DEFAULTS.adapters(), key.partition(PARTITIONS), null,
-        key.toString(), null, headers)).get();
+    producer
+        .send(
+            new ProducerRecord<>(
+                TopicSettings.DEFAULTS.adapters(),
+                key.partition(PARTITIONS),
+                null,
+                key.toString(),
+                null,
+                headers))
+        .get();
   }
 
   /** The signed withdrawal of a version, as the trainer puts it on the version's tombstone. */
@@ -144,15 +165,19 @@ public final class ServerHarness implements AutoCloseable {
     return AdapterWithdrawalCodec.encode(new AdapterWithdrawal(key, Instant.now(), "test"), by);
   }
 
-  public HttpResponse<String> post(EmbeddingServer s, String path, String json, String key) throws Exception {
+  public HttpResponse<String> post(EmbeddingServer s, String path, String json, String key)
+      throws Exception {
     return post(s, path, json, key, "application/json");
   }
 
   /** A POST with the given Content-Type, or none when it is null. */
-  public HttpResponse<String> post(EmbeddingServer s, String path, String body, String key, String contentType)
+  public HttpResponse<String> post(
+      EmbeddingServer s, String path, String body, String key, String contentType)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(120))
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(s, path))
+            .timeout(Duration.ofSeconds(120))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -163,7 +188,8 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   public HttpResponse<String> get(EmbeddingServer s, String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60)).GET();
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -171,7 +197,8 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   public HttpResponse<String> delete(EmbeddingServer s, String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60)).DELETE();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60)).DELETE();
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }

@@ -29,12 +29,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Adapters for tests, made and signed as the trainer does (through {@link AdapterRecordCodec}): LoRA r=4 on
- * query and value, random factors large enough that versions give clearly different vectors.
+ * Adapters for tests, made and signed as the trainer does (through {@link AdapterRecordCodec}):
+ * LoRA r=4 on query and value, random factors large enough that versions give clearly different
+ * vectors.
  */
 public final class TestAdapters {
 
-  public static final LoraConfig LORA = new LoraConfig(4, 8, 0.0, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
+  public static final LoraConfig LORA =
+      new LoraConfig(4, 8, 0.0, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
 
   private TestAdapters() {}
 
@@ -46,7 +48,8 @@ public final class TestAdapters {
       for (LoraTarget t : LORA.orderedTargets()) {
         int in = AdapterShapes.inFeatures(t, encoder);
         int out = AdapterShapes.outFeatures(t, encoder);
-        pairs.put(new LoraKey(layer, t),
+        pairs.put(
+            new LoraKey(layer, t),
             new LoraPairWeights(gaussian(rnd, LORA.rank(), in), gaussian(rnd, out, LORA.rank())));
       }
     }
@@ -64,13 +67,28 @@ public final class TestAdapters {
   public static AdapterManifest manifest(
       String adapter, int version, BaseModelId base, PeftAdapterFiles files, AdaptationMode mode) {
     return new AdapterManifest(
-        adapter, version, base, files.weightsSha256(), LORA, mode, "mnrl", 10L * version, 160L * version,
-        new TreeMap<>(Map.of("candidate_ndcg@10", 0.70 + version / 1000.0)), Instant.now(), new TreeMap<>());
+        adapter,
+        version,
+        base,
+        files.weightsSha256(),
+        LORA,
+        mode,
+        "mnrl",
+        10L * version,
+        160L * version,
+        new TreeMap<>(Map.of("candidate_ndcg@10", 0.70 + version / 1000.0)),
+        Instant.now(),
+        new TreeMap<>());
   }
 
   /** A signed adapters-topic value for {@code weights}, as the trainer publishes it. */
   public static byte[] record(
-      String adapter, int version, AdapterWeights weights, BaseModelId base, EncoderConfig encoder, AdaptationMode mode,
+      String adapter,
+      int version,
+      AdapterWeights weights,
+      BaseModelId base,
+      EncoderConfig encoder,
+      AdaptationMode mode,
       AdapterSigner signer) {
     PeftAdapterFiles files = PeftAdapterFiles.encode(weights, base, encoder);
     return AdapterRecordCodec.encode(manifest(adapter, version, base, files, mode), files, signer);
@@ -86,10 +104,19 @@ public final class TestAdapters {
     return new KafkaProducer<>(p);
   }
 
-  /** Publishes a value under {@code <adapter>@<version>} in the adapter's partition and waits for the ack. */
+  /**
+   * Publishes a value under {@code <adapter>@<version>} in the adapter's partition and waits for
+   * the ack.
+   */
   public static void publish(
-      KafkaProducer<String, byte[]> producer, String topic, int partitions, AdapterKey key, byte[] value)
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      int partitions,
+      AdapterKey key,
+      byte[] value)
       throws Exception {
-    producer.send(new ProducerRecord<>(topic, key.partition(partitions), key.toString(), value)).get();
+    producer
+        .send(new ProducerRecord<>(topic, key.partition(partitions), key.toString(), value))
+        .get();
   }
 }

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 public final class TestModels {
 
   /** V=50, H=16, L=2, N=4, F=32, 32 positions. */
-  public static final EncoderConfig TINY = new EncoderConfig(50, 16, 2, 4, 32, 32, 2, 1e-12, "gelu");
+  public static final EncoderConfig TINY =
+      new EncoderConfig(50, 16, 2, 4, 32, 32, 2, 1e-12, "gelu");
 
   private TestModels() {}
 
@@ -27,11 +28,16 @@ public final class TestModels {
       FloatTensor t = FloatTensor.zeros(e.getValue());
       boolean gamma = e.getKey().endsWith("LayerNorm.weight");
       for (int i = 0; i < t.data().length; i++) {
-        t.data()[i] = (float) (gamma ? 1 + 0.1 * (random.nextDouble() - 0.5) : 0.2 * (random.nextDouble() - 0.5));
+        t.data()[i] =
+            (float)
+                (gamma ? 1 + 0.1 * (random.nextDouble() - 0.5) : 0.2 * (random.nextDouble() - 0.5));
       }
       weights.put(e.getKey(), t);
     }
     return new BaseModel(
-        new BaseModelId("test/tiny-bert", WeightFingerprint.sha256(weights)), TINY, weights, Path.of("none"));
+        new BaseModelId("test/tiny-bert", WeightFingerprint.sha256(weights)),
+        TINY,
+        weights,
+        Path.of("none"));
   }
 }

@@ -3,8 +3,9 @@ package io.lorastream.model.adapter;
 import java.util.Locale;
 
 /**
- * Which side of retrieval an adapter applies to. {@code QUERY}: only queries go through it, documents keep
- * their base embeddings, so an existing vector index stays valid. {@code BOTH}: queries and documents.
+ * Which side of retrieval an adapter applies to. {@code QUERY}: only queries go through it,
+ * documents keep their base embeddings, so an existing vector index stays valid. {@code BOTH}:
+ * queries and documents.
  */
 public enum AdaptationMode {
   QUERY,
@@ -19,7 +20,9 @@ public enum AdaptationMode {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "query" -> QUERY;
       case "both" -> BOTH;
-      default -> throw new IllegalArgumentException("unknown adaptation mode '" + s + "': expected 'query' or 'both'");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown adaptation mode '" + s + "': expected 'query' or 'both'");
     };
   }
 }

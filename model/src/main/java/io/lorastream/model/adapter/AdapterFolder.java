@@ -20,8 +20,8 @@ import java.nio.file.Path;
  *                                and (optional) the adaptation mode: query or both
  * </pre>
  *
- * PEFT ignores the third file; lorastream uses it to refuse an adapter made for another base. A folder
- * without it (an adapter trained with PEFT) loads after shape checks only.
+ * PEFT ignores the third file; lorastream uses it to refuse an adapter made for another base. A
+ * folder without it (an adapter trained with PEFT) loads after shape checks only.
  */
 public final class AdapterFolder {
 
@@ -34,14 +34,22 @@ public final class AdapterFolder {
 
   private AdapterFolder() {}
 
-  /** Saves {@code weights} to {@code dir} (created if needed; the three files are replaced atomically). */
+  /**
+   * Saves {@code weights} to {@code dir} (created if needed; the three files are replaced
+   * atomically).
+   */
   public static void save(Path dir, AdapterWeights weights, BaseModelId base, EncoderConfig encoder)
       throws IOException {
     save(dir, PeftAdapterFiles.encode(weights, base, encoder), base, encoder, null);
   }
 
   /** Saves {@code weights} and records which side of retrieval the adapter applies to. */
-  public static void save(Path dir, AdapterWeights weights, BaseModelId base, EncoderConfig encoder, AdaptationMode mode)
+  public static void save(
+      Path dir,
+      AdapterWeights weights,
+      BaseModelId base,
+      EncoderConfig encoder,
+      AdaptationMode mode)
       throws IOException {
     save(dir, PeftAdapterFiles.encode(weights, base, encoder), base, encoder, mode);
   }
@@ -53,10 +61,15 @@ public final class AdapterFolder {
   }
 
   /**
-   * Saves already-encoded PEFT files and, when {@code mode} is not null, the adaptation mode (PEFT has
-   * no such notion: a folder without it is applied to queries and documents alike).
+   * Saves already-encoded PEFT files and, when {@code mode} is not null, the adaptation mode (PEFT
+   * has no such notion: a folder without it is applied to queries and documents alike).
    */
-  public static void save(Path dir, PeftAdapterFiles files, BaseModelId base, EncoderConfig encoder, AdaptationMode mode)
+  public static void save(
+      Path dir,
+      PeftAdapterFiles files,
+      BaseModelId base,
+      EncoderConfig encoder,
+      AdaptationMode mode)
       throws IOException {
     Files.createDirectories(dir);
     AtomicFiles.write(dir.resolve(PeftAdapterFiles.WEIGHTS_FILE), files.adapterModelSafetensors());
@@ -74,24 +87,33 @@ public final class AdapterFolder {
   }
 
   /**
-   * Loads the adapter in {@code dir} for the base model {@code base} with architecture {@code encoder}.
+   * Loads the adapter in {@code dir} for the base model {@code base} with architecture {@code
+   * encoder}.
    *
-   * @throws AdapterFormatException naming the file and the problem: files missing or malformed, another
-   *     base model (manifest hash, or shapes), unsupported PEFT options, missing factors, rank mismatch,
-   *     non-finite values
+   * @throws AdapterFormatException naming the file and the problem: files missing or malformed,
+   *     another base model (manifest hash, or shapes), unsupported PEFT options, missing factors,
+   *     rank mismatch, non-finite values
    */
-  public static LoadedAdapter load(Path dir, BaseModelId base, EncoderConfig encoder) throws IOException {
+  public static LoadedAdapter load(Path dir, BaseModelId base, EncoderConfig encoder)
+      throws IOException {
     Path config = dir.resolve(PeftAdapterFiles.CONFIG_FILE);
     Path weights = dir.resolve(PeftAdapterFiles.WEIGHTS_FILE);
     if (!Files.isDirectory(dir)) {
       throw Json.malformed(
-          dir.toString(), "no such adapter folder (expected a folder with " + PeftAdapterFiles.CONFIG_FILE + " and "
-              + PeftAdapterFiles.WEIGHTS_FILE + ")");
+          dir.toString(),
+          "no such adapter folder (expected a folder with "
+              + PeftAdapterFiles.CONFIG_FILE
+              + " and "
+              + PeftAdapterFiles.WEIGHTS_FILE
+              + ")");
     }
     if (!Files.isRegularFile(config)) {
       throw Json.malformed(
-          config.toString(), "missing: an adapter folder holds Hugging Face PEFT's " + PeftAdapterFiles.CONFIG_FILE
-              + " and " + PeftAdapterFiles.WEIGHTS_FILE);
+          config.toString(),
+          "missing: an adapter folder holds Hugging Face PEFT's "
+              + PeftAdapterFiles.CONFIG_FILE
+              + " and "
+              + PeftAdapterFiles.WEIGHTS_FILE);
     }
     if (!Files.isRegularFile(weights)) {
       boolean pickle = Files.isRegularFile(dir.resolve("adapter_model.bin"));
@@ -100,14 +122,20 @@ public final class AdapterFolder {
           pickle
               ? "missing; the folder has adapter_model.bin (pickle), which lorastream does not read: re-save it"
                   + " from PEFT with save_pretrained(..., safe_serialization=True)"
-              : "missing: an adapter folder holds " + PeftAdapterFiles.CONFIG_FILE + " and "
+              : "missing: an adapter folder holds "
+                  + PeftAdapterFiles.CONFIG_FILE
+                  + " and "
                   + PeftAdapterFiles.WEIGHTS_FILE);
     }
-    PeftAdapterFiles files = new PeftAdapterFiles(Files.readAllBytes(config), Files.readAllBytes(weights));
+    PeftAdapterFiles files =
+        new PeftAdapterFiles(Files.readAllBytes(config), Files.readAllBytes(weights));
 
     Path manifest = dir.resolve(MANIFEST_FILE);
     boolean verified = Files.isRegularFile(manifest);
-    AdaptationMode mode = verified ? checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder) : null;
+    AdaptationMode mode =
+        verified
+            ? checkManifest(Files.readAllBytes(manifest), manifest.toString(), files, base, encoder)
+            : null;
     LoadedAdapter loaded = files.decode(encoder, config.toString(), weights.toString());
     return verified ? loaded.withBaseVerified(mode) : loaded;
   }
@@ -126,22 +154,39 @@ public final class AdapterFolder {
     if (!madeFor.sha256().equals(base.sha256())) {
       throw new AdapterFormatException(
           RefusalReason.OTHER_BASE_MODEL,
-          source + ": the adapter was made for base model " + madeFor.name() + " (sha256 " + madeFor.sha256()
-              + ") but the loaded base is " + base.name() + " (sha256 " + base.sha256()
+          source
+              + ": the adapter was made for base model "
+              + madeFor.name()
+              + " (sha256 "
+              + madeFor.sha256()
+              + ") but the loaded base is "
+              + base.name()
+              + " (sha256 "
+              + base.sha256()
               + "); load it with the base it was trained on");
     }
     EncoderConfig madeForEncoder = ManifestJson.encoder(m, "encoder", source);
     if (!madeForEncoder.equals(encoder)) {
       throw new AdapterFormatException(
           RefusalReason.SHAPE_MISMATCH,
-          source + ": the adapter was made for encoder " + madeForEncoder + " but the loaded encoder is " + encoder);
+          source
+              + ": the adapter was made for encoder "
+              + madeForEncoder
+              + " but the loaded encoder is "
+              + encoder);
     }
     String sha = Json.text(m, "adapter_model_sha256", source);
     if (!sha.equals(files.weightsSha256())) {
       throw new AdapterFormatException(
           RefusalReason.CHECKSUM_MISMATCH,
-          source + ": adapter_model_sha256 is " + sha + " but " + PeftAdapterFiles.WEIGHTS_FILE + " hashes to "
-              + files.weightsSha256() + " (edited or partly copied folder?)");
+          source
+              + ": adapter_model_sha256 is "
+              + sha
+              + " but "
+              + PeftAdapterFiles.WEIGHTS_FILE
+              + " hashes to "
+              + files.weightsSha256()
+              + " (edited or partly copied folder?)");
     }
     if (!m.hasNonNull("adaptation_mode")) {
       return null;

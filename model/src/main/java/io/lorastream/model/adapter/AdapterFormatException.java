@@ -3,8 +3,8 @@ package io.lorastream.model.adapter;
 import java.io.IOException;
 
 /**
- * An adapter folder or record that cannot be used; the message names the file or record and the problem,
- * and {@link #reason()} classifies it.
+ * An adapter folder or record that cannot be used; the message names the file or record and the
+ * problem, and {@link #reason()} classifies it.
  */
 public final class AdapterFormatException extends IOException {
   private static final long serialVersionUID = 1L;

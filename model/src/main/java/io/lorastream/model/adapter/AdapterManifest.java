@@ -22,10 +22,11 @@ import java.util.regex.Pattern;
  * @param loss the loss it was trained with, e.g. {@code mnrl}
  * @param steps optimizer steps taken so far
  * @param pairsSeen training pairs consumed so far
- * @param eval evaluation figures, e.g. {@code candidate_ndcg@10} and {@code published_ndcg@10}; finite
+ * @param eval evaluation figures, e.g. {@code candidate_ndcg@10} and {@code published_ndcg@10};
+ *     finite
  * @param createdAt when the version was made
- * @param inputOffsets per input partition ({@code topic-partition}), the next offset to read: the version
- *     covers every record below it
+ * @param inputOffsets per input partition ({@code topic-partition}), the next offset to read: the
+ *     version covers every record below it
  */
 public record AdapterManifest(
     String adapter,
@@ -50,7 +51,8 @@ public record AdapterManifest(
     }
     Objects.requireNonNull(baseModel, "baseModel");
     if (adapterSha256 == null || !HEX64.matcher(adapterSha256).matches()) {
-      throw new IllegalArgumentException("adapter sha256 must be 64 lowercase hex digits, got " + adapterSha256);
+      throw new IllegalArgumentException(
+          "adapter sha256 must be 64 lowercase hex digits, got " + adapterSha256);
     }
     Objects.requireNonNull(lora, "lora");
     Objects.requireNonNull(adaptationMode, "adaptationMode");
@@ -58,19 +60,22 @@ public record AdapterManifest(
       throw new IllegalArgumentException("loss name must not be blank");
     }
     if (steps < 0 || pairsSeen < 0) {
-      throw new IllegalArgumentException("steps and pairs seen must be >= 0, got " + steps + " and " + pairsSeen);
+      throw new IllegalArgumentException(
+          "steps and pairs seen must be >= 0, got " + steps + " and " + pairsSeen);
     }
     Objects.requireNonNull(eval, "eval figures (may be empty, not null)");
     Objects.requireNonNull(inputOffsets, "input offsets (may be empty, not null)");
     for (Map.Entry<String, Double> e : eval.entrySet()) {
       if (e.getValue() == null || !Double.isFinite(e.getValue())) {
-        throw new IllegalArgumentException("eval figure '" + e.getKey() + "' must be finite, got " + e.getValue());
+        throw new IllegalArgumentException(
+            "eval figure '" + e.getKey() + "' must be finite, got " + e.getValue());
       }
     }
     Objects.requireNonNull(createdAt, "createdAt");
     for (Map.Entry<String, Long> e : inputOffsets.entrySet()) {
       if (e.getValue() == null || e.getValue() < 0) {
-        throw new IllegalArgumentException("input offset of " + e.getKey() + " must be >= 0, got " + e.getValue());
+        throw new IllegalArgumentException(
+            "input offset of " + e.getKey() + " must be >= 0, got " + e.getValue());
       }
     }
     eval = Collections.unmodifiableSortedMap(new TreeMap<>(eval));

@@ -10,8 +10,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * {@link AdapterManifest} as compact JSON with a fixed field order and sorted maps, so one manifest always
- * gives the same bytes:
+ * {@link AdapterManifest} as compact JSON with a fixed field order and sorted maps, so one manifest
+ * always gives the same bytes:
  *
  * <pre>
  * {"adapter":"scifact","version":42,"base_model":{"name":...,"sha256":...},"adapter_sha256":...,
@@ -48,14 +48,16 @@ final class AdapterManifestJson {
     SortedMap<String, Double> eval = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : Json.object(o, "eval", source).properties()) {
       if (!e.getValue().isNumber()) {
-        throw Json.malformed(source, "eval figure '" + e.getKey() + "' must be a number, got " + e.getValue());
+        throw Json.malformed(
+            source, "eval figure '" + e.getKey() + "' must be a number, got " + e.getValue());
       }
       eval.put(e.getKey(), e.getValue().doubleValue());
     }
     SortedMap<String, Long> offsets = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : Json.object(o, "input_offsets", source).properties()) {
       if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToLong()) {
-        throw Json.malformed(source, "input offset of '" + e.getKey() + "' must be an integer, got " + e.getValue());
+        throw Json.malformed(
+            source, "input offset of '" + e.getKey() + "' must be an integer, got " + e.getValue());
       }
       offsets.put(e.getKey(), e.getValue().longValue());
     }

@@ -7,10 +7,12 @@ import java.util.Arrays;
  *
  * @param formatVersion container format version it was written with
  * @param manifest what the version states about itself
- * @param files PEFT's adapter_config.json and adapter_model.safetensors bytes, ready to save as a folder
+ * @param files PEFT's adapter_config.json and adapter_model.safetensors bytes, ready to save as a
+ *     folder
  * @param signature Ed25519 signature over the container up to the signature
  */
-public record AdapterRecord(int formatVersion, AdapterManifest manifest, PeftAdapterFiles files, byte[] signature) {
+public record AdapterRecord(
+    int formatVersion, AdapterManifest manifest, PeftAdapterFiles files, byte[] signature) {
 
   public AdapterRecord {
     signature = signature.clone();

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The value of an adapters-topic record: one versioned, signed container. Its reader and writer live here
- * and only here. All integers are big-endian.
+ * The value of an adapters-topic record: one versioned, signed container. Its reader and writer
+ * live here and only here. All integers are big-endian.
  *
  * <pre>
  * offset  size  field
@@ -19,12 +19,13 @@ import java.util.Arrays;
  * .       2     S = signature length (u16), then S bytes: Ed25519 signature (S = 64)
  * </pre>
  *
- * The signature covers every byte before the signature length field: magic, version, manifest, config and
- * weights exactly as they travel, so a verifier checks it before parsing any JSON and no canonical
- * re-serialisation is involved. Nothing may follow the signature. The writer is deterministic (sorted
- * manifest maps, deterministic safetensors, Ed25519 signatures are deterministic by construction), so the
- * same version always gives the same bytes. Binary framing rather than JSON with base64 blobs keeps the
- * weights at their size (base64 would add a third) and needs no escaping rules.
+ * The signature covers every byte before the signature length field: magic, version, manifest,
+ * config and weights exactly as they travel, so a verifier checks it before parsing any JSON and no
+ * canonical re-serialisation is involved. Nothing may follow the signature. The writer is
+ * deterministic (sorted manifest maps, deterministic safetensors, Ed25519 signatures are
+ * deterministic by construction), so the same version always gives the same bytes. Binary framing
+ * rather than JSON with base64 blobs keeps the weights at their size (base64 would add a third) and
+ * needs no escaping rules.
  */
 public final class AdapterRecordCodec {
 
@@ -38,23 +39,36 @@ public final class AdapterRecordCodec {
   private AdapterRecordCodec() {}
 
   /** The framed pieces of a record, before any of them is parsed or trusted. */
-  record Framed(int version, byte[] manifest, byte[] config, byte[] weights, int signedLength, byte[] signature) {}
+  record Framed(
+      int version,
+      byte[] manifest,
+      byte[] config,
+      byte[] weights,
+      int signedLength,
+      byte[] signature) {}
 
   /**
    * Encodes and signs one adapter version.
    *
-   * @throws IllegalArgumentException when {@code manifest.adapterSha256()} is not the hash of the weights
+   * @throws IllegalArgumentException when {@code manifest.adapterSha256()} is not the hash of the
+   *     weights
    */
-  public static byte[] encode(AdapterManifest manifest, PeftAdapterFiles files, AdapterSigner signer) {
+  public static byte[] encode(
+      AdapterManifest manifest, PeftAdapterFiles files, AdapterSigner signer) {
     if (!manifest.adapterSha256().equals(files.weightsSha256())) {
       throw new IllegalArgumentException(
-          "manifest of " + manifest.key() + " states adapter sha256 " + manifest.adapterSha256()
-              + " but the weights hash to " + files.weightsSha256());
+          "manifest of "
+              + manifest.key()
+              + " states adapter sha256 "
+              + manifest.adapterSha256()
+              + " but the weights hash to "
+              + files.weightsSha256());
     }
     byte[] manifestJson = AdapterManifestJson.write(manifest);
     byte[] config = files.adapterConfigJson();
     byte[] weights = files.adapterModelSafetensors();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(weights.length + config.length + manifestJson.length + 96);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(weights.length + config.length + manifestJson.length + 96);
     out.writeBytes(MAGIC);
     out.writeBytes(ByteBuffer.allocate(2).putShort((short) FORMAT_VERSION).array());
     writeSection(out, manifestJson);
@@ -68,8 +82,8 @@ public final class AdapterRecordCodec {
   }
 
   /**
-   * Decodes a record <em>without</em> checking its signature or contents: for inspection tools only.
-   * Anything that loads an adapter goes through {@link AdapterVerifier}.
+   * Decodes a record <em>without</em> checking its signature or contents: for inspection tools
+   * only. Anything that loads an adapter goes through {@link AdapterVerifier}.
    */
   public static AdapterRecord readUnverified(byte[] value) throws AdapterFormatException {
     Framed f = unframe(value, "adapter record");
@@ -94,10 +108,15 @@ public final class AdapterRecordCodec {
     return switch (version) {
       case 1 -> unframeV1(in, source);
       // when version 2 arrives: case 2 -> unframeV2(...); version 1 stays readable (N and N-1)
-      default -> throw new AdapterFormatException(
-          RefusalReason.UNSUPPORTED_VERSION,
-          source + ": adapter record format version " + version + " is not supported: this lorastream reads version "
-              + FORMAT_VERSION + (version > FORMAT_VERSION ? "; upgrade the embedding server" : ""));
+      default ->
+          throw new AdapterFormatException(
+              RefusalReason.UNSUPPORTED_VERSION,
+              source
+                  + ": adapter record format version "
+                  + version
+                  + " is not supported: this lorastream reads version "
+                  + FORMAT_VERSION
+                  + (version > FORMAT_VERSION ? "; upgrade the embedding server" : ""));
     };
   }
 
@@ -112,10 +131,16 @@ public final class AdapterRecordCodec {
     int sigLength = Short.toUnsignedInt(in.getShort());
     if (sigLength != ED25519_SIGNATURE_LENGTH) {
       throw Json.malformed(
-          source, "signature length is " + sigLength + " bytes; an Ed25519 signature has " + ED25519_SIGNATURE_LENGTH);
+          source,
+          "signature length is "
+              + sigLength
+              + " bytes; an Ed25519 signature has "
+              + ED25519_SIGNATURE_LENGTH);
     }
     if (in.remaining() < sigLength) {
-      throw Json.malformed(source, "truncated inside the signature (" + in.remaining() + " of " + sigLength + " bytes)");
+      throw Json.malformed(
+          source,
+          "truncated inside the signature (" + in.remaining() + " of " + sigLength + " bytes)");
     }
     byte[] signature = new byte[sigLength];
     in.get(signature);
@@ -125,17 +150,26 @@ public final class AdapterRecordCodec {
     return new Framed(1, manifest, config, weights, signedLength, signature);
   }
 
-  private static byte[] section(ByteBuffer in, String what, int max, String source) throws AdapterFormatException {
+  private static byte[] section(ByteBuffer in, String what, int max, String source)
+      throws AdapterFormatException {
     if (in.remaining() < 4) {
       throw Json.malformed(source, "truncated before the " + what + " length");
     }
     long length = Integer.toUnsignedLong(in.getInt());
     if (length > max) {
-      throw Json.malformed(source, what + " length " + length + " exceeds the limit of " + max + " bytes");
+      throw Json.malformed(
+          source, what + " length " + length + " exceeds the limit of " + max + " bytes");
     }
     if (length > in.remaining()) {
       throw Json.malformed(
-          source, "truncated: the " + what + " needs " + length + " bytes but " + in.remaining() + " remain");
+          source,
+          "truncated: the "
+              + what
+              + " needs "
+              + length
+              + " bytes but "
+              + in.remaining()
+              + " remain");
     }
     byte[] bytes = new byte[(int) length];
     in.get(bytes);

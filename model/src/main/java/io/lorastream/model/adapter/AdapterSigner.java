@@ -12,14 +12,19 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Signs adapter records with an Ed25519 private key (the JDK's provider; signatures are deterministic). */
+/**
+ * Signs adapter records with an Ed25519 private key (the JDK's provider; signatures are
+ * deterministic).
+ */
 public final class AdapterSigner {
 
   private final PrivateKey key;
 
   public AdapterSigner(PrivateKey key) {
-    if (!(key instanceof EdECPrivateKey ed) || !ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
-      throw new IllegalArgumentException("adapter signing key must be Ed25519, got " + key.getAlgorithm());
+    if (!(key instanceof EdECPrivateKey ed)
+        || !ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
+      throw new IllegalArgumentException(
+          "adapter signing key must be Ed25519, got " + key.getAlgorithm());
     }
     this.key = key;
   }
@@ -40,15 +45,22 @@ public final class AdapterSigner {
   }
 
   /**
-   * A 32-byte secret for another purpose, derived from this private key: HMAC-SHA256 keyed with the key's 32 bytes
-   * over {@code purpose} (HKDF-Extract's construction). Whoever holds the signing key can derive it, nobody else; a
-   * different purpose gives an unrelated secret, and no signature ever reveals it.
+   * A 32-byte secret for another purpose, derived from this private key: HMAC-SHA256 keyed with the
+   * key's 32 bytes over {@code purpose} (HKDF-Extract's construction). Whoever holds the signing
+   * key can derive it, nobody else; a different purpose gives an unrelated secret, and no signature
+   * ever reveals it.
    *
    * @param purpose names the use, e.g. {@code lorastream/checkpoint-mac/v1}
    */
   public byte[] deriveSecret(String purpose) {
-    byte[] seed = ((EdECPrivateKey) key).getBytes().orElseThrow(() -> new IllegalStateException(
-        "the Ed25519 signing key does not expose its bytes (a hardware key?); no secret can be derived from it")).clone();
+    byte[] seed =
+        ((EdECPrivateKey) key)
+            .getBytes()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the Ed25519 signing key does not expose its bytes (a hardware key?); no secret can be derived from it"))
+            .clone();
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(seed, "HmacSHA256"));

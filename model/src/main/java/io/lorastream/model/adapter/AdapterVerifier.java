@@ -10,12 +10,12 @@ import java.security.interfaces.EdECPublicKey;
 import java.util.Objects;
 
 /**
- * Decides whether an adapters-topic record may be served, checking in this order: container format and
- * version, Ed25519 signature against the configured public key, the Kafka key against the signed manifest,
- * base model name and hash, the weights' sha256 against the manifest, shapes against the encoder, finite
- * values. The first failure wins and is returned as a {@link AdapterVerification.Refused} with its
- * {@link RefusalReason}; nothing throws. Tombstones are checked for a signed withdrawal
- * ({@link AdapterWithdrawalCodec}). Thread-safe.
+ * Decides whether an adapters-topic record may be served, checking in this order: container format
+ * and version, Ed25519 signature against the configured public key, the Kafka key against the
+ * signed manifest, base model name and hash, the weights' sha256 against the manifest, shapes
+ * against the encoder, finite values. The first failure wins and is returned as a {@link
+ * AdapterVerification.Refused} with its {@link RefusalReason}; nothing throws. Tombstones are
+ * checked for a signed withdrawal ({@link AdapterWithdrawalCodec}). Thread-safe.
  */
 public final class AdapterVerifier {
 
@@ -24,8 +24,10 @@ public final class AdapterVerifier {
   private final EncoderConfig encoder;
 
   public AdapterVerifier(PublicKey publicKey, BaseModelId base, EncoderConfig encoder) {
-    if (!(publicKey instanceof EdECPublicKey ed) || !ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
-      throw new IllegalArgumentException("adapter verification key must be Ed25519, got " + publicKey.getAlgorithm());
+    if (!(publicKey instanceof EdECPublicKey ed)
+        || !ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
+      throw new IllegalArgumentException(
+          "adapter verification key must be Ed25519, got " + publicKey.getAlgorithm());
     }
     this.publicKey = publicKey;
     this.base = Objects.requireNonNull(base, "base");
@@ -44,9 +46,10 @@ public final class AdapterVerifier {
   }
 
   /**
-   * Checks a record as consumed from the adapters topic. A tombstone with a valid signed withdrawal for its own
-   * key is {@link AdapterVerification.Withdrawn}; without one it is {@link AdapterVerification.Deleted} (which
-   * withdraws nothing); with a withdrawal that does not verify it is refused.
+   * Checks a record as consumed from the adapters topic. A tombstone with a valid signed withdrawal
+   * for its own key is {@link AdapterVerification.Withdrawn}; without one it is {@link
+   * AdapterVerification.Deleted} (which withdraws nothing); with a withdrawal that does not verify
+   * it is refused.
    *
    * @param kafkaKey the record key, {@code <adapter>@<version>}
    * @param value the record value; null for a tombstone
@@ -57,19 +60,23 @@ public final class AdapterVerifier {
     try {
       key = AdapterKey.parse(kafkaKey);
     } catch (IllegalArgumentException e) {
-      return new AdapterVerification.Refused(RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
+      return new AdapterVerification.Refused(
+          RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
     }
     if (value == null) {
-      return withdrawal == null ? new AdapterVerification.Deleted(key) : checkWithdrawal(key, withdrawal);
+      return withdrawal == null
+          ? new AdapterVerification.Deleted(key)
+          : checkWithdrawal(key, withdrawal);
     }
     return check(key, value, key.toString());
   }
 
   /**
-   * The cheap checks of a record, without decoding its weights: container format and version, signature, the
-   * Kafka key against the signed manifest, base model. A record that passes is authentic but may still be refused
-   * by {@link #verify(String, byte[], byte[])} (checksum, shapes, values); one that fails never will be accepted.
-   * Lets a reader keep only authentic records while it replays a topic, so forged ones cannot crowd them out.
+   * The cheap checks of a record, without decoding its weights: container format and version,
+   * signature, the Kafka key against the signed manifest, base model. A record that passes is
+   * authentic but may still be refused by {@link #verify(String, byte[], byte[])} (checksum,
+   * shapes, values); one that fails never will be accepted. Lets a reader keep only authentic
+   * records while it replays a topic, so forged ones cannot crowd them out.
    *
    * @return the refusal, or null when the record passed these checks
    */
@@ -79,7 +86,8 @@ public final class AdapterVerifier {
     try {
       key = AdapterKey.parse(kafkaKey);
     } catch (IllegalArgumentException e) {
-      return new AdapterVerification.Refused(RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
+      return new AdapterVerification.Refused(
+          RefusalReason.MALFORMED, String.valueOf(kafkaKey), e.getMessage());
     }
     String subject = key.toString();
     String label = "adapter record " + subject;
@@ -118,19 +126,34 @@ public final class AdapterVerifier {
       PeftAdapterFiles files = new PeftAdapterFiles(framed.config(), framed.weights());
       String sha = files.weightsSha256();
       if (!sha.equals(manifest.adapterSha256())) {
-        return refused(RefusalReason.CHECKSUM_MISMATCH, subject,
-            label + ": the weights hash to " + sha + " but the manifest states " + manifest.adapterSha256());
+        return refused(
+            RefusalReason.CHECKSUM_MISMATCH,
+            subject,
+            label
+                + ": the weights hash to "
+                + sha
+                + " but the manifest states "
+                + manifest.adapterSha256());
       }
       LoadedAdapter loaded =
-          files.decode(encoder, label + " " + PeftAdapterFiles.CONFIG_FILE, label + " " + PeftAdapterFiles.WEIGHTS_FILE);
+          files.decode(
+              encoder,
+              label + " " + PeftAdapterFiles.CONFIG_FILE,
+              label + " " + PeftAdapterFiles.WEIGHTS_FILE);
       LoraConfig fromFiles = loaded.weights().config();
       if (!fromFiles.equals(manifest.lora())) {
-        return refused(RefusalReason.MALFORMED, subject,
-            label + ": the manifest's LoRA config " + manifest.lora() + " differs from adapter_config.json's "
+        return refused(
+            RefusalReason.MALFORMED,
+            subject,
+            label
+                + ": the manifest's LoRA config "
+                + manifest.lora()
+                + " differs from adapter_config.json's "
                 + fromFiles);
       }
       return new AdapterVerification.Accepted(
-          new AdapterRecord(framed.version(), manifest, files, framed.signature()), loaded.weights());
+          new AdapterRecord(framed.version(), manifest, files, framed.signature()),
+          loaded.weights());
     } catch (AdapterFormatException e) {
       return refused(e.reason(), subject, e.getMessage());
     } catch (RuntimeException e) {
@@ -140,17 +163,33 @@ public final class AdapterVerifier {
   }
 
   /** Key and base model against a signed manifest; null when both fit. */
-  private AdapterVerification.Refused manifestRefusal(AdapterKey key, AdapterManifest manifest, String subject) {
+  private AdapterVerification.Refused manifestRefusal(
+      AdapterKey key, AdapterManifest manifest, String subject) {
     if (key != null && !key.equals(manifest.key())) {
-      return refused(RefusalReason.KEY_MISMATCH, subject,
-          "adapter record under key " + key + " holds the signed manifest of " + manifest.key()
+      return refused(
+          RefusalReason.KEY_MISMATCH,
+          subject,
+          "adapter record under key "
+              + key
+              + " holds the signed manifest of "
+              + manifest.key()
               + " (a replayed or misfiled record)");
     }
     if (!manifest.baseModel().equals(base)) {
-      return refused(RefusalReason.OTHER_BASE_MODEL, subject,
-          "adapter record " + manifest.key() + ": made for base model " + manifest.baseModel().name() + " (sha256 "
-              + manifest.baseModel().sha256() + ") but this server runs " + base.name() + " (sha256 "
-              + base.sha256() + ")");
+      return refused(
+          RefusalReason.OTHER_BASE_MODEL,
+          subject,
+          "adapter record "
+              + manifest.key()
+              + ": made for base model "
+              + manifest.baseModel().name()
+              + " (sha256 "
+              + manifest.baseModel().sha256()
+              + ") but this server runs "
+              + base.name()
+              + " (sha256 "
+              + base.sha256()
+              + ")");
     }
     return null;
   }
@@ -165,8 +204,14 @@ public final class AdapterVerifier {
       }
       AdapterWithdrawal w = framed.withdrawal();
       if (!w.key().equals(key)) {
-        return refused(RefusalReason.KEY_MISMATCH, subject,
-            "the tombstone of " + key + " carries the signed withdrawal of " + w.key() + " (a replayed withdrawal)");
+        return refused(
+            RefusalReason.KEY_MISMATCH,
+            subject,
+            "the tombstone of "
+                + key
+                + " carries the signed withdrawal of "
+                + w.key()
+                + " (a replayed withdrawal)");
       }
       return new AdapterVerification.Withdrawn(key, w);
     } catch (AdapterFormatException e) {
@@ -177,8 +222,12 @@ public final class AdapterVerifier {
   }
 
   private AdapterVerification.Refused badSignature(String subject, String label) {
-    return refused(RefusalReason.BAD_SIGNATURE, subject,
-        label + ": the Ed25519 signature does not verify with public key " + AdapterKeys.fingerprint(publicKey)
+    return refused(
+        RefusalReason.BAD_SIGNATURE,
+        subject,
+        label
+            + ": the Ed25519 signature does not verify with public key "
+            + AdapterKeys.fingerprint(publicKey)
             + " (tampered, or signed with another key)");
   }
 
@@ -193,7 +242,8 @@ public final class AdapterVerifier {
     }
   }
 
-  private static AdapterVerification.Refused refused(RefusalReason reason, String subject, String detail) {
+  private static AdapterVerification.Refused refused(
+      RefusalReason reason, String subject, String detail) {
     return new AdapterVerification.Refused(reason, subject, detail);
   }
 }

@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The signed withdrawal of one adapter version ({@link AdapterWithdrawal}): a small versioned container that
- * travels as the value of the {@link #HEADER} header on the version's tombstone. Its reader and writer live here
- * and only here. All integers are big-endian.
+ * The signed withdrawal of one adapter version ({@link AdapterWithdrawal}): a small versioned
+ * container that travels as the value of the {@link #HEADER} header on the version's tombstone. Its
+ * reader and writer live here and only here. All integers are big-endian.
  *
  * <pre>
  * offset  size  field
@@ -23,10 +23,11 @@ import java.util.Arrays;
  * .       2     S = signature length (u16), then S bytes: Ed25519 signature (S = 64)
  * </pre>
  *
- * The signature covers every byte before the signature length field, as in adapter records; the different magic
- * keeps a signature over one kind of container from being read as the other. The key inside must equal the key of
- * the tombstone that carries it, so a withdrawal cannot be replayed onto another version. The tombstone itself
- * stays a tombstone (null value): log compaction removes the version's weights as before.
+ * The signature covers every byte before the signature length field, as in adapter records; the
+ * different magic keeps a signature over one kind of container from being read as the other. The
+ * key inside must equal the key of the tombstone that carries it, so a withdrawal cannot be
+ * replayed onto another version. The tombstone itself stays a tombstone (null value): log
+ * compaction removes the version's weights as before.
  */
 public final class AdapterWithdrawalCodec {
 
@@ -59,10 +60,16 @@ public final class AdapterWithdrawalCodec {
     byte[] signed = out.toByteArray();
     byte[] signature = signer.sign(signed, signed.length);
     return ByteBuffer.allocate(signed.length + 2 + signature.length)
-        .put(signed).putShort((short) signature.length).put(signature).array();
+        .put(signed)
+        .putShort((short) signature.length)
+        .put(signature)
+        .array();
   }
 
-  /** Splits a header value into its fields, checking magic, version and lengths; the signature is not checked. */
+  /**
+   * Splits a header value into its fields, checking magic, version and lengths; the signature is
+   * not checked.
+   */
   static Framed unframe(byte[] value, String source) throws AdapterFormatException {
     if (value.length < MAGIC.length + 2) {
       throw Json.malformed(source, "truncated: " + value.length + " bytes, too short for a header");
@@ -75,10 +82,16 @@ public final class AdapterWithdrawalCodec {
     int version = Short.toUnsignedInt(in.getShort());
     return switch (version) {
       case 1 -> unframeV1(in, source);
-      default -> throw new AdapterFormatException(
-          RefusalReason.UNSUPPORTED_VERSION,
-          source + ": adapter withdrawal format version " + version + " is not supported: this lorastream reads"
-              + " version " + FORMAT_VERSION + (version > FORMAT_VERSION ? "; upgrade the embedding server" : ""));
+      default ->
+          throw new AdapterFormatException(
+              RefusalReason.UNSUPPORTED_VERSION,
+              source
+                  + ": adapter withdrawal format version "
+                  + version
+                  + " is not supported: this lorastream reads"
+                  + " version "
+                  + FORMAT_VERSION
+                  + (version > FORMAT_VERSION ? "; upgrade the embedding server" : ""));
     };
   }
 
@@ -94,20 +107,27 @@ public final class AdapterWithdrawalCodec {
       throw Json.malformed(source, "truncated before the withdrawal time");
     }
     long millis = in.getLong();
-    String reason = utf8(field(in, "reason", AdapterWithdrawal.MAX_REASON_BYTES, source), "reason", source);
+    String reason =
+        utf8(field(in, "reason", AdapterWithdrawal.MAX_REASON_BYTES, source), "reason", source);
     int signedLength = in.position();
     if (in.remaining() < 2) {
       throw Json.malformed(source, "truncated before the signature");
     }
     int sigLength = Short.toUnsignedInt(in.getShort());
     if (sigLength != AdapterRecordCodec.ED25519_SIGNATURE_LENGTH) {
-      throw Json.malformed(source, "signature length is " + sigLength + " bytes; an Ed25519 signature has "
-          + AdapterRecordCodec.ED25519_SIGNATURE_LENGTH);
+      throw Json.malformed(
+          source,
+          "signature length is "
+              + sigLength
+              + " bytes; an Ed25519 signature has "
+              + AdapterRecordCodec.ED25519_SIGNATURE_LENGTH);
     }
     if (in.remaining() != sigLength) {
-      throw Json.malformed(source, in.remaining() < sigLength
-          ? "truncated inside the signature (" + in.remaining() + " of " + sigLength + " bytes)"
-          : (in.remaining() - sigLength) + " unexpected bytes after the signature");
+      throw Json.malformed(
+          source,
+          in.remaining() < sigLength
+              ? "truncated inside the signature (" + in.remaining() + " of " + sigLength + " bytes)"
+              : (in.remaining() - sigLength) + " unexpected bytes after the signature");
     }
     byte[] signature = new byte[sigLength];
     in.get(signature);
@@ -120,26 +140,37 @@ public final class AdapterWithdrawalCodec {
     return new Framed(1, new AdapterWithdrawal(key, at, reason), signedLength, signature);
   }
 
-  private static byte[] field(ByteBuffer in, String what, int max, String source) throws AdapterFormatException {
+  private static byte[] field(ByteBuffer in, String what, int max, String source)
+      throws AdapterFormatException {
     if (in.remaining() < 2) {
       throw Json.malformed(source, "truncated before the " + what + " length");
     }
     int length = Short.toUnsignedInt(in.getShort());
     if (length > max) {
-      throw Json.malformed(source, what + " length " + length + " exceeds the limit of " + max + " bytes");
+      throw Json.malformed(
+          source, what + " length " + length + " exceeds the limit of " + max + " bytes");
     }
     if (length > in.remaining()) {
-      throw Json.malformed(source, "truncated: the " + what + " needs " + length + " bytes but " + in.remaining()
-          + " remain");
+      throw Json.malformed(
+          source,
+          "truncated: the "
+              + what
+              + " needs "
+              + length
+              + " bytes but "
+              + in.remaining()
+              + " remain");
     }
     byte[] bytes = new byte[length];
     in.get(bytes);
     return bytes;
   }
 
-  private static String utf8(byte[] bytes, String what, String source) throws AdapterFormatException {
+  private static String utf8(byte[] bytes, String what, String source)
+      throws AdapterFormatException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** JSON reading with errors that name the source and field, and the two ways adapter JSON is written. */
+/**
+ * JSON reading with errors that name the source and field, and the two ways adapter JSON is
+ * written.
+ */
 final class Json {
 
   static final JsonMapper MAPPER =
@@ -21,7 +24,10 @@ final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
-  /** Python's {@code json.dumps(indent=2)}: two-space indent, {@code ": "}, empty containers as {} and []. */
+  /**
+   * Python's {@code json.dumps(indent=2)}: two-space indent, {@code ": "}, empty containers as {}
+   * and [].
+   */
   private static final DefaultPrettyPrinter PYTHON_STYLE =
       new DefaultPrettyPrinter(
               Separators.createDefaultInstance()
@@ -41,10 +47,12 @@ final class Json {
       throw new AdapterFormatException(
           RefusalReason.MALFORMED, source + ": not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new AdapterFormatException(RefusalReason.MALFORMED, source + ": unreadable: " + e.getMessage(), e);
+      throw new AdapterFormatException(
+          RefusalReason.MALFORMED, source + ": unreadable: " + e.getMessage(), e);
     }
     if (node == null || !node.isObject()) {
-      throw new AdapterFormatException(RefusalReason.MALFORMED, source + ": expected a JSON object");
+      throw new AdapterFormatException(
+          RefusalReason.MALFORMED, source + ": expected a JSON object");
     }
     return (ObjectNode) node;
   }
@@ -58,7 +66,10 @@ final class Json {
     }
   }
 
-  /** As Python's json.dumps(indent=2) lays it out, without a trailing newline (how PEFT writes its config). */
+  /**
+   * As Python's json.dumps(indent=2) lays it out, without a trailing newline (how PEFT writes its
+   * config).
+   */
   static byte[] pythonStyle(JsonNode node) {
     try {
       return MAPPER.writer(PYTHON_STYLE).writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
@@ -67,7 +78,8 @@ final class Json {
     }
   }
 
-  static JsonNode required(ObjectNode o, String field, String source) throws AdapterFormatException {
+  static JsonNode required(ObjectNode o, String field, String source)
+      throws AdapterFormatException {
     JsonNode n = o.get(field);
     if (n == null || n.isNull()) {
       throw malformed(source, "field '" + field + "' is missing");
@@ -99,7 +111,8 @@ final class Json {
     return n.doubleValue();
   }
 
-  static boolean bool(ObjectNode o, String field, boolean whenAbsent, String source) throws AdapterFormatException {
+  static boolean bool(ObjectNode o, String field, boolean whenAbsent, String source)
+      throws AdapterFormatException {
     JsonNode n = o.get(field);
     if (n == null || n.isNull()) {
       return whenAbsent;
@@ -110,7 +123,8 @@ final class Json {
     return n.booleanValue();
   }
 
-  static ObjectNode object(ObjectNode o, String field, String source) throws AdapterFormatException {
+  static ObjectNode object(ObjectNode o, String field, String source)
+      throws AdapterFormatException {
     JsonNode n = required(o, field, source);
     if (!n.isObject()) {
       throw malformed(source, "field '" + field + "' must be an object, got " + n);

@@ -21,7 +21,8 @@ final class ManifestJson {
     return o;
   }
 
-  static BaseModelId base(ObjectNode parent, String field, String source) throws AdapterFormatException {
+  static BaseModelId base(ObjectNode parent, String field, String source)
+      throws AdapterFormatException {
     ObjectNode o = Json.object(parent, field, source);
     try {
       return new BaseModelId(Json.text(o, "name", source), Json.text(o, "sha256", source));
@@ -45,7 +46,8 @@ final class ManifestJson {
     return o;
   }
 
-  static EncoderConfig encoder(ObjectNode parent, String field, String source) throws AdapterFormatException {
+  static EncoderConfig encoder(ObjectNode parent, String field, String source)
+      throws AdapterFormatException {
     ObjectNode o = Json.object(parent, field, source);
     try {
       return new EncoderConfig(
@@ -75,7 +77,8 @@ final class ManifestJson {
     return o;
   }
 
-  static LoraConfig lora(ObjectNode parent, String field, String source) throws AdapterFormatException {
+  static LoraConfig lora(ObjectNode parent, String field, String source)
+      throws AdapterFormatException {
     ObjectNode o = Json.object(parent, field, source);
     JsonNode targetsNode = Json.required(o, "targets", source);
     if (!targetsNode.isArray()) {
@@ -104,9 +107,18 @@ final class ManifestJson {
     if (v != current && v != current - 1 || v < 1) {
       throw new AdapterFormatException(
           RefusalReason.UNSUPPORTED_VERSION,
-          source + ": " + what + " format version " + v + " is not supported: this lorastream reads "
-              + (current > 1 ? "versions " + (current - 1) + " and " + current : "version " + current)
-              + (v > current ? "; upgrade lorastream" : "; re-save the adapter with a current lorastream"));
+          source
+              + ": "
+              + what
+              + " format version "
+              + v
+              + " is not supported: this lorastream reads "
+              + (current > 1
+                  ? "versions " + (current - 1) + " and " + current
+                  : "version " + current)
+              + (v > current
+                  ? "; upgrade lorastream"
+                  : "; re-save the adapter with a current lorastream"));
     }
     return (int) v;
   }

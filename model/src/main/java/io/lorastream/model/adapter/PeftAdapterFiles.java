@@ -21,8 +21,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The two files of Hugging Face PEFT's adapter layout, as bytes: what a folder holds and what a Kafka
- * adapter record carries. {@link #encode} is deterministic: equal weights give equal bytes.
+ * The two files of Hugging Face PEFT's adapter layout, as bytes: what a folder holds and what a
+ * Kafka adapter record carries. {@link #encode} is deterministic: equal weights give equal bytes.
  *
  * @param adapterConfigJson {@code adapter_config.json}
  * @param adapterModelSafetensors {@code adapter_model.safetensors}
@@ -58,10 +58,11 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
   /**
    * Lays out {@code weights} as PEFT does.
    *
-   * @throws IllegalArgumentException when the weights do not cover every layer and target of the encoder
-   *     with the right shapes (an adapter that could not be loaded back)
+   * @throws IllegalArgumentException when the weights do not cover every layer and target of the
+   *     encoder with the right shapes (an adapter that could not be loaded back)
    */
-  public static PeftAdapterFiles encode(AdapterWeights weights, BaseModelId base, EncoderConfig encoder) {
+  public static PeftAdapterFiles encode(
+      AdapterWeights weights, BaseModelId base, EncoderConfig encoder) {
     LoraConfig lora = weights.config();
     SortedMap<String, FloatTensor> tensors = new TreeMap<>();
     for (int layer = 0; layer < encoder.numLayers(); layer++) {
@@ -75,8 +76,21 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
         int out = AdapterShapes.outFeatures(t, encoder);
         if (pair.inFeatures() != in || pair.outFeatures() != out) {
           throw new IllegalArgumentException(
-              "factors of " + key.moduleName() + " are A" + pair.a() + " B" + pair.b() + " but the encoder needs A["
-                  + lora.rank() + ", " + in + "] B[" + out + ", " + lora.rank() + "]");
+              "factors of "
+                  + key.moduleName()
+                  + " are A"
+                  + pair.a()
+                  + " B"
+                  + pair.b()
+                  + " but the encoder needs A["
+                  + lora.rank()
+                  + ", "
+                  + in
+                  + "] B["
+                  + out
+                  + ", "
+                  + lora.rank()
+                  + "]");
         }
         tensors.put(PeftKeys.nameA(key), pair.a());
         tensors.put(PeftKeys.nameB(key), pair.b());
@@ -84,23 +98,28 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
     }
     if (tensors.size() != 2 * weights.pairs().size()) {
       throw new IllegalArgumentException(
-          "adapter has factors for layers the encoder lacks: " + weights.pairs().keySet() + " vs "
-              + encoder.numLayers() + " layers");
+          "adapter has factors for layers the encoder lacks: "
+              + weights.pairs().keySet()
+              + " vs "
+              + encoder.numLayers()
+              + " layers");
     }
     return new PeftAdapterFiles(
         PeftAdapterConfig.write(lora, base.name()), Safetensors.encode(tensors, WEIGHTS_METADATA));
   }
 
   /**
-   * Reads the files back and checks them against {@code encoder}, in this order: config options, tensor
-   * names, layers, presence of both factors, rank and shapes, finite values.
+   * Reads the files back and checks them against {@code encoder}, in this order: config options,
+   * tensor names, layers, presence of both factors, rank and shapes, finite values.
    *
-   * @param configSource names {@code adapter_config.json} in error messages (a path, or a record and file)
+   * @param configSource names {@code adapter_config.json} in error messages (a path, or a record
+   *     and file)
    * @param weightsSource names {@code adapter_model.safetensors} in error messages
    */
   public LoadedAdapter decode(EncoderConfig encoder, String configSource, String weightsSource)
       throws AdapterFormatException {
-    PeftAdapterConfig.Parsed parsed = PeftAdapterConfig.read(adapterConfigJson, encoder, configSource);
+    PeftAdapterConfig.Parsed parsed =
+        PeftAdapterConfig.read(adapterConfigJson, encoder, configSource);
     LoraConfig lora = parsed.lora();
     SafetensorsContent content;
     try {
@@ -125,9 +144,12 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
         }
         throw new AdapterFormatException(
             RefusalReason.UNSUPPORTED_ADAPTER,
-            weightsSource + ": tensor '" + name
+            weightsSource
+                + ": tensor '"
+                + name
                 + "' is not a LoRA factor of a BERT encoder layer (expected e.g. "
-                + PeftKeys.nameA(new LoraKey(0, LoraTarget.QUERY)) + ")");
+                + PeftKeys.nameA(new LoraKey(0, LoraTarget.QUERY))
+                + ")");
       }
       PeftKeys.Factor f = factor.get();
       if (prefix == null) {
@@ -136,19 +158,31 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
       } else if (!prefix.equals(f.prefix()) || !adapterName.equals(f.adapterName())) {
         throw Json.malformed(
             weightsSource,
-            "tensor names mix prefixes or adapter names ('" + name + "' after names starting '" + prefix
+            "tensor names mix prefixes or adapter names ('"
+                + name
+                + "' after names starting '"
+                + prefix
                 + "'): one file must hold one adapter");
       }
       if (f.key().layer() >= encoder.numLayers()) {
         throw new AdapterFormatException(
             RefusalReason.SHAPE_MISMATCH,
-            weightsSource + ": tensor '" + name + "' adapts layer " + f.key().layer() + " but the encoder has "
-                + encoder.numLayers() + " layers: the adapter was made for another base model");
+            weightsSource
+                + ": tensor '"
+                + name
+                + "' adapts layer "
+                + f.key().layer()
+                + " but the encoder has "
+                + encoder.numLayers()
+                + " layers: the adapter was made for another base model");
       }
       if (!lora.targets().contains(f.key().target())) {
         throw Json.malformed(
             weightsSource,
-            "tensor '" + name + "' adapts " + f.key().target().modulePath()
+            "tensor '"
+                + name
+                + "' adapts "
+                + f.key().target().modulePath()
                 + ", which target_modules in adapter_config.json does not select");
       }
       tensorNames.put(f.key() + (f.isA() ? "A" : "B"), name);
@@ -162,27 +196,48 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
       FloatTensor b = bs.get(key);
       int in = AdapterShapes.inFeatures(key.target(), encoder);
       int out = AdapterShapes.outFeatures(key.target(), encoder);
-      checkShape(a, new int[] {lora.rank(), in}, tensorNames.get(key + "A"), "A [r, in]", lora, weightsSource);
-      checkShape(b, new int[] {out, lora.rank()}, tensorNames.get(key + "B"), "B [out, r]", lora, weightsSource);
+      checkShape(
+          a,
+          new int[] {lora.rank(), in},
+          tensorNames.get(key + "A"),
+          "A [r, in]",
+          lora,
+          weightsSource);
+      checkShape(
+          b,
+          new int[] {out, lora.rank()},
+          tensorNames.get(key + "B"),
+          "B [out, r]",
+          lora,
+          weightsSource);
       pairs.put(key, new LoraPairWeights(a, b));
     }
     for (Map.Entry<LoraKey, LoraPairWeights> p : pairs.entrySet()) {
       checkFinite(p.getValue().a(), tensorNames.get(p.getKey() + "A"), weightsSource);
       checkFinite(p.getValue().b(), tensorNames.get(p.getKey() + "B"), weightsSource);
     }
-    return new LoadedAdapter(new AdapterWeights(lora, pairs), parsed.baseModelNameOrPath(), false, ignored, null);
+    return new LoadedAdapter(
+        new AdapterWeights(lora, pairs), parsed.baseModelNameOrPath(), false, ignored, null);
   }
 
   private static void checkCoverage(
-      Map<LoraKey, FloatTensor> as, Map<LoraKey, FloatTensor> bs, LoraConfig lora, EncoderConfig encoder,
-      String source) throws AdapterFormatException {
+      Map<LoraKey, FloatTensor> as,
+      Map<LoraKey, FloatTensor> bs,
+      LoraConfig lora,
+      EncoderConfig encoder,
+      String source)
+      throws AdapterFormatException {
     TreeSet<Integer> layersPresent = new TreeSet<>();
     as.keySet().forEach(k -> layersPresent.add(k.layer()));
     bs.keySet().forEach(k -> layersPresent.add(k.layer()));
     if (layersPresent.size() < encoder.numLayers()) {
       throw new AdapterFormatException(
           RefusalReason.SHAPE_MISMATCH,
-          source + ": factors cover layers " + layersPresent + " but the encoder has " + encoder.numLayers()
+          source
+              + ": factors cover layers "
+              + layersPresent
+              + " but the encoder has "
+              + encoder.numLayers()
               + " layers: the adapter was made for another base model");
     }
     for (int layer = 0; layer < encoder.numLayers(); layer++) {
@@ -191,8 +246,14 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
         for (boolean isA : new boolean[] {true, false}) {
           if (!(isA ? as : bs).containsKey(key)) {
             throw Json.malformed(
-                source, "missing lora_" + (isA ? "A" : "B") + " for " + key.moduleName()
-                    + " (target_modules selects " + t.modulePath() + " in every layer)");
+                source,
+                "missing lora_"
+                    + (isA ? "A" : "B")
+                    + " for "
+                    + key.moduleName()
+                    + " (target_modules selects "
+                    + t.modulePath()
+                    + " in every layer)");
           }
         }
       }
@@ -209,18 +270,34 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
               : " (the adapter was made for another base model)";
       throw new AdapterFormatException(
           RefusalReason.SHAPE_MISMATCH,
-          source + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + " but " + what
-              + " must be " + Arrays.toString(expected) + rankHint);
+          source
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + Arrays.toString(t.shape())
+              + " but "
+              + what
+              + " must be "
+              + Arrays.toString(expected)
+              + rankHint);
     }
   }
 
-  private static void checkFinite(FloatTensor t, String name, String source) throws AdapterFormatException {
+  private static void checkFinite(FloatTensor t, String name, String source)
+      throws AdapterFormatException {
     float[] d = t.data();
     for (int i = 0; i < d.length; i++) {
       if (!Float.isFinite(d[i])) {
         throw new AdapterFormatException(
             RefusalReason.NON_FINITE,
-            source + ": tensor '" + name + "' holds " + d[i] + " at index " + i + "; a usable adapter is finite");
+            source
+                + ": tensor '"
+                + name
+                + "' holds "
+                + d[i]
+                + " at index "
+                + i
+                + "; a usable adapter is finite");
       }
     }
   }
@@ -239,7 +316,10 @@ public record PeftAdapterFiles(byte[] adapterConfigJson, byte[] adapterModelSafe
 
   @Override
   public String toString() {
-    return "PeftAdapterFiles[config=" + adapterConfigJson.length + " bytes, weights=" + adapterModelSafetensors.length
+    return "PeftAdapterFiles[config="
+        + adapterConfigJson.length
+        + " bytes, weights="
+        + adapterModelSafetensors.length
         + " bytes]";
   }
 }

@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
 /**
  * Tensor names in PEFT's {@code adapter_model.safetensors}.
  *
- * <p>PEFT saves {@code base_model.model.<module>.lora_A.weight} [r, in] and {@code ...lora_B.weight}
- * [out, r], where {@code <module>} is the name inside the model given to {@code get_peft_model}:
- * {@code encoder.layer.0.attention.self.query} for a bare BertModel (what sentence-transformers wraps),
- * {@code bert.encoder.layer.0...} for a BertFor... head model. A state dict taken without PEFT's saver keeps
- * the adapter name: {@code ...lora_A.default.weight}. The reader accepts any such prefix and adapter name as
- * long as one file uses one of each.
+ * <p>PEFT saves {@code base_model.model.<module>.lora_A.weight} [r, in] and {@code
+ * ...lora_B.weight} [out, r], where {@code <module>} is the name inside the model given to {@code
+ * get_peft_model}: {@code encoder.layer.0.attention.self.query} for a bare BertModel (what
+ * sentence-transformers wraps), {@code bert.encoder.layer.0...} for a BertFor... head model. A
+ * state dict taken without PEFT's saver keeps the adapter name: {@code ...lora_A.default.weight}.
+ * The reader accepts any such prefix and adapter name as long as one file uses one of each.
  */
 final class PeftKeys {
 
@@ -25,18 +25,22 @@ final class PeftKeys {
   static {
     StringBuilder alternatives = new StringBuilder();
     for (LoraTarget t : LoraTarget.values()) {
-      alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(t.modulePath()));
+      alternatives
+          .append(alternatives.length() == 0 ? "" : "|")
+          .append(Pattern.quote(t.modulePath()));
     }
     MODULES = alternatives.toString();
   }
 
   private static final Pattern FACTOR =
       Pattern.compile(
-          "(?<prefix>(?:[A-Za-z0-9_]+\\.)*?)encoder\\.layer\\.(?<layer>[0-9]{1,6})\\.(?<module>" + MODULES
+          "(?<prefix>(?:[A-Za-z0-9_]+\\.)*?)encoder\\.layer\\.(?<layer>[0-9]{1,6})\\.(?<module>"
+              + MODULES
               + ")\\.lora_(?<factor>[AB])(?:\\.(?<adapter>[A-Za-z0-9_-]+))?\\.weight");
 
   private static final Pattern POOLER =
-      Pattern.compile("(?:[A-Za-z0-9_]+\\.)*?pooler\\.dense\\.lora_[AB](?:\\.[A-Za-z0-9_-]+)?\\.weight");
+      Pattern.compile(
+          "(?:[A-Za-z0-9_]+\\.)*?pooler\\.dense\\.lora_[AB](?:\\.[A-Za-z0-9_-]+)?\\.weight");
 
   private PeftKeys() {}
 

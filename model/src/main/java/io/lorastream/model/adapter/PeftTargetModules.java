@@ -19,11 +19,11 @@ import java.util.stream.Collectors;
 /**
  * PEFT's {@code target_modules} for a BERT encoder, both ways.
  *
- * <p>PEFT reads a list as module-name suffixes (an entry matches a module whose name equals it or ends with
- * {@code "." + entry}) and a string as a regular expression that must match the whole module name
- * ({@code re.fullmatch}), except the keyword {@code all-linear}. Suffixes are ambiguous in BERT:
- * {@code output.dense} also matches {@code attention.output.dense}. So the writer emits a list when the
- * entries select exactly the wanted linears and a regex otherwise.
+ * <p>PEFT reads a list as module-name suffixes (an entry matches a module whose name equals it or
+ * ends with {@code "." + entry}) and a string as a regular expression that must match the whole
+ * module name ({@code re.fullmatch}), except the keyword {@code all-linear}. Suffixes are ambiguous
+ * in BERT: {@code output.dense} also matches {@code attention.output.dense}. So the writer emits a
+ * list when the entries select exactly the wanted linears and a regex otherwise.
  */
 final class PeftTargetModules {
 
@@ -46,10 +46,15 @@ final class PeftTargetModules {
     };
   }
 
-  /** {@code target_modules} as PEFT should read it: a sorted list when unambiguous, else a regex. */
+  /**
+   * {@code target_modules} as PEFT should read it: a sorted list when unambiguous, else a regex.
+   */
   static JsonNode encode(Set<LoraTarget> targets) {
     EnumSet<LoraTarget> wanted = EnumSet.copyOf(targets);
-    TreeSet<String> entries = wanted.stream().map(PeftTargetModules::suffixEntry).collect(Collectors.toCollection(TreeSet::new));
+    TreeSet<String> entries =
+        wanted.stream()
+            .map(PeftTargetModules::suffixEntry)
+            .collect(Collectors.toCollection(TreeSet::new));
     EnumSet<LoraTarget> selected = EnumSet.noneOf(LoraTarget.class);
     for (String entry : entries) {
       for (LoraTarget t : LoraTarget.values()) {
@@ -65,20 +70,23 @@ final class PeftTargetModules {
     }
     // e.g. ffn_out without attention_output: "output.dense" would also catch attention.output.dense
     String alternatives =
-        wanted.stream().map(t -> t.modulePath().replace(".", "\\.")).collect(Collectors.joining("|"));
+        wanted.stream()
+            .map(t -> t.modulePath().replace(".", "\\."))
+            .collect(Collectors.joining("|"));
     return TextNode.valueOf("(.*\\.)?encoder\\.layer\\.[0-9]+\\.(" + alternatives + ")");
   }
 
   /**
    * The targets {@code node} selects in an encoder of {@code encoder.numLayers()} layers.
    *
-   * @throws AdapterFormatException when it selects nothing lorastream adapts, names modules a BERT encoder
-   *     lacks, or selects a linear in some layers only
+   * @throws AdapterFormatException when it selects nothing lorastream adapts, names modules a BERT
+   *     encoder lacks, or selects a linear in some layers only
    */
   static EnumSet<LoraTarget> decode(JsonNode node, EncoderConfig encoder, String source)
       throws AdapterFormatException {
     if (node == null || node.isNull()) {
-      throw Json.malformed(source, "target_modules is missing: it must name the adapted linear layers");
+      throw Json.malformed(
+          source, "target_modules is missing: it must name the adapted linear layers");
     }
     Predicate<String> matcher = matcher(node, "target_modules", source);
     if (node.isArray()) {
@@ -87,7 +95,9 @@ final class PeftTargetModules {
         if (!selectsAnyLinear(one, encoder)) {
           throw new AdapterFormatException(
               RefusalReason.UNSUPPORTED_ADAPTER,
-              source + ": target_modules entry '" + entry.textValue()
+              source
+                  + ": target_modules entry '"
+                  + entry.textValue()
                   + "' names no linear layer of a BERT encoder (query, key, value, attention.output.dense,"
                   + " intermediate.dense, output.dense)");
         }
@@ -102,8 +112,12 @@ final class PeftTargetModules {
     return targets;
   }
 
-  /** Refuses an {@code exclude_modules} that removes any encoder-layer linear (it may exclude the pooler). */
-  static void checkExcludes(JsonNode node, EncoderConfig encoder, String source) throws AdapterFormatException {
+  /**
+   * Refuses an {@code exclude_modules} that removes any encoder-layer linear (it may exclude the
+   * pooler).
+   */
+  static void checkExcludes(JsonNode node, EncoderConfig encoder, String source)
+      throws AdapterFormatException {
     if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
       return;
     }
@@ -113,7 +127,11 @@ final class PeftTargetModules {
         if (matchesModule(matcher, t.moduleName(layer))) {
           throw new AdapterFormatException(
               RefusalReason.UNSUPPORTED_ADAPTER,
-              source + ": exclude_modules " + node + " excludes " + t.moduleName(layer)
+              source
+                  + ": exclude_modules "
+                  + node
+                  + " excludes "
+                  + t.moduleName(layer)
                   + "; lorastream adapts a target in every layer or in none");
         }
       }
@@ -131,7 +149,8 @@ final class PeftTargetModules {
         Pattern p = Pattern.compile(text);
         return name -> p.matcher(name).matches();
       } catch (PatternSyntaxException e) {
-        throw Json.malformed(source, field + " regex '" + text + "' does not compile: " + e.getDescription());
+        throw Json.malformed(
+            source, field + " regex '" + text + "' does not compile: " + e.getDescription());
       }
     }
     if (node.isArray()) {
@@ -144,11 +163,13 @@ final class PeftTargetModules {
       }
       return name -> entries.stream().anyMatch(e -> suffixMatches(e, name));
     }
-    throw Json.malformed(source, field + " must be a list of module names or a regex string, got " + node);
+    throw Json.malformed(
+        source, field + " must be a list of module names or a regex string, got " + node);
   }
 
   private static EnumSet<LoraTarget> selected(
-      Predicate<String> matcher, EncoderConfig encoder, String field, String source) throws AdapterFormatException {
+      Predicate<String> matcher, EncoderConfig encoder, String field, String source)
+      throws AdapterFormatException {
     EnumSet<LoraTarget> targets = EnumSet.noneOf(LoraTarget.class);
     for (LoraTarget t : LoraTarget.values()) {
       List<Integer> layers = new ArrayList<>();
@@ -162,8 +183,16 @@ final class PeftTargetModules {
       } else if (!layers.isEmpty()) {
         throw new AdapterFormatException(
             RefusalReason.UNSUPPORTED_ADAPTER,
-            source + ": " + field + " selects " + t.modulePath() + " in layers " + layers + " only, of "
-                + encoder.numLayers() + "; lorastream adapts a target in every layer or in none");
+            source
+                + ": "
+                + field
+                + " selects "
+                + t.modulePath()
+                + " in layers "
+                + layers
+                + " only, of "
+                + encoder.numLayers()
+                + "; lorastream adapts a target in every layer or in none");
       }
     }
     return targets;

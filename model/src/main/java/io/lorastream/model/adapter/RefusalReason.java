@@ -3,8 +3,8 @@ package io.lorastream.model.adapter;
 import java.util.Locale;
 
 /**
- * Why an adapter (a Kafka record or a folder) was refused. A small fixed set, so it can tag a metric
- * ({@link #tag()}), e.g. {@code lorastream.server.adapters.refused{reason=bad_signature}}.
+ * Why an adapter (a Kafka record or a folder) was refused. A small fixed set, so it can tag a
+ * metric ({@link #tag()}), e.g. {@code lorastream.server.adapters.refused{reason=bad_signature}}.
  */
 public enum RefusalReason {
   /** The container, manifest, adapter_config.json or safetensors bytes do not parse. */
@@ -15,13 +15,18 @@ public enum RefusalReason {
   BAD_SIGNATURE,
   /** The weights' sha256 differs from the one the manifest states. */
   CHECKSUM_MISMATCH,
-  /** The Kafka key names another adapter or version than the signed manifest (a replayed record). */
+  /**
+   * The Kafka key names another adapter or version than the signed manifest (a replayed record).
+   */
   KEY_MISMATCH,
   /** Made for another base model (name or weights hash). */
   OTHER_BASE_MODEL,
   /** Factor shapes, rank or layer count do not fit the encoder. */
   SHAPE_MISMATCH,
-  /** A PEFT option lorastream does not implement (DoRA, biases, modules_to_save, per-module ranks, ...). */
+  /**
+   * A PEFT option lorastream does not implement (DoRA, biases, modules_to_save, per-module ranks,
+   * ...).
+   */
   UNSUPPORTED_ADAPTER,
   /** A factor holds NaN or infinity. */
   NON_FINITE;

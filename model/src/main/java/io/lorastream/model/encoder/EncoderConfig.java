@@ -40,7 +40,11 @@ public record EncoderConfig(
     requirePositive("type_vocab_size", typeVocabSize);
     if (hiddenSize % numHeads != 0) {
       throw new IllegalArgumentException(
-          "hidden_size (" + hiddenSize + ") must be divisible by num_attention_heads (" + numHeads + ")");
+          "hidden_size ("
+              + hiddenSize
+              + ") must be divisible by num_attention_heads ("
+              + numHeads
+              + ")");
     }
     if (!(layerNormEps > 0)) {
       throw new IllegalArgumentException("layer_norm_eps must be > 0, got " + layerNormEps);
@@ -48,7 +52,9 @@ public record EncoderConfig(
     activation = activation.toLowerCase(Locale.ROOT);
     if (!activation.equals("gelu")) {
       throw new IllegalArgumentException(
-          "hidden_act '" + activation + "' is not supported: lorastream implements BERT's erf 'gelu' only");
+          "hidden_act '"
+              + activation
+              + "' is not supported: lorastream implements BERT's erf 'gelu' only");
     }
   }
 

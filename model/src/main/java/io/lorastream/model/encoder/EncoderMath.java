@@ -20,9 +20,9 @@ import io.lorastream.model.tensor.OwnedArrays;
 public final class EncoderMath {
 
   /**
-   * Texts whose attention is computed together keep their [C, N, L, L] scores under this size, so the
-   * softmax and the weighted sum find them in cache: 4 MiB measured fastest on this machine's 2 MiB
-   * L2 / 32 MiB L3 against 1 MiB (JNI calls per text start to count), 16 MiB and unbounded (the
+   * Texts whose attention is computed together keep their [C, N, L, L] scores under this size, so
+   * the softmax and the weighted sum find them in cache: 4 MiB measured fastest on this machine's 2
+   * MiB L2 / 32 MiB L3 against 1 MiB (JNI calls per text start to count), 16 MiB and unbounded (the
    * scores of 32 texts of 256 tokens are 100 MB and go to memory and back three times).
    */
   static final long ATTENTION_RUN_BYTES = 4L << 20;
@@ -36,7 +36,8 @@ public final class EncoderMath {
 
   /** LayerNorm over the last axis. x [..., H]. */
   public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
-    return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, eps).singletonOrThrow();
+    return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, eps)
+        .singletonOrThrow();
   }
 
   /** BERT's exact (erf) GELU. */
@@ -46,10 +47,10 @@ public final class EncoderMath {
 
   /**
    * The unfused reference of {@link FusedAttention}, which the encoder runs to serve; training runs
-   * this one, whose backward was faster here than the fused kernel's.
-   * Scaled dot-product attention over N heads for packed texts, without a mask: each text attends
-   * only to its own tokens. Runs of adjacent texts of equal length (texts sorted by length, or all
-   * cut at the max length) share one batched product, up to {@link #ATTENTION_RUN_BYTES} of scores.
+   * this one, whose backward was faster here than the fused kernel's. Scaled dot-product attention
+   * over N heads for packed texts, without a mask: each text attends only to its own tokens. Runs
+   * of adjacent texts of equal length (texts sorted by length, or all cut at the max length) share
+   * one batched product, up to {@link #ATTENTION_RUN_BYTES} of scores.
    *
    * @param q [M, H] projected queries, already scaled by 1/sqrt(S)
    * @param k [M, H] projected keys
@@ -96,8 +97,8 @@ public final class EncoderMath {
   }
 
   /**
-   * x as float32 without cutting the autograd graph: {@code toType} between dtypes drops the graph in
-   * this DJL version, while type promotion (adding a float32 zero) keeps it.
+   * x as float32 without cutting the autograd graph: {@code toType} between dtypes drops the graph
+   * in this DJL version, while type promotion (adding a float32 zero) keeps it.
    */
   public static NDArray widenToFloat32(NDArray x) {
     if (x.getDataType() == DataType.FLOAT32) {
@@ -106,7 +107,10 @@ public final class EncoderMath {
     return x.add(x.getManager().zeros(new Shape(1), DataType.FLOAT32, x.getDevice()));
   }
 
-  /** Rows scaled to unit L2 norm (norm floored at 1e-12 like torch.nn.functional.normalize). x [B, D]. */
+  /**
+   * Rows scaled to unit L2 norm (norm floored at 1e-12 like torch.nn.functional.normalize). x [B,
+   * D].
+   */
   public static NDArray normalize(NDArray x) {
     NDArray norm = x.square().sum(new int[] {-1}, true).sqrt();
     norm = norm.maximum(OwnedArrays.scalar(norm, 1e-12f)); // [B, 1]

@@ -27,11 +27,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A retrieval set in BEIR's layout: {@code corpus.jsonl} ({@code {"_id", "title", "text"}} per line),
- * {@code queries.jsonl} ({@code {"_id", "text"}}) and {@code qrels/{split}.tsv} (tab-separated
- * {@code query-id corpus-id score} after a header line).
+ * A retrieval set in BEIR's layout: {@code corpus.jsonl} ({@code {"_id", "title", "text"}} per
+ * line), {@code queries.jsonl} ({@code {"_id", "text"}}) and {@code qrels/{split}.tsv}
+ * (tab-separated {@code query-id corpus-id score} after a header line).
  *
- * <p>Corpus and queries are read at {@link #load}; a split's qrels when asked for. Maps keep file order.
+ * <p>Corpus and queries are read at {@link #load}; a split's qrels when asked for. Maps keep file
+ * order.
  */
 public final class BeirDataset {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +46,10 @@ public final class BeirDataset {
   private final String corpusSha256;
 
   private BeirDataset(
-      Path folder, Map<String, BeirDocument> corpus, Map<String, BeirQuery> queries, String corpusSha256) {
+      Path folder,
+      Map<String, BeirDocument> corpus,
+      Map<String, BeirQuery> queries,
+      String corpusSha256) {
     this.folder = folder;
     this.corpus = Collections.unmodifiableMap(corpus);
     this.queries = Collections.unmodifiableMap(queries);
@@ -59,20 +63,31 @@ public final class BeirDataset {
    */
   public static BeirDataset load(Path folder) {
     if (!Files.isDirectory(folder)) {
-      throw new DatasetException("BEIR folder " + folder + " does not exist or is not a folder; " + LAYOUT);
+      throw new DatasetException(
+          "BEIR folder " + folder + " does not exist or is not a folder; " + LAYOUT);
     }
     Path corpusFile = requireFile(folder.resolve("corpus.jsonl"));
     Path queriesFile = requireFile(folder.resolve("queries.jsonl"));
     Map<String, BeirDocument> corpus = new LinkedHashMap<>();
-    String sha = readJsonLines(corpusFile, corpus, (node, line) -> new BeirDocument(
-        id(node, corpusFile, line),
-        optionalText(node, "title", corpusFile, line),
-        requiredText(node, "text", corpusFile, line)));
+    String sha =
+        readJsonLines(
+            corpusFile,
+            corpus,
+            (node, line) ->
+                new BeirDocument(
+                    id(node, corpusFile, line),
+                    optionalText(node, "title", corpusFile, line),
+                    requiredText(node, "text", corpusFile, line)));
     Map<String, BeirQuery> queries = new LinkedHashMap<>();
-    readJsonLines(queriesFile, queries, (node, line) -> new BeirQuery(
-        id(node, queriesFile, line), requiredText(node, "text", queriesFile, line)));
+    readJsonLines(
+        queriesFile,
+        queries,
+        (node, line) ->
+            new BeirQuery(
+                id(node, queriesFile, line), requiredText(node, "text", queriesFile, line)));
     if (corpus.isEmpty()) {
-      throw new DatasetException(corpusFile + " holds no documents; expected one JSON object per line");
+      throw new DatasetException(
+          corpusFile + " holds no documents; expected one JSON object per line");
     }
     return new BeirDataset(folder, corpus, queries, sha);
   }
@@ -103,7 +118,8 @@ public final class BeirDataset {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".tsv"))
           .map(n -> n.substring(0, n.length() - 4))
           .sorted()
@@ -116,25 +132,35 @@ public final class BeirDataset {
   /**
    * Reads {@code qrels/{split}.tsv}.
    *
-   * @throws DatasetException if the file is missing (naming the splits that exist) or a line is malformed
+   * @throws DatasetException if the file is missing (naming the splits that exist) or a line is
+   *     malformed
    */
   public Qrels qrels(String split) {
     if (split == null || !SPLIT_NAME.matcher(split).matches()) {
-      throw new DatasetException("split name '" + split + "' must be a plain name such as test or train");
+      throw new DatasetException(
+          "split name '" + split + "' must be a plain name such as test or train");
     }
     Path file = folder.resolve("qrels").resolve(split + ".tsv");
     if (!Files.isRegularFile(file)) {
-      throw new DatasetException("split '" + split + "' has no qrels file " + file + "; splits available: "
-          + splits() + " (" + LAYOUT + ")");
+      throw new DatasetException(
+          "split '"
+              + split
+              + "' has no qrels file "
+              + file
+              + "; splits available: "
+              + splits()
+              + " ("
+              + LAYOUT
+              + ")");
     }
     return QrelsReader.read(file, split);
   }
 
   /**
-   * The queries ST's evaluator would score on a split: those in queries.jsonl with at least one relevant
-   * document in the split, in queries.jsonl order. ST drops queries without relevant documents, since
-   * recall and nDCG are undefined for them; so does this. Qrels rows for query ids that queries.jsonl
-   * lacks are ignored too (ST iterates over the queries).
+   * The queries ST's evaluator would score on a split: those in queries.jsonl with at least one
+   * relevant document in the split, in queries.jsonl order. ST drops queries without relevant
+   * documents, since recall and nDCG are undefined for them; so does this. Qrels rows for query ids
+   * that queries.jsonl lacks are ignored too (ST iterates over the queries).
    *
    * @return query id -> relevant document ids
    */
@@ -172,8 +198,13 @@ public final class BeirDataset {
       Path file, Map<String, T> out, BiFunction<JsonNode, Long, T> parse) {
     MessageDigest sha = sha256();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in,
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
+        BufferedReader reader =
+            new BufferedReader(
+                new InputStreamReader(
+                    in,
+                    StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)))) {
       String line;
       long lineNo = 0;
       while ((line = reader.readLine()) != null) {
@@ -185,8 +216,10 @@ public final class BeirDataset {
         try {
           node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-          throw DatasetException.at(file, lineNo, "not valid JSON (" + e.getOriginalMessage()
-              + "); expected one JSON object per line");
+          throw DatasetException.at(
+              file,
+              lineNo,
+              "not valid JSON (" + e.getOriginalMessage() + "); expected one JSON object per line");
         }
         if (node == null || !node.isObject()) {
           throw DatasetException.at(file, lineNo, "expected a JSON object, got " + line);
@@ -194,7 +227,8 @@ public final class BeirDataset {
         T record = parse.apply(node, lineNo);
         String id = node.get("_id").asText();
         if (out.putIfAbsent(id, record) != null) {
-          throw DatasetException.at(file, lineNo, "_id '" + id + "' appears twice; ids must be unique");
+          throw DatasetException.at(
+              file, lineNo, "_id '" + id + "' appears twice; ids must be unique");
         }
       }
     } catch (CharacterCodingException e) {

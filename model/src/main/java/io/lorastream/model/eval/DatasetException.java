@@ -2,7 +2,10 @@ package io.lorastream.model.eval;
 
 import java.nio.file.Path;
 
-/** A BEIR folder is missing a file or holds one that does not parse; the message names file and line. */
+/**
+ * A BEIR folder is missing a file or holds one that does not parse; the message names file and
+ * line.
+ */
 public final class DatasetException extends RuntimeException {
 
   public DatasetException(String message) {

@@ -28,19 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Corpus embeddings on disk, so the minutes a corpus takes to embed are spent once per
- * (embedder, corpus) and not by every eval run, test and demo.
+ * Corpus embeddings on disk, so the minutes a corpus takes to embed are spent once per (embedder,
+ * corpus) and not by every eval run, test and demo.
  *
  * <p>A file is keyed by {@link Key}: the embedder fingerprint the caller supplies (it must change
- * whenever the vectors would: base weights, max length, adapter) and the corpus file's sha256. Files are
- * written to a temporary name and moved into place, so a reader never sees half a file. A file that is
- * truncated, corrupt (CRC32 mismatch), of another format version or for another key is ignored with a
- * warning; the caller recomputes and overwrites it.
+ * whenever the vectors would: base weights, max length, adapter) and the corpus file's sha256.
+ * Files are written to a temporary name and moved into place, so a reader never sees half a file. A
+ * file that is truncated, corrupt (CRC32 mismatch), of another format version or for another key is
+ * ignored with a warning; the caller recomputes and overwrites it.
  *
- * <p>Format {@value #FORMAT_VERSION}, big-endian: magic {@code LSEM}, int version, string fingerprint,
- * string corpus sha256, int N, int D, N strings (ids), N x D floats, long CRC32 of everything before it.
- * Strings are an int byte length then UTF-8. Changing how document text is built from a corpus record
- * must bump the version.
+ * <p>Format {@value #FORMAT_VERSION}, big-endian: magic {@code LSEM}, int version, string
+ * fingerprint, string corpus sha256, int N, int D, N strings (ids), N x D floats, long CRC32 of
+ * everything before it. Strings are an int byte length then UTF-8. Changing how document text is
+ * built from a corpus record must bump the version.
  */
 public final class EmbeddingCache {
   public static final int FORMAT_VERSION = 1;
@@ -61,7 +61,8 @@ public final class EmbeddingCache {
         throw new IllegalArgumentException("embedderFingerprint must not be blank");
       }
       if (corpusSha256 == null || !HEX64.matcher(corpusSha256).matches()) {
-        throw new IllegalArgumentException("corpusSha256 must be 64 lowercase hex digits, got " + corpusSha256);
+        throw new IllegalArgumentException(
+            "corpusSha256 must be 64 lowercase hex digits, got " + corpusSha256);
       }
     }
   }
@@ -89,12 +90,15 @@ public final class EmbeddingCache {
   /** The file that holds (or would hold) the matrix for {@code key}. */
   public Path fileFor(Key key) {
     var sha = BeirDataset.sha256();
-    sha.update(("v" + FORMAT_VERSION + "\0" + key.embedderFingerprint() + "\0" + key.corpusSha256())
-        .getBytes(StandardCharsets.UTF_8));
+    sha.update(
+        ("v" + FORMAT_VERSION + "\0" + key.embedderFingerprint() + "\0" + key.corpusSha256())
+            .getBytes(StandardCharsets.UTF_8));
     return directory.resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 40) + ".emb");
   }
 
-  /** The cached matrix, or empty when there is none or it cannot be trusted (logged as a warning). */
+  /**
+   * The cached matrix, or empty when there is none or it cannot be trusted (logged as a warning).
+   */
   public Optional<EmbeddingMatrix> load(Key key) {
     Path file = fileFor(key);
     try {
@@ -102,14 +106,17 @@ public final class EmbeddingCache {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      LOG.warn("ignoring embedding cache file {} ({}); the embeddings will be recomputed", file, e.getMessage());
+      LOG.warn(
+          "ignoring embedding cache file {} ({}); the embeddings will be recomputed",
+          file,
+          e.getMessage());
       return Optional.empty();
     }
   }
 
   /**
-   * Writes atomically. A failure (read-only or full disk) is logged and otherwise ignored: the cache only
-   * saves time.
+   * Writes atomically. A failure (read-only or full disk) is logged and otherwise ignored: the
+   * cache only saves time.
    *
    * @return whether the file was written
    */
@@ -129,7 +136,10 @@ public final class EmbeddingCache {
       }
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("could not write embedding cache file {} ({}); continuing without it", file, e.getMessage());
+      LOG.warn(
+          "could not write embedding cache file {} ({}); continuing without it",
+          file,
+          e.getMessage());
       if (tmp != null) {
         try {
           Files.deleteIfExists(tmp);
@@ -154,8 +164,8 @@ public final class EmbeddingCache {
 
   private static void write(OutputStream raw, Key key, EmbeddingMatrix m) throws IOException {
     CRC32 crc = new CRC32();
-    DataOutputStream out = new DataOutputStream(
-        new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+    DataOutputStream out =
+        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
     out.writeInt(MAGIC);
     out.writeInt(FORMAT_VERSION);
     writeString(out, key.embedderFingerprint());
@@ -172,7 +182,8 @@ public final class EmbeddingCache {
       out.write(row.array());
     }
     out.flush();
-    // the checksum covers everything above; written through the raw stream so it is not summed itself
+    // the checksum covers everything above; written through the raw stream so it is not summed
+    // itself
     DataOutputStream tail = new DataOutputStream(raw);
     tail.writeLong(crc.getValue());
     tail.flush();
@@ -189,18 +200,25 @@ public final class EmbeddingCache {
         }
         int version = in.readInt();
         if (version != FORMAT_VERSION) {
-          throw new IOException("format version " + version + ", this build reads " + FORMAT_VERSION);
+          throw new IOException(
+              "format version " + version + ", this build reads " + FORMAT_VERSION);
         }
         String fingerprint = readString(in, fileSize);
         String corpusSha = readString(in, fileSize);
-        if (!fingerprint.equals(key.embedderFingerprint()) || !corpusSha.equals(key.corpusSha256())) {
-          throw new IOException("written for embedder '" + fingerprint + "' and corpus " + corpusSha
-              + ", not the requested key");
+        if (!fingerprint.equals(key.embedderFingerprint())
+            || !corpusSha.equals(key.corpusSha256())) {
+          throw new IOException(
+              "written for embedder '"
+                  + fingerprint
+                  + "' and corpus "
+                  + corpusSha
+                  + ", not the requested key");
         }
         int n = in.readInt();
         int d = in.readInt();
         if (n < 1 || d < 1 || (long) n * d * Float.BYTES > fileSize) {
-          throw new IOException("header claims " + n + " x " + d + " floats, more than the file holds");
+          throw new IOException(
+              "header claims " + n + " x " + d + " floats, more than the file holds");
         }
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -236,7 +254,8 @@ public final class EmbeddingCache {
   private static String readString(DataInputStream in, long fileSize) throws IOException {
     int len = in.readInt();
     if (len < 0 || len > fileSize) {
-      throw new IOException("string length " + len + " is impossible in a " + fileSize + "-byte file");
+      throw new IOException(
+          "string length " + len + " is impossible in a " + fileSize + "-byte file");
     }
     byte[] b = new byte[len];
     in.readFully(b);

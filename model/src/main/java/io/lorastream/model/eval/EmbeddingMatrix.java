@@ -27,8 +27,14 @@ public record EmbeddingMatrix(List<String> ids, int dimension, float[] values) {
     ids = List.copyOf(ids);
     if ((long) ids.size() * dimension != values.length) {
       throw new IllegalArgumentException(
-          "values holds " + values.length + " floats but " + ids.size() + " ids x " + dimension
-              + " dimensions need " + (long) ids.size() * dimension);
+          "values holds "
+              + values.length
+              + " floats but "
+              + ids.size()
+              + " ids x "
+              + dimension
+              + " dimensions need "
+              + (long) ids.size() * dimension);
     }
     Set<String> seen = new HashSet<>();
     for (String id : ids) {
@@ -51,7 +57,14 @@ public record EmbeddingMatrix(List<String> ids, int dimension, float[] values) {
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != d) {
         throw new IllegalArgumentException(
-            "row " + i + " (id '" + ids.get(i) + "') has " + rows[i].length + " dimensions, row 0 has " + d);
+            "row "
+                + i
+                + " (id '"
+                + ids.get(i)
+                + "') has "
+                + rows[i].length
+                + " dimensions, row 0 has "
+                + d);
       }
       System.arraycopy(rows[i], 0, values, i * d, d);
     }

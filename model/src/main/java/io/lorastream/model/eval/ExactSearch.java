@@ -6,16 +6,18 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Exact top-k retrieval by dot product (cosine for unit vectors), in memory bounded by
- * O(Q x k + block): the Q x N score matrix is never built.
+ * Exact top-k retrieval by dot product (cosine for unit vectors), in memory bounded by O(Q x k +
+ * block): the Q x N score matrix is never built.
  *
  * <p>Order: higher score first; equal scores put the larger document id ({@link String#compareTo})
- * first. ST leaves ties to {@code torch.topk} and heap layout; its {@code (score, corpus_id)} min-heap
- * evicts the smaller id on a tie, so at the cut-off this keeps the same documents ST keeps.
+ * first. ST leaves ties to {@code torch.topk} and heap layout; its {@code (score, corpus_id)}
+ * min-heap evicts the smaller id on a tie, so at the cut-off this keeps the same documents ST
+ * keeps.
  */
 public final class ExactSearch {
 
-  // Documents scored per pass of a query block: 512 x 384 floats = 768 KiB stays in L2 across queries.
+  // Documents scored per pass of a query block: 512 x 384 floats = 768 KiB stays in L2 across
+  // queries.
   private static final int DOC_BLOCK = 512;
   private static final int QUERY_BLOCK = 16;
 
@@ -43,22 +45,25 @@ public final class ExactSearch {
     TopK[] heaps = new TopK[queries.length];
     int blocks = (queries.length + QUERY_BLOCK - 1) / QUERY_BLOCK;
     // query blocks are independent, so the result does not depend on the parallel schedule
-    IntStream.range(0, blocks).parallel().forEach(b -> {
-      int q0 = b * QUERY_BLOCK;
-      int q1 = Math.min(queries.length, q0 + QUERY_BLOCK);
-      for (int q = q0; q < q1; q++) {
-        heaps[q] = new TopK(Math.min(k, docs.size()), docs.ids());
-      }
-      for (int n0 = 0; n0 < docs.size(); n0 += DOC_BLOCK) {
-        int n1 = Math.min(docs.size(), n0 + DOC_BLOCK);
-        for (int q = q0; q < q1; q++) {
-          float[] query = queries[q];
-          for (int n = n0; n < n1; n++) {
-            heaps[q].offer(dot(query, docs.values(), n * d, d), n);
-          }
-        }
-      }
-    });
+    IntStream.range(0, blocks)
+        .parallel()
+        .forEach(
+            b -> {
+              int q0 = b * QUERY_BLOCK;
+              int q1 = Math.min(queries.length, q0 + QUERY_BLOCK);
+              for (int q = q0; q < q1; q++) {
+                heaps[q] = new TopK(Math.min(k, docs.size()), docs.ids());
+              }
+              for (int n0 = 0; n0 < docs.size(); n0 += DOC_BLOCK) {
+                int n1 = Math.min(docs.size(), n0 + DOC_BLOCK);
+                for (int q = q0; q < q1; q++) {
+                  float[] query = queries[q];
+                  for (int n = n0; n < n1; n++) {
+                    heaps[q].offer(dot(query, docs.values(), n * d, d), n);
+                  }
+                }
+              }
+            });
     List<List<ScoredDoc>> out = new ArrayList<>(queries.length);
     for (TopK heap : heaps) {
       out.add(heap.sorted());
@@ -66,7 +71,10 @@ public final class ExactSearch {
     return out;
   }
 
-  /** Dot product of {@code a} with {@code m[offset, offset + d)}; four lanes to shorten the add chain. */
+  /**
+   * Dot product of {@code a} with {@code m[offset, offset + d)}; four lanes to shorten the add
+   * chain.
+   */
   static float dot(float[] a, float[] m, int offset, int d) {
     float s0 = 0;
     float s1 = 0;
@@ -119,12 +127,14 @@ public final class ExactSearch {
         order[i] = i;
       }
       // best first
-      Arrays.sort(order, (x, y) -> {
-        if (worse(scores[x], rows[x], scores[y], rows[y])) {
-          return 1;
-        }
-        return worse(scores[y], rows[y], scores[x], rows[x]) ? -1 : 0;
-      });
+      Arrays.sort(
+          order,
+          (x, y) -> {
+            if (worse(scores[x], rows[x], scores[y], rows[y])) {
+              return 1;
+            }
+            return worse(scores[y], rows[y], scores[x], rows[x]) ? -1 : 0;
+          });
       List<ScoredDoc> out = new ArrayList<>(size);
       for (int i : order) {
         out.add(new ScoredDoc(ids.get(rows[i]), scores[i]));

@@ -3,8 +3,8 @@ package io.lorastream.model.eval;
 import java.util.Locale;
 
 /**
- * The retrieval metrics of sentence-transformers' {@code InformationRetrievalEvaluator}, each taken at a
- * cut-off k (see {@link MetricAt}). Definitions are in {@link RetrievalMetrics}.
+ * The retrieval metrics of sentence-transformers' {@code InformationRetrievalEvaluator}, each taken
+ * at a cut-off k (see {@link MetricAt}). Definitions are in {@link RetrievalMetrics}.
  */
 public enum Metric {
   NDCG,
@@ -27,6 +27,8 @@ public enum Metric {
       }
     }
     throw new IllegalArgumentException(
-        "unknown metric '" + label + "': expected one of ndcg, mrr, recall, precision, accuracy, map");
+        "unknown metric '"
+            + label
+            + "': expected one of ndcg, mrr, recall, precision, accuracy, map");
   }
 }

@@ -22,7 +22,8 @@ public record MetricAt(Metric metric, int k) implements Comparable<MetricAt> {
       throw new IllegalArgumentException("metric must not be null");
     }
     if (k < 1) {
-      throw new IllegalArgumentException("cut-off k of " + metric.label() + " must be >= 1, got " + k);
+      throw new IllegalArgumentException(
+          "cut-off k of " + metric.label() + " must be >= 1, got " + k);
     }
   }
 
@@ -40,7 +41,8 @@ public record MetricAt(Metric metric, int k) implements Comparable<MetricAt> {
     try {
       k = Integer.parseInt(s.substring(at + 1).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("metric '" + s + "' must end in an integer cut-off, e.g. ndcg@10");
+      throw new IllegalArgumentException(
+          "metric '" + s + "' must end in an integer cut-off, e.g. ndcg@10");
     }
     return new MetricAt(Metric.fromLabel(s.substring(0, at)), k);
   }

@@ -5,11 +5,11 @@ package io.lorastream.model.eval;
 public interface ProgressListener {
 
   /** A listener that ignores progress. */
-  ProgressListener NONE = (done, total) -> { };
+  ProgressListener NONE = (done, total) -> {};
 
   /**
-   * Called after each embedded chunk, from the evaluating thread; {@code done} only grows and reaches
-   * {@code total} at the end.
+   * Called after each embedded chunk, from the evaluating thread; {@code done} only grows and
+   * reaches {@code total} at the end.
    *
    * @param done texts embedded so far
    * @param total texts to embed in this evaluation (corpus texts not in the cache, plus queries)

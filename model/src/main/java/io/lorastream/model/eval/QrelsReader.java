@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parses BEIR's {@code qrels/{split}.tsv}: a header line, then {@code query-id \t corpus-id \t score}. */
+/**
+ * Parses BEIR's {@code qrels/{split}.tsv}: a header line, then {@code query-id \t corpus-id \t
+ * score}.
+ */
 final class QrelsReader {
   private static final String EXPECTED =
       "expected 3 tab-separated columns query-id, corpus-id, integer score";
@@ -36,17 +39,20 @@ final class QrelsReader {
           }
         }
         if (cols.length != 3) {
-          throw DatasetException.at(file, lineNo, "found " + cols.length + " column(s) in '" + line + "'; "
-              + EXPECTED);
+          throw DatasetException.at(
+              file, lineNo, "found " + cols.length + " column(s) in '" + line + "'; " + EXPECTED);
         }
         if (cols[0].isEmpty() || cols[1].isEmpty()) {
-          throw DatasetException.at(file, lineNo, "empty query-id or corpus-id in '" + line + "'; " + EXPECTED);
+          throw DatasetException.at(
+              file, lineNo, "empty query-id or corpus-id in '" + line + "'; " + EXPECTED);
         }
         if (!isInteger(cols[2])) {
-          throw DatasetException.at(file, lineNo, "score '" + cols[2] + "' is not an integer; " + EXPECTED);
+          throw DatasetException.at(
+              file, lineNo, "score '" + cols[2] + "' is not an integer; " + EXPECTED);
         }
         // a repeated pair keeps the last score, as BEIR's GenericDataLoader does
-        scores.computeIfAbsent(cols[0], q -> new LinkedHashMap<>())
+        scores
+            .computeIfAbsent(cols[0], q -> new LinkedHashMap<>())
             .put(cols[1], Integer.parseInt(cols[2].trim()));
       }
     } catch (CharacterCodingException e) {
@@ -55,7 +61,8 @@ final class QrelsReader {
       throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
     }
     if (scores.isEmpty()) {
-      throw new DatasetException(file + " holds no judgments; " + EXPECTED + " after a header line");
+      throw new DatasetException(
+          file + " holds no judgments; " + EXPECTED + " after a header line");
     }
     return new Qrels(split, scores);
   }

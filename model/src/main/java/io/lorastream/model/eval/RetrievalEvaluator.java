@@ -14,14 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores an {@link Embedder} on retrieval the way sentence-transformers' InformationRetrievalEvaluator
- * does: embed documents and queries, rank every document for every query by cosine similarity, and
- * average the metrics of {@link RetrievalMetrics} over the queries that have a relevant document.
+ * Scores an {@link Embedder} on retrieval the way sentence-transformers'
+ * InformationRetrievalEvaluator does: embed documents and queries, rank every document for every
+ * query by cosine similarity, and average the metrics of {@link RetrievalMetrics} over the queries
+ * that have a relevant document.
  *
- * <p>Two entry points: a BEIR split ({@link #evaluate(BeirDataset, String)}), whose corpus embeddings
- * come from the {@link EmbeddingCache} when one is configured; and held-out queries against any pool of
- * already-embedded documents ({@link #evaluate(Map, Map, EmbeddingMatrix)}), which is what a training
- * quality gate needs. The ranking and scoring core, free of any embedder, is {@link #scoreQueries}.
+ * <p>Two entry points: a BEIR split ({@link #evaluate(BeirDataset, String)}), whose corpus
+ * embeddings come from the {@link EmbeddingCache} when one is configured; and held-out queries
+ * against any pool of already-embedded documents ({@link #evaluate(Map, Map, EmbeddingMatrix)}),
+ * which is what a training quality gate needs. The ranking and scoring core, free of any embedder,
+ * is {@link #scoreQueries}.
  */
 public final class RetrievalEvaluator {
   private static final Logger LOG = LoggerFactory.getLogger(RetrievalEvaluator.class);
@@ -47,8 +49,8 @@ public final class RetrievalEvaluator {
   }
 
   /**
-   * Evaluates a split: the corpus (title + " " + text, see {@link BeirDocument#embeddingText()}) embedded
-   * as {@link InputType#DOCUMENT}, the split's queries as {@link InputType#QUERY}.
+   * Evaluates a split: the corpus (title + " " + text, see {@link BeirDocument#embeddingText()})
+   * embedded as {@link InputType#DOCUMENT}, the split's queries as {@link InputType#QUERY}.
    *
    * @throws DatasetException if the split's qrels are missing or malformed
    */
@@ -58,12 +60,19 @@ public final class RetrievalEvaluator {
     int skipped = qrels.scores().size() - relevant.size();
     List<String> unknown = dataset.unknownQueryIds(qrels);
     if (!unknown.isEmpty()) {
-      LOG.warn("{} queries judged in split '{}' are missing from queries.jsonl and are skipped, e.g. {}",
-          unknown.size(), split, unknown.subList(0, Math.min(5, unknown.size())));
+      LOG.warn(
+          "{} queries judged in split '{}' are missing from queries.jsonl and are skipped, e.g. {}",
+          unknown.size(),
+          split,
+          unknown.subList(0, Math.min(5, unknown.size())));
     }
     if (relevant.isEmpty()) {
-      throw new DatasetException("split '" + split + "' of " + dataset.folder()
-          + " has no query with a relevant document (score > 0) that queries.jsonl knows");
+      throw new DatasetException(
+          "split '"
+              + split
+              + "' of "
+              + dataset.folder()
+              + " has no query with a relevant document (score > 0) that queries.jsonl knows");
     }
     List<String> queryIds = new ArrayList<>(relevant.keySet());
     List<String> queryTexts = queryIds.stream().map(q -> dataset.queries().get(q).text()).toList();
@@ -75,13 +84,14 @@ public final class RetrievalEvaluator {
     float[][] queryVectors = embedAll(queryTexts, InputType.QUERY, counter);
 
     List<QueryResult> results = scoreQueries(queryIds, queryVectors, relevant, corpus, metrics);
-    return new RetrievalResult(summarize(results), results, corpus.size(), skipped, cached.isPresent());
+    return new RetrievalResult(
+        summarize(results), results, corpus.size(), skipped, cached.isPresent());
   }
 
   /**
    * Evaluates queries against a given document pool, e.g. held-out feedback queries against the
-   * documents seen in impressions. Relevant documents absent from the pool still count in recall's and
-   * nDCG's denominators, as in ST.
+   * documents seen in impressions. Relevant documents absent from the pool still count in recall's
+   * and nDCG's denominators, as in ST.
    *
    * @param queries query id -> text; evaluation order is the map's iteration order
    * @param relevant query id -> relevant document ids; queries with none are skipped (counted)
@@ -89,12 +99,15 @@ public final class RetrievalEvaluator {
    */
   public RetrievalResult evaluate(
       Map<String, String> queries, Map<String, Set<String>> relevant, EmbeddingMatrix pool) {
-    List<String> queryIds = queries.keySet().stream()
-        .filter(q -> !relevant.getOrDefault(q, Set.of()).isEmpty())
-        .toList();
+    List<String> queryIds =
+        queries.keySet().stream()
+            .filter(q -> !relevant.getOrDefault(q, Set.of()).isEmpty())
+            .toList();
     if (queryIds.isEmpty()) {
       throw new IllegalArgumentException(
-          "none of the " + queries.size() + " queries has a relevant document; nothing to evaluate");
+          "none of the "
+              + queries.size()
+              + " queries has a relevant document; nothing to evaluate");
     }
     List<String> texts = queryIds.stream().map(queries::get).toList();
     float[][] vectors = embedAll(texts, InputType.QUERY, new Counter(texts.size()));
@@ -111,7 +124,8 @@ public final class RetrievalEvaluator {
 
   /** The corpus embeddings, from the cache when possible (and stored there otherwise). */
   public EmbeddingMatrix embedCorpus(BeirDataset dataset) {
-    return cachedCorpus(dataset).orElseGet(() -> computeCorpus(dataset, new Counter(dataset.corpus().size())));
+    return cachedCorpus(dataset)
+        .orElseGet(() -> computeCorpus(dataset, new Counter(dataset.corpus().size())));
   }
 
   /**
@@ -130,18 +144,22 @@ public final class RetrievalEvaluator {
       EmbeddingMatrix pool,
       Collection<MetricAt> metrics) {
     if (queryIds.size() != queryVectors.length) {
-      throw new IllegalArgumentException(queryIds.size() + " query ids but " + queryVectors.length + " vectors");
+      throw new IllegalArgumentException(
+          queryIds.size() + " query ids but " + queryVectors.length + " vectors");
     }
-    List<List<ScoredDoc>> rankings = ExactSearch.topK(queryVectors, pool, RetrievalMetrics.maxK(metrics));
+    List<List<ScoredDoc>> rankings =
+        ExactSearch.topK(queryVectors, pool, RetrievalMetrics.maxK(metrics));
     List<QueryResult> out = new ArrayList<>(queryIds.size());
     for (int q = 0; q < queryIds.size(); q++) {
       String id = queryIds.get(q);
       Set<String> rel = relevant.getOrDefault(id, Set.of());
       if (rel.isEmpty()) {
-        throw new IllegalArgumentException("query '" + id + "' has no relevant document; leave it out");
+        throw new IllegalArgumentException(
+            "query '" + id + "' has no relevant document; leave it out");
       }
       List<String> ranked = rankings.get(q).stream().map(ScoredDoc::docId).toList();
-      out.add(new QueryResult(id, rankings.get(q), RetrievalMetrics.forQuery(ranked, rel, metrics)));
+      out.add(
+          new QueryResult(id, rankings.get(q), RetrievalMetrics.forQuery(ranked, rel, metrics)));
     }
     return out;
   }
@@ -157,13 +175,18 @@ public final class RetrievalEvaluator {
     }
     Optional<EmbeddingMatrix> hit = cache.load(corpusKey(dataset));
     if (hit.isPresent() && !hit.get().ids().equals(List.copyOf(dataset.corpus().keySet()))) {
-      LOG.warn("embedding cache file {} lists other document ids than {}; recomputing",
-          cache.fileFor(corpusKey(dataset)), dataset.folder());
+      LOG.warn(
+          "embedding cache file {} lists other document ids than {}; recomputing",
+          cache.fileFor(corpusKey(dataset)),
+          dataset.folder());
       return Optional.empty();
     }
     if (hit.isPresent() && hit.get().dimension() != embedder.dimension()) {
-      LOG.warn("embedding cache file {} holds {}-d vectors but the embedder makes {}-d; recomputing",
-          cache.fileFor(corpusKey(dataset)), hit.get().dimension(), embedder.dimension());
+      LOG.warn(
+          "embedding cache file {} holds {}-d vectors but the embedder makes {}-d; recomputing",
+          cache.fileFor(corpusKey(dataset)),
+          hit.get().dimension(),
+          embedder.dimension());
       return Optional.empty();
     }
     return hit;
@@ -171,7 +194,8 @@ public final class RetrievalEvaluator {
 
   private EmbeddingMatrix computeCorpus(BeirDataset dataset, Counter counter) {
     List<String> ids = List.copyOf(dataset.corpus().keySet());
-    List<String> texts = dataset.corpus().values().stream().map(BeirDocument::embeddingText).toList();
+    List<String> texts =
+        dataset.corpus().values().stream().map(BeirDocument::embeddingText).toList();
     EmbeddingMatrix matrix = EmbeddingMatrix.of(ids, embedAll(texts, InputType.DOCUMENT, counter));
     if (cache != null) {
       cache.store(corpusKey(dataset), matrix);
@@ -184,13 +208,17 @@ public final class RetrievalEvaluator {
   }
 
   /**
-   * Embeds in chunks, longest texts first so each chunk's batches pad little; results in input order.
-   * Vectors are re-normalised (a no-op for a correct Embedder) so scores are cosines, as in ST.
+   * Embeds in chunks, longest texts first so each chunk's batches pad little; results in input
+   * order. Vectors are re-normalised (a no-op for a correct Embedder) so scores are cosines, as in
+   * ST.
    */
   private float[][] embedAll(List<String> texts, InputType type, Counter counter) {
-    int[] order = IntStream.range(0, texts.size()).boxed()
-        .sorted(Comparator.comparingInt((Integer i) -> texts.get(i).length()).reversed())
-        .mapToInt(Integer::intValue).toArray();
+    int[] order =
+        IntStream.range(0, texts.size())
+            .boxed()
+            .sorted(Comparator.comparingInt((Integer i) -> texts.get(i).length()).reversed())
+            .mapToInt(Integer::intValue)
+            .toArray();
     int d = embedder.dimension();
     float[][] out = new float[texts.size()][];
     for (int start = 0; start < order.length; start += chunkSize) {
@@ -201,7 +229,8 @@ public final class RetrievalEvaluator {
       }
       float[][] vectors = embedder.embed(chunk, type);
       if (vectors.length != chunk.size()) {
-        throw new IllegalStateException("embedder returned " + vectors.length + " vectors for " + chunk.size() + " texts");
+        throw new IllegalStateException(
+            "embedder returned " + vectors.length + " vectors for " + chunk.size() + " texts");
       }
       for (int r = 0; r < vectors.length; r++) {
         out[order[start + r]] = normalized(vectors[r], d, chunk.get(r));
@@ -213,7 +242,8 @@ public final class RetrievalEvaluator {
 
   private static float[] normalized(float[] v, int d, String text) {
     if (v.length != d) {
-      throw new IllegalStateException("embedder returned a " + v.length + "-d vector, its dimension() is " + d);
+      throw new IllegalStateException(
+          "embedder returned a " + v.length + "-d vector, its dimension() is " + d);
     }
     double sq = 0;
     for (float x : v) {
@@ -221,8 +251,10 @@ public final class RetrievalEvaluator {
     }
     double norm = Math.sqrt(sq);
     if (!(norm > 0) || Double.isInfinite(norm)) {
-      throw new IllegalStateException("embedder returned a zero or non-finite vector for text '"
-          + text.substring(0, Math.min(60, text.length())) + "'");
+      throw new IllegalStateException(
+          "embedder returned a zero or non-finite vector for text '"
+              + text.substring(0, Math.min(60, text.length()))
+              + "'");
     }
     float[] out = new float[d];
     for (int i = 0; i < d; i++) {
@@ -268,7 +300,8 @@ public final class RetrievalEvaluator {
      */
     public Builder optCache(EmbeddingCache cache, String embedderFingerprint) {
       if (cache == null || embedderFingerprint == null || embedderFingerprint.isBlank()) {
-        throw new IllegalArgumentException("optCache needs a cache and a non-blank embedder fingerprint");
+        throw new IllegalArgumentException(
+            "optCache needs a cache and a non-blank embedder fingerprint");
       }
       this.cache = cache;
       this.embedderFingerprint = embedderFingerprint;

@@ -9,27 +9,29 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The per-query metrics of sentence-transformers' {@code InformationRetrievalEvaluator}
- * ({@code compute_metrics}), as pure functions of a ranking and the set of relevant documents.
+ * The per-query metrics of sentence-transformers' {@code InformationRetrievalEvaluator} ({@code
+ * compute_metrics}), as pure functions of a ranking and the set of relevant documents.
  *
  * <p>Relevance is binary: a document is relevant or not (qrels scores > 0, see {@link Qrels}). Let
- * {@code ranked} be the documents best first, {@code R} the relevant set, {@code hits@k} the number of
- * relevant documents among the first k ranked. Then, exactly as in ST:
+ * {@code ranked} be the documents best first, {@code R} the relevant set, {@code hits@k} the number
+ * of relevant documents among the first k ranked. Then, exactly as in ST:
  *
  * <ul>
  *   <li>accuracy@k = 1 if hits@k > 0, else 0;
- *   <li>precision@k = hits@k / k (k, not the number retrieved, even when fewer than k were retrieved);
- *   <li>recall@k = hits@k / |R| (relevant documents missing from the searched pool still count in |R|);
+ *   <li>precision@k = hits@k / k (k, not the number retrieved, even when fewer than k were
+ *       retrieved);
+ *   <li>recall@k = hits@k / |R| (relevant documents missing from the searched pool still count in
+ *       |R|);
  *   <li>MRR@k = 1 / rank of the first relevant document within the top k (rank from 1), else 0;
  *   <li>nDCG@k = DCG@k / IDCG@k with DCG@k = sum over ranks i = 0..k-1 of rel_i / log2(i + 2) and
  *       IDCG@k the same sum over min(|R|, k) relevant documents;
- *   <li>MAP@k (average precision) = sum over relevant ranks i < k of (hits@(i+1) / (i+1)), divided by
- *       min(k, |R|).
+ *   <li>MAP@k (average precision) = sum over relevant ranks i < k of (hits@(i+1) / (i+1)), divided
+ *       by min(k, |R|).
  * </ul>
  *
  * The dataset figure of each metric is the plain mean over queries ({@link #mean}). Queries with no
- * relevant document have no defined recall or nDCG; ST drops them before evaluating, and so must callers
- * (these functions reject an empty {@code R}).
+ * relevant document have no defined recall or nDCG; ST drops them before evaluating, and so must
+ * callers (these functions reject an empty {@code R}).
  */
 public final class RetrievalMetrics {
 
@@ -60,8 +62,10 @@ public final class RetrievalMetrics {
 
   /** The largest cut-off among {@code metrics}: how many documents a ranking must hold. */
   public static int maxK(Collection<MetricAt> metrics) {
-    return metrics.stream().mapToInt(MetricAt::k).max().orElseThrow(
-        () -> new IllegalArgumentException("at least one metric is needed"));
+    return metrics.stream()
+        .mapToInt(MetricAt::k)
+        .max()
+        .orElseThrow(() -> new IllegalArgumentException("at least one metric is needed"));
   }
 
   /**
@@ -136,15 +140,16 @@ public final class RetrievalMetrics {
   }
 
   /**
-   * Graded nDCG@k with linear gains (trec_eval's {@code ndcg_cut}, which BEIR reports): DCG = sum over the top k of
-   * gain / log2(rank + 1), divided by the DCG of the gains sorted best first. With every gain 1 it equals
-   * {@link #ndcgAt(List, Set, int)}.
+   * Graded nDCG@k with linear gains (trec_eval's {@code ndcg_cut}, which BEIR reports): DCG = sum
+   * over the top k of gain / log2(rank + 1), divided by the DCG of the gains sorted best first.
+   * With every gain 1 it equals {@link #ndcgAt(List, Set, int)}.
    *
    * @param gains relevant document id -> gain > 0; at least one
    */
   public static double ndcgAt(List<String> ranked, Map<String, Double> gains, int k) {
     if (gains.isEmpty()) {
-      throw new IllegalArgumentException("a query needs at least one relevant document to be scored");
+      throw new IllegalArgumentException(
+          "a query needs at least one relevant document to be scored");
     }
     double dcg = 0;
     int n = Math.min(k, ranked.size());

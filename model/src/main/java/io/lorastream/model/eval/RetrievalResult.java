@@ -26,11 +26,17 @@ public record RetrievalResult(
     queries = List.copyOf(queries);
     if (queries.size() != scores.queryCount()) {
       throw new IllegalArgumentException(
-          queries.size() + " per-query results but scores average " + scores.queryCount() + " queries");
+          queries.size()
+              + " per-query results but scores average "
+              + scores.queryCount()
+              + " queries");
     }
     if (documentCount < 1 || skippedQueries < 0) {
       throw new IllegalArgumentException(
-          "documentCount must be >= 1 and skippedQueries >= 0, got " + documentCount + ", " + skippedQueries);
+          "documentCount must be >= 1 and skippedQueries >= 0, got "
+              + documentCount
+              + ", "
+              + skippedQueries);
     }
   }
 }

@@ -29,7 +29,10 @@ public record RetrievalScores(SortedMap<MetricAt, Double> means, int queryCount)
     Double v = means.get(metric);
     if (v == null) {
       throw new IllegalArgumentException(
-          metric + " was not computed; computed: " + means.keySet() + " (ask for it in the evaluator's metrics)");
+          metric
+              + " was not computed; computed: "
+              + means.keySet()
+              + " (ask for it in the evaluator's metrics)");
     }
     return v;
   }

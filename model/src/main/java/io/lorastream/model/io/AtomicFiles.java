@@ -15,7 +15,8 @@ public final class AtomicFiles {
   public static void write(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // not Files.createTempFile: it makes the file owner-only, and the result should get the usual umask
+    // not Files.createTempFile: it makes the file owner-only, and the result should get the usual
+    // umask
     Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -1,8 +1,9 @@
 package io.lorastream.model.io;
 
 /**
- * Widening of 16-bit floats to float32, exact for every input (both formats are subsets of float32).
- * Java 17 has no {@code Float.float16ToFloat} (it arrived in Java 20), hence these few lines.
+ * Widening of 16-bit floats to float32, exact for every input (both formats are subsets of
+ * float32). Java 17 has no {@code Float.float16ToFloat} (it arrived in Java 20), hence these few
+ * lines.
  */
 public final class HalfFloats {
   private HalfFloats() {}

@@ -22,18 +22,18 @@ import java.util.function.Predicate;
 /**
  * Reads and writes Hugging Face safetensors files on the host, without an engine.
  *
- * <p>Why not DJL's own support ({@code NDList.decode}/{@code NDList.encode(Encoding.SAFETENSORS)} in 0.36):
- * it needs an {@code NDManager}, i.e. a loaded engine, where this code runs in the trainer's publisher and
- * the server's verifier before any engine work; it builds the header from a hash map, so key order and
- * thus bytes vary, while these bytes are hashed and signed; it neither writes nor returns
- * {@code __metadata__}; it checks neither overlapping offsets nor byte counts; and it would turn a BF16
- * checkpoint into a BF16 NDArray, which aborts the JVM in this DJL version. The format is small, so it is
- * implemented here with Jackson for the header.
+ * <p>Why not DJL's own support ({@code NDList.decode}/{@code NDList.encode(Encoding.SAFETENSORS)}
+ * in 0.36): it needs an {@code NDManager}, i.e. a loaded engine, where this code runs in the
+ * trainer's publisher and the server's verifier before any engine work; it builds the header from a
+ * hash map, so key order and thus bytes vary, while these bytes are hashed and signed; it neither
+ * writes nor returns {@code __metadata__}; it checks neither overlapping offsets nor byte counts;
+ * and it would turn a BF16 checkpoint into a BF16 NDArray, which aborts the JVM in this DJL
+ * version. The format is small, so it is implemented here with Jackson for the header.
  *
- * <p>Reading converts F32, F16 and BF16 to float32; other dtypes are refused when asked for. Writing emits
- * F32 only, deterministically: {@code __metadata__} first, then tensors sorted by name with contiguous
- * offsets, compact JSON padded with spaces to a multiple of 8 bytes (as the reference writer does), so
- * identical tensors always give identical bytes.
+ * <p>Reading converts F32, F16 and BF16 to float32; other dtypes are refused when asked for.
+ * Writing emits F32 only, deterministically: {@code __metadata__} first, then tensors sorted by
+ * name with contiguous offsets, compact JSON padded with spaces to a multiple of 8 bytes (as the
+ * reference writer does), so identical tensors always give identical bytes.
  */
 public final class Safetensors {
 
@@ -47,8 +47,8 @@ public final class Safetensors {
   }
 
   /**
-   * Reads the tensors of {@code file} whose names {@code wanted} accepts; the whole header is validated
-   * either way. A wanted tensor of a dtype other than F32, F16 or BF16 is refused.
+   * Reads the tensors of {@code file} whose names {@code wanted} accepts; the whole header is
+   * validated either way. A wanted tensor of a dtype other than F32, F16 or BF16 is refused.
    */
   public static SafetensorsContent read(Path file, Predicate<String> wanted) throws IOException {
     String source = file.toString();
@@ -77,7 +77,8 @@ public final class Safetensors {
   }
 
   /** Decodes a whole safetensors file held in memory; {@code source} names it in error messages. */
-  public static SafetensorsContent decode(byte[] bytes, String source) throws SafetensorsFormatException {
+  public static SafetensorsContent decode(byte[] bytes, String source)
+      throws SafetensorsFormatException {
     ByteBuffer all = ByteBuffer.wrap(bytes);
     long n = SafetensorsHeader.headerLength(all, bytes.length, source);
     byte[] headerBytes = Arrays.copyOfRange(bytes, 8, 8 + (int) n);
@@ -85,14 +86,17 @@ public final class Safetensors {
     SortedMap<String, FloatTensor> tensors = new TreeMap<>();
     for (SafetensorsEntry e : header.entries()) {
       checkConvertible(e, source);
-      ByteBuffer slice = ByteBuffer.wrap(bytes, (int) (header.dataStart() + e.begin()), (int) e.byteLength()).slice();
+      ByteBuffer slice =
+          ByteBuffer.wrap(bytes, (int) (header.dataStart() + e.begin()), (int) e.byteLength())
+              .slice();
       tensors.put(e.name(), toFloatTensor(e, slice));
     }
     return new SafetensorsContent(tensors, header.metadata());
   }
 
   /**
-   * Encodes float32 tensors and metadata as safetensors bytes, deterministically (see the class comment).
+   * Encodes float32 tensors and metadata as safetensors bytes, deterministically (see the class
+   * comment).
    *
    * @param tensors by name; names must be non-empty and not {@code __metadata__}
    * @param metadata written as {@code __metadata__} when not empty
@@ -110,7 +114,8 @@ public final class Safetensors {
     int padding = (8 - header.length % 8) % 8;
     long total = 8L + header.length + padding + dataLength;
     if (total > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("tensors too large for one in-memory safetensors file: " + total + " bytes");
+      throw new IllegalArgumentException(
+          "tensors too large for one in-memory safetensors file: " + total + " bytes");
     }
     ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(header.length + padding);
@@ -126,8 +131,12 @@ public final class Safetensors {
     return out.array();
   }
 
-  /** Writes {@link #encode} output to {@code file} atomically (a temporary file in the same folder, then a move). */
-  public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
+  /**
+   * Writes {@link #encode} output to {@code file} atomically (a temporary file in the same folder,
+   * then a move).
+   */
+  public static void write(
+      Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
       throws IOException {
     AtomicFiles.write(file, encode(tensors, metadata));
   }
@@ -147,28 +156,35 @@ public final class Safetensors {
     while (into.hasRemaining()) {
       int read = ch.read(into, pos);
       if (read < 0) {
-        break; // the size checks before every read make this unreachable for a file that does not shrink
+        break; // the size checks before every read make this unreachable for a file that does not
+        // shrink
       }
       pos += read;
     }
   }
 
-  private static void checkConvertible(SafetensorsEntry e, String source) throws SafetensorsFormatException {
+  private static void checkConvertible(SafetensorsEntry e, String source)
+      throws SafetensorsFormatException {
     if (e.dtype().isEmpty() || !e.dtype().get().readableAsFloat32()) {
       throw new SafetensorsFormatException(
           source,
-          "tensor '" + e.name() + "' has dtype " + e.dtypeName()
+          "tensor '"
+              + e.name()
+              + "' has dtype "
+              + e.dtypeName()
               + ", which lorastream does not read: only F32, F16 and BF16 are converted to float32");
     }
     long[] shape = e.shape();
     long count = e.byteLength() / e.dtype().get().byteSize();
     if (count > Integer.MAX_VALUE - 8) {
       throw new SafetensorsFormatException(
-          source, "tensor '" + e.name() + "' has " + count + " elements, more than one Java array holds");
+          source,
+          "tensor '" + e.name() + "' has " + count + " elements, more than one Java array holds");
     }
     for (long d : shape) {
       if (d > Integer.MAX_VALUE) {
-        throw new SafetensorsFormatException(source, "tensor '" + e.name() + "' has a dimension above 2^31: " + d);
+        throw new SafetensorsFormatException(
+            source, "tensor '" + e.name() + "' has a dimension above 2^31: " + d);
       }
     }
   }
@@ -195,7 +211,8 @@ public final class Safetensors {
     return new FloatTensor(shape, data);
   }
 
-  private static byte[] headerJson(SortedMap<String, FloatTensor> tensors, SortedMap<String, String> metadata) {
+  private static byte[] headerJson(
+      SortedMap<String, FloatTensor> tensors, SortedMap<String, String> metadata) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(buf, JsonEncoding.UTF8)) {
       g.writeStartObject();

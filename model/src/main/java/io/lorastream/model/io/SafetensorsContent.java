@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * @param tensors by name
  * @param metadata {@code __metadata__} strings; empty when the file has none
  */
-public record SafetensorsContent(SortedMap<String, FloatTensor> tensors, SortedMap<String, String> metadata) {
+public record SafetensorsContent(
+    SortedMap<String, FloatTensor> tensors, SortedMap<String, String> metadata) {
 
   public SafetensorsContent {
     tensors = Collections.unmodifiableSortedMap(new TreeMap<>(tensors));

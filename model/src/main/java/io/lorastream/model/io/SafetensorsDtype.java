@@ -3,9 +3,10 @@ package io.lorastream.model.io;
 import java.util.Optional;
 
 /**
- * The element types the safetensors format names, with their sizes. Only {@link #F32}, {@link #F16} and
- * {@link #BF16} can be read into float32 tensors; the others are known so that a header holding them still
- * validates (a BERT checkpoint may carry an I64 {@code position_ids} buffer the caller never asks for).
+ * The element types the safetensors format names, with their sizes. Only {@link #F32}, {@link #F16}
+ * and {@link #BF16} can be read into float32 tensors; the others are known so that a header holding
+ * them still validates (a BERT checkpoint may carry an I64 {@code position_ids} buffer the caller
+ * never asks for).
  */
 public enum SafetensorsDtype {
   BOOL(1),
@@ -39,7 +40,10 @@ public enum SafetensorsDtype {
     return this == F32 || this == F16 || this == BF16;
   }
 
-  /** The dtype of a header's {@code dtype} string, empty when the format version is newer than this list. */
+  /**
+   * The dtype of a header's {@code dtype} string, empty when the format version is newer than this
+   * list.
+   */
   public static Optional<SafetensorsDtype> fromHeaderName(String name) {
     for (SafetensorsDtype d : values()) {
       if (d.name().equals(name)) {

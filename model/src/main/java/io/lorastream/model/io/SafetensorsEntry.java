@@ -14,7 +14,12 @@ import java.util.Optional;
  * @param end one past the last byte, relative to the start of the data section
  */
 public record SafetensorsEntry(
-    String name, String dtypeName, Optional<SafetensorsDtype> dtype, long[] shape, long begin, long end) {
+    String name,
+    String dtypeName,
+    Optional<SafetensorsDtype> dtype,
+    long[] shape,
+    long begin,
+    long end) {
 
   public SafetensorsEntry {
     shape = shape.clone();

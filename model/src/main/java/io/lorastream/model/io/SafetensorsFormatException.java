@@ -3,8 +3,8 @@ package io.lorastream.model.io;
 import java.io.IOException;
 
 /**
- * A {@code .safetensors} file (or byte array) that does not follow the format, or holds a tensor this
- * reader cannot convert. The message names the source and what is wrong.
+ * A {@code .safetensors} file (or byte array) that does not follow the format, or holds a tensor
+ * this reader cannot convert. The message names the source and what is wrong.
  */
 public final class SafetensorsFormatException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -24,12 +24,12 @@ import java.util.TreeMap;
 /**
  * The parsed and validated header of a safetensors file.
  *
- * <p>Layout (huggingface/safetensors): an unsigned 64-bit little-endian length N, N bytes of UTF-8 JSON
- * (an object mapping tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} plus an
- * optional {@code "__metadata__"} object of strings), then the data section. Offsets are relative to the
- * data section. Validation follows the reference reader: header at most 100,000,000 bytes, duplicate names
- * refused, byte counts equal shape times dtype size, and the tensors tile the data section exactly (no
- * overlap, no hole, nothing after the last tensor).
+ * <p>Layout (huggingface/safetensors): an unsigned 64-bit little-endian length N, N bytes of UTF-8
+ * JSON (an object mapping tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}}
+ * plus an optional {@code "__metadata__"} object of strings), then the data section. Offsets are
+ * relative to the data section. Validation follows the reference reader: header at most 100,000,000
+ * bytes, duplicate names refused, byte counts equal shape times dtype size, and the tensors tile
+ * the data section exactly (no overlap, no hole, nothing after the last tensor).
  *
  * @param entries tensors in data-section order
  * @param metadata the {@code __metadata__} strings, empty when absent
@@ -37,9 +37,14 @@ import java.util.TreeMap;
  * @param dataLength bytes in the data section
  */
 public record SafetensorsHeader(
-    List<SafetensorsEntry> entries, SortedMap<String, String> metadata, long headerLength, long dataLength) {
+    List<SafetensorsEntry> entries,
+    SortedMap<String, String> metadata,
+    long headerLength,
+    long dataLength) {
 
-  /** The reference implementation's limit; a larger header is refused before anything is allocated. */
+  /**
+   * The reference implementation's limit; a larger header is refused before anything is allocated.
+   */
   public static final long MAX_HEADER_LENGTH = 100_000_000L;
 
   static final String METADATA_KEY = "__metadata__";
@@ -66,27 +71,37 @@ public record SafetensorsHeader(
   }
 
   /**
-   * Reads the length prefix of a file of {@code fileSize} bytes whose first 8 bytes are {@code prefix}.
+   * Reads the length prefix of a file of {@code fileSize} bytes whose first 8 bytes are {@code
+   * prefix}.
    *
    * @return N, checked against the limit and the file size
    */
-  static long headerLength(ByteBuffer prefix, long fileSize, String source) throws SafetensorsFormatException {
+  static long headerLength(ByteBuffer prefix, long fileSize, String source)
+      throws SafetensorsFormatException {
     if (fileSize < 8) {
       throw new SafetensorsFormatException(
           source,
-          "truncated: " + fileSize + " bytes, but a safetensors file starts with an 8-byte header length");
+          "truncated: "
+              + fileSize
+              + " bytes, but a safetensors file starts with an 8-byte header length");
     }
     long n = prefix.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     if (n < 2 || n > MAX_HEADER_LENGTH) {
       throw new SafetensorsFormatException(
           source,
-          "header length " + Long.toUnsignedString(n) + " is out of range (2.." + MAX_HEADER_LENGTH
+          "header length "
+              + Long.toUnsignedString(n)
+              + " is out of range (2.."
+              + MAX_HEADER_LENGTH
               + " bytes): not a safetensors file");
     }
     if (n > fileSize - 8) {
       throw new SafetensorsFormatException(
           source,
-          "header length " + n + " exceeds the " + (fileSize - 8)
+          "header length "
+              + n
+              + " exceeds the "
+              + (fileSize - 8)
               + " bytes that follow it: the file is truncated or not a safetensors file");
     }
     return n;
@@ -108,7 +123,8 @@ public record SafetensorsHeader(
       throw new SafetensorsFormatException(source, "header is not valid UTF-8", e);
     }
     if (!text.startsWith("{")) {
-      throw new SafetensorsFormatException(source, "header does not start with '{': not a safetensors file");
+      throw new SafetensorsFormatException(
+          source, "header does not start with '{': not a safetensors file");
     }
     JsonNode root;
     try {
@@ -117,7 +133,8 @@ public record SafetensorsHeader(
       throw new SafetensorsFormatException(
           source, "header is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new SafetensorsFormatException(source, "header could not be read: " + e.getMessage(), e);
+      throw new SafetensorsFormatException(
+          source, "header could not be read: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new SafetensorsFormatException(source, "header is not a JSON object");
@@ -132,7 +149,8 @@ public record SafetensorsHeader(
         entries.add(readEntry(field.getKey(), field.getValue(), source));
       }
     }
-    entries.sort(Comparator.comparingLong(SafetensorsEntry::begin).thenComparingLong(SafetensorsEntry::end));
+    entries.sort(
+        Comparator.comparingLong(SafetensorsEntry::begin).thenComparingLong(SafetensorsEntry::end));
     checkTiling(entries, dataLength, source);
     return new SafetensorsHeader(entries, metadata, headerBytes.length, dataLength);
   }
@@ -140,12 +158,14 @@ public record SafetensorsHeader(
   private static void readMetadata(JsonNode node, SortedMap<String, String> into, String source)
       throws SafetensorsFormatException {
     if (!node.isObject()) {
-      throw new SafetensorsFormatException(source, "__metadata__ must be an object of strings, got " + node);
+      throw new SafetensorsFormatException(
+          source, "__metadata__ must be an object of strings, got " + node);
     }
     for (Map.Entry<String, JsonNode> f : node.properties()) {
       if (!f.getValue().isTextual()) {
         throw new SafetensorsFormatException(
-            source, "__metadata__ value of '" + f.getKey() + "' must be a string, got " + f.getValue());
+            source,
+            "__metadata__ value of '" + f.getKey() + "' must be a string, got " + f.getValue());
       }
       into.put(f.getKey(), f.getValue().textValue());
     }
@@ -154,7 +174,8 @@ public record SafetensorsHeader(
   private static SafetensorsEntry readEntry(String name, JsonNode node, String source)
       throws SafetensorsFormatException {
     if (!node.isObject()) {
-      throw new SafetensorsFormatException(source, "tensor '" + name + "' must be described by an object");
+      throw new SafetensorsFormatException(
+          source, "tensor '" + name + "' must be described by an object");
     }
     JsonNode dtypeNode = node.get("dtype");
     if (dtypeNode == null || !dtypeNode.isTextual()) {
@@ -181,7 +202,14 @@ public record SafetensorsHeader(
     long end = nonNegativeLong(offsets.get(1), "data_offsets of tensor '" + name + "'", source);
     if (end < begin) {
       throw new SafetensorsFormatException(
-          source, "tensor '" + name + "' has data_offsets [" + begin + ", " + end + "] that end before they begin");
+          source,
+          "tensor '"
+              + name
+              + "' has data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] that end before they begin");
     }
 
     if (dtype.isPresent()) {
@@ -194,27 +222,44 @@ public record SafetensorsHeader(
         expected = Math.multiplyExact(count, (long) dtype.get().byteSize());
       } catch (ArithmeticException e) {
         throw new SafetensorsFormatException(
-            source, "tensor '" + name + "' shape " + Arrays.toString(shape) + " overflows a 64-bit size");
+            source,
+            "tensor '" + name + "' shape " + Arrays.toString(shape) + " overflows a 64-bit size");
       }
       if (expected != end - begin) {
         throw new SafetensorsFormatException(
             source,
-            "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and dtype " + dtypeName
-                + " needs " + expected + " bytes, but its data_offsets [" + begin + ", " + end + "] cover "
+            "tensor '"
+                + name
+                + "' of shape "
+                + Arrays.toString(shape)
+                + " and dtype "
+                + dtypeName
+                + " needs "
+                + expected
+                + " bytes, but its data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] cover "
                 + (end - begin));
       }
     }
     return new SafetensorsEntry(name, dtypeName, dtype, shape, begin, end);
   }
 
-  private static long nonNegativeLong(JsonNode n, String what, String source) throws SafetensorsFormatException {
+  private static long nonNegativeLong(JsonNode n, String what, String source)
+      throws SafetensorsFormatException {
     if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-      throw new SafetensorsFormatException(source, what + " must hold non-negative integers, got " + n);
+      throw new SafetensorsFormatException(
+          source, what + " must hold non-negative integers, got " + n);
     }
     return n.longValue();
   }
 
-  /** Entries sorted by offset must follow each other without gap or overlap and fill the data section. */
+  /**
+   * Entries sorted by offset must follow each other without gap or overlap and fill the data
+   * section.
+   */
   private static void checkTiling(List<SafetensorsEntry> sorted, long dataLength, String source)
       throws SafetensorsFormatException {
     long expectedBegin = 0;
@@ -223,20 +268,43 @@ public record SafetensorsHeader(
       if (e.end() > dataLength) {
         throw new SafetensorsFormatException(
             source,
-            "tensor '" + e.name() + "' data_offsets [" + e.begin() + ", " + e.end()
-                + "] lie outside the data section of " + dataLength + " bytes (file truncated?)");
+            "tensor '"
+                + e.name()
+                + "' data_offsets ["
+                + e.begin()
+                + ", "
+                + e.end()
+                + "] lie outside the data section of "
+                + dataLength
+                + " bytes (file truncated?)");
       }
       if (e.begin() < expectedBegin) {
         throw new SafetensorsFormatException(
             source,
-            "tensors '" + previous.name() + "' [" + previous.begin() + ", " + previous.end() + "] and '"
-                + e.name() + "' [" + e.begin() + ", " + e.end() + "] overlap");
+            "tensors '"
+                + previous.name()
+                + "' ["
+                + previous.begin()
+                + ", "
+                + previous.end()
+                + "] and '"
+                + e.name()
+                + "' ["
+                + e.begin()
+                + ", "
+                + e.end()
+                + "] overlap");
       }
       if (e.begin() > expectedBegin) {
         throw new SafetensorsFormatException(
             source,
-            "bytes " + expectedBegin + ".." + e.begin() + " of the data section belong to no tensor (before '"
-                + e.name() + "'); the format allows no holes");
+            "bytes "
+                + expectedBegin
+                + ".."
+                + e.begin()
+                + " of the data section belong to no tensor (before '"
+                + e.name()
+                + "'); the format allows no holes");
       }
       expectedBegin = e.end();
       previous = e;
@@ -244,7 +312,10 @@ public record SafetensorsHeader(
     if (expectedBegin != dataLength) {
       throw new SafetensorsFormatException(
           source,
-          "the data section has " + dataLength + " bytes but the tensors cover only " + expectedBegin
+          "the data section has "
+              + dataLength
+              + " bytes but the tensors cover only "
+              + expectedBegin
               + ": trailing bytes belong to no tensor");
     }
   }

@@ -17,13 +17,19 @@ public record AdapterWeights(LoraConfig config, SortedMap<LoraKey, LoraPairWeigh
     for (Map.Entry<LoraKey, LoraPairWeights> e : pairs.entrySet()) {
       if (!config.targets().contains(e.getKey().target())) {
         throw new IllegalArgumentException(
-            "adapter has weights for " + e.getKey().moduleName() + " but its config does not target "
+            "adapter has weights for "
+                + e.getKey().moduleName()
+                + " but its config does not target "
                 + e.getKey().target().configName());
       }
       if (e.getValue().rank() != config.rank()) {
         throw new IllegalArgumentException(
-            "adapter weights for " + e.getKey().moduleName() + " have rank " + e.getValue().rank()
-                + " but the config says r=" + config.rank());
+            "adapter weights for "
+                + e.getKey().moduleName()
+                + " have rank "
+                + e.getValue().rank()
+                + " but the config says r="
+                + config.rank());
       }
     }
   }
@@ -38,32 +44,41 @@ public record AdapterWeights(LoraConfig config, SortedMap<LoraKey, LoraPairWeigh
   }
 
   /**
-   * The exponential moving average of an adapter's factors after one more step: {@code decay * average + (1 - decay) *
-   * current}, factor by factor (Polyak averaging of the trained parameters, which smooths the step-to-step noise of the
-   * weights a continual trainer publishes).
+   * The exponential moving average of an adapter's factors after one more step: {@code decay *
+   * average + (1 - decay) * current}, factor by factor (Polyak averaging of the trained parameters,
+   * which smooths the step-to-step noise of the weights a continual trainer publishes).
    *
    * @param decay in [0, 1); 0 returns {@code current}
    */
-  public static AdapterWeights movingAverage(AdapterWeights average, AdapterWeights current, double decay) {
+  public static AdapterWeights movingAverage(
+      AdapterWeights average, AdapterWeights current, double decay) {
     if (!(decay >= 0 && decay < 1)) {
       throw new IllegalArgumentException("moving-average decay must be in [0, 1), got " + decay);
     }
-    if (!average.config().equals(current.config()) || !average.pairs().keySet().equals(current.pairs().keySet())) {
-      throw new IllegalArgumentException("a moving average needs adapters of one shape, got " + average.config() + " and "
-          + current.config());
+    if (!average.config().equals(current.config())
+        || !average.pairs().keySet().equals(current.pairs().keySet())) {
+      throw new IllegalArgumentException(
+          "a moving average needs adapters of one shape, got "
+              + average.config()
+              + " and "
+              + current.config());
     }
     SortedMap<LoraKey, LoraPairWeights> out = new TreeMap<>();
-    current.pairs().forEach((key, c) -> {
-      LoraPairWeights a = average.pairs().get(key);
-      out.put(key, new LoraPairWeights(blend(a.a(), c.a(), decay), blend(a.b(), c.b(), decay)));
-    });
+    current
+        .pairs()
+        .forEach(
+            (key, c) -> {
+              LoraPairWeights a = average.pairs().get(key);
+              out.put(
+                  key, new LoraPairWeights(blend(a.a(), c.a(), decay), blend(a.b(), c.b(), decay)));
+            });
     return new AdapterWeights(current.config(), out);
   }
 
-  private static FloatTensor blend(
-      FloatTensor average, FloatTensor current, double decay) {
+  private static FloatTensor blend(FloatTensor average, FloatTensor current, double decay) {
     if (!average.sameShape(current)) {
-      throw new IllegalArgumentException("a moving average needs tensors of one shape, got " + average + " and " + current);
+      throw new IllegalArgumentException(
+          "a moving average needs tensors of one shape, got " + average + " and " + current);
     }
     float[] out = new float[current.size()];
     float d = (float) decay;

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * A LoRA adapter on the device: the A [r, in] and B [out, r] factors of every adapted linear, as
- * float32 NDArrays in a manager this object owns. Trainable adapters mark their factors as requiring
- * gradients; the base weights never do.
+ * float32 NDArrays in a manager this object owns. Trainable adapters mark their factors as
+ * requiring gradients; the base weights never do.
  */
 public final class LoraAdapter implements AutoCloseable {
 
@@ -26,7 +26,11 @@ public final class LoraAdapter implements AutoCloseable {
   private final SortedMap<LoraKey, NDArray> a;
   private final SortedMap<LoraKey, NDArray> b;
 
-  private LoraAdapter(LoraConfig config, NDManager manager, SortedMap<LoraKey, NDArray> a, SortedMap<LoraKey, NDArray> b) {
+  private LoraAdapter(
+      LoraConfig config,
+      NDManager manager,
+      SortedMap<LoraKey, NDArray> a,
+      SortedMap<LoraKey, NDArray> b) {
     this.config = config;
     this.manager = manager;
     this.a = Collections.unmodifiableSortedMap(a);
@@ -39,7 +43,8 @@ public final class LoraAdapter implements AutoCloseable {
    *
    * @param seed seeds A; the same seed gives the same adapter on any device
    */
-  public static LoraAdapter initialize(LoraConfig config, EncoderConfig encoder, long seed, NDManager parent, boolean trainable) {
+  public static LoraAdapter initialize(
+      LoraConfig config, EncoderConfig encoder, long seed, NDManager parent, boolean trainable) {
     SplittableRandom random = new SplittableRandom(seed);
     TreeMap<LoraKey, LoraPairWeights> pairs = new TreeMap<>();
     for (int layer = 0; layer < encoder.numLayers(); layer++) {
@@ -53,22 +58,27 @@ public final class LoraAdapter implements AutoCloseable {
         }
         pairs.put(
             new LoraKey(layer, target),
-            new LoraPairWeights(new FloatTensor(new int[] {config.rank(), in}, aData), FloatTensor.zeros(out, config.rank())));
+            new LoraPairWeights(
+                new FloatTensor(new int[] {config.rank(), in}, aData),
+                FloatTensor.zeros(out, config.rank())));
       }
     }
     return fromWeights(new AdapterWeights(config, pairs), parent, trainable);
   }
 
   /** Puts host weights on {@code parent}'s device. */
-  public static LoraAdapter fromWeights(AdapterWeights weights, NDManager parent, boolean trainable) {
+  public static LoraAdapter fromWeights(
+      AdapterWeights weights, NDManager parent, boolean trainable) {
     NDManager manager = parent.newSubManager();
     TreeMap<LoraKey, NDArray> a = new TreeMap<>();
     TreeMap<LoraKey, NDArray> b = new TreeMap<>();
-    weights.pairs().forEach(
-        (key, pair) -> {
-          a.put(key, toDevice(manager, pair.a(), trainable));
-          b.put(key, toDevice(manager, pair.b(), trainable));
-        });
+    weights
+        .pairs()
+        .forEach(
+            (key, pair) -> {
+              a.put(key, toDevice(manager, pair.a(), trainable));
+              b.put(key, toDevice(manager, pair.b(), trainable));
+            });
     return new LoraAdapter(weights.config(), manager, a, b);
   }
 

@@ -4,8 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The persisted shape of a LoRA adapter: what PEFT's {@code adapter_config.json} records. Training-only
- * knobs (learning rates, the LoRA+ ratio, batch size) live in the trainer's config, not here.
+ * The persisted shape of a LoRA adapter: what PEFT's {@code adapter_config.json} records.
+ * Training-only knobs (learning rates, the LoRA+ ratio, batch size) live in the trainer's config,
+ * not here.
  *
  * @param rank r, the inner dimension of A [r, in] and B [out, r]; 1..256
  * @param alpha lora_alpha; the update is scaled by alpha / r (or alpha / sqrt(r) with rsLoRA)
@@ -13,7 +14,8 @@ import java.util.Set;
  * @param targets which linears of every encoder layer carry an adapter; not empty
  * @param useRslora rank-stabilised scaling alpha / sqrt(r) instead of alpha / r
  */
-public record LoraConfig(int rank, double alpha, double dropout, Set<LoraTarget> targets, boolean useRslora) {
+public record LoraConfig(
+    int rank, double alpha, double dropout, Set<LoraTarget> targets, boolean useRslora) {
 
   public static final LoraConfig DEFAULT =
       new LoraConfig(8, 16, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
@@ -29,7 +31,8 @@ public record LoraConfig(int rank, double alpha, double dropout, Set<LoraTarget>
       throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
     }
     if (targets == null || targets.isEmpty()) {
-      throw new IllegalArgumentException("LoRA targets must name at least one linear layer, got none");
+      throw new IllegalArgumentException(
+          "LoRA targets must name at least one linear layer, got none");
     }
     targets = Set.copyOf(EnumSet.copyOf(targets));
   }

@@ -23,7 +23,8 @@ public final class LoraMath {
    * @param dropout probability of zeroing an input element (training only)
    * @return [..., out] = s * dropout(x) A^T B^T
    */
-  public static NDArray delta(NDArray x, NDArray a, NDArray b, float scaling, float dropout, boolean training) {
+  public static NDArray delta(
+      NDArray x, NDArray a, NDArray b, float scaling, float dropout, boolean training) {
     NDArray in = training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     NDArray down = Linear.linear(in, a).singletonOrThrow(); // [..., r]
     NDArray up = Linear.linear(down, b).singletonOrThrow(); // [..., out]

@@ -13,7 +13,10 @@ public record LoraPairWeights(FloatTensor a, FloatTensor b) {
   public LoraPairWeights {
     if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
       throw new IllegalArgumentException(
-          "LoRA factors must be A [r, in] and B [out, r] with the same r, got A" + a + " and B" + b);
+          "LoRA factors must be A [r, in] and B [out, r] with the same r, got A"
+              + a
+              + " and B"
+              + b);
     }
   }
 

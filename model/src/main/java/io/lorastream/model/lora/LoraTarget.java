@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The linear layers of a BERT encoder layer that LoRA can adapt. Each knows its Hugging Face module
- * path inside {@code encoder.layer.<i>.}, which is also the suffix PEFT matches {@code target_modules}
- * against, and the short name users write in configuration.
+ * path inside {@code encoder.layer.<i>.}, which is also the suffix PEFT matches {@code
+ * target_modules} against, and the short name users write in configuration.
  */
 public enum LoraTarget {
   QUERY("query", "attention.self.query"),
@@ -47,6 +47,8 @@ public enum LoraTarget {
       }
     }
     throw new IllegalArgumentException(
-        "unknown LoRA target '" + name + "': expected one of query, key, value, attention_output, ffn_in, ffn_out");
+        "unknown LoRA target '"
+            + name
+            + "': expected one of query, key, value, attention_output, ffn_in, ffn_out");
   }
 }

@@ -6,13 +6,13 @@ import ai.djl.nn.Activation;
 import io.lorastream.model.tensor.OwnedArrays;
 
 /**
- * ContrastiveLoss on labelled pairs (Hadsell, Chopra, LeCun 2006): similar pairs are pulled together,
- * dissimilar ones pushed beyond a margin.
+ * ContrastiveLoss on labelled pairs (Hadsell, Chopra, LeCun 2006): similar pairs are pulled
+ * together, dissimilar ones pushed beyond a margin.
  *
- * <p>As sentence-transformers' {@code ContrastiveLoss} with its defaults (COSINE_DISTANCE, margin 0.5,
- * size_average): with d = 1 - cos(x, y), {@code loss = 0.5 * (l * d^2 + (1 - l) * relu(m - d)^2)},
- * averaged. Items: the B pairs (a_i, p_i) with label l_i, then every hard negative as a pair
- * (a_owner, n_j) with label 0, since a hard negative is by definition a dissimilar pair.
+ * <p>As sentence-transformers' {@code ContrastiveLoss} with its defaults (COSINE_DISTANCE, margin
+ * 0.5, size_average): with d = 1 - cos(x, y), {@code loss = 0.5 * (l * d^2 + (1 - l) * relu(m -
+ * d)^2)}, averaged. Items: the B pairs (a_i, p_i) with label l_i, then every hard negative as a
+ * pair (a_owner, n_j) with label 0, since a hard negative is by definition a dissimilar pair.
  * Weights: each item carries its pair's weight.
  */
 public final class ContrastiveLoss implements EmbeddingLoss {

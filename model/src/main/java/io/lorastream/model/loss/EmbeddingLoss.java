@@ -10,7 +10,8 @@ public interface EmbeddingLoss {
 
   /**
    * The loss of one batch: a scalar to call {@code backward} on, attached to the anchors' manager.
-   * Call it inside the training step's {@code NDScope} so its intermediates are freed with the step.
+   * Call it inside the training step's {@code NDScope} so its intermediates are freed with the
+   * step.
    *
    * @throws IllegalArgumentException when the batch lacks what this loss needs (e.g. labels)
    */

@@ -10,16 +10,20 @@ import java.util.Arrays;
  * @param left [B + M, D] anchors, each hard negative's owner repeated
  * @param right [B + M, D] positives, then hard negatives
  * @param labels [B + M] the pair labels, then zeros
- * @param weights [B + M] the pair weights, each hard negative with its owner's; null when unweighted
+ * @param weights [B + M] the pair weights, each hard negative with its owner's; null when
+ *     unweighted
  */
 record LabelledPairs(NDArray left, NDArray right, float[] labels, float[] weights) {
 
   static LabelledPairs of(PairEmbeddings batch, String lossName) {
     float[] pairLabels = batch.labels();
     if (pairLabels == null) {
-      throw new IllegalArgumentException("the " + lossName + " loss needs a label per pair (1 ="
-          + " similar, 0 = dissimilar) but this batch has none; attach labels with"
-          + " PairEmbeddings.withLabels or choose the 'mnrl' or 'triplet' loss for unlabelled pairs");
+      throw new IllegalArgumentException(
+          "the "
+              + lossName
+              + " loss needs a label per pair (1 ="
+              + " similar, 0 = dissimilar) but this batch has none; attach labels with"
+              + " PairEmbeddings.withLabels or choose the 'mnrl' or 'triplet' loss for unlabelled pairs");
     }
     NDArray anchors = LossMath.working(batch.anchors()); // [B, D]
     NDArray positives = LossMath.working(batch.positives()); // [B, D]

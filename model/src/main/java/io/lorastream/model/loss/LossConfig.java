@@ -6,10 +6,12 @@ import java.util.Set;
 
 /**
  * Which loss to train with, and its hyperparameters. Fields that the chosen loss does not use keep
- * their defaults and are ignored; for {@code matryoshka} the fields of the wrapped loss apply to it.
+ * their defaults and are ignored; for {@code matryoshka} the fields of the wrapped loss apply to
+ * it.
  *
  * @param kind the loss
- * @param matryoshkaInner the loss Matryoshka wraps; required when kind is MATRYOSHKA, null otherwise
+ * @param matryoshkaInner the loss Matryoshka wraps; required when kind is MATRYOSHKA, null
+ *     otherwise
  * @param scale MNRL's multiplier on cosine scores (1 / temperature), > 0; default 20
  * @param tripletDistance the triplet loss's distance; default EUCLIDEAN (sentence-transformers')
  * @param tripletMargin the triplet margin, >= 0; default 5 for EUCLIDEAN, 0.5 for COSINE
@@ -37,23 +39,30 @@ public record LossConfig(
 
   public LossConfig {
     if (kind == null) {
-      throw new IllegalArgumentException("loss must be named: one of mnrl, triplet, contrastive,"
-          + " cosine, matryoshka");
+      throw new IllegalArgumentException(
+          "loss must be named: one of mnrl, triplet, contrastive," + " cosine, matryoshka");
     }
     if (kind == LossKind.MATRYOSHKA) {
       if (matryoshkaInner == null || matryoshkaInner == LossKind.MATRYOSHKA) {
-        throw new IllegalArgumentException("matryoshka must wrap one of mnrl, triplet, contrastive,"
-            + " cosine; got " + (matryoshkaInner == null ? "none" : "matryoshka"));
+        throw new IllegalArgumentException(
+            "matryoshka must wrap one of mnrl, triplet, contrastive,"
+                + " cosine; got "
+                + (matryoshkaInner == null ? "none" : "matryoshka"));
       }
     } else if (matryoshkaInner != null) {
-      throw new IllegalArgumentException("matryoshkaInner = " + matryoshkaInner.configName()
-          + " is set but the loss is " + kind.configName() + "; choose loss 'matryoshka' to wrap it");
+      throw new IllegalArgumentException(
+          "matryoshkaInner = "
+              + matryoshkaInner.configName()
+              + " is set but the loss is "
+              + kind.configName()
+              + "; choose loss 'matryoshka' to wrap it");
     }
     if (!(scale > 0) || !Double.isFinite(scale)) {
       throw new IllegalArgumentException("MNRL scale must be a finite number > 0, got " + scale);
     }
     if (tripletDistance == null) {
-      throw new IllegalArgumentException("triplet distance must be 'cosine' or 'euclidean', got none");
+      throw new IllegalArgumentException(
+          "triplet distance must be 'cosine' or 'euclidean', got none");
     }
     requireMargin("triplet margin", tripletMargin);
     requireMargin("contrastive margin", contrastiveMargin);
@@ -67,8 +76,8 @@ public record LossConfig(
         throw new IllegalArgumentException("matryoshka dims must be >= 1, got " + dim);
       }
       if (!seen.add(dim)) {
-        throw new IllegalArgumentException("matryoshka dims must be distinct, got " + dim
-            + " twice in " + matryoshkaDims);
+        throw new IllegalArgumentException(
+            "matryoshka dims must be distinct, got " + dim + " twice in " + matryoshkaDims);
       }
     }
     if (matryoshkaWeights == null) {
@@ -76,8 +85,13 @@ public record LossConfig(
     }
     matryoshkaWeights = List.copyOf(matryoshkaWeights);
     if (matryoshkaWeights.size() != matryoshkaDims.size()) {
-      throw new IllegalArgumentException("matryoshka weights must give one weight per dim ("
-          + matryoshkaDims.size() + " dims " + matryoshkaDims + "), got " + matryoshkaWeights);
+      throw new IllegalArgumentException(
+          "matryoshka weights must give one weight per dim ("
+              + matryoshkaDims.size()
+              + " dims "
+              + matryoshkaDims
+              + "), got "
+              + matryoshkaWeights);
     }
     for (double w : matryoshkaWeights) {
       if (!(w > 0) || !Double.isFinite(w)) {
@@ -109,13 +123,27 @@ public record LossConfig(
     if (inner.kind() == LossKind.MATRYOSHKA) {
       throw new IllegalArgumentException("matryoshka cannot wrap another matryoshka loss");
     }
-    return new LossConfig(LossKind.MATRYOSHKA, inner.kind(), inner.scale(), inner.tripletDistance(),
-        inner.tripletMargin(), inner.contrastiveMargin(), dims, weights);
+    return new LossConfig(
+        LossKind.MATRYOSHKA,
+        inner.kind(),
+        inner.scale(),
+        inner.tripletDistance(),
+        inner.tripletMargin(),
+        inner.contrastiveMargin(),
+        dims,
+        weights);
   }
 
   public LossConfig withScale(double newScale) {
-    return new LossConfig(kind, matryoshkaInner, newScale, tripletDistance, tripletMargin,
-        contrastiveMargin, matryoshkaDims, matryoshkaWeights);
+    return new LossConfig(
+        kind,
+        matryoshkaInner,
+        newScale,
+        tripletDistance,
+        tripletMargin,
+        contrastiveMargin,
+        matryoshkaDims,
+        matryoshkaWeights);
   }
 
   /** Triplet distance with that distance's default margin. */
@@ -124,13 +152,27 @@ public record LossConfig(
   }
 
   public LossConfig withTriplet(TripletDistance distance, double margin) {
-    return new LossConfig(kind, matryoshkaInner, scale, distance, margin, contrastiveMargin,
-        matryoshkaDims, matryoshkaWeights);
+    return new LossConfig(
+        kind,
+        matryoshkaInner,
+        scale,
+        distance,
+        margin,
+        contrastiveMargin,
+        matryoshkaDims,
+        matryoshkaWeights);
   }
 
   public LossConfig withContrastiveMargin(double margin) {
-    return new LossConfig(kind, matryoshkaInner, scale, tripletDistance, tripletMargin, margin,
-        matryoshkaDims, matryoshkaWeights);
+    return new LossConfig(
+        kind,
+        matryoshkaInner,
+        scale,
+        tripletDistance,
+        tripletMargin,
+        margin,
+        matryoshkaDims,
+        matryoshkaWeights);
   }
 
   /** The loss Matryoshka applies at each width (this config with kind = matryoshkaInner). */
@@ -138,8 +180,15 @@ public record LossConfig(
     if (kind != LossKind.MATRYOSHKA) {
       throw new IllegalStateException("only a matryoshka loss wraps another, this is " + kind);
     }
-    return new LossConfig(matryoshkaInner, null, scale, tripletDistance, tripletMargin,
-        contrastiveMargin, matryoshkaDims, matryoshkaWeights);
+    return new LossConfig(
+        matryoshkaInner,
+        null,
+        scale,
+        tripletDistance,
+        tripletMargin,
+        contrastiveMargin,
+        matryoshkaDims,
+        matryoshkaWeights);
   }
 
   /** True when batches must carry labels (contrastive, cosine, or Matryoshka around them). */

@@ -43,7 +43,10 @@ public enum LossKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown loss '" + name + "': expected one of "
-        + Arrays.stream(values()).map(LossKind::configName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown loss '"
+            + name
+            + "': expected one of "
+            + Arrays.stream(values()).map(LossKind::configName).collect(Collectors.joining(", ")));
   }
 }

@@ -15,9 +15,9 @@ final class LossMath {
 
   /**
    * The array the loss math runs on: float16 embeddings are widened to float32 so that softmax and
-   * squared distances keep their precision (what autocast does for losses in PyTorch). DJL's
-   * {@code toType} between data types returns a tensor cut off from the autograd graph (seen with DJL
-   * 0.36 / PyTorch 2.7.1), so the cast goes through type promotion, which autograd records.
+   * squared distances keep their precision (what autocast does for losses in PyTorch). DJL's {@code
+   * toType} between data types returns a tensor cut off from the autograd graph (seen with DJL 0.36
+   * / PyTorch 2.7.1), so the cast goes through type promotion, which autograd records.
    */
   static NDArray working(NDArray x) {
     if (x.getDataType() != DataType.FLOAT16) {
@@ -118,7 +118,8 @@ final class LossMath {
       total += w;
     }
     if (!(total > 0)) {
-      throw new IllegalStateException("the items of this loss all have weight 0; nothing to average");
+      throw new IllegalStateException(
+          "the items of this loss all have weight 0; nothing to average");
     }
     NDArray w = constant(perItem, weights, new Shape(weights.length));
     NDArray sum = perItem.mul(w).sum();

@@ -17,8 +17,8 @@ public final class Losses {
   }
 
   /**
-   * The configured loss for a model whose embeddings are {@code embeddingDim} wide: Matryoshka widths
-   * above that fail here, at start-up, rather than at the first training step.
+   * The configured loss for a model whose embeddings are {@code embeddingDim} wide: Matryoshka
+   * widths above that fail here, at start-up, rather than at the first training step.
    */
   public static EmbeddingLoss create(LossConfig config, int embeddingDim) {
     if (embeddingDim < 1) {

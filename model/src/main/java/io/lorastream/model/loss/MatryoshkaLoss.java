@@ -5,13 +5,13 @@ import io.lorastream.model.tensor.OwnedArrays;
 import java.util.List;
 
 /**
- * MatryoshkaLoss (Kusupati et al. 2022): another loss applied to the embeddings truncated to several
- * widths, so that a prefix of the vector is a usable embedding on its own.
+ * MatryoshkaLoss (Kusupati et al. 2022): another loss applied to the embeddings truncated to
+ * several widths, so that a prefix of the vector is a usable embedding on its own.
  *
  * <p>As sentence-transformers' {@code MatryoshkaLoss} (n_dims_per_step = -1): for each width d_k,
  * the first d_k components of every embedding, L2-normalised again ({@code shrink}), go through the
- * wrapped loss; the result is {@code sum_k w_k * inner(truncate(batch, d_k))}. Every width must be at
- * most the embedding width D.
+ * wrapped loss; the result is {@code sum_k w_k * inner(truncate(batch, d_k))}. Every width must be
+ * at most the embedding width D.
  */
 public final class MatryoshkaLoss implements EmbeddingLoss {
 
@@ -66,8 +66,17 @@ public final class MatryoshkaLoss implements EmbeddingLoss {
   static void requireDimsFit(List<Integer> dims, int embeddingDim) {
     for (int dim : dims) {
       if (dim > embeddingDim) {
-        throw new IllegalArgumentException("matryoshka dim " + dim + " exceeds the model's embedding"
-            + " width " + embeddingDim + "; configure dims <= " + embeddingDim + " (got " + dims + ")");
+        throw new IllegalArgumentException(
+            "matryoshka dim "
+                + dim
+                + " exceeds the model's embedding"
+                + " width "
+                + embeddingDim
+                + "; configure dims <= "
+                + embeddingDim
+                + " (got "
+                + dims
+                + ")");
       }
     }
   }

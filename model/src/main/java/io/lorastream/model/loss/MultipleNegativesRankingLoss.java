@@ -8,15 +8,16 @@ import io.lorastream.model.tensor.OwnedArrays;
  * positive out of every positive and every hard negative in the batch.
  *
  * <p>As sentence-transformers' {@code MultipleNegativesRankingLoss} (scale = 1 / temperature,
- * similarity = cos_sim, cross-entropy with target i for anchor i, candidates = the positives followed
- * by all hard negatives of the batch): {@code loss_i = logsumexp_j(s * cos(a_i, c_j)) - s * cos(a_i,
- * p_i)}. Per-pair weights give {@code sum(w_i loss_i) / sum(w_i)}, i.e. torch's CrossEntropyLoss
- * with class weights w (target i is class i).
+ * similarity = cos_sim, cross-entropy with target i for anchor i, candidates = the positives
+ * followed by all hard negatives of the batch): {@code loss_i = logsumexp_j(s * cos(a_i, c_j)) - s
+ * * cos(a_i, p_i)}. Per-pair weights give {@code sum(w_i loss_i) / sum(w_i)}, i.e. torch's
+ * CrossEntropyLoss with class weights w (target i is class i).
  *
- * <p>Candidates the batch marks as not negatives of an anchor ({@link PairEmbeddings#notNegative()}: documents known
- * to be relevant to it, such as another pair's positive of the same query) leave that anchor's softmax, as
- * sentence-transformers' {@code CachedMultipleNegativesRankingLoss} does with its duplicate mask: they neither push
- * the anchor away nor count in its normaliser.
+ * <p>Candidates the batch marks as not negatives of an anchor ({@link
+ * PairEmbeddings#notNegative()}: documents known to be relevant to it, such as another pair's
+ * positive of the same query) leave that anchor's softmax, as sentence-transformers' {@code
+ * CachedMultipleNegativesRankingLoss} does with its duplicate mask: they neither push the anchor
+ * away nor count in its normaliser.
  */
 public final class MultipleNegativesRankingLoss implements EmbeddingLoss {
 
@@ -57,7 +58,10 @@ public final class MultipleNegativesRankingLoss implements EmbeddingLoss {
     return LossMath.weightedMean(perAnchor, batch.weights());
   }
 
-  /** Additive mask [B, N]: 0 where a candidate counts, -1e4 (exp underflows to 0 in float32) where it does not. */
+  /**
+   * Additive mask [B, N]: 0 where a candidate counts, -1e4 (exp underflows to 0 in float32) where
+   * it does not.
+   */
   private static NDArray maskOffsets(NDArray scores, boolean[] notNegative) {
     float[] offsets = new float[notNegative.length];
     for (int k = 0; k < offsets.length; k++) {

@@ -10,18 +10,20 @@ import java.util.Arrays;
  * One training batch as the losses see it: the embeddings of B (anchor, positive) pairs, the hard
  * negatives of all pairs flattened into one matrix, and optional per-pair labels and weights.
  *
- * <p>Labels and weights are host arrays rather than tensors: they come from the batch's records, never
- * need a gradient, and can be validated here without a device round trip.
+ * <p>Labels and weights are host arrays rather than tensors: they come from the batch's records,
+ * never need a gradient, and can be validated here without a device round trip.
  *
  * @param anchors [B, D] anchor (query) embeddings; B >= 1
- * @param positives [B, D] the document paired with each anchor (for labelled pairs, "the other side")
+ * @param positives [B, D] the document paired with each anchor (for labelled pairs, "the other
+ *     side")
  * @param negatives [M, D] hard negatives of the whole batch, or null when M = 0
  * @param negativeOwner [M] for each hard negative, the index (0..B-1) of the anchor it belongs to
- * @param labels [B] pair labels in [0, 1] (1 = similar), or null; required by contrastive and cosine
+ * @param labels [B] pair labels in [0, 1] (1 = similar), or null; required by contrastive and
+ *     cosine
  * @param weights [B] per-pair weights >= 0 with a positive sum, or null for equal weights
- * @param notNegative [B, B + M] row-major, or null: true where candidate j (the B positives, then the M hard
- *     negatives) is known to be relevant to anchor i and so must not count as one of its negatives (false-negative
- *     masking); an anchor's own positive (j = i) is never masked
+ * @param notNegative [B, B + M] row-major, or null: true where candidate j (the B positives, then
+ *     the M hard negatives) is known to be relevant to anchor i and so must not count as one of its
+ *     negatives (false-negative masking); an anchor's own positive (j = i) is never masked
  */
 public record PairEmbeddings(
     NDArray anchors,
@@ -34,8 +36,9 @@ public record PairEmbeddings(
 
   public PairEmbeddings {
     if (anchors == null || positives == null) {
-      throw new IllegalArgumentException("PairEmbeddings needs anchors and positives, got "
-          + (anchors == null ? "no anchors" : "no positives"));
+      throw new IllegalArgumentException(
+          "PairEmbeddings needs anchors and positives, got "
+              + (anchors == null ? "no anchors" : "no positives"));
     }
     Shape a = anchors.getShape();
     if (a.dimension() != 2 || a.get(0) < 1 || a.get(1) < 1) {
@@ -51,8 +54,10 @@ public record PairEmbeddings(
     negativeOwner = negativeOwner == null ? new int[0] : negativeOwner.clone();
     if (negatives == null) {
       if (negativeOwner.length > 0) {
-        throw new IllegalArgumentException("negativeOwner names " + negativeOwner.length
-            + " hard negatives but negatives is null; pass the [M, D] negatives or no owners");
+        throw new IllegalArgumentException(
+            "negativeOwner names "
+                + negativeOwner.length
+                + " hard negatives but negatives is null; pass the [M, D] negatives or no owners");
       }
     } else {
       Shape n = negatives.getShape();
@@ -62,8 +67,12 @@ public record PairEmbeddings(
       }
       requireSameType("negatives", negatives.getDataType(), anchors.getDataType());
       if (n.get(0) != negativeOwner.length) {
-        throw new IllegalArgumentException("negativeOwner must name the anchor of each of the "
-            + n.get(0) + " hard negatives, got " + negativeOwner.length + " owners");
+        throw new IllegalArgumentException(
+            "negativeOwner must name the anchor of each of the "
+                + n.get(0)
+                + " hard negatives, got "
+                + negativeOwner.length
+                + " owners");
       }
       if (n.get(0) == 0) {
         negatives = null;
@@ -71,8 +80,13 @@ public record PairEmbeddings(
     }
     for (int i = 0; i < negativeOwner.length; i++) {
       if (negativeOwner[i] < 0 || negativeOwner[i] >= b) {
-        throw new IllegalArgumentException("negativeOwner[" + i + "] = " + negativeOwner[i]
-            + " is not an anchor index in 0.." + (b - 1));
+        throw new IllegalArgumentException(
+            "negativeOwner["
+                + i
+                + "] = "
+                + negativeOwner[i]
+                + " is not an anchor index in 0.."
+                + (b - 1));
       }
     }
     if (labels != null) {
@@ -80,8 +94,12 @@ public record PairEmbeddings(
       requireLength("labels", labels.length, b);
       for (int i = 0; i < b; i++) {
         if (!(labels[i] >= 0f && labels[i] <= 1f)) {
-          throw new IllegalArgumentException("labels[" + i + "] = " + labels[i]
-              + " is outside [0, 1]; map grades to [0, 1] first (e.g. grade / 3)");
+          throw new IllegalArgumentException(
+              "labels["
+                  + i
+                  + "] = "
+                  + labels[i]
+                  + " is outside [0, 1]; map grades to [0, 1] first (e.g. grade / 3)");
         }
       }
     }
@@ -97,21 +115,34 @@ public record PairEmbeddings(
         sum += weights[i];
       }
       if (!(sum > 0)) {
-        throw new IllegalArgumentException("weights must not all be 0: the weighted mean of the"
-            + " batch would be undefined; drop the batch or give some pair a positive weight");
+        throw new IllegalArgumentException(
+            "weights must not all be 0: the weighted mean of the"
+                + " batch would be undefined; drop the batch or give some pair a positive weight");
       }
     }
     if (notNegative != null) {
       notNegative = notNegative.clone();
       int n = b + negativeOwner.length;
       if (notNegative.length != b * n) {
-        throw new IllegalArgumentException("notNegative must be [B, B + M] = [" + b + ", " + n + "] row-major, got "
-            + notNegative.length + " values");
+        throw new IllegalArgumentException(
+            "notNegative must be [B, B + M] = ["
+                + b
+                + ", "
+                + n
+                + "] row-major, got "
+                + notNegative.length
+                + " values");
       }
       for (int i = 0; i < b; i++) {
         if (notNegative[i * n + i]) {
-          throw new IllegalArgumentException("notNegative[" + i + ", " + i + "] masks anchor " + i
-              + "'s own positive; only other candidates can be masked");
+          throw new IllegalArgumentException(
+              "notNegative["
+                  + i
+                  + ", "
+                  + i
+                  + "] masks anchor "
+                  + i
+                  + "'s own positive; only other candidates can be masked");
         }
       }
     }
@@ -129,20 +160,23 @@ public record PairEmbeddings(
 
   /** The same batch with one label in [0, 1] per pair. */
   public PairEmbeddings withLabels(float... labels) {
-    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
+    return new PairEmbeddings(
+        anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
   }
 
   /** The same batch with one weight >= 0 per pair. */
   public PairEmbeddings withWeights(float... weights) {
-    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
+    return new PairEmbeddings(
+        anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
   }
 
   /**
-   * The same batch with candidates masked out of anchors' negatives ([B, B + M] row-major, see the record). Set it
-   * after the hard negatives, whose count fixes the width.
+   * The same batch with candidates masked out of anchors' negatives ([B, B + M] row-major, see the
+   * record). Set it after the hard negatives, whose count fixes the width.
    */
   public PairEmbeddings withNotNegative(boolean... notNegative) {
-    return new PairEmbeddings(anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
+    return new PairEmbeddings(
+        anchors, positives, negatives, negativeOwner, labels, weights, notNegative);
   }
 
   @Override
@@ -207,8 +241,13 @@ public record PairEmbeddings(
    */
   public PairEmbeddings truncated(int dim) {
     if (dim < 1 || dim > dimension()) {
-      throw new IllegalArgumentException("cannot truncate " + dimension()
-          + "-dimensional embeddings to " + dim + " dimensions: need 1 <= dim <= " + dimension());
+      throw new IllegalArgumentException(
+          "cannot truncate "
+              + dimension()
+              + "-dimensional embeddings to "
+              + dim
+              + " dimensions: need 1 <= dim <= "
+              + dimension());
     }
     return new PairEmbeddings(
         shrink(anchors, dim),
@@ -249,8 +288,16 @@ public record PairEmbeddings(
 
   @Override
   public String toString() {
-    return "PairEmbeddings[B=" + batchSize() + ", D=" + dimension() + ", M=" + negativeCount()
-        + ", labels=" + (labels == null ? "none" : Arrays.toString(labels))
-        + ", weights=" + (weights == null ? "none" : Arrays.toString(weights)) + "]";
+    return "PairEmbeddings[B="
+        + batchSize()
+        + ", D="
+        + dimension()
+        + ", M="
+        + negativeCount()
+        + ", labels="
+        + (labels == null ? "none" : Arrays.toString(labels))
+        + ", weights="
+        + (weights == null ? "none" : Arrays.toString(weights))
+        + "]";
   }
 }

@@ -6,14 +6,16 @@ import java.util.Locale;
 /** The distance a triplet loss compares, with the margin it uses when none is configured. */
 public enum TripletDistance {
   /**
-   * 1 - cos(x, y), in [0, 2]. Default margin 0.5: the margin sentence-transformers pairs with cosine
-   * distance in ContrastiveLoss and OnlineContrastiveLoss (its TripletLoss has no cosine default).
+   * 1 - cos(x, y), in [0, 2]. Default margin 0.5: the margin sentence-transformers pairs with
+   * cosine distance in ContrastiveLoss and OnlineContrastiveLoss (its TripletLoss has no cosine
+   * default).
    */
   COSINE(0.5),
   /**
-   * ||x - y||_2 as torch's pairwise_distance. Default margin 5 as sentence-transformers' TripletLoss.
-   * On unit vectors this distance is at most 2, so with margin 5 every triplet stays active and the
-   * loss acts as a linear ranking loss; lower the margin (e.g. 0.5) for a hinge that can be satisfied.
+   * ||x - y||_2 as torch's pairwise_distance. Default margin 5 as sentence-transformers'
+   * TripletLoss. On unit vectors this distance is at most 2, so with margin 5 every triplet stays
+   * active and the loss acts as a linear ranking loss; lower the margin (e.g. 0.5) for a hinge that
+   * can be satisfied.
    */
   EUCLIDEAN(5.0);
 
@@ -48,8 +50,9 @@ public enum TripletDistance {
     return switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
       case "cosine" -> COSINE;
       case "euclidean" -> EUCLIDEAN;
-      default -> throw new IllegalArgumentException(
-          "unknown triplet distance '" + name + "': expected 'cosine' or 'euclidean'");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown triplet distance '" + name + "': expected 'cosine' or 'euclidean'");
     };
   }
 

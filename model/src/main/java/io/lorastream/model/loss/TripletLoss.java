@@ -12,12 +12,13 @@ import java.util.stream.IntStream;
  * <p>As sentence-transformers' {@code TripletLoss}: {@code relu(d(a, p) - d(a, n) + margin)},
  * averaged over triplets, with d = 1 - cos (COSINE) or torch's pairwise_distance (EUCLIDEAN).
  *
- * <p>Triplets: every hard negative n_j gives one triplet (a_o, p_o, n_j) with o its owner, so a pair
- * with k hard negatives contributes k triplets, as k rows (a, p, n) would in sentence-transformers.
- * A pair without hard negatives gets one triplet with the batch-hard in-batch negative: the positive
- * of another pair that is closest to its anchor (as BatchHardTripletLoss picks negatives). Only a
- * batch of one pair without hard negatives has no negative at all; it is refused with an error rather
- * than producing NaN or a silent zero. Weights: each triplet carries its pair's weight.
+ * <p>Triplets: every hard negative n_j gives one triplet (a_o, p_o, n_j) with o its owner, so a
+ * pair with k hard negatives contributes k triplets, as k rows (a, p, n) would in
+ * sentence-transformers. A pair without hard negatives gets one triplet with the batch-hard
+ * in-batch negative: the positive of another pair that is closest to its anchor (as
+ * BatchHardTripletLoss picks negatives). Only a batch of one pair without hard negatives has no
+ * negative at all; it is refused with an error rather than producing NaN or a silent zero. Weights:
+ * each triplet carries its pair's weight.
  */
 public final class TripletLoss implements EmbeddingLoss {
 
@@ -50,9 +51,10 @@ public final class TripletLoss implements EmbeddingLoss {
     int[] counts = batch.negativesPerAnchor(); // [B]
     int[] lonely = IntStream.range(0, b).filter(i -> counts[i] == 0).toArray(); // [S]
     if (lonely.length > 0 && b == 1) {
-      throw new IllegalArgumentException("triplet loss has no negative for a batch of one pair"
-          + " without hard negatives; send batches of at least 2 pairs (the other pairs' positives"
-          + " then serve as negatives) or pairs with hard negatives");
+      throw new IllegalArgumentException(
+          "triplet loss has no negative for a batch of one pair"
+              + " without hard negatives; send batches of at least 2 pairs (the other pairs' positives"
+              + " then serve as negatives) or pairs with hard negatives");
     }
     NDArray anchors = LossMath.working(batch.anchors()); // [B, D]
     NDArray positives = LossMath.working(batch.positives()); // [B, D]
@@ -76,8 +78,10 @@ public final class TripletLoss implements EmbeddingLoss {
       hinges = hinges == null ? inBatch : hinges.concat(inBatch, 0); // [T]
     }
     float[] weights = batch.weights();
-    float[] tripletWeights = weights == null ? null : concat(
-        LossMath.weightsOf(weights, owner), LossMath.weightsOf(weights, lonely));
+    float[] tripletWeights =
+        weights == null
+            ? null
+            : concat(LossMath.weightsOf(weights, owner), LossMath.weightsOf(weights, lonely));
     return LossMath.weightedMean(hinges, tripletWeights);
   }
 

@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The LoRA factors of one adapter version as ONNX Runtime tensors over direct buffers, fed to every run of that
- * version without a copy ({@link BertServingGraph#loraA}, {@link BertServingGraph#loraB}). Empty for the base.
- * Close it once no run uses it any more.
+ * The LoRA factors of one adapter version as ONNX Runtime tensors over direct buffers, fed to every
+ * run of that version without a copy ({@link BertServingGraph#loraA}, {@link
+ * BertServingGraph#loraB}). Empty for the base. Close it once no run uses it any more.
  */
 public final class AdapterFeeds implements AutoCloseable {
 
@@ -25,7 +25,9 @@ public final class AdapterFeeds implements AutoCloseable {
     this.tensors = Map.copyOf(tensors);
   }
 
-  /** @param factors host tensors by graph input name */
+  /**
+   * @param factors host tensors by graph input name
+   */
   static AdapterFeeds of(OrtEnvironment env, Map<String, FloatTensor> factors) throws OrtException {
     Map<String, OnnxTensor> out = new HashMap<>();
     try {
@@ -40,9 +42,13 @@ public final class AdapterFeeds implements AutoCloseable {
   }
 
   private static OnnxTensor direct(OrtEnvironment env, FloatTensor t) throws OrtException {
-    FloatBuffer buffer = ByteBuffer.allocateDirect(t.size() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer buffer =
+        ByteBuffer.allocateDirect(t.size() * Float.BYTES)
+            .order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
     buffer.put(t.data()).rewind();
-    return OnnxTensor.createTensor(env, buffer, t.longShape()); // wraps the direct buffer: no copy per run
+    return OnnxTensor.createTensor(
+        env, buffer, t.longShape()); // wraps the direct buffer: no copy per run
   }
 
   Map<String, OnnxTensor> tensors() {

@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One ONNX Runtime session running {@link BertServingGraph} for a base model, with LoRA factors of some linears
- * ({@code adapted}) taken from each run: it serves every adapter version that adapts those linears, each run with
- * the version's {@link AdapterFeeds} (and the base alone when nothing is adapted). Runs may be concurrent (ONNX Runtime sessions are thread-safe);
- * they share the session's intra-op threads.
+ * One ONNX Runtime session running {@link BertServingGraph} for a base model, with LoRA factors of
+ * some linears ({@code adapted}) taken from each run: it serves every adapter version that adapts
+ * those linears, each run with the version's {@link AdapterFeeds} (and the base alone when nothing
+ * is adapted). Runs may be concurrent (ONNX Runtime sessions are thread-safe); they share the
+ * session's intra-op threads.
  */
 public final class OrtServingSession implements AutoCloseable {
 
@@ -37,7 +38,11 @@ public final class OrtServingSession implements AutoCloseable {
   private final Set<LoraTarget> adapted;
 
   private OrtServingSession(
-      OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session, BaseModel base, Set<LoraTarget> adapted) {
+      OrtEnvironment env,
+      OrtSession.SessionOptions options,
+      OrtSession session,
+      BaseModel base,
+      Set<LoraTarget> adapted) {
     this.env = env;
     this.options = options;
     this.session = session;
@@ -49,11 +54,12 @@ public final class OrtServingSession implements AutoCloseable {
   /**
    * Builds the graph for {@code base} and opens a session on it.
    *
-   * @param adapted the linears that take LoRA factors from each run (an adapter configuration's targets; none for
-   *     the base alone)
+   * @param adapted the linears that take LoRA factors from each run (an adapter configuration's
+   *     targets; none for the base alone)
    * @param intraOpThreads threads one run uses (the cores to use)
    */
-  public static OrtServingSession open(BaseModel base, Set<LoraTarget> adapted, int intraOpThreads) {
+  public static OrtServingSession open(
+      BaseModel base, Set<LoraTarget> adapted, int intraOpThreads) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     OrtSession session = null;
@@ -62,7 +68,9 @@ public final class OrtServingSession implements AutoCloseable {
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
-      session = env.createSession(BertServingGraph.build(base.config(), base.weights(), adapted), options);
+      session =
+          env.createSession(
+              BertServingGraph.build(base.config(), base.weights(), adapted), options);
       return new OrtServingSession(env, options, session, base, adapted);
     } catch (OrtException | RuntimeException e) {
       try {
@@ -73,8 +81,8 @@ public final class OrtServingSession implements AutoCloseable {
         // already failing
       }
       options.close();
-      throw new IllegalStateException("cannot open an ONNX Runtime session for " + base.id().name() + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open an ONNX Runtime session for " + base.id().name() + ": " + e.getMessage(), e);
     }
   }
 
@@ -97,15 +105,18 @@ public final class OrtServingSession implements AutoCloseable {
   }
 
   /**
-   * An adapter version's factors for this session: A and s B of every adapted linear; a linear the adapter leaves
-   * alone in some layer gets zero factors. The caller closes the result.
+   * An adapter version's factors for this session: A and s B of every adapted linear; a linear the
+   * adapter leaves alone in some layer gets zero factors. The caller closes the result.
    *
    * @throws IllegalArgumentException when the adapter adapts a linear this session does not
    */
   public AdapterFeeds feeds(AdapterWeights adapter) {
     if (!adapted.containsAll(adapter.config().targets())) {
-      throw new IllegalArgumentException("the adapter targets " + adapter.config().targets()
-          + " but this session adapts " + adapted);
+      throw new IllegalArgumentException(
+          "the adapter targets "
+              + adapter.config().targets()
+              + " but this session adapts "
+              + adapted);
     }
     int r = adapter.config().rank();
     float s = (float) adapter.config().scaling();
@@ -118,8 +129,22 @@ public final class OrtServingSession implements AutoCloseable {
         FloatTensor a = pair == null ? FloatTensor.zeros(r, in) : pair.a();
         FloatTensor b = pair == null ? FloatTensor.zeros(out, r) : scaled(pair.b(), s);
         if (a.dim(0) != r || a.dim(1) != in || b.dim(0) != out || b.dim(1) != r) {
-          throw new IllegalArgumentException("LoRA factors of " + t.moduleName(layer) + " are A" + a + " and B" + b
-              + "; expected A [" + r + ", " + in + "] and B [" + out + ", " + r + "]");
+          throw new IllegalArgumentException(
+              "LoRA factors of "
+                  + t.moduleName(layer)
+                  + " are A"
+                  + a
+                  + " and B"
+                  + b
+                  + "; expected A ["
+                  + r
+                  + ", "
+                  + in
+                  + "] and B ["
+                  + out
+                  + ", "
+                  + r
+                  + "]");
         }
         factors.put(BertServingGraph.loraA(layer, t), a);
         factors.put(BertServingGraph.loraB(layer, t), b);
@@ -128,13 +153,18 @@ public final class OrtServingSession implements AutoCloseable {
     for (LoraKey key : adapter.pairs().keySet()) {
       if (key.layer() >= config.numLayers()) {
         throw new IllegalArgumentException(
-            "adapter targets layer " + key.layer() + " but the encoder has " + config.numLayers() + " layers");
+            "adapter targets layer "
+                + key.layer()
+                + " but the encoder has "
+                + config.numLayers()
+                + " layers");
       }
     }
     try {
       return AdapterFeeds.of(env, factors);
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot hand LoRA factors to ONNX Runtime: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot hand LoRA factors to ONNX Runtime: " + e.getMessage(), e);
     }
   }
 
@@ -160,7 +190,11 @@ public final class OrtServingSession implements AutoCloseable {
     for (int len : batch.lengths()) {
       if (len > config.maxPositions()) {
         throw new IllegalArgumentException(
-            "a text has " + len + " tokens but the model has only " + config.maxPositions() + " positions");
+            "a text has "
+                + len
+                + " tokens but the model has only "
+                + config.maxPositions()
+                + " positions");
       }
     }
     PackedInputs in = PackedInputs.of(batch);
@@ -174,7 +208,9 @@ public final class OrtServingSession implements AutoCloseable {
       created[2] = OnnxTensor.createTensor(env, LongBuffer.wrap(in.positions()), new long[] {m});
       created[3] = OnnxTensor.createTensor(env, LongBuffer.wrap(in.padIndex()), new long[] {p});
       created[4] = OnnxTensor.createTensor(env, LongBuffer.wrap(in.unpadIndex()), new long[] {m});
-      created[5] = OnnxTensor.createTensor(env, IntBuffer.wrap(in.mask()), new long[] {b, in.paddedLength()});
+      created[5] =
+          OnnxTensor.createTensor(
+              env, IntBuffer.wrap(in.mask()), new long[] {b, in.paddedLength()});
       created[6] = OnnxTensor.createTensor(env, FloatBuffer.wrap(in.pooling()), new long[] {b, m});
       feeds.put("input_ids", created[0]);
       feeds.put("token_type_ids", created[1]);
@@ -192,8 +228,9 @@ public final class OrtServingSession implements AutoCloseable {
         return out;
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on a batch of " + b + " texts (" + m + " tokens): "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on a batch of " + b + " texts (" + m + " tokens): " + e.getMessage(),
+          e);
     } finally {
       for (OnnxTensor t : created) {
         if (t != null) {

@@ -3,14 +3,15 @@ package io.lorastream.model.onnx;
 import io.lorastream.model.tokenize.TokenBatch;
 
 /**
- * A padded token batch laid out as {@link BertServingGraph}'s inputs: tokens packed without padding, the indices
- * that move rows between the packed [M] and padded [B x T] layouts, the padding mask and the pooling matrix.
+ * A padded token batch laid out as {@link BertServingGraph}'s inputs: tokens packed without
+ * padding, the indices that move rows between the packed [M] and padded [B x T] layouts, the
+ * padding mask and the pooling matrix.
  *
  * @param ids token ids [M]
  * @param typeIds token type ids [M]
  * @param positions position of each token within its text [M]
- * @param padIndex packed row of every padded slot [B x T]; a padding slot points at its text's first token
- *     (masked out of attention, and its output is never gathered back)
+ * @param padIndex packed row of every padded slot [B x T]; a padding slot points at its text's
+ *     first token (masked out of attention, and its output is never gathered back)
  * @param unpadIndex padded slot of every packed row [M]
  * @param mask 1 for a real token, 0 for padding [B x T]
  * @param pooling 1/length where token m belongs to text b, else 0 [B x M]
@@ -18,8 +19,15 @@ import io.lorastream.model.tokenize.TokenBatch;
  * @param paddedLength T
  */
 public record PackedInputs(
-    long[] ids, long[] typeIds, long[] positions, long[] padIndex, long[] unpadIndex, int[] mask, float[] pooling,
-    int texts, int paddedLength) {
+    long[] ids,
+    long[] typeIds,
+    long[] positions,
+    long[] padIndex,
+    long[] unpadIndex,
+    int[] mask,
+    float[] pooling,
+    int texts,
+    int paddedLength) {
 
   /** M, the real tokens of the batch. */
   public int tokens() {

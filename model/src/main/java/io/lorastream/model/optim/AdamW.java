@@ -59,16 +59,25 @@ public final class AdamW implements AutoCloseable {
     for (ParameterGroup group : this.groups) {
       for (NamedParameter p : group.parameters()) {
         if (!names.add(p.name())) {
-          throw new IllegalArgumentException("parameter '" + p.name()
-              + "' appears twice; every parameter belongs to exactly one group");
+          throw new IllegalArgumentException(
+              "parameter '"
+                  + p.name()
+                  + "' appears twice; every parameter belongs to exactly one group");
         }
         if (p.array().getDataType() != DataType.FLOAT32) {
-          throw new IllegalArgumentException("parameter '" + p.name() + "' is "
-              + p.array().getDataType() + "; AdamW keeps float32 master weights, train in float32");
+          throw new IllegalArgumentException(
+              "parameter '"
+                  + p.name()
+                  + "' is "
+                  + p.array().getDataType()
+                  + "; AdamW keeps float32 master weights, train in float32");
         }
         if (!p.array().hasGradient()) {
-          throw new IllegalArgumentException("parameter '" + p.name() + "' does not require a"
-              + " gradient; call setRequiresGradient(true) on it before building the optimizer");
+          throw new IllegalArgumentException(
+              "parameter '"
+                  + p.name()
+                  + "' does not require a"
+                  + " gradient; call setRequiresGradient(true) on it before building the optimizer");
         }
       }
     }
@@ -100,13 +109,15 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
-   * One update from gradients supplied by the caller instead of autograd's: mixed-precision training
-   * computes gradients on FP16 working copies and hands their unscaled float32 values here.
+   * One update from gradients supplied by the caller instead of autograd's: mixed-precision
+   * training computes gradients on FP16 working copies and hands their unscaled float32 values
+   * here.
    *
    * @param learningRateFactor multiplies every group's learning rate (the schedule), >= 0
    * @param gradientOf the float32 gradient of a parameter, shaped like it
    */
-  public void step(double learningRateFactor, java.util.function.Function<NamedParameter, NDArray> gradientOf) {
+  public void step(
+      double learningRateFactor, java.util.function.Function<NamedParameter, NDArray> gradientOf) {
     if (!(learningRateFactor >= 0) || !Double.isFinite(learningRateFactor)) {
       throw new IllegalArgumentException(
           "learning-rate factor must be a finite number >= 0, got " + learningRateFactor);
@@ -192,8 +203,11 @@ public final class AdamW implements AutoCloseable {
     List<ParameterState> states = new ArrayList<>(slots.size());
     for (Slot s : slots) {
       int[] shape = Arrays.stream(s.m.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
-      states.add(new ParameterState(s.parameter.name(),
-          new FloatTensor(shape, s.m.toFloatArray()), new FloatTensor(shape, s.v.toFloatArray())));
+      states.add(
+          new ParameterState(
+              s.parameter.name(),
+              new FloatTensor(shape, s.m.toFloatArray()),
+              new FloatTensor(shape, s.v.toFloatArray())));
     }
     return new AdamWState(step, states);
   }
@@ -207,26 +221,36 @@ public final class AdamW implements AutoCloseable {
     Map<String, ParameterState> byName = new HashMap<>();
     for (ParameterState ps : state.parameters()) {
       if (byName.put(ps.name(), ps) != null) {
-        throw new IllegalArgumentException("optimizer state names parameter '" + ps.name()
-            + "' twice; the checkpoint is corrupt");
+        throw new IllegalArgumentException(
+            "optimizer state names parameter '" + ps.name() + "' twice; the checkpoint is corrupt");
       }
     }
     for (Slot s : slots) {
       ParameterState ps = byName.remove(s.parameter.name());
       if (ps == null) {
-        throw new IllegalArgumentException("optimizer state has no moments for parameter '"
-            + s.parameter.name() + "'; it was saved for another adapter layout (targets or names)");
+        throw new IllegalArgumentException(
+            "optimizer state has no moments for parameter '"
+                + s.parameter.name()
+                + "'; it was saved for another adapter layout (targets or names)");
       }
       long[] expected = s.m.getShape().getShape();
-      if (!Arrays.equals(expected, Arrays.stream(ps.firstMoment().shape()).asLongStream().toArray())) {
-        throw new IllegalArgumentException("optimizer state of '" + s.parameter.name()
-            + "' has shape " + Arrays.toString(ps.firstMoment().shape()) + " but the parameter is "
-            + Arrays.toString(expected) + "; it was saved for another LoRA rank or model");
+      if (!Arrays.equals(
+          expected, Arrays.stream(ps.firstMoment().shape()).asLongStream().toArray())) {
+        throw new IllegalArgumentException(
+            "optimizer state of '"
+                + s.parameter.name()
+                + "' has shape "
+                + Arrays.toString(ps.firstMoment().shape())
+                + " but the parameter is "
+                + Arrays.toString(expected)
+                + "; it was saved for another LoRA rank or model");
       }
     }
     if (!byName.isEmpty()) {
-      throw new IllegalArgumentException("optimizer state has moments for unknown parameters "
-          + byName.keySet() + "; it was saved for another adapter layout (targets or names)");
+      throw new IllegalArgumentException(
+          "optimizer state has moments for unknown parameters "
+              + byName.keySet()
+              + "; it was saved for another adapter layout (targets or names)");
     }
     Map<String, ParameterState> all = new HashMap<>();
     state.parameters().forEach(ps -> all.put(ps.name(), ps));
@@ -254,10 +278,10 @@ public final class AdamW implements AutoCloseable {
   }
 
   /**
-   * Copies host values into the moment's own (PyTorch-allocated) storage. DJL's {@code NDArray.set(Buffer)}
-   * would instead swap the tensor's storage for a direct Java buffer kept alive only by the Java-side
-   * object; a moment restored that way was seen to yield different, sometimes NaN, updates after a
-   * garbage collection.
+   * Copies host values into the moment's own (PyTorch-allocated) storage. DJL's {@code
+   * NDArray.set(Buffer)} would instead swap the tensor's storage for a direct Java buffer kept
+   * alive only by the Java-side object; a moment restored that way was seen to yield different,
+   * sometimes NaN, updates after a garbage collection.
    */
   private void copyInto(NDArray moment, FloatTensor values) {
     try (NDArray host = OwnedArrays.of(stateManager, values.data(), moment.getShape())) {
@@ -266,7 +290,8 @@ public final class AdamW implements AutoCloseable {
   }
 
   private NDArray zerosLike(NDArray parameter) {
-    NDArray zeros = stateManager.zeros(parameter.getShape(), DataType.FLOAT32, parameter.getDevice());
+    NDArray zeros =
+        stateManager.zeros(parameter.getShape(), DataType.FLOAT32, parameter.getDevice());
     NDScope.unregister(zeros); // optimizer state outlives any scope the optimizer is built in
     return zeros;
   }

@@ -31,8 +31,8 @@ public record AdamWConfig(
 
   private static void requireAtLeastZero(String field, double value) {
     if (!(value >= 0) || !Double.isFinite(value)) {
-      throw new IllegalArgumentException("AdamW " + field + " must be a finite number >= 0, got "
-          + value);
+      throw new IllegalArgumentException(
+          "AdamW " + field + " must be a finite number >= 0, got " + value);
     }
   }
 

@@ -30,8 +30,13 @@ public record AdamWState(long step, List<ParameterState> parameters) {
 
     public ParameterState {
       if (!firstMoment.sameShape(secondMoment)) {
-        throw new IllegalArgumentException("AdamW state of '" + name + "': moments differ in shape, "
-            + firstMoment + " vs " + secondMoment);
+        throw new IllegalArgumentException(
+            "AdamW state of '"
+                + name
+                + "': moments differ in shape, "
+                + firstMoment
+                + " vs "
+                + secondMoment);
       }
     }
   }

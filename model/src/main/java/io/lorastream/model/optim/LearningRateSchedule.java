@@ -3,8 +3,8 @@ package io.lorastream.model.optim;
 import java.util.Locale;
 
 /**
- * The learning-rate multiplier as a pure function of the optimizer step t = 1, 2, ...: linear warmup
- * over the first W steps, then constant, or then linear decay reaching 0 after T steps.
+ * The learning-rate multiplier as a pure function of the optimizer step t = 1, 2, ...: linear
+ * warmup over the first W steps, then constant, or then linear decay reaching 0 after T steps.
  *
  * <pre>
  *   t <= W            t / W
@@ -30,8 +30,9 @@ public record LearningRateSchedule(long warmupSteps, long totalSteps, Decay deca
       return switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
         case "constant" -> CONSTANT;
         case "linear" -> LINEAR;
-        default -> throw new IllegalArgumentException(
-            "unknown learning-rate decay '" + name + "': expected 'constant' or 'linear'");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown learning-rate decay '" + name + "': expected 'constant' or 'linear'");
       };
     }
   }
@@ -44,12 +45,18 @@ public record LearningRateSchedule(long warmupSteps, long totalSteps, Decay deca
       throw new IllegalArgumentException("warmup steps must be >= 0, got " + warmupSteps);
     }
     if (decay == Decay.LINEAR && totalSteps <= warmupSteps) {
-      throw new IllegalArgumentException("linear decay needs total steps > warmup steps, got total "
-          + totalSteps + " and warmup " + warmupSteps);
+      throw new IllegalArgumentException(
+          "linear decay needs total steps > warmup steps, got total "
+              + totalSteps
+              + " and warmup "
+              + warmupSteps);
     }
     if (decay == Decay.CONSTANT && totalSteps != 0) {
-      throw new IllegalArgumentException("total steps (" + totalSteps + ") only apply to linear"
-          + " decay; set decay 'linear' or leave total steps at 0");
+      throw new IllegalArgumentException(
+          "total steps ("
+              + totalSteps
+              + ") only apply to linear"
+              + " decay; set decay 'linear' or leave total steps at 0");
     }
   }
 

@@ -3,8 +3,8 @@ package io.lorastream.model.reference;
 /**
  * Runtime settings of the {@link OnnxRuntimeEmbedder}.
  *
- * @param maxLength tokens per text including [CLS] and [SEP]; longer texts are truncated (counted, never
- *     an error); 2..512, the model's position table
+ * @param maxLength tokens per text including [CLS] and [SEP]; longer texts are truncated (counted,
+ *     never an error); 2..512, the model's position table
  * @param batchSize texts per ONNX Runtime call
  * @param intraOpThreads threads ONNX Runtime uses inside one operator
  */
@@ -14,7 +14,9 @@ public record OnnxRuntimeConfig(int maxLength, int batchSize, int intraOpThreads
   public OnnxRuntimeConfig {
     if (maxLength < 2 || maxLength > MAX_POSITIONS) {
       throw new IllegalArgumentException(
-          "maxLength must be in [2, " + MAX_POSITIONS + "] (room for [CLS] and [SEP], at most the position table), got "
+          "maxLength must be in [2, "
+              + MAX_POSITIONS
+              + "] (room for [CLS] and [SEP], at most the position table), got "
               + maxLength);
     }
     if (batchSize < 1) {

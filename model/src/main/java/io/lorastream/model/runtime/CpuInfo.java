@@ -9,20 +9,39 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The CPU the process runs on, as Linux describes it in /proc/cpuinfo: its model name and the instruction set
- * extensions that matter for the matrix kernels of ONNX Runtime (MLAS) and PyTorch (oneDNN, MKL), which pick their
- * code paths from the CPU at run time. Benchmarks report it, since their figures depend on it.
+ * The CPU the process runs on, as Linux describes it in /proc/cpuinfo: its model name and the
+ * instruction set extensions that matter for the matrix kernels of ONNX Runtime (MLAS) and PyTorch
+ * (oneDNN, MKL), which pick their code paths from the CPU at run time. Benchmarks report it, since
+ * their figures depend on it.
  *
  * @param model the model name, e.g. {@code AMD EPYC 9R14}
  * @param logicalCores processors the JVM may use
- * @param features the relevant flags present, in {@link #RELEVANT} order, e.g. {@code avx2, fma, avx512f, ...}
+ * @param features the relevant flags present, in {@link #RELEVANT} order, e.g. {@code avx2, fma,
+ *     avx512f, ...}
  */
 public record CpuInfo(String model, int logicalCores, List<String> features) {
 
-  /** Flags reported when present: vector widths, FMA, and the int8 (VNNI) and bf16/fp16/AMX extensions. */
-  public static final List<String> RELEVANT = List.of(
-      "sse4_2", "avx", "avx2", "fma", "f16c", "avx_vnni", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
-      "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8");
+  /**
+   * Flags reported when present: vector widths, FMA, and the int8 (VNNI) and bf16/fp16/AMX
+   * extensions.
+   */
+  public static final List<String> RELEVANT =
+      List.of(
+          "sse4_2",
+          "avx",
+          "avx2",
+          "fma",
+          "f16c",
+          "avx_vnni",
+          "avx512f",
+          "avx512bw",
+          "avx512vl",
+          "avx512_vnni",
+          "avx512_bf16",
+          "avx512_fp16",
+          "amx_tile",
+          "amx_bf16",
+          "amx_int8");
 
   public CpuInfo {
     features = List.copyOf(features);

@@ -17,7 +17,8 @@ public enum DeviceSetting {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown device '" + s + "': expected auto, cpu or gpu", e);
+      throw new IllegalArgumentException(
+          "unknown device '" + s + "': expected auto, cpu or gpu", e);
     }
   }
 

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Which C allocator serves this process's native memory (PyTorch's tensors among it). The launcher preloads
- * gperftools' tcmalloc when it is installed (see {@code ./lorastream}); otherwise glibc's malloc serves, tuned by the
- * {@code MALLOC_*} variables. Benchmarks report it, because serving and training speed depend on it.
+ * Which C allocator serves this process's native memory (PyTorch's tensors among it). The launcher
+ * preloads gperftools' tcmalloc when it is installed (see {@code ./lorastream}); otherwise glibc's
+ * malloc serves, tuned by the {@code MALLOC_*} variables. Benchmarks report it, because serving and
+ * training speed depend on it.
  */
 public enum NativeAllocator {
   TCMALLOC,

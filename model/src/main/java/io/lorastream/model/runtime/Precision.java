@@ -26,9 +26,14 @@ public enum Precision {
     return switch (n) {
       case "fp32", "float32" -> FP32;
       case "fp16", "float16", "half" -> FP16;
-      case "bf16", "bfloat16" -> throw new IllegalArgumentException(
-          "precision '" + s + "' is not supported: bfloat16 aborts the JVM with this DJL build; use fp16 or fp32");
-      default -> throw new IllegalArgumentException("unknown precision '" + s + "': expected fp32 or fp16");
+      case "bf16", "bfloat16" ->
+          throw new IllegalArgumentException(
+              "precision '"
+                  + s
+                  + "' is not supported: bfloat16 aborts the JVM with this DJL build; use fp16 or fp32");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown precision '" + s + "': expected fp32 or fp16");
     };
   }
 

@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code auto} (default): ONNX Runtime on a CPU in fp32, PyTorch otherwise (a GPU, or fp16);
- *   <li>{@code onnxruntime}: ONNX Runtime on a graph lorastream generates from the base weights (CPU, fp32 only);
+ *   <li>{@code onnxruntime}: ONNX Runtime on a graph lorastream generates from the base weights
+ *       (CPU, fp32 only);
  *   <li>{@code pytorch}: the trainer's own encoder on DJL/PyTorch (any device and precision).
  * </ul>
  */
@@ -25,7 +26,8 @@ public enum EngineChoice {
         return c;
       }
     }
-    throw new IllegalArgumentException("engine must be auto, onnxruntime or pytorch, got '" + value + "'");
+    throw new IllegalArgumentException(
+        "engine must be auto, onnxruntime or pytorch, got '" + value + "'");
   }
 
   /** The concrete engine for a device and precision; never {@link #AUTO}. */
@@ -35,9 +37,12 @@ public enum EngineChoice {
       case AUTO -> ortCan ? ONNXRUNTIME : PYTORCH;
       case ONNXRUNTIME -> {
         if (!ortCan) {
-          throw new IllegalArgumentException("engine onnxruntime serves on the CPU in fp32, but the device is " + device
-              + " and the precision " + precision.toString().toLowerCase(Locale.ROOT)
-              + "; set engine to auto or pytorch, or device cpu and precision fp32");
+          throw new IllegalArgumentException(
+              "engine onnxruntime serves on the CPU in fp32, but the device is "
+                  + device
+                  + " and the precision "
+                  + precision.toString().toLowerCase(Locale.ROOT)
+                  + "; set engine to auto or pytorch, or device cpu and precision fp32");
         }
         yield ONNXRUNTIME;
       }

@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Serving on ONNX Runtime (CPU, fp32), on graphs generated from the base weights ({@code BertServingGraph}). The
- * base has a session of its own. Adapter versions run on one session per set of adapted linears (an adapter
- * configuration's targets: one set in most deployments), which applies the LoRA factors each run brings: a
- * version is only its factors, so it loads in milliseconds and costs kilobytes to a few megabytes. The first
- * version of a new set of targets waits for its session to be built.
+ * Serving on ONNX Runtime (CPU, fp32), on graphs generated from the base weights ({@code
+ * BertServingGraph}). The base has a session of its own. Adapter versions run on one session per
+ * set of adapted linears (an adapter configuration's targets: one set in most deployments), which
+ * applies the LoRA factors each run brings: a version is only its factors, so it loads in
+ * milliseconds and costs kilobytes to a few megabytes. The first version of a new set of targets
+ * waits for its session to be built.
  */
 public final class OnnxRuntimeServingEngine implements ServingEngine {
 
@@ -27,11 +28,14 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
   private final Map<Set<LoraTarget>, OrtServingSession> adapterSessions = new HashMap<>();
   private boolean closed;
 
-  /** @param intraOpThreads threads one forward pass uses */
+  /**
+   * @param intraOpThreads threads one forward pass uses
+   */
   public OnnxRuntimeServingEngine(BaseModel base, int intraOpThreads) {
     this.base = base;
     this.intraOpThreads = intraOpThreads;
-    this.baseSession = OrtServingSession.open(base, EnumSet.noneOf(LoraTarget.class), intraOpThreads);
+    this.baseSession =
+        OrtServingSession.open(base, EnumSet.noneOf(LoraTarget.class), intraOpThreads);
     this.baseModel = new Model(baseSession, baseSession.none(), false);
   }
 
@@ -55,13 +59,16 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
   @Override
   public void prepare(Set<LoraTarget> targets) {
     Set<LoraTarget> copy = Set.copyOf(targets);
-    Thread t = new Thread(() -> {
-      try {
-        sessionFor(copy);
-      } catch (RuntimeException e) {
-        // the first version with these targets builds it again, and reports the failure
-      }
-    }, "lorastream-onnx-session");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                sessionFor(copy);
+              } catch (RuntimeException e) {
+                // the first version with these targets builds it again, and reports the failure
+              }
+            },
+            "lorastream-onnx-session");
     t.setDaemon(true);
     t.start();
   }
@@ -75,8 +82,8 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
     if (closed) {
       throw new IllegalStateException("the serving engine is closed");
     }
-    return adapterSessions.computeIfAbsent(Set.copyOf(targets),
-        t -> OrtServingSession.open(base, EnumSet.copyOf(t), intraOpThreads));
+    return adapterSessions.computeIfAbsent(
+        Set.copyOf(targets), t -> OrtServingSession.open(base, EnumSet.copyOf(t), intraOpThreads));
   }
 
   @Override
@@ -87,7 +94,8 @@ public final class OnnxRuntimeServingEngine implements ServingEngine {
     baseSession.close();
   }
 
-  private record Model(OrtServingSession session, AdapterFeeds feeds, boolean owned) implements ServingModel {
+  private record Model(OrtServingSession session, AdapterFeeds feeds, boolean owned)
+      implements ServingModel {
     @Override
     public float[][] embed(TokenBatch batch) {
       return session.embed(batch, feeds);

@@ -7,15 +7,18 @@ import io.lorastream.model.lora.LoraAdapter;
 import io.lorastream.model.tokenize.TokenBatch;
 
 /**
- * Serving on the trainer's own encoder (DJL on PyTorch): any device, fp32 or fp16. An adapter version is a copy of
- * the targeted weights with the adapter merged in ({@link BertEncoder#withMergedAdapter}).
+ * Serving on the trainer's own encoder (DJL on PyTorch): any device, fp32 or fp16. An adapter
+ * version is a copy of the targeted weights with the adapter merged in ({@link
+ * BertEncoder#withMergedAdapter}).
  */
 public final class PytorchServingEngine implements ServingEngine {
 
   private final BertEncoder encoder;
   private final ServingModel base;
 
-  /** @param encoder the base encoder; the engine owns it from now on */
+  /**
+   * @param encoder the base encoder; the engine owns it from now on
+   */
   public PytorchServingEngine(BertEncoder encoder) {
     this.encoder = encoder;
     this.base = new Model(encoder, false);

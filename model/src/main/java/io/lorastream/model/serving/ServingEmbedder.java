@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Texts to vectors through a serving engine's models, as the server computes them: tokenized, cut into
- * length-sorted passes by {@link LengthBatches}, results in input order. Queries go to one model, documents to
- * another (the same one unless an adapter applies to queries only).
+ * Texts to vectors through a serving engine's models, as the server computes them: tokenized, cut
+ * into length-sorted passes by {@link LengthBatches}, results in input order. Queries go to one
+ * model, documents to another (the same one unless an adapter applies to queries only).
  */
 public final class ServingEmbedder implements Embedder {
 
@@ -25,11 +25,20 @@ public final class ServingEmbedder implements Embedder {
   private final int maxBatchTokens;
 
   public ServingEmbedder(
-      ServingModel queries, ServingModel documents, TextTokenizer tokenizer, int dimension, int maxBatch,
+      ServingModel queries,
+      ServingModel documents,
+      TextTokenizer tokenizer,
+      int dimension,
+      int maxBatch,
       int maxBatchTokens) {
     if (maxBatch < 1 || maxBatchTokens < tokenizer.maxLength()) {
-      throw new IllegalArgumentException("max batch must be >= 1 and max batch tokens >= the max length "
-          + tokenizer.maxLength() + ", got " + maxBatch + " and " + maxBatchTokens);
+      throw new IllegalArgumentException(
+          "max batch must be >= 1 and max batch tokens >= the max length "
+              + tokenizer.maxLength()
+              + ", got "
+              + maxBatch
+              + " and "
+              + maxBatchTokens);
     }
     this.queries = queries;
     this.documents = documents;
@@ -40,8 +49,14 @@ public final class ServingEmbedder implements Embedder {
   }
 
   /** One model for both sides, with {@link EncoderEmbedder}'s pass bounds. */
-  public static ServingEmbedder symmetric(ServingModel model, TextTokenizer tokenizer, int dimension) {
-    return new ServingEmbedder(model, model, tokenizer, dimension, EncoderEmbedder.DEFAULT_MAX_BATCH,
+  public static ServingEmbedder symmetric(
+      ServingModel model, TextTokenizer tokenizer, int dimension) {
+    return new ServingEmbedder(
+        model,
+        model,
+        tokenizer,
+        dimension,
+        EncoderEmbedder.DEFAULT_MAX_BATCH,
         EncoderEmbedder.DEFAULT_MAX_BATCH_TOKENS);
   }
 

@@ -3,8 +3,8 @@ package io.lorastream.model.serving;
 import io.lorastream.model.tokenize.TokenBatch;
 
 /**
- * One model version ready to serve: the base, or the base with one adapter version merged in. Safe to call from
- * several threads. Close it once no call uses it any more.
+ * One model version ready to serve: the base, or the base with one adapter version merged in. Safe
+ * to call from several threads. Close it once no call uses it any more.
  */
 public interface ServingModel extends AutoCloseable {
 

@@ -3,8 +3,9 @@ package io.lorastream.model.tensor;
 import java.util.Arrays;
 
 /**
- * A dense float32 tensor on the Java heap, row-major: the host-side form of weights as they are read
- * from and written to files (safetensors, ONNX, checkpoints). Device tensors are DJL {@code NDArray}s.
+ * A dense float32 tensor on the Java heap, row-major: the host-side form of weights as they are
+ * read from and written to files (safetensors, ONNX, checkpoints). Device tensors are DJL {@code
+ * NDArray}s.
  *
  * @param shape dimensions, outermost first; empty for a scalar
  * @param data {@code product(shape)} values in row-major order
@@ -16,13 +17,19 @@ public record FloatTensor(int[] shape, float[] data) {
     long size = 1;
     for (int d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("tensor dimension must be >= 0, got shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "tensor dimension must be >= 0, got shape " + Arrays.toString(shape));
       }
       size *= d;
     }
     if (size != data.length) {
       throw new IllegalArgumentException(
-          "tensor of shape " + Arrays.toString(shape) + " needs " + size + " values, got " + data.length);
+          "tensor of shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + size
+              + " values, got "
+              + data.length);
     }
   }
 
@@ -80,7 +87,9 @@ public record FloatTensor(int[] shape, float[] data) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof FloatTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

@@ -6,8 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Cuts texts into forward passes: sorted by length (longest first) so a pass pads to about its own length, each
- * pass bounded by a text count and by padded tokens (texts x its longest text), which bounds activation memory.
+ * Cuts texts into forward passes: sorted by length (longest first) so a pass pads to about its own
+ * length, each pass bounded by a text count and by padded tokens (texts x its longest text), which
+ * bounds activation memory.
  */
 public final class LengthBatches {
 
@@ -21,7 +22,8 @@ public final class LengthBatches {
    */
   public static List<int[]> plan(int[] lengths, int maxTexts, long maxTokens) {
     if (maxTexts < 1) {
-      throw new IllegalArgumentException("a pass needs room for at least one text, got max " + maxTexts);
+      throw new IllegalArgumentException(
+          "a pass needs room for at least one text, got max " + maxTexts);
     }
     Integer[] order = new Integer[lengths.length];
     Arrays.setAll(order, i -> i);
@@ -31,7 +33,9 @@ public final class LengthBatches {
     while (start < order.length) {
       int longest = lengths[order[start]];
       int end = start + 1;
-      while (end < order.length && end - start < maxTexts && (long) (end - start + 1) * longest <= maxTokens) {
+      while (end < order.length
+          && end - start < maxTexts
+          && (long) (end - start + 1) * longest <= maxTokens) {
         end++;
       }
       int[] pass = new int[end - start];

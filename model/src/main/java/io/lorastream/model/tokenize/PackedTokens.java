@@ -17,7 +17,13 @@ import io.lorastream.model.tensor.OwnedArrays;
  * @param lengths tokens per text [B]
  * @param offsets first row of each text [B]
  */
-public record PackedTokens(NDArray ids, NDArray positions, NDArray typeIds, NDArray pooling, int[] lengths, int[] offsets) {
+public record PackedTokens(
+    NDArray ids,
+    NDArray positions,
+    NDArray typeIds,
+    NDArray pooling,
+    int[] lengths,
+    int[] offsets) {
 
   public int texts() {
     return lengths.length;

@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * WordPiece (or any Hugging Face) tokenization from a {@code tokenizer.json}, with our own max length
- * and dynamic padding. Settings in the file are overridden: all-MiniLM-L6-v2's tokenizer.json says
- * 128 tokens with fixed padding, which would silently cut documents and waste compute.
+ * WordPiece (or any Hugging Face) tokenization from a {@code tokenizer.json}, with our own max
+ * length and dynamic padding. Settings in the file are overridden: all-MiniLM-L6-v2's
+ * tokenizer.json says 128 tokens with fixed padding, which would silently cut documents and waste
+ * compute.
  *
- * <p>Texts longer than the max length are truncated (special tokens kept) and counted; that is never
- * an error. Thread-safe: the native tokenizer is immutable after construction.
+ * <p>Texts longer than the max length are truncated (special tokens kept) and counted; that is
+ * never an error. Thread-safe: the native tokenizer is immutable after construction.
  */
 public final class TextTokenizer implements AutoCloseable {
 
@@ -43,7 +44,9 @@ public final class TextTokenizer implements AutoCloseable {
     }
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new IOException(
-          "tokenizer file " + tokenizerJson + " does not exist: expected a Hugging Face tokenizer.json");
+          "tokenizer file "
+              + tokenizerJson
+              + " does not exist: expected a Hugging Face tokenizer.json");
     }
     try {
       HuggingFaceTokenizer tokenizer =
@@ -57,8 +60,11 @@ public final class TextTokenizer implements AutoCloseable {
       return new TextTokenizer(tokenizer, maxLength);
     } catch (RuntimeException e) {
       throw new IOException(
-          "tokenizer file " + tokenizerJson + " could not be read as a Hugging Face tokenizer.json: "
-              + e.getMessage(), e);
+          "tokenizer file "
+              + tokenizerJson
+              + " could not be read as a Hugging Face tokenizer.json: "
+              + e.getMessage(),
+          e);
     }
   }
 

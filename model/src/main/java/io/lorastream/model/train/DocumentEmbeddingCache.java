@@ -21,7 +21,8 @@ public final class DocumentEmbeddingCache {
   /** A cache of at most {@code capacity} documents. */
   public DocumentEmbeddingCache(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("document embedding cache capacity must be >= 1, got " + capacity);
+      throw new IllegalArgumentException(
+          "document embedding cache capacity must be >= 1, got " + capacity);
     }
     this.entries =
         new LinkedHashMap<>(256, 0.75f, true) {

@@ -4,19 +4,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which in-batch candidates are not negatives of an anchor. A batch's candidates are its B positives followed by the
- * hard negatives of every pair in batch order; with several relevant documents per query, another pair's positive is
- * often relevant to this anchor too, and pushing the anchor away from it teaches the model that a relevant document is
- * not. Candidate j is masked for anchor i (j != i) when it is the same document as i's positive, a document known to
- * be relevant to i ({@link TrainingExample#relevantIds()}), or the positive of a pair whose anchor is the same query.
+ * Which in-batch candidates are not negatives of an anchor. A batch's candidates are its B
+ * positives followed by the hard negatives of every pair in batch order; with several relevant
+ * documents per query, another pair's positive is often relevant to this anchor too, and pushing
+ * the anchor away from it teaches the model that a relevant document is not. Candidate j is masked
+ * for anchor i (j != i) when it is the same document as i's positive, a document known to be
+ * relevant to i ({@link TrainingExample#relevantIds()}), or the positive of a pair whose anchor is
+ * the same query.
  */
 public final class FalseNegatives {
 
   private FalseNegatives() {}
 
   /**
-   * @return [B, B + M] row-major (M = all hard negatives), true where candidate j must not count as a negative of
-   *     anchor i; null when nothing is masked
+   * @return [B, B + M] row-major (M = all hard negatives), true where candidate j must not count as
+   *     a negative of anchor i; null when nothing is masked
    */
   public static boolean[] mask(List<TrainingExample> batch) {
     int b = batch.size();
@@ -43,8 +45,10 @@ public final class FalseNegatives {
         if (j == i) {
           continue;
         }
-        boolean masked = keys[j].equals(own) || anchor.relevantIds().contains(keys[j])
-            || (j < b && queries[j].equals(queries[i]));
+        boolean masked =
+            keys[j].equals(own)
+                || anchor.relevantIds().contains(keys[j])
+                || (j < b && queries[j].equals(queries[i]));
         mask[i * n + j] = masked;
         any |= masked;
       }
@@ -52,7 +56,10 @@ public final class FalseNegatives {
     return any ? mask : null;
   }
 
-  /** A query as users mean it: trimmed, inner whitespace collapsed, lower-cased ({@code "Foo  bar"} = {@code "foo bar "}). */
+  /**
+   * A query as users mean it: trimmed, inner whitespace collapsed, lower-cased ({@code "Foo bar"} =
+   * {@code "foo bar "}).
+   */
   public static String normalizeQuery(String query) {
     return query.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }

@@ -2,12 +2,10 @@ package io.lorastream.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.lorastream.model.EncoderEmbedder;
 import io.lorastream.model.adapter.AdaptationMode;
 import io.lorastream.model.encoder.BertEncoder;
 import io.lorastream.model.lora.AdapterWeights;
@@ -60,7 +58,11 @@ public final class LoraTrainingSession implements AutoCloseable {
   private int goodStepsSinceScaleChange;
 
   private LoraTrainingSession(
-      BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, LoraAdapter master, DocumentEmbeddingCache documents) {
+      BertEncoder encoder,
+      TextTokenizer tokenizer,
+      TrainingSettings settings,
+      LoraAdapter master,
+      DocumentEmbeddingCache documents) {
     if (settings.mixedPrecision() && encoder.precision() != Precision.FP16) {
       throw new IllegalArgumentException(
           "mixed precision trains against an FP16 base: load the encoder with precision fp16, or turn mixed precision off");
@@ -75,49 +77,79 @@ public final class LoraTrainingSession implements AutoCloseable {
     this.master = master;
     this.parameters = namedParameters(master);
     this.optimizer =
-        new AdamW(settings.optimizer(), ParameterGroup.loraPlus(parameters, settings.optimizer(), settings.loraPlusRatio()));
+        new AdamW(
+            settings.optimizer(),
+            ParameterGroup.loraPlus(parameters, settings.optimizer(), settings.loraPlusRatio()));
     this.loss = Losses.create(settings.loss(), encoder.config().hiddenSize());
     this.documentCache = java.util.Objects.requireNonNull(documents, "document embedding cache");
   }
 
   /** A new adapter (B = 0, A seeded by {@code settings.seed()}) on {@code encoder}. */
-  public static LoraTrainingSession start(BertEncoder encoder, TextTokenizer tokenizer, LoraConfig lora, TrainingSettings settings) {
-    return start(encoder, tokenizer, lora, settings, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
+  public static LoraTrainingSession start(
+      BertEncoder encoder, TextTokenizer tokenizer, LoraConfig lora, TrainingSettings settings) {
+    return start(
+        encoder, tokenizer, lora, settings, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
   }
 
   /**
-   * {@link #start(BertEncoder, TextTokenizer, LoraConfig, TrainingSettings)} with a document cache shared with
-   * others (other sessions on the same encoder and tokenizer, an evaluation pool).
+   * {@link #start(BertEncoder, TextTokenizer, LoraConfig, TrainingSettings)} with a document cache
+   * shared with others (other sessions on the same encoder and tokenizer, an evaluation pool).
    */
   public static LoraTrainingSession start(
-      BertEncoder encoder, TextTokenizer tokenizer, LoraConfig lora, TrainingSettings settings, DocumentEmbeddingCache documents) {
-    LoraAdapter adapter = LoraAdapter.initialize(lora, encoder.config(), settings.seed(), encoder.manager(), true);
+      BertEncoder encoder,
+      TextTokenizer tokenizer,
+      LoraConfig lora,
+      TrainingSettings settings,
+      DocumentEmbeddingCache documents) {
+    LoraAdapter adapter =
+        LoraAdapter.initialize(lora, encoder.config(), settings.seed(), encoder.manager(), true);
     return new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
   }
 
   /**
-   * Continues training {@code weights} (e.g. a published adapter version) with a fresh optimizer: AdamW moments at
-   * zero and step 0, so its bias correction and the learning-rate warmup start over as they must for new moments.
+   * Continues training {@code weights} (e.g. a published adapter version) with a fresh optimizer:
+   * AdamW moments at zero and step 0, so its bias correction and the learning-rate warmup start
+   * over as they must for new moments.
    */
   public static LoraTrainingSession startFrom(
-      BertEncoder encoder, TextTokenizer tokenizer, AdapterWeights weights, TrainingSettings settings, DocumentEmbeddingCache documents) {
+      BertEncoder encoder,
+      TextTokenizer tokenizer,
+      AdapterWeights weights,
+      TrainingSettings settings,
+      DocumentEmbeddingCache documents) {
     LoraAdapter adapter = LoraAdapter.fromWeights(weights, encoder.manager(), true);
     return new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
   }
 
-  /** Continues from a state {@link #exportState()} returned: the next step equals the one it would have taken. */
-  public static LoraTrainingSession resume(BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, TrainingState state) {
-    return resume(encoder, tokenizer, settings, state, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
+  /**
+   * Continues from a state {@link #exportState()} returned: the next step equals the one it would
+   * have taken.
+   */
+  public static LoraTrainingSession resume(
+      BertEncoder encoder,
+      TextTokenizer tokenizer,
+      TrainingSettings settings,
+      TrainingState state) {
+    return resume(
+        encoder, tokenizer, settings, state, new DocumentEmbeddingCache(DEFAULT_DOCUMENT_CACHE));
   }
 
-  /** {@link #resume(BertEncoder, TextTokenizer, TrainingSettings, TrainingState)} with a shared document cache. */
+  /**
+   * {@link #resume(BertEncoder, TextTokenizer, TrainingSettings, TrainingState)} with a shared
+   * document cache.
+   */
   public static LoraTrainingSession resume(
-      BertEncoder encoder, TextTokenizer tokenizer, TrainingSettings settings, TrainingState state, DocumentEmbeddingCache documents) {
+      BertEncoder encoder,
+      TextTokenizer tokenizer,
+      TrainingSettings settings,
+      TrainingState state,
+      DocumentEmbeddingCache documents) {
     if (state.seed() != settings.seed()) {
       settings = settings.withSeed(state.seed());
     }
     LoraAdapter adapter = LoraAdapter.fromWeights(state.adapter(), encoder.manager(), true);
-    LoraTrainingSession session = new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
+    LoraTrainingSession session =
+        new LoraTrainingSession(encoder, tokenizer, settings, adapter, documents);
     try {
       session.optimizer.importState(state.optimizer());
       session.lossScale = state.lossScale();
@@ -145,9 +177,10 @@ public final class LoraTrainingSession implements AutoCloseable {
    * One optimizer step over {@code examples}, cut into micro-batches of the configured size whose
    * gradients accumulate (gradient accumulation = examples / micro-batch size).
    *
-   * <p>A step whose loss or any gradient is not finite is skipped ({@link StepResult#skipped()}): the
-   * weights, the AdamW moments and the step count stay exactly as they were, in every precision. So is a
-   * step with an example whose weight is not finite once cast to float (the loss takes float weights).
+   * <p>A step whose loss or any gradient is not finite is skipped ({@link StepResult#skipped()}):
+   * the weights, the AdamW moments and the step count stay exactly as they were, in every
+   * precision. So is a step with an example whose weight is not finite once cast to float (the loss
+   * takes float weights).
    */
   public StepResult step(List<TrainingExample> examples) {
     if (examples.isEmpty()) {
@@ -155,16 +188,19 @@ public final class LoraTrainingSession implements AutoCloseable {
     }
     long t = optimizer.stepCount() + 1;
     double totalWeight = examples.stream().mapToDouble(TrainingExample::weight).sum();
-    if (!Double.isFinite(totalWeight) || examples.stream().anyMatch(e -> !Float.isFinite((float) e.weight()))) {
+    if (!Double.isFinite(totalWeight)
+        || examples.stream().anyMatch(e -> !Float.isFinite((float) e.weight()))) {
       return new StepResult(optimizer.stepCount(), Double.NaN, examples.size(), 0, 0, 0, true);
     }
     optimizer.zeroGradients();
-    LoraAdapter forward = settings.mixedPrecision() ? master.workingCopy(DataType.FLOAT16, true) : master;
+    LoraAdapter forward =
+        settings.mixedPrecision() ? master.workingCopy(DataType.FLOAT16, true) : master;
     StepTotals totals = new StepTotals();
     try {
       int micro = 0;
       for (int from = 0; from < examples.size(); from += settings.microBatchSize()) {
-        List<TrainingExample> batch = examples.subList(from, Math.min(examples.size(), from + settings.microBatchSize()));
+        List<TrainingExample> batch =
+            examples.subList(from, Math.min(examples.size(), from + settings.microBatchSize()));
         double share = batch.stream().mapToDouble(TrainingExample::weight).sum() / totalWeight;
         Engine.getEngine("PyTorch").setRandomSeed(dropoutSeed(settings.seed(), t, micro++));
         microBatch(batch, forward, share, totals);
@@ -180,7 +216,14 @@ public final class LoraTrainingSession implements AutoCloseable {
       } else {
         skipped = true;
       }
-      return new StepResult(optimizer.stepCount(), totals.loss, examples.size(), (double) totals.correct / examples.size(), totals.tokens, totals.flops, skipped);
+      return new StepResult(
+          optimizer.stepCount(),
+          totals.loss,
+          examples.size(),
+          (double) totals.correct / examples.size(),
+          totals.tokens,
+          totals.flops,
+          skipped);
     } finally {
       if (forward != master) {
         forward.close();
@@ -188,7 +231,8 @@ public final class LoraTrainingSession implements AutoCloseable {
     }
   }
 
-  private void microBatch(List<TrainingExample> batch, LoraAdapter lora, double share, StepTotals totals) {
+  private void microBatch(
+      List<TrainingExample> batch, LoraAdapter lora, double share, StepTotals totals) {
     try (NDScope scope = new NDScope()) {
       List<String> anchors = new ArrayList<>(batch.size());
       List<String> documents = new ArrayList<>();
@@ -203,7 +247,11 @@ public final class LoraTrainingSession implements AutoCloseable {
         if (labels != null) {
           if (e.label() == null) {
             throw new IllegalArgumentException(
-                "loss " + settings.loss().kind() + " needs labelled pairs but a pair for '" + e.anchor() + "' has no label");
+                "loss "
+                    + settings.loss().kind()
+                    + " needs labelled pairs but a pair for '"
+                    + e.anchor()
+                    + "' has no label");
           }
           labels[i] = e.label().floatValue();
         }
@@ -231,7 +279,9 @@ public final class LoraTrainingSession implements AutoCloseable {
         NDArray positives = docs.get("0:{}", b); // [B, H]
         PairEmbeddings pairs = PairEmbeddings.of(queries, positives).withWeights(weights);
         if (!owners.isEmpty()) {
-          pairs = pairs.withNegatives(docs.get("{}:", b), owners.stream().mapToInt(Integer::intValue).toArray());
+          pairs =
+              pairs.withNegatives(
+                  docs.get("{}:", b), owners.stream().mapToInt(Integer::intValue).toArray());
         }
         if (labels != null) {
           pairs = pairs.withLabels(labels);
@@ -270,7 +320,8 @@ public final class LoraTrainingSession implements AutoCloseable {
     for (int i = 0; i < documents.size(); i++) {
       System.arraycopy(found.get(documents.get(i)), 0, flat, i * h, h);
     }
-    return OwnedArrays.of(encoder.manager(), flat, new Shape(documents.size(), h)); // float32, like pooled queries
+    return OwnedArrays.of(
+        encoder.manager(), flat, new Shape(documents.size(), h)); // float32, like pooled queries
   }
 
   /** Anchors whose own positive outscored every other candidate of the micro-batch. */
@@ -295,8 +346,13 @@ public final class LoraTrainingSession implements AutoCloseable {
       boolean finite = true;
       for (LoraKey key : working.aByKey().keySet()) {
         for (boolean isA : new boolean[] {true, false}) {
-          NDArray g = (isA ? working.a(key) : working.b(key)).getGradient().toType(DataType.FLOAT32, false).div(lossScale);
-          finite &= g.isInfinite().any().getBoolean() == false && g.isNaN().any().getBoolean() == false;
+          NDArray g =
+              (isA ? working.a(key) : working.b(key))
+                  .getGradient()
+                  .toType(DataType.FLOAT32, false)
+                  .div(lossScale);
+          finite &=
+              g.isInfinite().any().getBoolean() == false && g.isNaN().any().getBoolean() == false;
           gradients.put(parameterName(key, isA), g);
         }
       }
@@ -305,7 +361,8 @@ public final class LoraTrainingSession implements AutoCloseable {
         goodStepsSinceScaleChange = 0;
         return false;
       }
-      optimizer.step(settings.schedule().multiplier(optimizer.stepCount() + 1), p -> gradients.get(p.name()));
+      optimizer.step(
+          settings.schedule().multiplier(optimizer.stepCount() + 1), p -> gradients.get(p.name()));
       if (++goodStepsSinceScaleChange >= LOSS_SCALE_GROWTH_INTERVAL) {
         lossScale *= 2;
         goodStepsSinceScaleChange = 0;
@@ -326,7 +383,8 @@ public final class LoraTrainingSession implements AutoCloseable {
 
   /** Adapter, optimizer moments, step and seed: enough to resume exactly. */
   public TrainingState exportState() {
-    return new TrainingState(master.toWeights(), optimizer.exportState(), settings.seed(), lossScale);
+    return new TrainingState(
+        master.toWeights(), optimizer.exportState(), settings.seed(), lossScale);
   }
 
   /**

@@ -12,7 +12,14 @@ package io.lorastream.model.train;
  * @param flops floating-point operations of the forward and backward passes, estimated from the
  *     encoder's shape and the padded token counts
  * @param skipped true when the loss or a gradient was not finite (in mixed precision: also an FP16
- *     overflow, which halves the loss scale) and the update was skipped: weights, moments and step count
- *     are unchanged
+ *     overflow, which halves the loss scale) and the update was skipped: weights, moments and step
+ *     count are unchanged
  */
-public record StepResult(long step, double loss, int pairs, double inBatchAccuracy, long tokens, double flops, boolean skipped) {}
+public record StepResult(
+    long step,
+    double loss,
+    int pairs,
+    double inBatchAccuracy,
+    long tokens,
+    double flops,
+    boolean skipped) {}

@@ -12,9 +12,11 @@ import java.util.Set;
  * @param weight how much this pair counts in the batch loss, > 0
  * @param label the pair's label in [0, 1] for the contrastive and cosine losses, or null
  * @param positiveId the positive's document id, or null (the text then identifies it)
- * @param negativeIds the negatives' document ids aligned with {@code negatives}, or empty (texts identify them)
- * @param relevantIds ids (or texts, for documents without ids) of documents known to be relevant to this anchor: when
- *     another pair of the batch brings one as a candidate, it is not this anchor's negative
+ * @param negativeIds the negatives' document ids aligned with {@code negatives}, or empty (texts
+ *     identify them)
+ * @param relevantIds ids (or texts, for documents without ids) of documents known to be relevant to
+ *     this anchor: when another pair of the batch brings one as a candidate, it is not this
+ *     anchor's negative
  */
 public record TrainingExample(
     String anchor,
@@ -35,10 +37,15 @@ public record TrainingExample(
     relevantIds = relevantIds == null ? Set.of() : Set.copyOf(relevantIds);
     if (!negativeIds.isEmpty() && negativeIds.size() != negatives.size()) {
       throw new IllegalArgumentException(
-          "a training example has " + negatives.size() + " negatives but " + negativeIds.size() + " negative ids");
+          "a training example has "
+              + negatives.size()
+              + " negatives but "
+              + negativeIds.size()
+              + " negative ids");
     }
     if (!(weight > 0) || !Double.isFinite(weight)) {
-      throw new IllegalArgumentException("training example weight must be a finite number > 0, got " + weight);
+      throw new IllegalArgumentException(
+          "training example weight must be a finite number > 0, got " + weight);
     }
     if (label != null && !(label >= 0 && label <= 1)) {
       throw new IllegalArgumentException("training example label must be in [0, 1], got " + label);
@@ -46,7 +53,8 @@ public record TrainingExample(
   }
 
   /** A pair identified by its texts, with nothing known beyond it. */
-  public TrainingExample(String anchor, String positive, List<String> negatives, double weight, Double label) {
+  public TrainingExample(
+      String anchor, String positive, List<String> negatives, double weight, Double label) {
     this(anchor, positive, negatives, weight, label, null, List.of(), Set.of());
   }
 

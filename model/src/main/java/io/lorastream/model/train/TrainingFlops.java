@@ -5,10 +5,10 @@ import io.lorastream.model.encoder.EncoderConfig;
 /**
  * Floating-point operations of one encoder pass, counted from matrix shapes (a multiply-add is 2).
  *
- * <p>Per layer and text of L tokens: the six linears cost 2 L (4 H^2 + 2 H F); attention scores
- * and the weighted sum cost 2 * 2 L^2 H. The encoder packs texts without padding, so only real
- * tokens count (counting the padded length would credit work never done). With the base frozen,
- * the backward pass computes input gradients only: once more the linears (dX = dY W) and twice the
+ * <p>Per layer and text of L tokens: the six linears cost 2 L (4 H^2 + 2 H F); attention scores and
+ * the weighted sum cost 2 * 2 L^2 H. The encoder packs texts without padding, so only real tokens
+ * count (counting the padded length would credit work never done). With the base frozen, the
+ * backward pass computes input gradients only: once more the linears (dX = dY W) and twice the
  * attention products (both operands of each product need a gradient). LoRA's own products (r << H)
  * are left out, so the count is slightly low; element-wise work (GELU, LayerNorm, softmax) is not
  * counted, as usual.

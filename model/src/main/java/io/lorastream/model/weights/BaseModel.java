@@ -15,7 +15,8 @@ import java.util.Map;
  * @param weights every tensor {@link BertWeightNames#expectedShapes} lists
  * @param tokenizerJson the model's {@code tokenizer.json}
  */
-public record BaseModel(BaseModelId id, EncoderConfig config, Map<String, FloatTensor> weights, Path tokenizerJson) {
+public record BaseModel(
+    BaseModelId id, EncoderConfig config, Map<String, FloatTensor> weights, Path tokenizerJson) {
 
   public BaseModel {
     weights = Map.copyOf(weights);

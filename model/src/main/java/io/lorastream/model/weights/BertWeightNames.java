@@ -26,7 +26,13 @@ public final class BertWeightNames {
     shapes.put("embeddings.LayerNorm.bias", new int[] {h});
     for (int i = 0; i < c.numLayers(); i++) {
       String p = "encoder.layer." + i + ".";
-      for (String lin : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+      for (String lin :
+          new String[] {
+            "attention.self.query",
+            "attention.self.key",
+            "attention.self.value",
+            "attention.output.dense"
+          }) {
         shapes.put(p + lin + ".weight", new int[] {h, h});
         shapes.put(p + lin + ".bias", new int[] {h});
       }
@@ -49,7 +55,8 @@ public final class BertWeightNames {
    * @param source a file or resource name for error messages
    * @throws IllegalArgumentException naming the source, the tensor and what was expected
    */
-  public static Map<String, FloatTensor> select(Map<String, FloatTensor> tensors, EncoderConfig config, String source) {
+  public static Map<String, FloatTensor> select(
+      Map<String, FloatTensor> tensors, EncoderConfig config, String source) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, int[]> e : expectedShapes(config).entrySet()) {
       String name = e.getKey();
@@ -61,12 +68,21 @@ public final class BertWeightNames {
       }
       if (t == null) {
         throw new IllegalArgumentException(
-            source + " has no tensor '" + name + "' (expected shape " + Arrays.toString(e.getValue())
+            source
+                + " has no tensor '"
+                + name
+                + "' (expected shape "
+                + Arrays.toString(e.getValue())
                 + "): is this a BERT-family encoder matching its config.json?");
       }
       if (!Arrays.equals(t.shape(), e.getValue())) {
         throw new IllegalArgumentException(
-            source + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + " but config.json implies "
+            source
+                + ": tensor '"
+                + name
+                + "' has shape "
+                + Arrays.toString(t.shape())
+                + " but config.json implies "
                 + Arrays.toString(e.getValue()));
       }
       out.put(name, t);

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lorastream.model.BaseModelId;
+import io.lorastream.model.encoder.EncoderConfig;
 import io.lorastream.model.io.AtomicFiles;
 import io.lorastream.model.io.Safetensors;
 import io.lorastream.model.io.SafetensorsContent;
 import io.lorastream.model.tensor.FloatTensor;
-import io.lorastream.model.encoder.EncoderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A local Hugging Face model folder of the BERT family: {@code config.json},
- * {@code model.safetensors} and {@code tokenizer.json}.
+ * A local Hugging Face model folder of the BERT family: {@code config.json}, {@code
+ * model.safetensors} and {@code tokenizer.json}.
  */
 public final class HuggingFaceFolder {
 
@@ -31,22 +31,31 @@ public final class HuggingFaceFolder {
   public static BaseModel load(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException(
-          "model folder " + dir + " does not exist: expected a Hugging Face folder with config.json,"
+          "model folder "
+              + dir
+              + " does not exist: expected a Hugging Face folder with config.json,"
               + " model.safetensors and tokenizer.json, or 'default' for the bundled all-MiniLM-L6-v2");
     }
     EncoderConfig config = readConfig(dir.resolve("config.json"));
     Path weightsFile = dir.resolve("model.safetensors");
     if (!Files.isRegularFile(weightsFile)) {
       throw new IOException(
-          "missing " + weightsFile + ": lorastream reads BERT weights from model.safetensors"
+          "missing "
+              + weightsFile
+              + ": lorastream reads BERT weights from model.safetensors"
               + " (convert a pytorch_model.bin with Hugging Face's safetensors tools)");
     }
     Path tokenizer = dir.resolve("tokenizer.json");
     if (!Files.isRegularFile(tokenizer)) {
-      throw new IOException("missing " + tokenizer + ": a model folder needs the tokenizer.json its model was trained with");
+      throw new IOException(
+          "missing "
+              + tokenizer
+              + ": a model folder needs the tokenizer.json its model was trained with");
     }
-    // Only encoder tensors are read: checkpoints may also carry a pooler or heads in dtypes we never need.
-    SafetensorsContent content = Safetensors.read(weightsFile, name -> !name.contains("pooler") && !name.startsWith("cls."));
+    // Only encoder tensors are read: checkpoints may also carry a pooler or heads in dtypes we
+    // never need.
+    SafetensorsContent content =
+        Safetensors.read(weightsFile, name -> !name.contains("pooler") && !name.startsWith("cls."));
     Map<String, FloatTensor> weights;
     try {
       weights = BertWeightNames.select(content.tensors(), config, weightsFile.toString());
@@ -54,7 +63,8 @@ public final class HuggingFaceFolder {
       throw new IOException(e.getMessage(), e);
     }
     String name = readName(dir);
-    return new BaseModel(new BaseModelId(name, WeightFingerprint.sha256(weights)), config, weights, tokenizer);
+    return new BaseModel(
+        new BaseModelId(name, WeightFingerprint.sha256(weights)), config, weights, tokenizer);
   }
 
   /**
@@ -77,15 +87,20 @@ public final class HuggingFaceFolder {
     config.put("layer_norm_eps", c.layerNormEps());
     config.put("hidden_act", c.activation());
     config.put("pad_token_id", 0);
-    AtomicFiles.write(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
-    AtomicFiles.write(dir.resolve("model.safetensors"), Safetensors.encode(new TreeMap<>(model.weights()), Map.of("format", "pt")));
+    AtomicFiles.write(
+        dir.resolve("config.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config));
+    AtomicFiles.write(
+        dir.resolve("model.safetensors"),
+        Safetensors.encode(new TreeMap<>(model.weights()), Map.of("format", "pt")));
     if (!model.tokenizerJson().equals(dir.resolve("tokenizer.json"))) {
       AtomicFiles.write(dir.resolve("tokenizer.json"), Files.readAllBytes(model.tokenizerJson()));
     }
     ObjectNode meta = JSON.createObjectNode();
     meta.put("name", model.id().name());
     meta.put("sha256", model.id().sha256());
-    AtomicFiles.write(dir.resolve(NAME_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+    AtomicFiles.write(
+        dir.resolve(NAME_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
   }
 
   /** The model's name: from lorastream_base.json if we wrote the folder, else the folder's path. */
@@ -107,7 +122,8 @@ public final class HuggingFaceFolder {
   /** Reads a BERT {@code config.json}; other architectures are refused with the file named. */
   public static EncoderConfig readConfig(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new IOException("missing " + file + ": a Hugging Face model folder needs its config.json");
+      throw new IOException(
+          "missing " + file + ": a Hugging Face model folder needs its config.json");
     }
     JsonNode root;
     try {
@@ -118,7 +134,10 @@ public final class HuggingFaceFolder {
     String type = root.path("model_type").asText("");
     if (!SUPPORTED_TYPES.contains(type)) {
       throw new IOException(
-          file + " declares model_type '" + type + "': lorastream supports BERT-family encoders (model_type 'bert')");
+          file
+              + " declares model_type '"
+              + type
+              + "': lorastream supports BERT-family encoders (model_type 'bert')");
     }
     try {
       return new EncoderConfig(
@@ -139,7 +158,8 @@ public final class HuggingFaceFolder {
   private static int required(JsonNode root, String field, Path file) throws IOException {
     JsonNode n = root.get(field);
     if (n == null || !n.canConvertToInt()) {
-      throw new IOException(file + " lacks the integer field '" + field + "' that a BERT config.json has");
+      throw new IOException(
+          file + " lacks the integer field '" + field + "' that a BERT config.json has");
     }
     return n.asInt();
   }

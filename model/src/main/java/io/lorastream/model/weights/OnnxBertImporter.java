@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * <p>The exporter keeps biases, embeddings and LayerNorm parameters under their module names but
  * stores every linear weight as an anonymous, transposed MatMul input ({@code onnx::MatMul_787},
- * shape [in, out]). Each such MatMul feeds an Add whose other input is the linear's named bias,
- * so following MatMul -> Add names the weight: bias {@code X.bias} means weight {@code X.weight},
+ * shape [in, out]). Each such MatMul feeds an Add whose other input is the linear's named bias, so
+ * following MatMul -> Add names the weight: bias {@code X.bias} means weight {@code X.weight},
  * transposed back to [out, in].
  */
 public final class OnnxBertImporter {
@@ -27,7 +27,8 @@ public final class OnnxBertImporter {
    * @param config the architecture the weights must match
    * @param source a name for error messages
    */
-  public static Map<String, FloatTensor> importWeights(OnnxGraph graph, EncoderConfig config, String source) {
+  public static Map<String, FloatTensor> importWeights(
+      OnnxGraph graph, EncoderConfig config, String source) {
     Map<String, FloatTensor> init = graph.initializers();
     Map<String, List<OnnxGraph.Node>> consumers = new HashMap<>();
     for (OnnxGraph.Node n : graph.nodes()) {
@@ -54,7 +55,11 @@ public final class OnnxBertImporter {
       String bias = biasOf(matMul, consumers, init);
       if (bias == null) {
         throw new IllegalArgumentException(
-            source + ": MatMul '" + matMul.name() + "' uses weight '" + weightName
+            source
+                + ": MatMul '"
+                + matMul.name()
+                + "' uses weight '"
+                + weightName
                 + "' but no Add with a named bias consumes it; this is not a BERT export lorastream can read");
       }
       named.put(bias.substring(0, bias.length() - ".bias".length()) + ".weight", transpose(weight));
@@ -62,7 +67,10 @@ public final class OnnxBertImporter {
     return BertWeightNames.select(named, config, source);
   }
 
-  private static String biasOf(OnnxGraph.Node matMul, Map<String, List<OnnxGraph.Node>> consumers, Map<String, FloatTensor> init) {
+  private static String biasOf(
+      OnnxGraph.Node matMul,
+      Map<String, List<OnnxGraph.Node>> consumers,
+      Map<String, FloatTensor> init) {
     for (OnnxGraph.Node add : consumers.getOrDefault(matMul.outputs().get(0), List.of())) {
       if (!add.opType().equals("Add")) {
         continue;

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The parts of an ONNX model that weight import needs: float initializers by name and the node list.
+ * The parts of an ONNX model that weight import needs: float initializers by name and the node
+ * list.
  *
  * <p>Read with protobuf's own wire-format reader over the field numbers of {@code onnx.proto}
  * (ModelProto.graph = 7; GraphProto.node = 1, initializer = 5; NodeProto.input = 1, output = 2,
- * name = 3, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8,
- * raw_data = 9, data_location = 14). Generating classes from the whole onnx.proto for these few
- * fields would add a protoc step to the build for no gain.
+ * name = 3, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8, raw_data =
+ * 9, data_location = 14). Generating classes from the whole onnx.proto for these few fields would
+ * add a protoc step to the build for no gain.
  *
  * @param initializers float32 initializers by name, in file order
  * @param nodes graph nodes in file order
@@ -32,8 +33,8 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
   private static final int ONNX_FLOAT = 1;
 
   /**
-   * Parses an ONNX model. Initializers of types other than float32 (e.g. int64 shape constants)
-   * are skipped; weights stored in external files are refused.
+   * Parses an ONNX model. Initializers of types other than float32 (e.g. int64 shape constants) are
+   * skipped; weights stored in external files are refused.
    *
    * @param in the model bytes; read fully
    * @param source a name for error messages (a path or a classpath resource)
@@ -46,15 +47,18 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
     boolean sawGraph = false;
     try {
       for (int tag = model.readTag(); tag != 0; tag = model.readTag()) {
-        if (WireFormat.getTagFieldNumber(tag) == 7 && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        if (WireFormat.getTagFieldNumber(tag) == 7
+            && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
           sawGraph = true;
-          readGraph(CodedInputStream.newInstance(model.readByteBuffer()), initializers, nodes, source);
+          readGraph(
+              CodedInputStream.newInstance(model.readByteBuffer()), initializers, nodes, source);
         } else {
           model.skipField(tag);
         }
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IOException(source + " is not a valid ONNX model (protobuf parse failed: " + e.getMessage() + ")", e);
+      throw new IOException(
+          source + " is not a valid ONNX model (protobuf parse failed: " + e.getMessage() + ")", e);
     }
     if (!sawGraph) {
       throw new IOException(source + " is not an ONNX model: it has no graph (ModelProto field 7)");
@@ -63,7 +67,10 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
   }
 
   private static void readGraph(
-      CodedInputStream graph, Map<String, FloatTensor> initializers, List<Node> nodes, String source)
+      CodedInputStream graph,
+      Map<String, FloatTensor> initializers,
+      List<Node> nodes,
+      String source)
       throws IOException {
     graph.setSizeLimit(Integer.MAX_VALUE);
     for (int tag = graph.readTag(); tag != 0; tag = graph.readTag()) {
@@ -95,8 +102,8 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
     return new Node(name, opType, List.copyOf(inputs), List.copyOf(outputs));
   }
 
-  private static void readTensor(CodedInputStream tensor, Map<String, FloatTensor> out, String source)
-      throws IOException {
+  private static void readTensor(
+      CodedInputStream tensor, Map<String, FloatTensor> out, String source) throws IOException {
     tensor.setSizeLimit(Integer.MAX_VALUE);
     List<Long> dims = new ArrayList<>();
     int dataType = 0;
@@ -142,7 +149,10 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
     }
     if (external) {
       throw new IOException(
-          source + ": initializer '" + name + "' is stored in an external file, which lorastream does not read;"
+          source
+              + ": initializer '"
+              + name
+              + "' is stored in an external file, which lorastream does not read;"
               + " export the model with weights embedded in the .onnx file");
     }
     int[] shape = dims.stream().mapToInt(Math::toIntExact).toArray();
@@ -159,7 +169,8 @@ public record OnnxGraph(Map<String, FloatTensor> initializers, List<Node> nodes)
     try {
       out.put(name, new FloatTensor(shape, data));
     } catch (IllegalArgumentException e) {
-      throw new IOException(source + ": initializer '" + name + "' is corrupt: " + e.getMessage(), e);
+      throw new IOException(
+          source + ": initializer '" + name + "' is corrupt: " + e.getMessage(), e);
     }
   }
 }

@@ -32,14 +32,17 @@ class AdapterFolderTest {
 
   @BeforeEach
   void saveOne() throws Exception {
-    weights = Fixtures.randomWeights(Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.FFN_OUT), TINY, 3);
+    weights =
+        Fixtures.randomWeights(
+            Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.FFN_OUT), TINY, 3);
     dir = tmp.resolve("adapter");
     AdapterFolder.save(dir, weights, BASE, TINY);
   }
 
   private AbstractThrowableAssert<?, ?> assertRefused(EncoderConfig encoder, RefusalReason reason) {
     return assertThatThrownBy(() -> AdapterFolder.load(dir, BASE, encoder))
-        .isInstanceOfSatisfying(AdapterFormatException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            AdapterFormatException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 
   private void editConfig(Consumer<ObjectNode> edit) throws Exception {
@@ -70,7 +73,9 @@ class AdapterFolderTest {
   @Test
   void anAdapterForAnotherBaseHashIsRefused() {
     assertThatThrownBy(() -> AdapterFolder.load(dir, OTHER_BASE, TINY))
-        .isInstanceOfSatisfying(AdapterFormatException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.OTHER_BASE_MODEL))
+        .isInstanceOfSatisfying(
+            AdapterFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(RefusalReason.OTHER_BASE_MODEL))
         .hasMessageContaining(dir.resolve("lorastream_adapter.json").toString())
         .hasMessageContaining("made for base model test/tiny-bert (sha256 aaaa");
   }
@@ -85,9 +90,11 @@ class AdapterFolderTest {
         .hasMessageContaining(dir.resolve("adapter_model.safetensors").toString())
         .hasMessageContaining("must be [2, 12]");
     EncoderConfig deeper = new EncoderConfig(100, 8, 4, 2, 16, 32, 2, 1e-12, "gelu");
-    assertRefused(deeper, RefusalReason.SHAPE_MISMATCH).hasMessageContaining("factors cover layers [0, 1] but the encoder has 4");
+    assertRefused(deeper, RefusalReason.SHAPE_MISMATCH)
+        .hasMessageContaining("factors cover layers [0, 1] but the encoder has 4");
     EncoderConfig shallower = new EncoderConfig(100, 8, 1, 2, 16, 32, 2, 1e-12, "gelu");
-    assertRefused(shallower, RefusalReason.SHAPE_MISMATCH).hasMessageContaining("adapts layer 1 but the encoder has 1 layers");
+    assertRefused(shallower, RefusalReason.SHAPE_MISMATCH)
+        .hasMessageContaining("adapts layer 1 but the encoder has 1 layers");
   }
 
   @Test
@@ -124,14 +131,19 @@ class AdapterFolderTest {
     };
     for (Object[] c : cases) {
       saveOne();
-      editConfig(o -> {
-        try {
-          o.set((String) c[0], Json.MAPPER.readTree(c[1] instanceof String s && !s.startsWith("[") && !s.startsWith("{")
-              ? "\"" + s + "\"" : String.valueOf(c[1])));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      editConfig(
+          o -> {
+            try {
+              o.set(
+                  (String) c[0],
+                  Json.MAPPER.readTree(
+                      c[1] instanceof String s && !s.startsWith("[") && !s.startsWith("{")
+                          ? "\"" + s + "\""
+                          : String.valueOf(c[1])));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
       assertRefused(TINY, RefusalReason.UNSUPPORTED_ADAPTER)
           .as((String) c[0])
           .hasMessageContaining(dir.resolve("adapter_config.json").toString())
@@ -141,11 +153,12 @@ class AdapterFolderTest {
 
   @Test
   void harmlessUnknownFieldsAtTheirDefaultsAreAccepted() throws Exception {
-    editConfig(o -> {
-      o.putNull("some_future_config");
-      o.put("peft_version", "0.99.0");
-      o.put("use_future_trick", false);
-    });
+    editConfig(
+        o -> {
+          o.putNull("some_future_config");
+          o.put("peft_version", "0.99.0");
+          o.put("use_future_trick", false);
+        });
     assertThat(AdapterFolder.load(dir, BASE, TINY).weights()).isEqualTo(weights);
   }
 
@@ -173,34 +186,44 @@ class AdapterFolderTest {
     d[5] = Float.NaN;
     t.put(name, new FloatTensor(t.get(name).shape(), d));
     replaceWeights(t);
-    assertRefused(TINY, RefusalReason.NON_FINITE).hasMessageContaining("'" + name + "' holds NaN at index 5");
+    assertRefused(TINY, RefusalReason.NON_FINITE)
+        .hasMessageContaining("'" + name + "' holds NaN at index 5");
   }
 
   @Test
   void tensorsThatAreNotPlainLoraFactorsAreRefused() throws Exception {
     Map<String, FloatTensor> t = savedTensors();
-    t.put("base_model.model.encoder.layer.0.attention.self.query.lora_magnitude_vector", FloatTensor.zeros(8));
+    t.put(
+        "base_model.model.encoder.layer.0.attention.self.query.lora_magnitude_vector",
+        FloatTensor.zeros(8));
     replaceWeights(t);
-    assertRefused(TINY, RefusalReason.UNSUPPORTED_ADAPTER).hasMessageContaining("lora_magnitude_vector' is not a LoRA factor");
+    assertRefused(TINY, RefusalReason.UNSUPPORTED_ADAPTER)
+        .hasMessageContaining("lora_magnitude_vector' is not a LoRA factor");
   }
 
   @Test
   void factorsForModulesTheConfigDoesNotTargetAreRefused() throws Exception {
     Map<String, FloatTensor> t = savedTensors();
-    t.put("base_model.model.encoder.layer.0.attention.self.key.lora_A.weight", FloatTensor.zeros(2, 8));
+    t.put(
+        "base_model.model.encoder.layer.0.attention.self.key.lora_A.weight",
+        FloatTensor.zeros(2, 8));
     replaceWeights(t);
-    assertRefused(TINY, RefusalReason.MALFORMED).hasMessageContaining("which target_modules in adapter_config.json does not select");
+    assertRefused(TINY, RefusalReason.MALFORMED)
+        .hasMessageContaining("which target_modules in adapter_config.json does not select");
   }
 
   @Test
   void missingOrPickledFilesAreNamed() throws Exception {
     Files.delete(dir.resolve("adapter_model.safetensors"));
-    assertRefused(TINY, RefusalReason.MALFORMED).hasMessageContaining(dir.resolve("adapter_model.safetensors") + ": missing");
+    assertRefused(TINY, RefusalReason.MALFORMED)
+        .hasMessageContaining(dir.resolve("adapter_model.safetensors") + ": missing");
     Files.write(dir.resolve("adapter_model.bin"), new byte[] {1});
     assertRefused(TINY, RefusalReason.MALFORMED).hasMessageContaining("safe_serialization=True");
     Files.delete(dir.resolve("adapter_config.json"));
-    assertRefused(TINY, RefusalReason.MALFORMED).hasMessageContaining(dir.resolve("adapter_config.json") + ": missing");
-    assertThatThrownBy(() -> AdapterFolder.load(tmp.resolve("nowhere"), BASE, TINY)).hasMessageContaining("no such adapter folder");
+    assertRefused(TINY, RefusalReason.MALFORMED)
+        .hasMessageContaining(dir.resolve("adapter_config.json") + ": missing");
+    assertThatThrownBy(() -> AdapterFolder.load(tmp.resolve("nowhere"), BASE, TINY))
+        .hasMessageContaining("no such adapter folder");
   }
 
   @Test

@@ -27,11 +27,16 @@ class AdapterKeyTest {
 
   @Test
   void nonCanonicalOrInvalidKeysAreRefused() {
-    assertThatThrownBy(() -> AdapterKey.parse("scifact@42")).hasMessageContaining("<adapter>@<version>");
-    assertThatThrownBy(() -> AdapterKey.parse("scifact@0000042")).hasMessageContaining("expected 'scifact@000042'");
-    assertThatThrownBy(() -> AdapterKey.parse("scifact@000000")).hasMessageContaining("version must be >= 1");
-    assertThatThrownBy(() -> AdapterKey.parse("scifact@9999999999")).hasMessageContaining("above 2147483647");
-    assertThatThrownBy(() -> AdapterKey.parse("SciFact@000001")).hasMessageContaining("<adapter>@<version>");
+    assertThatThrownBy(() -> AdapterKey.parse("scifact@42"))
+        .hasMessageContaining("<adapter>@<version>");
+    assertThatThrownBy(() -> AdapterKey.parse("scifact@0000042"))
+        .hasMessageContaining("expected 'scifact@000042'");
+    assertThatThrownBy(() -> AdapterKey.parse("scifact@000000"))
+        .hasMessageContaining("version must be >= 1");
+    assertThatThrownBy(() -> AdapterKey.parse("scifact@9999999999"))
+        .hasMessageContaining("above 2147483647");
+    assertThatThrownBy(() -> AdapterKey.parse("SciFact@000001"))
+        .hasMessageContaining("<adapter>@<version>");
     assertThatThrownBy(() -> new AdapterKey("base", 1)).hasMessageContaining("reserved");
     assertThatThrownBy(() -> new AdapterKey("has space", 1)).hasMessageContaining("is invalid");
   }

@@ -25,7 +25,8 @@ class AdapterRecordTest {
 
   private static final KeyPair KEYS = AdapterKeys.generate();
   private static final AdapterSigner SIGNER = new AdapterSigner(KEYS.getPrivate());
-  private static final LoraConfig LORA = Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.FFN_IN);
+  private static final LoraConfig LORA =
+      Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.FFN_IN);
 
   private final AdapterWeights weights = Fixtures.randomWeights(LORA, TINY, 11);
   private final PeftAdapterFiles files = PeftAdapterFiles.encode(weights, BASE, TINY);
@@ -38,18 +39,27 @@ class AdapterRecordTest {
     return ((AdapterVerification.Refused) v).reason();
   }
 
-  /** Frames and signs arbitrary sections as the codec does, to build records the writer would refuse to. */
-  private static byte[] frame(int version, byte[] manifestJson, PeftAdapterFiles f, AdapterSigner signer) {
+  /**
+   * Frames and signs arbitrary sections as the codec does, to build records the writer would refuse
+   * to.
+   */
+  private static byte[] frame(
+      int version, byte[] manifestJson, PeftAdapterFiles f, AdapterSigner signer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(AdapterRecordCodec.MAGIC);
     out.writeBytes(ByteBuffer.allocate(2).putShort((short) version).array());
-    for (byte[] section : new byte[][] {manifestJson, f.adapterConfigJson(), f.adapterModelSafetensors()}) {
+    for (byte[] section :
+        new byte[][] {manifestJson, f.adapterConfigJson(), f.adapterModelSafetensors()}) {
       out.writeBytes(ByteBuffer.allocate(4).putInt(section.length).array());
       out.writeBytes(section);
     }
     byte[] signed = out.toByteArray();
     byte[] sig = signer.sign(signed, signed.length);
-    return ByteBuffer.allocate(signed.length + 2 + sig.length).put(signed).putShort((short) sig.length).put(sig).array();
+    return ByteBuffer.allocate(signed.length + 2 + sig.length)
+        .put(signed)
+        .putShort((short) sig.length)
+        .put(sig)
+        .array();
   }
 
   @Test
@@ -67,8 +77,12 @@ class AdapterRecordTest {
 
   @Test
   void encodingTheSameVersionTwiceGivesTheSameBytes() {
-    PeftAdapterFiles again = PeftAdapterFiles.encode(Fixtures.randomWeights(LORA, TINY, 11), BASE, TINY);
-    assertThat(AdapterRecordCodec.encode(Fixtures.manifest("scifact", 42, BASE, again, LORA), again, SIGNER)).isEqualTo(record);
+    PeftAdapterFiles again =
+        PeftAdapterFiles.encode(Fixtures.randomWeights(LORA, TINY, 11), BASE, TINY);
+    assertThat(
+            AdapterRecordCodec.encode(
+                Fixtures.manifest("scifact", 42, BASE, again, LORA), again, SIGNER))
+        .isEqualTo(record);
   }
 
   @Test
@@ -94,7 +108,11 @@ class AdapterRecordTest {
         assertThat(reason).as("byte %d", i).isEqualTo(RefusalReason.BAD_SIGNATURE);
       }
     }
-    assertThat(reasons.keySet()).containsOnly(RefusalReason.MALFORMED, RefusalReason.UNSUPPORTED_VERSION, RefusalReason.BAD_SIGNATURE);
+    assertThat(reasons.keySet())
+        .containsOnly(
+            RefusalReason.MALFORMED,
+            RefusalReason.UNSUPPORTED_VERSION,
+            RefusalReason.BAD_SIGNATURE);
   }
 
   private boolean isLengthField(int i) {
@@ -110,36 +128,47 @@ class AdapterRecordTest {
 
   @Test
   void aRecordSignedWithAnotherKeyIsRefused() {
-    byte[] forged = AdapterRecordCodec.encode(manifest, files, new AdapterSigner(AdapterKeys.generate().getPrivate()));
+    byte[] forged =
+        AdapterRecordCodec.encode(
+            manifest, files, new AdapterSigner(AdapterKeys.generate().getPrivate()));
     AdapterVerification v = verifier.verify("scifact@000042", forged);
     assertThat(reasonOf(v)).isEqualTo(RefusalReason.BAD_SIGNATURE);
-    assertThat(((AdapterVerification.Refused) v).detail()).contains(AdapterKeys.fingerprint(KEYS.getPublic()));
+    assertThat(((AdapterVerification.Refused) v).detail())
+        .contains(AdapterKeys.fingerprint(KEYS.getPublic()));
   }
 
   @Test
   void aRecordForAnotherBaseModelIsRefused() {
     PeftAdapterFiles other = PeftAdapterFiles.encode(weights, OTHER_BASE, TINY);
-    byte[] r = AdapterRecordCodec.encode(Fixtures.manifest("scifact", 42, OTHER_BASE, other, LORA), other, SIGNER);
+    byte[] r =
+        AdapterRecordCodec.encode(
+            Fixtures.manifest("scifact", 42, OTHER_BASE, other, LORA), other, SIGNER);
     AdapterVerification v = verifier.verify("scifact@000042", r);
     assertThat(reasonOf(v)).isEqualTo(RefusalReason.OTHER_BASE_MODEL);
-    assertThat(((AdapterVerification.Refused) v).detail()).contains("scifact@000042").contains("bbbb");
+    assertThat(((AdapterVerification.Refused) v).detail())
+        .contains("scifact@000042")
+        .contains("bbbb");
   }
 
   @Test
   void aRecordWhoseShapesDoNotFitTheEncoderIsRefused() {
     EncoderConfig wider = new EncoderConfig(100, 12, 2, 2, 16, 32, 2, 1e-12, "gelu");
     AdapterVerifier widerServer = new AdapterVerifier(KEYS.getPublic(), BASE, wider);
-    assertThat(reasonOf(widerServer.verify("scifact@000042", record))).isEqualTo(RefusalReason.SHAPE_MISMATCH);
+    assertThat(reasonOf(widerServer.verify("scifact@000042", record)))
+        .isEqualTo(RefusalReason.SHAPE_MISMATCH);
   }
 
   @Test
   void everyTruncationIsMalformed() {
     for (int length = 0; length < record.length; length++) {
       byte[] cut = java.util.Arrays.copyOf(record, length);
-      assertThat(reasonOf(verifier.verify("scifact@000042", cut))).as("length %d", length).isEqualTo(RefusalReason.MALFORMED);
+      assertThat(reasonOf(verifier.verify("scifact@000042", cut)))
+          .as("length %d", length)
+          .isEqualTo(RefusalReason.MALFORMED);
     }
     byte[] longer = java.util.Arrays.copyOf(record, record.length + 1);
-    assertThat(reasonOf(verifier.verify("scifact@000042", longer))).isEqualTo(RefusalReason.MALFORMED);
+    assertThat(reasonOf(verifier.verify("scifact@000042", longer)))
+        .isEqualTo(RefusalReason.MALFORMED);
   }
 
   @Test
@@ -148,17 +177,22 @@ class AdapterRecordTest {
       byte[] r = frame(version, AdapterManifestJson.write(manifest), files, SIGNER);
       AdapterVerification v = verifier.verify("scifact@000042", r);
       assertThat(reasonOf(v)).isEqualTo(RefusalReason.UNSUPPORTED_VERSION);
-      assertThat(((AdapterVerification.Refused) v).detail()).contains("format version " + version + " is not supported");
+      assertThat(((AdapterVerification.Refused) v).detail())
+          .contains("format version " + version + " is not supported");
     }
-    assertThat(verifier.verify("scifact@000042", frame(1, AdapterManifestJson.write(manifest), files, SIGNER)))
+    assertThat(
+            verifier.verify(
+                "scifact@000042", frame(1, AdapterManifestJson.write(manifest), files, SIGNER)))
         .isInstanceOf(AdapterVerification.Accepted.class);
   }
 
   @Test
   void weightsThatDoNotMatchTheSignedChecksumAreRefused() {
-    PeftAdapterFiles other = PeftAdapterFiles.encode(Fixtures.randomWeights(LORA, TINY, 12), BASE, TINY);
+    PeftAdapterFiles other =
+        PeftAdapterFiles.encode(Fixtures.randomWeights(LORA, TINY, 12), BASE, TINY);
     byte[] r = frame(1, AdapterManifestJson.write(manifest), other, SIGNER);
-    assertThat(reasonOf(verifier.verify("scifact@000042", r))).isEqualTo(RefusalReason.CHECKSUM_MISMATCH);
+    assertThat(reasonOf(verifier.verify("scifact@000042", r)))
+        .isEqualTo(RefusalReason.CHECKSUM_MISMATCH);
     assertThatThrownBy(() -> AdapterRecordCodec.encode(manifest, other, SIGNER))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("scifact@000042");
@@ -170,22 +204,32 @@ class AdapterRecordTest {
     LoraPairWeights p = pairs.get(new LoraKey(1, LoraTarget.FFN_IN));
     float[] b = p.b().data().clone();
     b[3] = Float.POSITIVE_INFINITY;
-    pairs.put(new LoraKey(1, LoraTarget.FFN_IN), new LoraPairWeights(p.a(), new FloatTensor(p.b().shape(), b)));
+    pairs.put(
+        new LoraKey(1, LoraTarget.FFN_IN),
+        new LoraPairWeights(p.a(), new FloatTensor(p.b().shape(), b)));
     PeftAdapterFiles bad = PeftAdapterFiles.encode(new AdapterWeights(LORA, pairs), BASE, TINY);
-    byte[] r = AdapterRecordCodec.encode(Fixtures.manifest("scifact", 42, BASE, bad, LORA), bad, SIGNER);
+    byte[] r =
+        AdapterRecordCodec.encode(Fixtures.manifest("scifact", 42, BASE, bad, LORA), bad, SIGNER);
     assertThat(reasonOf(verifier.verify("scifact@000042", r))).isEqualTo(RefusalReason.NON_FINITE);
   }
 
   @Test
   void aRecordReplayedUnderAnotherKeyIsRefused() {
-    assertThat(reasonOf(verifier.verify("scifact@000043", record))).isEqualTo(RefusalReason.KEY_MISMATCH);
-    assertThat(reasonOf(verifier.verify("other@000042", record))).isEqualTo(RefusalReason.KEY_MISMATCH);
+    assertThat(reasonOf(verifier.verify("scifact@000043", record)))
+        .isEqualTo(RefusalReason.KEY_MISMATCH);
+    assertThat(reasonOf(verifier.verify("other@000042", record)))
+        .isEqualTo(RefusalReason.KEY_MISMATCH);
   }
 
   @Test
   void aManifestThatContradictsAdapterConfigIsRefused() {
     LoraConfig claimed = new LoraConfig(2, 99, 0.1, LORA.targets(), false);
-    byte[] r = frame(1, AdapterManifestJson.write(Fixtures.manifest("scifact", 42, BASE, files, claimed)), files, SIGNER);
+    byte[] r =
+        frame(
+            1,
+            AdapterManifestJson.write(Fixtures.manifest("scifact", 42, BASE, files, claimed)),
+            files,
+            SIGNER);
     assertThat(reasonOf(verifier.verify("scifact@000042", r))).isEqualTo(RefusalReason.MALFORMED);
   }
 

@@ -26,7 +26,8 @@ final class Fixtures {
   static final EncoderConfig TINY = new EncoderConfig(100, 8, 2, 2, 16, 32, 2, 1e-12, "gelu");
 
   /** A tiny BERT shape for the PEFT fixtures: H 32, 2 layers, 4 heads, F 37. */
-  static final EncoderConfig TINY_BERT = new EncoderConfig(1124, 32, 2, 4, 37, 512, 16, 1e-12, "gelu");
+  static final EncoderConfig TINY_BERT =
+      new EncoderConfig(1124, 32, 2, 4, 37, 512, 16, 1e-12, "gelu");
 
   static final BaseModelId BASE = new BaseModelId("test/tiny-bert", "a".repeat(64));
   static final BaseModelId OTHER_BASE = new BaseModelId("test/tiny-bert", "b".repeat(64));
@@ -58,12 +59,22 @@ final class Fixtures {
     return new LoraConfig(r, 2.0 * r, 0.1, Set.of(targets), false);
   }
 
-  static AdapterManifest manifest(String adapter, int version, BaseModelId base, PeftAdapterFiles files, LoraConfig lora) {
+  static AdapterManifest manifest(
+      String adapter, int version, BaseModelId base, PeftAdapterFiles files, LoraConfig lora) {
     return new AdapterManifest(
-        adapter, version, base, files.weightsSha256(), lora, AdaptationMode.QUERY, "mnrl", 120, 1920,
+        adapter,
+        version,
+        base,
+        files.weightsSha256(),
+        lora,
+        AdaptationMode.QUERY,
+        "mnrl",
+        120,
+        1920,
         new TreeMap<>(Map.of("candidate_ndcg@10", 0.71, "published_ndcg@10", 0.6875)),
         Instant.parse("2025-03-01T12:00:00.123Z"),
-        new TreeMap<>(Map.of("lorastream.training-pairs-0", 1000L, "lorastream.training-pairs-1", 985L)));
+        new TreeMap<>(
+            Map.of("lorastream.training-pairs-0", 1000L, "lorastream.training-pairs-1", 985L)));
   }
 
   static byte[] resource(String path) throws IOException {
@@ -81,28 +92,42 @@ final class Fixtures {
   }
 
   /**
-   * adapter_model.safetensors as PEFT saves it for {@code targets} on {@code encoder}: tensors sorted by name
-   * (the safetensors writer's order within one dtype), {@code __metadata__ {"format":"pt"}}, names
-   * {@code <prefix>encoder.layer.N.<module>.lora_X<adapterSegment>.weight}.
+   * adapter_model.safetensors as PEFT saves it for {@code targets} on {@code encoder}: tensors
+   * sorted by name (the safetensors writer's order within one dtype), {@code __metadata__
+   * {"format":"pt"}}, names {@code <prefix>encoder.layer.N.<module>.lora_X<adapterSegment>.weight}.
    *
    * @param f16 store F16 (a half-precision model) instead of F32
    * @param withPooler also adapt pooler.dense, as target entry "dense" does in PEFT
    * @param expected receives the float values per (lorastream) PEFT name, for assertions
    */
   static byte[] peftWeights(
-      EncoderConfig encoder, Set<LoraTarget> targets, int r, String prefix, String adapterSegment, boolean f16,
-      boolean withPooler, Map<String, FloatTensor> expected) {
+      EncoderConfig encoder,
+      Set<LoraTarget> targets,
+      int r,
+      String prefix,
+      String adapterSegment,
+      boolean f16,
+      boolean withPooler,
+      Map<String, FloatTensor> expected) {
     SortedMap<String, int[]> shapes = new TreeMap<>();
     for (int layer = 0; layer < encoder.numLayers(); layer++) {
       for (LoraTarget t : targets) {
         String module = prefix + t.moduleName(layer);
-        shapes.put(module + ".lora_A" + adapterSegment + ".weight", new int[] {r, AdapterShapes.inFeatures(t, encoder)});
-        shapes.put(module + ".lora_B" + adapterSegment + ".weight", new int[] {AdapterShapes.outFeatures(t, encoder), r});
+        shapes.put(
+            module + ".lora_A" + adapterSegment + ".weight",
+            new int[] {r, AdapterShapes.inFeatures(t, encoder)});
+        shapes.put(
+            module + ".lora_B" + adapterSegment + ".weight",
+            new int[] {AdapterShapes.outFeatures(t, encoder), r});
       }
     }
     if (withPooler) {
-      shapes.put(prefix + "pooler.dense.lora_A" + adapterSegment + ".weight", new int[] {r, encoder.hiddenSize()});
-      shapes.put(prefix + "pooler.dense.lora_B" + adapterSegment + ".weight", new int[] {encoder.hiddenSize(), r});
+      shapes.put(
+          prefix + "pooler.dense.lora_A" + adapterSegment + ".weight",
+          new int[] {r, encoder.hiddenSize()});
+      shapes.put(
+          prefix + "pooler.dense.lora_B" + adapterSegment + ".weight",
+          new int[] {encoder.hiddenSize(), r});
     }
     SafetensorsBytes b = new SafetensorsBytes().metadata("{\"format\":\"pt\"}");
     for (Map.Entry<String, int[]> e : shapes.entrySet()) {
@@ -125,7 +150,9 @@ final class Fixtures {
     return b.build(true);
   }
 
-  /** F16 bits of k/64 for |k| <= 8 (exact): sign, exponent and mantissa worked out from the value. */
+  /**
+   * F16 bits of k/64 for |k| <= 8 (exact): sign, exponent and mantissa worked out from the value.
+   */
   private static int toF16Bits(float v) {
     if (v == 0) {
       return 0;

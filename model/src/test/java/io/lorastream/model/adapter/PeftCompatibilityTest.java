@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "Loads in PEFT and from PEFT", checked against fixtures that reproduce what PEFT's save_pretrained writes
- * for a BERT model (see src/test/resources/peft/README.md for the PEFT versions mirrored).
+ * "Loads in PEFT and from PEFT", checked against fixtures that reproduce what PEFT's
+ * save_pretrained writes for a BERT model (see src/test/resources/peft/README.md for the PEFT
+ * versions mirrored).
  */
 class PeftCompatibilityTest {
 
@@ -45,17 +46,21 @@ class PeftCompatibilityTest {
     return dir;
   }
 
-  private static void assertFactorsEqual(AdapterWeights w, Map<String, FloatTensor> expected, String prefix, String segment) {
+  private static void assertFactorsEqual(
+      AdapterWeights w, Map<String, FloatTensor> expected, String prefix, String segment) {
     for (Map.Entry<LoraKey, io.lorastream.model.lora.LoraPairWeights> p : w.pairs().entrySet()) {
       String module = prefix + p.getKey().moduleName();
-      assertThat(p.getValue().a()).isEqualTo(expected.get(module + ".lora_A" + segment + ".weight"));
-      assertThat(p.getValue().b()).isEqualTo(expected.get(module + ".lora_B" + segment + ".weight"));
+      assertThat(p.getValue().a())
+          .isEqualTo(expected.get(module + ".lora_A" + segment + ".weight"));
+      assertThat(p.getValue().b())
+          .isEqualTo(expected.get(module + ".lora_B" + segment + ".weight"));
     }
   }
 
   @Test
   void ourAdapterConfigIsByteForByteWhatPeftWritesForTheSameLoraConfig() throws Exception {
-    LoraConfig lora = new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
+    LoraConfig lora =
+        new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
 
     byte[] ours = PeftAdapterConfig.write(lora, "hf-internal-testing/tiny-random-BertModel");
 
@@ -66,12 +71,21 @@ class PeftCompatibilityTest {
   void anAdapterSavedByPeft016LoadsWithItsExactFactors() throws Exception {
     Map<String, FloatTensor> expected = new HashMap<>();
     byte[] weights =
-        Fixtures.peftWeights(TINY_BERT, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, "base_model.model.", "", false, false, expected);
+        Fixtures.peftWeights(
+            TINY_BERT,
+            Set.of(LoraTarget.QUERY, LoraTarget.VALUE),
+            4,
+            "base_model.model.",
+            "",
+            false,
+            false,
+            expected);
 
     LoadedAdapter loaded = AdapterFolder.load(peftFolder(V016, weights), BASE, TINY_BERT);
 
     assertThat(loaded.weights().config())
-        .isEqualTo(new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false));
+        .isEqualTo(
+            new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false));
     assertThat(loaded.weights().pairs()).hasSize(2 * 2);
     assertFactorsEqual(loaded.weights(), expected, "base_model.model.", "");
     assertThat(loaded.baseVerified()).isFalse();
@@ -83,8 +97,14 @@ class PeftCompatibilityTest {
   void anAdapterSavedByPeft019InHalfPrecisionWithPoolerFactorsLoads() throws Exception {
     Map<String, FloatTensor> expected = new HashMap<>();
     EnumSet<LoraTarget> dense =
-        EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE, LoraTarget.ATTENTION_OUTPUT, LoraTarget.FFN_IN, LoraTarget.FFN_OUT);
-    byte[] weights = Fixtures.peftWeights(TINY_BERT, dense, 4, "base_model.model.", "", true, true, expected);
+        EnumSet.of(
+            LoraTarget.QUERY,
+            LoraTarget.VALUE,
+            LoraTarget.ATTENTION_OUTPUT,
+            LoraTarget.FFN_IN,
+            LoraTarget.FFN_OUT);
+    byte[] weights =
+        Fixtures.peftWeights(TINY_BERT, dense, 4, "base_model.model.", "", true, true, expected);
 
     LoadedAdapter loaded = AdapterFolder.load(peftFolder(V019, weights), BASE, TINY_BERT);
 
@@ -94,7 +114,8 @@ class PeftCompatibilityTest {
     assertFactorsEqual(loaded.weights(), expected, "base_model.model.", "");
     assertThat(loaded.ignoredTensors())
         .containsExactlyInAnyOrder(
-            "base_model.model.pooler.dense.lora_A.weight", "base_model.model.pooler.dense.lora_B.weight");
+            "base_model.model.pooler.dense.lora_A.weight",
+            "base_model.model.pooler.dense.lora_B.weight");
   }
 
   @Test
@@ -108,7 +129,14 @@ class PeftCompatibilityTest {
       Map<String, FloatTensor> expected = new HashMap<>();
       byte[] weights =
           Fixtures.peftWeights(
-              TINY_BERT, Set.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, variant[0], variant[1], false, false, expected);
+              TINY_BERT,
+              Set.of(LoraTarget.QUERY, LoraTarget.VALUE),
+              4,
+              variant[0],
+              variant[1],
+              false,
+              false,
+              expected);
 
       LoadedAdapter loaded = AdapterFolder.load(peftFolder(V016, weights), BASE, TINY_BERT);
 
@@ -117,15 +145,21 @@ class PeftCompatibilityTest {
   }
 
   /**
-   * What PEFT's loader needs from our folder: the config fields of the fixture PEFT itself wrote, with the
-   * same JSON types, and the factor names, shapes and dtype set_peft_model_state_dict looks up.
+   * What PEFT's loader needs from our folder: the config fields of the fixture PEFT itself wrote,
+   * with the same JSON types, and the factor names, shapes and dtype set_peft_model_state_dict
+   * looks up.
    */
   @Test
   void aFolderWeSaveHasWhatPeftLoads() throws Exception {
-    LoraConfig lora = new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
+    LoraConfig lora =
+        new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), false);
     AdapterWeights weights = Fixtures.randomWeights(lora, TINY_BERT, 1);
     Path dir = tmp.resolve("ours");
-    AdapterFolder.save(dir, weights, new BaseModelId("hf-internal-testing/tiny-random-BertModel", "c".repeat(64)), TINY_BERT);
+    AdapterFolder.save(
+        dir,
+        weights,
+        new BaseModelId("hf-internal-testing/tiny-random-BertModel", "c".repeat(64)),
+        TINY_BERT);
 
     JsonNode ours = Json.MAPPER.readTree(dir.resolve("adapter_config.json").toFile());
     JsonNode peft = Json.MAPPER.readTree(Fixtures.resource(V016));
@@ -158,19 +192,33 @@ class PeftCompatibilityTest {
             "base_model.model.encoder.layer.1.attention.self.value.lora_B.weight");
     SafetensorsContent content = Safetensors.read(st);
     assertThat(content.metadata()).containsExactlyEntriesOf(Map.of("format", "pt"));
-    assertThat(content.tensors().get("base_model.model.encoder.layer.1.attention.self.value.lora_A.weight").shape())
+    assertThat(
+            content
+                .tensors()
+                .get("base_model.model.encoder.layer.1.attention.self.value.lora_A.weight")
+                .shape())
         .containsExactly(4, 32); // [r, in]
-    assertThat(content.tensors().get("base_model.model.encoder.layer.1.attention.self.value.lora_B.weight").shape())
+    assertThat(
+            content
+                .tensors()
+                .get("base_model.model.encoder.layer.1.attention.self.value.lora_B.weight")
+                .shape())
         .containsExactly(32, 4); // [out, r]
   }
 
   @Test
   void savingTheSameWeightsTwiceGivesIdenticalFiles() throws Exception {
-    AdapterWeights w = Fixtures.randomWeights(Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.FFN_OUT), TINY_BERT, 7);
+    AdapterWeights w =
+        Fixtures.randomWeights(
+            Fixtures.lora(2, LoraTarget.QUERY, LoraTarget.FFN_OUT), TINY_BERT, 7);
     AdapterFolder.save(tmp.resolve("a"), w, BASE, TINY_BERT);
-    AdapterFolder.save(tmp.resolve("b"), Fixtures.randomWeights(w.config(), TINY_BERT, 7), BASE, TINY_BERT);
-    for (String f : List.of("adapter_config.json", "adapter_model.safetensors", "lorastream_adapter.json")) {
-      assertThat(Files.readAllBytes(tmp.resolve("a").resolve(f))).as(f).isEqualTo(Files.readAllBytes(tmp.resolve("b").resolve(f)));
+    AdapterFolder.save(
+        tmp.resolve("b"), Fixtures.randomWeights(w.config(), TINY_BERT, 7), BASE, TINY_BERT);
+    for (String f :
+        List.of("adapter_config.json", "adapter_model.safetensors", "lorastream_adapter.json")) {
+      assertThat(Files.readAllBytes(tmp.resolve("a").resolve(f)))
+          .as(f)
+          .isEqualTo(Files.readAllBytes(tmp.resolve("b").resolve(f)));
     }
   }
 }

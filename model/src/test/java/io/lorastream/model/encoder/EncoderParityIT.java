@@ -32,15 +32,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every serving path against the oracle: the same all-MiniLM-L6-v2 ONNX file run by ONNX Runtime through
- * langchain4j's {@link AllMiniLmL6V2EmbeddingModel}. The paths: the trainer's DJL encoder (the PyTorch engine
- * serves through it) and the ONNX Runtime serving engine on its generated graph.
+ * Every serving path against the oracle: the same all-MiniLM-L6-v2 ONNX file run by ONNX Runtime
+ * through langchain4j's {@link AllMiniLmL6V2EmbeddingModel}. The paths: the trainer's DJL encoder
+ * (the PyTorch engine serves through it) and the ONNX Runtime serving engine on its generated
+ * graph.
  *
  * <p>langchain4j tokenizes with the bundled tokenizer.json as it is, which truncates at 128 tokens
- * (we measured: a 249-token abstract matches our encoder at max length 128 with cosine 1.0000000 and
- * differs at 256). So the oracle's max length is 128 and texts up to 128 tokens are compared with it;
- * texts of 129 to 256 tokens are compared with the same ONNX file under ONNX Runtime driven directly
- * at max length 256 ({@link OnnxRuntimeEmbedder}).
+ * (we measured: a 249-token abstract matches our encoder at max length 128 with cosine 1.0000000
+ * and differs at 256). So the oracle's max length is 128 and texts up to 128 tokens are compared
+ * with it; texts of 129 to 256 tokens are compared with the same ONNX file under ONNX Runtime
+ * driven directly at max length 256 ({@link OnnxRuntimeEmbedder}).
  */
 class EncoderParityIT {
 
@@ -60,7 +61,9 @@ class EncoderParityIT {
     encoder = BertEncoder.load(base, Device.cpu(), Precision.FP32);
     tokenizer = TextTokenizer.load(base.tokenizerJson(), TextTokenizer.DEFAULT_MAX_LENGTH);
     oracle = new AllMiniLmL6V2EmbeddingModel();
-    onnxAt256 = OnnxRuntimeEmbedder.allMiniLmL6V2(OnnxRuntimeConfig.defaults().withMaxLength(TextTokenizer.DEFAULT_MAX_LENGTH));
+    onnxAt256 =
+        OnnxRuntimeEmbedder.allMiniLmL6V2(
+            OnnxRuntimeConfig.defaults().withMaxLength(TextTokenizer.DEFAULT_MAX_LENGTH));
     ortServing = ServingEngines.open(EngineChoice.ONNXRUNTIME, base, Device.cpu(), Precision.FP32);
   }
 
@@ -68,7 +71,8 @@ class EncoderParityIT {
   private static Embedder path(String name) {
     return switch (name) {
       case "pytorch" -> EncoderEmbedder.symmetric(encoder, tokenizer);
-      case "onnxruntime" -> ServingEmbedder.symmetric(ortServing.base(), tokenizer, base.config().hiddenSize());
+      case "onnxruntime" ->
+          ServingEmbedder.symmetric(ortServing.base(), tokenizer, base.config().hiddenSize());
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -100,7 +104,8 @@ class EncoderParityIT {
       }
       float[] reference =
           tokenizer.countTokens(text) > ORACLE_MAX_TOKENS
-              ? onnxAt256.embed(List.of(text), InputType.DOCUMENT)[0] // the oracle would cut it at 128
+              ? onnxAt256
+                  .embed(List.of(text), InputType.DOCUMENT)[0] // the oracle would cut it at 128
               : oracle.embed(text).content().vector();
       double cos = cosine(ours[i], reference);
       if (cos < 0.9999) {
@@ -112,19 +117,24 @@ class EncoderParityIT {
       }
       compared++;
     }
-    System.out.printf("parity (%s): %d texts compared, %d longer than %d tokens, worst cosine %.7f%n",
+    System.out.printf(
+        "parity (%s): %d texts compared, %d longer than %d tokens, worst cosine %.7f%n",
         servingPath, compared, longer, tokenizer.maxLength(), worst);
     assertThat(compared).isGreaterThanOrEqualTo(430);
-    assertThat(longer).as("SciFact abstracts over the max length are in the set").isGreaterThanOrEqualTo(20);
+    assertThat(longer)
+        .as("SciFact abstracts over the max length are in the set")
+        .isGreaterThanOrEqualTo(20);
     assertThat(worst).as("worst text: %s", worstText).isGreaterThanOrEqualTo(0.9999);
   }
 
   @Test
   void textsOverTheMaxLengthAreTruncatedAndCountedNotRefused() throws Exception {
-    List<String> abstracts = sciFactAbstracts(200).stream().filter(this::exceedsMaxLength).limit(5).toList();
+    List<String> abstracts =
+        sciFactAbstracts(200).stream().filter(this::exceedsMaxLength).limit(5).toList();
     assertThat(abstracts).hasSize(5);
     long before = tokenizer.truncatedTexts();
-    float[][] vectors = EncoderEmbedder.symmetric(encoder, tokenizer).embed(abstracts, InputType.DOCUMENT);
+    float[][] vectors =
+        EncoderEmbedder.symmetric(encoder, tokenizer).embed(abstracts, InputType.DOCUMENT);
     assertThat(tokenizer.truncatedTexts() - before).isEqualTo(5);
     for (float[] v : vectors) {
       assertThat(norm(v)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
@@ -133,7 +143,11 @@ class EncoderParityIT {
 
   @Test
   void fp16EmbeddingsStayCloseToFp32() throws Exception {
-    List<String> texts = List.of("myocardial infarction", "Aspirin lowers the risk of a second heart attack.", "日本語のテキスト");
+    List<String> texts =
+        List.of(
+            "myocardial infarction",
+            "Aspirin lowers the risk of a second heart attack.",
+            "日本語のテキスト");
     try (BertEncoder half = BertEncoder.load(base, Device.cpu(), Precision.FP16)) {
       float[][] full = EncoderEmbedder.symmetric(encoder, tokenizer).embed(texts, InputType.QUERY);
       float[][] reduced = EncoderEmbedder.symmetric(half, tokenizer).embed(texts, InputType.QUERY);
@@ -153,15 +167,29 @@ class EncoderParityIT {
     // single words, from the tokenizer's own vocabulary and from the domain
     JsonNode vocab = JSON.readTree(base.tokenizerJson().toFile()).path("model").path("vocab");
     List<String> words = new ArrayList<>();
-    vocab.fieldNames().forEachRemaining(w -> {
-      if (w.matches("[a-z]{3,}")) {
-        words.add(w);
-      }
-    });
+    vocab
+        .fieldNames()
+        .forEachRemaining(
+            w -> {
+              if (w.matches("[a-z]{3,}")) {
+                words.add(w);
+              }
+            });
     for (int i = 0; i < 120; i++) {
       texts.add(words.get(random.nextInt(words.size())));
     }
-    texts.addAll(List.of("MI", "myocardial", "injunction", "COVID-19", "p53", "IL-6", "BRCA1", "mRNA", "x", "?"));
+    texts.addAll(
+        List.of(
+            "MI",
+            "myocardial",
+            "injunction",
+            "COVID-19",
+            "p53",
+            "IL-6",
+            "BRCA1",
+            "mRNA",
+            "x",
+            "?"));
     // sentences: SciFact claims
     texts.addAll(sciFactClaims(160));
     // documents, many longer than 256 tokens
@@ -169,7 +197,8 @@ class EncoderParityIT {
     // non-Latin scripts
     String[] scripts = {
       "心肌梗死是一种严重的疾病。", "日本語のテキストを埋め込みます。", "Инфаркт миокарда опасен для жизни.",
-      "احتشاء عضلة القلب مرض خطير", "हृदयाघात एक गंभीर बीमारी है।", "Το έμφραγμα του μυοκαρδίου είναι σοβαρό.",
+      "احتشاء عضلة القلب مرض خطير", "हृदयाघात एक गंभीर बीमारी है।",
+          "Το έμφραγμα του μυοκαρδίου είναι σοβαρό.",
       "심근경색은 심각한 질환입니다.", "אוטם שריר הלב הוא מחלה קשה", "โรคกล้ามเนื้อหัวใจตายเป็นโรคร้ายแรง",
       "Miyokard enfarktüsü ciddi bir hastalıktır.", "Nhồi máu cơ tim là bệnh nguy hiểm.", "ሰላም ለዓለም"
     };
@@ -177,14 +206,28 @@ class EncoderParityIT {
       texts.add(scripts[i % scripts.length] + (i >= scripts.length ? " " + i : ""));
     }
     // emoji
-    String[] emoji = {"🙂", "❤️", "🧬", "💊🩺", "👩🏽‍⚕️", "🇯🇵", "🔥🔥🔥", "😀 happy patient", "drug 💉 trial", "🦠 virus spread"};
+    String[] emoji = {
+      "🙂",
+      "❤️",
+      "🧬",
+      "💊🩺",
+      "👩🏽‍⚕️",
+      "🇯🇵",
+      "🔥🔥🔥",
+      "😀 happy patient",
+      "drug 💉 trial",
+      "🦠 virus spread"
+    };
     for (int i = 0; i < 30; i++) {
-      texts.add(emoji[i % emoji.length] + (i >= emoji.length ? " " + emoji[(i * 3) % emoji.length] : ""));
+      texts.add(
+          emoji[i % emoji.length] + (i >= emoji.length ? " " + emoji[(i * 3) % emoji.length] : ""));
     }
     // odd whitespace and invisible characters
     String[] odd = {
-      "  leading spaces", "trailing spaces   ", "tabs\tbetween\twords", "new\nlines\n\nhere", "\r\nwindows line end",
-      "non\u00a0breaking\u00a0space", "zero\u200bwidth\u200bspace", "   padded   ", "\t\ttabbed\t", "mixed \t \n whitespace  \u2003 em space"
+      "  leading spaces", "trailing spaces   ", "tabs\tbetween\twords", "new\nlines\n\nhere",
+          "\r\nwindows line end",
+      "non\u00a0breaking\u00a0space", "zero\u200bwidth\u200bspace", "   padded   ", "\t\ttabbed\t",
+          "mixed \t \n whitespace  \u2003 em space"
     };
     for (int i = 0; i < 30; i++) {
       texts.add(odd[i % odd.length] + (i >= odd.length ? " variant " + i : ""));

@@ -14,7 +14,8 @@ class FusedAttentionTest {
 
   private static final int HEADS = 4;
   private static final int HIDDEN = 32; // S = 8
-  // Unsorted on purpose: runs of equal length (7, 7 and 3, 3, 3) between single texts, one of length 1.
+  // Unsorted on purpose: runs of equal length (7, 7 and 3, 3, 3) between single texts, one of
+  // length 1.
   private static final int[] LENGTHS = {7, 7, 1, 3, 3, 3, 12, 5};
 
   private static float maxAbsDiff(NDArray a, NDArray b) {
@@ -29,7 +30,8 @@ class FusedAttentionTest {
       manager.getEngine().setRandomSeed(3);
       NDArray qkv = manager.randomNormal(new Shape(m, 3 * HIDDEN)); // [M, 3H]
       // column slices of one tensor, as the encoder's fused projection hands them over
-      NDArray q = qkv.get(":, 0:32").mul(1 / Math.sqrt(HIDDEN / HEADS)); // pre-scaled, as the encoder's
+      NDArray q =
+          qkv.get(":, 0:32").mul(1 / Math.sqrt(HIDDEN / HEADS)); // pre-scaled, as the encoder's
       NDArray k = qkv.get(":, 32:64");
       NDArray v = qkv.get(":, 64:");
       NDArray fused = FusedAttention.apply(module, q, k, v, LENGTHS, HEADS);
@@ -45,18 +47,24 @@ class FusedAttentionTest {
       PtSymbolBlock module = FusedAttention.load(manager);
       int m = java.util.Arrays.stream(LENGTHS).sum();
       manager.getEngine().setRandomSeed(4);
-      NDArray weights = manager.randomNormal(new Shape(m, HIDDEN)); // a fixed linear read-out of the context
+      NDArray weights =
+          manager.randomNormal(new Shape(m, HIDDEN)); // a fixed linear read-out of the context
       NDArray[] fusedGrads = gradients(manager, module, weights, true, m);
       NDArray[] referenceGrads = gradients(manager, module, weights, false, m);
       for (int i = 0; i < 3; i++) {
-        assertThat(fusedGrads[i].abs().sum().getFloat()).as("gradient %d flows", i).isGreaterThan(0f);
-        assertThat(maxAbsDiff(fusedGrads[i], referenceGrads[i])).as("gradient %d", i).isLessThan(1e-4f);
+        assertThat(fusedGrads[i].abs().sum().getFloat())
+            .as("gradient %d flows", i)
+            .isGreaterThan(0f);
+        assertThat(maxAbsDiff(fusedGrads[i], referenceGrads[i]))
+            .as("gradient %d", i)
+            .isLessThan(1e-4f);
       }
     }
   }
 
   /** d(sum(weights * attention(q, k, v)))/d(q, k, v) at fixed seeded inputs. */
-  private static NDArray[] gradients(NDManager manager, PtSymbolBlock module, NDArray weights, boolean fused, int m) {
+  private static NDArray[] gradients(
+      NDManager manager, PtSymbolBlock module, NDArray weights, boolean fused, int m) {
     manager.getEngine().setRandomSeed(5);
     NDArray q = manager.randomNormal(new Shape(m, HIDDEN));
     NDArray k = manager.randomNormal(new Shape(m, HIDDEN));
@@ -65,11 +73,14 @@ class FusedAttentionTest {
       x.setRequiresGradient(true);
     }
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDArray out = fused
-          ? FusedAttention.apply(module, q, k, v, LENGTHS, HEADS)
-          : EncoderMath.packedAttention(q, k, v, LENGTHS, HEADS);
+      NDArray out =
+          fused
+              ? FusedAttention.apply(module, q, k, v, LENGTHS, HEADS)
+              : EncoderMath.packedAttention(q, k, v, LENGTHS, HEADS);
       collector.backward(out.mul(weights).sum());
     }
-    return new NDArray[] {q.getGradient().duplicate(), k.getGradient().duplicate(), v.getGradient().duplicate()};
+    return new NDArray[] {
+      q.getGradient().duplicate(), k.getGradient().duplicate(), v.getGradient().duplicate()
+    };
   }
 }

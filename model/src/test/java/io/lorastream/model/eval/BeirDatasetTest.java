@@ -19,10 +19,12 @@ class BeirDatasetTest {
   void recordsAreKeyedByIdInFileOrder() throws Exception {
     BeirDataset ds = BeirDataset.load(TinyBeir.write(tmp));
     assertThat(ds.corpus().keySet()).containsExactly("d1", "d2", "d3", "d4");
-    assertThat(ds.corpus().get("d3")).isEqualTo(new BeirDocument("d3", "Fruit", "apple and banana"));
+    assertThat(ds.corpus().get("d3"))
+        .isEqualTo(new BeirDocument("d3", "Fruit", "apple and banana"));
     assertThat(ds.queries().get("q2")).isEqualTo(new BeirQuery("q2", "banana cherry"));
     assertThat(ds.splits()).containsExactly("test", "train");
-    assertThat(ds.qrels("test").scores().get("q2")).containsExactly(Map.entry("d2", 1), Map.entry("d4", 2));
+    assertThat(ds.qrels("test").scores().get("q2"))
+        .containsExactly(Map.entry("d2", 1), Map.entry("d4", 2));
   }
 
   @Test
@@ -61,19 +63,28 @@ class BeirDatasetTest {
   @Test
   void aMissingQueriesFileIsNamed() throws Exception {
     Files.delete(TinyBeir.write(tmp).resolve("queries.jsonl"));
-    assertThatThrownBy(() -> BeirDataset.load(tmp)).hasMessageContaining("missing " + tmp.resolve("queries.jsonl"));
+    assertThatThrownBy(() -> BeirDataset.load(tmp))
+        .hasMessageContaining("missing " + tmp.resolve("queries.jsonl"));
   }
 
   @Test
   void aBadJsonLineIsReportedWithFileAndLineNumber() throws Exception {
-    TinyBeir.write(tmp, "{\"_id\": \"d1\", \"text\": \"ok\"}\n{\"_id\": \"d2\", \"text\": \n", "", "h\th\th\nq\td1\t1\n");
+    TinyBeir.write(
+        tmp,
+        "{\"_id\": \"d1\", \"text\": \"ok\"}\n{\"_id\": \"d2\", \"text\": \n",
+        "",
+        "h\th\th\nq\td1\t1\n");
     assertThatThrownBy(() -> BeirDataset.load(tmp))
         .hasMessageStartingWith(tmp.resolve("corpus.jsonl") + ":2: not valid JSON");
   }
 
   @Test
   void aRecordWithoutTextOrIdIsReportedWithItsLine() throws Exception {
-    TinyBeir.write(tmp, "{\"_id\": \"d1\", \"text\": \"ok\"}\n\n{\"_id\": \"d2\", \"title\": \"t\"}\n", "", "x");
+    TinyBeir.write(
+        tmp,
+        "{\"_id\": \"d1\", \"text\": \"ok\"}\n\n{\"_id\": \"d2\", \"title\": \"t\"}\n",
+        "",
+        "x");
     assertThatThrownBy(() -> BeirDataset.load(tmp))
         .hasMessageContaining("corpus.jsonl:3: expected a string \"text\"");
     TinyBeir.write(tmp, "{\"_id\": \"d1\", \"text\": \"ok\"}\n", "{\"text\": \"no id\"}\n", "x");
@@ -83,14 +94,17 @@ class BeirDatasetTest {
 
   @Test
   void aRepeatedIdIsRejected() throws Exception {
-    TinyBeir.write(tmp, "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d1\", \"text\": \"b\"}\n", "", "x");
-    assertThatThrownBy(() -> BeirDataset.load(tmp)).hasMessageContaining("corpus.jsonl:2: _id 'd1' appears twice");
+    TinyBeir.write(
+        tmp, "{\"_id\": \"d1\", \"text\": \"a\"}\n{\"_id\": \"d1\", \"text\": \"b\"}\n", "", "x");
+    assertThatThrownBy(() -> BeirDataset.load(tmp))
+        .hasMessageContaining("corpus.jsonl:2: _id 'd1' appears twice");
   }
 
   @Test
   void aQrelsLineWithABadScoreIsReportedWithItsLine() throws Exception {
     TinyBeir.write(tmp);
-    Files.writeString(tmp.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\thigh\n");
+    Files.writeString(
+        tmp.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\nq2\td2\thigh\n");
     BeirDataset ds = BeirDataset.load(tmp);
     assertThatThrownBy(() -> ds.qrels("test"))
         .hasMessageContaining("qrels/test.tsv:3: score 'high' is not an integer");
@@ -101,7 +115,8 @@ class BeirDatasetTest {
     TinyBeir.write(tmp);
     Files.writeString(tmp.resolve("qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1 d1 1\n");
     BeirDataset ds = BeirDataset.load(tmp);
-    assertThatThrownBy(() -> ds.qrels("test")).hasMessageContaining("test.tsv:2: found 1 column(s)")
+    assertThatThrownBy(() -> ds.qrels("test"))
+        .hasMessageContaining("test.tsv:2: found 1 column(s)")
         .hasMessageContaining("3 tab-separated columns");
   }
 
@@ -115,7 +130,8 @@ class BeirDatasetTest {
   @Test
   void anUnknownSplitNamesTheSplitsThatExist() throws Exception {
     BeirDataset ds = BeirDataset.load(TinyBeir.write(tmp));
-    assertThatThrownBy(() -> ds.qrels("dev")).hasMessageContaining("split 'dev'")
+    assertThatThrownBy(() -> ds.qrels("dev"))
+        .hasMessageContaining("split 'dev'")
         .hasMessageContaining("[test, train]");
     assertThatThrownBy(() -> ds.qrels("../x")).hasMessageContaining("plain name");
   }

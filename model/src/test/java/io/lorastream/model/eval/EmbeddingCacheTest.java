@@ -13,8 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingCacheTest {
   private static final String SHA = "ab".repeat(32);
   private static final EmbeddingCache.Key KEY = new EmbeddingCache.Key("base;max-length=256", SHA);
-  private static final EmbeddingMatrix M = EmbeddingMatrix.of(
-      List.of("d1", "ünïcode-id", "d3"), new float[][] {{0.6f, 0.8f}, {-1f, 0f}, {Float.MIN_VALUE, 1e-30f}});
+  private static final EmbeddingMatrix M =
+      EmbeddingMatrix.of(
+          List.of("d1", "ünïcode-id", "d3"),
+          new float[][] {{0.6f, 0.8f}, {-1f, 0f}, {Float.MIN_VALUE, 1e-30f}});
 
   @TempDir Path tmp;
 
@@ -30,8 +32,19 @@ class EmbeddingCacheTest {
   void getOrComputeComputesOnlyOnce() {
     EmbeddingCache cache = new EmbeddingCache(tmp);
     AtomicInteger calls = new AtomicInteger();
-    cache.getOrCompute(KEY, () -> { calls.incrementAndGet(); return M; });
-    EmbeddingMatrix again = cache.getOrCompute(KEY, () -> { calls.incrementAndGet(); return M; });
+    cache.getOrCompute(
+        KEY,
+        () -> {
+          calls.incrementAndGet();
+          return M;
+        });
+    EmbeddingMatrix again =
+        cache.getOrCompute(
+            KEY,
+            () -> {
+              calls.incrementAndGet();
+              return M;
+            });
     assertThat(calls).hasValue(1);
     assertThat(again).isEqualTo(M);
   }
@@ -41,7 +54,8 @@ class EmbeddingCacheTest {
     EmbeddingCache cache = new EmbeddingCache(tmp);
     cache.store(KEY, M);
     assertThat(cache.load(new EmbeddingCache.Key("adapter=abc", SHA))).isEmpty();
-    assertThat(cache.load(new EmbeddingCache.Key(KEY.embedderFingerprint(), "cd".repeat(32)))).isEmpty();
+    assertThat(cache.load(new EmbeddingCache.Key(KEY.embedderFingerprint(), "cd".repeat(32))))
+        .isEmpty();
   }
 
   @Test
@@ -55,7 +69,14 @@ class EmbeddingCacheTest {
 
     assertThat(cache.load(KEY)).isEmpty();
     AtomicInteger calls = new AtomicInteger();
-    assertThat(cache.getOrCompute(KEY, () -> { calls.incrementAndGet(); return M; })).isEqualTo(M);
+    assertThat(
+            cache.getOrCompute(
+                KEY,
+                () -> {
+                  calls.incrementAndGet();
+                  return M;
+                }))
+        .isEqualTo(M);
     assertThat(calls).hasValue(1);
     assertThat(cache.load(KEY)).contains(M); // overwritten with a good file
   }
@@ -89,7 +110,8 @@ class EmbeddingCacheTest {
     cache.store(KEY, M);
     cache.store(KEY, M);
     try (Stream<Path> files = Files.list(tmp)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(cache.fileFor(KEY).getFileName().toString());
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactly(cache.fileFor(KEY).getFileName().toString());
     }
   }
 

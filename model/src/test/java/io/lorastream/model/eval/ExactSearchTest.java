@@ -36,8 +36,10 @@ class ExactSearchTest {
       for (int i = 0; i < n; i++) {
         all.add(new ScoredDoc(ids.get(i), ExactSearch.dot(queries[q], docs.values(), i * d, d)));
       }
-      all.sort(Comparator.comparingDouble(ScoredDoc::score).reversed()
-          .thenComparing(ScoredDoc::docId, Comparator.reverseOrder()));
+      all.sort(
+          Comparator.comparingDouble(ScoredDoc::score)
+              .reversed()
+              .thenComparing(ScoredDoc::docId, Comparator.reverseOrder()));
       assertThat(top.get(q)).containsExactlyElementsOf(all.subList(0, 25));
       // the 4-lane float dot product agrees with a double-precision sum
       for (ScoredDoc hit : top.get(q)) {
@@ -53,10 +55,12 @@ class ExactSearchTest {
 
   @Test
   void equalScoresPutTheLargerIdFirstAndKeepItAtTheCutOff() {
-    // four documents score exactly 1 for the query; ST's (score, id) min-heap would evict "a" and "b"
-    EmbeddingMatrix docs = EmbeddingMatrix.of(
-        List.of("b", "d", "a", "c", "z"),
-        new float[][] {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {0, 1}});
+    // four documents score exactly 1 for the query; ST's (score, id) min-heap would evict "a" and
+    // "b"
+    EmbeddingMatrix docs =
+        EmbeddingMatrix.of(
+            List.of("b", "d", "a", "c", "z"),
+            new float[][] {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {0, 1}});
     List<ScoredDoc> top = ExactSearch.topK(new float[][] {{1, 0}}, docs, 2).get(0);
     assertThat(top).extracting(ScoredDoc::docId).containsExactly("d", "c");
   }

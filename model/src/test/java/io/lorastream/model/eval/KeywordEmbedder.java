@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A hand-checkable embedder (the idea of ST's own evaluator test): one dimension per keyword, counting
- * its occurrences, scaled to unit length. It counts the texts it embeds per side.
+ * A hand-checkable embedder (the idea of ST's own evaluator test): one dimension per keyword,
+ * counting its occurrences, scaled to unit length. It counts the texts it embeds per side.
  */
 final class KeywordEmbedder implements Embedder {
   static final List<String> KEYWORDS = List.of("apple", "banana", "cherry", "date");

@@ -32,12 +32,19 @@ class RetrievalEvaluatorTest {
   @Test
   void aBeirSplitScoresAsWorkedByHand() throws Exception {
     BeirDataset ds = BeirDataset.load(TinyBeir.write(tmp.resolve("beir")));
-    RetrievalResult r = RetrievalEvaluator.builder(new KeywordEmbedder()).build().evaluate(ds, "test");
+    RetrievalResult r =
+        RetrievalEvaluator.builder(new KeywordEmbedder()).build().evaluate(ds, "test");
 
     assertThat(r.queries()).extracting(QueryResult::queryId).containsExactly("q1", "q2", "q3");
-    assertThat(r.queries().get(0).ranking()).extracting(ScoredDoc::docId).containsExactly("d1", "d3", "d4", "d2");
-    assertThat(r.queries().get(1).ranking()).extracting(ScoredDoc::docId).containsExactly("d4", "d2", "d3", "d1");
-    assertThat(r.queries().get(2).ranking()).extracting(ScoredDoc::docId).containsExactly("d4", "d3", "d2", "d1");
+    assertThat(r.queries().get(0).ranking())
+        .extracting(ScoredDoc::docId)
+        .containsExactly("d1", "d3", "d4", "d2");
+    assertThat(r.queries().get(1).ranking())
+        .extracting(ScoredDoc::docId)
+        .containsExactly("d4", "d2", "d3", "d1");
+    assertThat(r.queries().get(2).ranking())
+        .extracting(ScoredDoc::docId)
+        .containsExactly("d4", "d3", "d2", "d1");
     assertThat(r.scores().ndcgAt10()).isCloseTo(0.6872021038816168, within(1e-6));
     assertThat(r.scores().mrrAt10()).isCloseTo(0.5833333333, within(1e-6));
     assertThat(r.scores().recallAt100()).isEqualTo(1.0);
@@ -46,7 +53,8 @@ class RetrievalEvaluatorTest {
     assertThat(r.scores().queryCount()).isEqualTo(3);
     assertThat(r.skippedQueries()).isEqualTo(1); // q5: judged, but score 0
     assertThat(r.documentCount()).isEqualTo(4);
-    assertThat(r.queries().get(0).get(MetricAt.NDCG_AT_10)).isCloseTo(0.6309297535714575, within(1e-6));
+    assertThat(r.queries().get(0).get(MetricAt.NDCG_AT_10))
+        .isCloseTo(0.6309297535714575, within(1e-6));
   }
 
   @Test
@@ -59,8 +67,9 @@ class RetrievalEvaluatorTest {
         .build()
         .evaluate(ds, "test");
     // 4 documents then 3 queries, 2 texts per call
-    assertThat(calls).containsExactly(
-        new long[] {2, 7}, new long[] {4, 7}, new long[] {6, 7}, new long[] {7, 7});
+    assertThat(calls)
+        .containsExactly(
+            new long[] {2, 7}, new long[] {4, 7}, new long[] {6, 7}, new long[] {7, 7});
   }
 
   @Test
@@ -68,7 +77,8 @@ class RetrievalEvaluatorTest {
     BeirDataset ds = BeirDataset.load(TinyBeir.write(tmp.resolve("beir")));
     EmbeddingCache cache = new EmbeddingCache(tmp.resolve("cache"));
     KeywordEmbedder embedder = new KeywordEmbedder();
-    RetrievalEvaluator evaluator = RetrievalEvaluator.builder(embedder).optCache(cache, "keywords/v1").build();
+    RetrievalEvaluator evaluator =
+        RetrievalEvaluator.builder(embedder).optCache(cache, "keywords/v1").build();
 
     RetrievalResult first = evaluator.evaluate(ds, "test");
     assertThat(first.corpusFromCache()).isFalse();
@@ -80,7 +90,10 @@ class RetrievalEvaluatorTest {
     assertThat(second.scores()).isEqualTo(first.scores());
 
     // another fingerprint is another cache entry
-    RetrievalEvaluator.builder(embedder).optCache(cache, "keywords/v2").build().evaluate(ds, "test");
+    RetrievalEvaluator.builder(embedder)
+        .optCache(cache, "keywords/v2")
+        .build()
+        .evaluate(ds, "test");
     assertThat(embedder.documentTexts).hasValue(8);
   }
 
@@ -97,7 +110,8 @@ class RetrievalEvaluatorTest {
     queries.put("qc", "cherry");
     Map<String, Set<String>> relevant = Map.of("qa", Set.of("d1", "d3"), "qb", Set.of("d2"));
 
-    RetrievalResult res = RetrievalEvaluator.builder(embedder).build().evaluate(queries, relevant, pool);
+    RetrievalResult res =
+        RetrievalEvaluator.builder(embedder).build().evaluate(queries, relevant, pool);
 
     // qa: d3 (.707) then d2 (0); relevant d1 is not in the pool but |R| = 2
     //   recall@1 = 1/2, nDCG@10 = 1 / (1 + 1/log2 3) = .61315; qb: d2 first -> recall@1 = 1, nDCG 1
@@ -112,19 +126,26 @@ class RetrievalEvaluatorTest {
 
   @Test
   void anEmbedderReturningAZeroVectorIsReportedWithTheText() throws Exception {
-    BeirDataset ds = BeirDataset.load(TinyBeir.write(tmp.resolve("beir"),
-        "{\"_id\": \"d1\", \"text\": \"nothing known\"}\n", "{\"_id\": \"q\", \"text\": \"apple\"}\n",
-        "query-id\tcorpus-id\tscore\nq\td1\t1\n"));
-    assertThatThrownBy(() -> RetrievalEvaluator.builder(new KeywordEmbedder()).build().evaluate(ds, "test"))
+    BeirDataset ds =
+        BeirDataset.load(
+            TinyBeir.write(
+                tmp.resolve("beir"),
+                "{\"_id\": \"d1\", \"text\": \"nothing known\"}\n",
+                "{\"_id\": \"q\", \"text\": \"apple\"}\n",
+                "query-id\tcorpus-id\tscore\nq\td1\t1\n"));
+    assertThatThrownBy(
+            () -> RetrievalEvaluator.builder(new KeywordEmbedder()).build().evaluate(ds, "test"))
         .hasMessageContaining("zero or non-finite vector for text ' nothing known'");
   }
 
   @Test
   void optionsAreValidated() {
     KeywordEmbedder e = new KeywordEmbedder();
-    assertThatThrownBy(() -> RetrievalEvaluator.builder(e).optChunkSize(0)).hasMessageContaining(">= 1, got 0");
+    assertThatThrownBy(() -> RetrievalEvaluator.builder(e).optChunkSize(0))
+        .hasMessageContaining(">= 1, got 0");
     assertThatThrownBy(() -> RetrievalEvaluator.builder(e).optCache(new EmbeddingCache(tmp), " "))
         .hasMessageContaining("fingerprint");
-    assertThatThrownBy(() -> RetrievalEvaluator.builder(e).optMetrics(List.of())).hasMessageContaining("at least one");
+    assertThatThrownBy(() -> RetrievalEvaluator.builder(e).optMetrics(List.of()))
+        .hasMessageContaining("at least one");
   }
 }

@@ -10,11 +10,12 @@ final class TinyBeir {
   private TinyBeir() {}
 
   /**
-   * Four documents and five queries over the keywords apple, banana, cherry, date (see
-   * {@link KeywordEmbedder}). d1's keyword is only in its title.
+   * Four documents and five queries over the keywords apple, banana, cherry, date (see {@link
+   * KeywordEmbedder}). d1's keyword is only in its title.
    */
   static Path write(Path folder) throws IOException {
-    return write(folder,
+    return write(
+        folder,
         """
         {"_id": "d1", "title": "Apple", "text": "pie"}
         {"_id": "d2", "title": "", "text": "banana bread"}
@@ -32,7 +33,8 @@ final class TinyBeir {
         "query-id\tcorpus-id\tscore\nq1\td3\t1\nq2\td2\t1\nq2\td4\t2\nq3\td1\t1\nq5\td2\t0\n");
   }
 
-  static Path write(Path folder, String corpus, String queries, String testQrels) throws IOException {
+  static Path write(Path folder, String corpus, String queries, String testQrels)
+      throws IOException {
     Files.createDirectories(folder.resolve("qrels"));
     Files.writeString(folder.resolve("corpus.jsonl"), corpus, StandardCharsets.UTF_8);
     Files.writeString(folder.resolve("queries.jsonl"), queries, StandardCharsets.UTF_8);

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds safetensors bytes by hand from the format's description (8-byte little-endian header length,
- * JSON header, data), independently of {@link Safetensors}: header text is assembled as a string, tensors
- * are laid out in the order given, so tests can also describe files the writer never produces.
+ * Builds safetensors bytes by hand from the format's description (8-byte little-endian header
+ * length, JSON header, data), independently of {@link Safetensors}: header text is assembled as a
+ * string, tensors are laid out in the order given, so tests can also describe files the writer
+ * never produces.
  */
 public final class SafetensorsBytes {
 
@@ -65,7 +66,8 @@ public final class SafetensorsBytes {
   public byte[] withHeader(String header, boolean pad) {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
     int padding = pad ? (8 - h.length % 8) % 8 : 0;
-    ByteBuffer out = ByteBuffer.allocate(8 + h.length + padding + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate(8 + h.length + padding + data.size()).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(h.length + padding).put(h);
     for (int i = 0; i < padding; i++) {
       out.put((byte) ' ');

@@ -39,8 +39,10 @@ class SafetensorsTest {
     SafetensorsContent back = Safetensors.read(file);
 
     assertThat(back.tensors()).containsExactlyInAnyOrderEntriesOf(tensors);
-    assertThat(back.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "héllo"));
-    assertThat(Safetensors.decode(Files.readAllBytes(file), "bytes").tensors()).isEqualTo(back.tensors());
+    assertThat(back.metadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("format", "pt", "note", "héllo"));
+    assertThat(Safetensors.decode(Files.readAllBytes(file), "bytes").tensors())
+        .isEqualTo(back.tensors());
   }
 
   @Test
@@ -57,11 +59,13 @@ class SafetensorsTest {
 
   /**
    * The byte string huggingface/safetensors asserts for this input in its own test_serialization
-   * (safetensors/src/tensor.rs): a 64-byte header needing no padding, then six little-endian floats.
+   * (safetensors/src/tensor.rs): a 64-byte header needing no padding, then six little-endian
+   * floats.
    */
   @Test
   void writerProducesTheReferenceImplementationsBytes() {
-    byte[] out = Safetensors.encode(Map.of("attn.0", t(new int[] {1, 2, 3}, 0, 1, 2, 3, 4, 5)), Map.of());
+    byte[] out =
+        Safetensors.encode(Map.of("attn.0", t(new int[] {1, 2, 3}, 0, 1, 2, 3, 4, 5)), Map.of());
 
     String header = "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}";
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -72,10 +76,14 @@ class SafetensorsTest {
     assertThat(out).isEqualTo(expected.toByteArray());
   }
 
-  /** Reference test_serialization_forced_alignement: a 65-byte header gets 7 spaces, length field 72. */
+  /**
+   * Reference test_serialization_forced_alignement: a 65-byte header gets 7 spaces, length field
+   * 72.
+   */
   @Test
   void writerPadsTheHeaderWithSpacesToAMultipleOfEight() {
-    byte[] out = Safetensors.encode(Map.of("attn0", t(new int[] {1, 1, 2, 3}, 0, 1, 2, 3, 4, 5)), Map.of());
+    byte[] out =
+        Safetensors.encode(Map.of("attn0", t(new int[] {1, 1, 2, 3}, 0, 1, 2, 3, 4, 5)), Map.of());
 
     String header = "{\"attn0\":{\"dtype\":\"F32\",\"shape\":[1,1,2,3],\"data_offsets\":[0,24]}}";
     assertThat(header).hasSize(65);
@@ -96,16 +104,22 @@ class SafetensorsTest {
   }
 
   /**
-   * A file laid out by hand from the format description, as other writers may produce it: header keys in
-   * an order unrelated to the data order, F16, BF16 and F32 tensors, a scalar, metadata, space padding.
+   * A file laid out by hand from the format description, as other writers may produce it: header
+   * keys in an order unrelated to the data order, F16, BF16 and F32 tensors, a scalar, metadata,
+   * space padding.
    */
   @Test
   void readsAFileBuiltByteByByteFromTheSpec() throws Exception {
     byte[] file =
         new SafetensorsBytes()
             .metadata("{\"format\":\"pt\",\"source\":\"by hand\"}")
-            .tensor("z.f16", "F16", new int[] {2, 2}, u16(0x3C00, 0xC000, 0x3555, 0x0001)) // 1, -2, 1365/4096, 2^-24
-            .tensor("a.bf16", "BF16", new int[] {3}, u16(0x3F80, 0x4049, 0xC2F7)) // 1, 3.140625, -123.5
+            .tensor(
+                "z.f16",
+                "F16",
+                new int[] {2, 2},
+                u16(0x3C00, 0xC000, 0x3555, 0x0001)) // 1, -2, 1365/4096, 2^-24
+            .tensor(
+                "a.bf16", "BF16", new int[] {3}, u16(0x3F80, 0x4049, 0xC2F7)) // 1, 3.140625, -123.5
             .tensor("m.f32", "F32", new int[] {}, f32(-7.25f))
             .build(true);
     Path path = tmp.resolve("hand.safetensors");
@@ -113,11 +127,15 @@ class SafetensorsTest {
 
     SafetensorsContent c = Safetensors.read(path);
 
-    assertThat(c.metadata()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("format", "pt", "source", "by hand")));
-    assertThat(c.tensors().get("z.f16")).isEqualTo(t(new int[] {2, 2}, 1, -2, 0.333251953125f, 0x1.0p-24f));
+    assertThat(c.metadata())
+        .containsExactlyEntriesOf(
+            new java.util.TreeMap<>(Map.of("format", "pt", "source", "by hand")));
+    assertThat(c.tensors().get("z.f16"))
+        .isEqualTo(t(new int[] {2, 2}, 1, -2, 0.333251953125f, 0x1.0p-24f));
     assertThat(c.tensors().get("a.bf16")).isEqualTo(t(new int[] {3}, 1, 3.140625f, -123.5f));
     assertThat(c.tensors().get("m.f32")).isEqualTo(t(new int[] {}, -7.25f));
-    assertThat(Safetensors.readHeader(path).entry("z.f16").orElseThrow().dtype()).contains(SafetensorsDtype.F16);
+    assertThat(Safetensors.readHeader(path).entry("z.f16").orElseThrow().dtype())
+        .contains(SafetensorsDtype.F16);
   }
 
   @Test
@@ -145,17 +163,21 @@ class SafetensorsTest {
   private void assertRefused(byte[] file, String... messageParts) throws Exception {
     Path path = tmp.resolve("bad.safetensors");
     Files.write(path, file);
-    var thrown = assertThatThrownBy(() -> Safetensors.read(path))
-        .isInstanceOf(SafetensorsFormatException.class)
-        .hasMessageStartingWith(path + ": ");
+    var thrown =
+        assertThatThrownBy(() -> Safetensors.read(path))
+            .isInstanceOf(SafetensorsFormatException.class)
+            .hasMessageStartingWith(path + ": ");
     for (String part : messageParts) {
       thrown.hasMessageContaining(part);
     }
-    assertThatThrownBy(() -> Safetensors.decode(file, "record")).isInstanceOf(SafetensorsFormatException.class);
+    assertThatThrownBy(() -> Safetensors.decode(file, "record"))
+        .isInstanceOf(SafetensorsFormatException.class);
   }
 
   private static byte[] good() {
-    return new SafetensorsBytes().tensor("w", "F32", new int[] {2, 3}, f32(1, 2, 3, 4, 5, 6)).build(true);
+    return new SafetensorsBytes()
+        .tensor("w", "F32", new int[] {2, 3}, f32(1, 2, 3, 4, 5, 6))
+        .build(true);
   }
 
   @Test
@@ -180,14 +202,18 @@ class SafetensorsTest {
 
   @Test
   void aHeaderThatIsNotJsonIsRefused() throws Exception {
-    assertRefused(new SafetensorsBytes().withHeader("{\"w\": [1, 2", true), "header is not valid JSON");
+    assertRefused(
+        new SafetensorsBytes().withHeader("{\"w\": [1, 2", true), "header is not valid JSON");
     assertRefused(new SafetensorsBytes().withHeader("[1, 2, 3]", true), "does not start with '{'");
     assertRefused(new SafetensorsBytes().withHeader("{} {}", false), "header is not valid JSON");
   }
 
   @Test
   void duplicateTensorNamesAreRefused() throws Exception {
-    SafetensorsBytes b = new SafetensorsBytes().tensor("w", "F32", new int[] {1}, f32(1)).tensor("w", "F32", new int[] {1}, f32(2));
+    SafetensorsBytes b =
+        new SafetensorsBytes()
+            .tensor("w", "F32", new int[] {1}, f32(1))
+            .tensor("w", "F32", new int[] {1}, f32(2));
     assertRefused(b.build(true), "Duplicate field 'w'");
   }
 
@@ -203,35 +229,50 @@ class SafetensorsTest {
 
   @Test
   void offsetsBeyondTheDataAreOutOfBounds() throws Exception {
-    SafetensorsBytes b = new SafetensorsBytes().entry("a", "F32", new int[] {4}, 0, 16).rawData(new byte[8]);
-    assertRefused(b.build(true), "'a' data_offsets [0, 16] lie outside the data section of 8 bytes");
+    SafetensorsBytes b =
+        new SafetensorsBytes().entry("a", "F32", new int[] {4}, 0, 16).rawData(new byte[8]);
+    assertRefused(
+        b.build(true), "'a' data_offsets [0, 16] lie outside the data section of 8 bytes");
   }
 
   @Test
   void aShapeThatDisagreesWithTheByteCountIsRefused() throws Exception {
-    SafetensorsBytes b = new SafetensorsBytes().entry("w", "F32", new int[] {2, 3}, 0, 20).rawData(new byte[20]);
+    SafetensorsBytes b =
+        new SafetensorsBytes().entry("w", "F32", new int[] {2, 3}, 0, 20).rawData(new byte[20]);
     assertRefused(b.build(true), "'w' of shape [2, 3] and dtype F32 needs 24 bytes", "cover 20");
   }
 
   @Test
   void holesAndTrailingBytesInTheDataSectionAreRefused() throws Exception {
     SafetensorsBytes hole =
-        new SafetensorsBytes().entry("a", "F32", new int[] {1}, 0, 4).entry("b", "F32", new int[] {1}, 8, 12).rawData(new byte[12]);
+        new SafetensorsBytes()
+            .entry("a", "F32", new int[] {1}, 0, 4)
+            .entry("b", "F32", new int[] {1}, 8, 12)
+            .rawData(new byte[12]);
     assertRefused(hole.build(true), "bytes 4..8 of the data section belong to no tensor");
-    SafetensorsBytes trailing = new SafetensorsBytes().tensor("a", "F32", new int[] {1}, f32(1)).rawData(new byte[3]);
-    assertRefused(trailing.build(true), "the data section has 7 bytes but the tensors cover only 4");
+    SafetensorsBytes trailing =
+        new SafetensorsBytes().tensor("a", "F32", new int[] {1}, f32(1)).rawData(new byte[3]);
+    assertRefused(
+        trailing.build(true), "the data section has 7 bytes but the tensors cover only 4");
   }
 
   @Test
   void malformedEntriesAndMetadataAreRefused() throws Exception {
     assertRefused(
-        new SafetensorsBytes().metadata("{\"format\":1}").tensor("a", "F32", new int[] {1}, f32(1)).build(true),
+        new SafetensorsBytes()
+            .metadata("{\"format\":1}")
+            .tensor("a", "F32", new int[] {1}, f32(1))
+            .build(true),
         "__metadata__ value of 'format' must be a string");
     assertRefused(
-        new SafetensorsBytes().rawData(new byte[4]).withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", true),
+        new SafetensorsBytes()
+            .rawData(new byte[4])
+            .withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", true),
         "'a' needs data_offsets [begin, end]");
     assertRefused(
-        new SafetensorsBytes().rawData(new byte[4]).withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", true),
+        new SafetensorsBytes()
+            .rawData(new byte[4])
+            .withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", true),
         "shape of tensor 'a' must hold non-negative integers");
   }
 

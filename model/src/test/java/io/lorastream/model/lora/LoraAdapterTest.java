@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.lorastream.model.encoder.BertEncoder;
@@ -20,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class LoraAdapterTest {
 
-  private static final LoraConfig ALL_TARGETS = new LoraConfig(4, 8, 0.0, EnumSet.allOf(LoraTarget.class), false);
+  private static final LoraConfig ALL_TARGETS =
+      new LoraConfig(4, 8, 0.0, EnumSet.allOf(LoraTarget.class), false);
 
   private static BertEncoder encoder;
   private static TokenBatch batch;
@@ -44,25 +44,28 @@ class LoraAdapterTest {
 
   /** Non-zero B so the adapter changes outputs: a trained-looking adapter. */
   private static LoraAdapter randomTrainedAdapter(LoraConfig config) {
-    try (LoraAdapter fresh = LoraAdapter.initialize(config, TinyModels.TINY, 3, encoder.manager(), false)) {
+    try (LoraAdapter fresh =
+        LoraAdapter.initialize(config, TinyModels.TINY, 3, encoder.manager(), false)) {
       AdapterWeights w = fresh.toWeights();
       java.util.TreeMap<LoraKey, LoraPairWeights> pairs = new java.util.TreeMap<>();
       java.util.SplittableRandom r = new java.util.SplittableRandom(5);
-      w.pairs().forEach(
-          (k, p) -> {
-            float[] b = new float[p.b().size()];
-            for (int i = 0; i < b.length; i++) {
-              b[i] = (float) (r.nextDouble() - 0.5) * 0.2f;
-            }
-            pairs.put(k, new LoraPairWeights(p.a(), new FloatTensor(p.b().shape(), b)));
-          });
+      w.pairs()
+          .forEach(
+              (k, p) -> {
+                float[] b = new float[p.b().size()];
+                for (int i = 0; i < b.length; i++) {
+                  b[i] = (float) (r.nextDouble() - 0.5) * 0.2f;
+                }
+                pairs.put(k, new LoraPairWeights(p.a(), new FloatTensor(p.b().shape(), b)));
+              });
       return LoraAdapter.fromWeights(new AdapterWeights(config, pairs), encoder.manager(), false);
     }
   }
 
   @Test
   void untrainedAdapterReproducesBaseEmbeddingsExactly() {
-    try (LoraAdapter lora = LoraAdapter.initialize(ALL_TARGETS, TinyModels.TINY, 1, encoder.manager(), true)) {
+    try (LoraAdapter lora =
+        LoraAdapter.initialize(ALL_TARGETS, TinyModels.TINY, 1, encoder.manager(), true)) {
       // B starts at zero, so s * x A^T B^T adds exactly 0.0 to every output.
       assertThat(embed(encoder, lora)).containsExactly(embed(encoder, null));
     }
@@ -70,17 +73,19 @@ class LoraAdapterTest {
 
   @Test
   void freshAdapterHasZeroBAndKaimingBoundedA() {
-    try (LoraAdapter lora = LoraAdapter.initialize(ALL_TARGETS, TinyModels.TINY, 1, encoder.manager(), false)) {
+    try (LoraAdapter lora =
+        LoraAdapter.initialize(ALL_TARGETS, TinyModels.TINY, 1, encoder.manager(), false)) {
       AdapterWeights w = lora.toWeights();
       assertThat(w.pairs()).hasSize(TinyModels.TINY.numLayers() * LoraTarget.values().length);
-      w.pairs().forEach(
-          (k, p) -> {
-            assertThat(p.b().data()).containsOnly(0f);
-            float bound = (float) (1 / Math.sqrt(p.inFeatures()));
-            for (float v : p.a().data()) {
-              assertThat(Math.abs(v)).isLessThanOrEqualTo(bound);
-            }
-          });
+      w.pairs()
+          .forEach(
+              (k, p) -> {
+                assertThat(p.b().data()).containsOnly(0f);
+                float bound = (float) (1 / Math.sqrt(p.inFeatures()));
+                for (float v : p.a().data()) {
+                  assertThat(Math.abs(v)).isLessThanOrEqualTo(bound);
+                }
+              });
     }
   }
 
@@ -109,7 +114,9 @@ class LoraAdapterTest {
       int h = TinyModels.TINY.hiddenSize();
       for (int row = 0; row < batch.size(); row++) {
         assertThat(cosine(onTheFly, folded, row, h)).isGreaterThanOrEqualTo(0.99999);
-        assertThat(cosine(onTheFly, base, row, h)).as("the adapter must change the embedding").isLessThan(0.9999);
+        assertThat(cosine(onTheFly, base, row, h))
+            .as("the adapter must change the embedding")
+            .isLessThan(0.9999);
       }
     }
   }
@@ -119,10 +126,13 @@ class LoraAdapterTest {
     // Hand-checkable: A = [[1, 2]] (r=1, in=2), B = [[3], [4]] (out=2, r=1), s = 0.5
     // B A = [[3, 6], [4, 8]] -> s B A = [[1.5, 3], [2, 4]]
     try (NDScope scope = new NDScope()) {
-      NDArray a = encoder.manager().create(new float[] {1, 2}, new ai.djl.ndarray.types.Shape(1, 2));
-      NDArray b = encoder.manager().create(new float[] {3, 4}, new ai.djl.ndarray.types.Shape(2, 1));
+      NDArray a =
+          encoder.manager().create(new float[] {1, 2}, new ai.djl.ndarray.types.Shape(1, 2));
+      NDArray b =
+          encoder.manager().create(new float[] {3, 4}, new ai.djl.ndarray.types.Shape(2, 1));
       assertThat(LoraMath.deltaWeight(a, b, 0.5f).toFloatArray()).containsExactly(1.5f, 3f, 2f, 4f);
-      NDArray x = encoder.manager().create(new float[] {1, 1}, new ai.djl.ndarray.types.Shape(1, 2));
+      NDArray x =
+          encoder.manager().create(new float[] {1, 1}, new ai.djl.ndarray.types.Shape(1, 2));
       // x (s B A)^T = [1.5 + 3, 2 + 4] = [4.5, 6]
       assertThat(LoraMath.delta(x, a, b, 0.5f, 0f, false).toFloatArray()).containsExactly(4.5f, 6f);
     }
@@ -130,7 +140,8 @@ class LoraAdapterTest {
 
   @Test
   void gradientsReachLoraFactorsAndNotTheBase() {
-    LoraConfig config = new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.FFN_OUT), false);
+    LoraConfig config =
+        new LoraConfig(4, 8, 0.1, EnumSet.of(LoraTarget.QUERY, LoraTarget.FFN_OUT), false);
     try (LoraAdapter lora = randomTrainedAdapter(config);
         LoraAdapter trainable = LoraAdapter.fromWeights(lora.toWeights(), encoder.manager(), true);
         NDScope scope = new NDScope()) {
@@ -150,8 +161,10 @@ class LoraAdapterTest {
 
   @Test
   void rsLoraScalesByAlphaOverSqrtRank() {
-    assertThat(new LoraConfig(16, 8, 0, EnumSet.of(LoraTarget.QUERY), true).scaling()).isEqualTo(2.0);
-    assertThat(new LoraConfig(16, 8, 0, EnumSet.of(LoraTarget.QUERY), false).scaling()).isEqualTo(0.5);
+    assertThat(new LoraConfig(16, 8, 0, EnumSet.of(LoraTarget.QUERY), true).scaling())
+        .isEqualTo(2.0);
+    assertThat(new LoraConfig(16, 8, 0, EnumSet.of(LoraTarget.QUERY), false).scaling())
+        .isEqualTo(0.5);
   }
 
   static float maxAbsDiff(float[] a, float[] b) {

@@ -20,7 +20,8 @@ class ContrastiveLossTest {
   @Test
   void labelledPairsGiveTheHandComputedLoss() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS)).withLabels(1, 0);
+      PairEmbeddings batch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS)).withLabels(1, 0);
       // d = 1 - cos = 0.4 for both pairs; margin 0.5.
       //   similar:    0.5 * 0.4^2 = 0.08
       //   dissimilar: 0.5 * relu(0.5 - 0.4)^2 = 0.005
@@ -36,11 +37,14 @@ class ContrastiveLossTest {
   @Test
   void hardNegativesCountAsDissimilarPairs() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS)).withLabels(1, 0)
-          .withNegatives(matrix(m, new double[] {0.96, 0.28}), 0);
+      PairEmbeddings batch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS))
+              .withLabels(1, 0)
+              .withNegatives(matrix(m, new double[] {0.96, 0.28}), 0);
       // (a1, n) with label 0: d = 1 - 0.96 = 0.04 -> 0.5 * (0.5 - 0.04)^2 = 0.1058.
       // mean (0.08 + 0.005 + 0.1058) / 3 = 0.0636
-      assertThat(ContrastiveLoss.computeLoss(batch, 0.5).getDouble()).isCloseTo(0.0636, within(1e-12));
+      assertThat(ContrastiveLoss.computeLoss(batch, 0.5).getDouble())
+          .isCloseTo(0.0636, within(1e-12));
     }
   }
 
@@ -58,12 +62,22 @@ class ContrastiveLossTest {
   @Test
   void gradientMatchesCentralDifferences() {
     Random random = new Random(13);
-    List<Input> inputs = List.of(GradientCheck.unitRows(random, 3, 4),
-        GradientCheck.unitRows(random, 3, 4), GradientCheck.unitRows(random, 2, 4));
+    List<Input> inputs =
+        List.of(
+            GradientCheck.unitRows(random, 3, 4),
+            GradientCheck.unitRows(random, 3, 4),
+            GradientCheck.unitRows(random, 2, 4));
     // Margin 2.5 > any cosine distance keeps every dissimilar hinge active; a soft label 0.3
     // exercises both terms at once.
-    GradientCheck.assertGradientMatches(inputs, x -> ContrastiveLoss.computeLoss(
-        PairEmbeddings.of(x.get(0), x.get(1)).withLabels(1f, 0f, 0.3f).withNegatives(x.get(2), 2, 0)
-            .withWeights(1f, 0.5f, 2f), 2.5), 1e-6);
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x ->
+            ContrastiveLoss.computeLoss(
+                PairEmbeddings.of(x.get(0), x.get(1))
+                    .withLabels(1f, 0f, 0.3f)
+                    .withNegatives(x.get(2), 2, 0)
+                    .withWeights(1f, 0.5f, 2f),
+                2.5),
+        1e-6);
   }
 }

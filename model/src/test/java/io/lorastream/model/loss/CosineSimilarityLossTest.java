@@ -19,15 +19,17 @@ class CosineSimilarityLossTest {
   @Test
   void squaredErrorBetweenCosineAndLabel() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS))
-          .withLabels(1, 0.5f);
+      PairEmbeddings batch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS)).withLabels(1, 0.5f);
       // cos = 0.6 for both: (0.6 - 1)^2 = 0.16, (0.6 - 0.5)^2 = 0.01, mean 0.085.
       assertThat(Losses.create(LossConfig.of("cosine")).compute(batch).getDouble())
           .isCloseTo(0.085, within(1e-7)); // label 0.5f is exact, 1e-7: float labels widened
       // A hard negative n = (0.96, 0.28) of a1 is a label-0 pair: 0.96^2 = 0.9216;
       // mean (0.16 + 0.01 + 0.9216) / 3 = 0.36386666...
-      assertThat(CosineSimilarityLoss.computeLoss(
-              batch.withNegatives(matrix(m, new double[] {0.96, 0.28}), 0)).getDouble())
+      assertThat(
+              CosineSimilarityLoss.computeLoss(
+                      batch.withNegatives(matrix(m, new double[] {0.96, 0.28}), 0))
+                  .getDouble())
           .isCloseTo(0.3638666666666666, within(1e-7));
       // Weights (1, 4): (0.16 + 4 * 0.01) / 5 = 0.04.
       assertThat(CosineSimilarityLoss.computeLoss(batch.withWeights(1, 4)).getDouble())
@@ -38,8 +40,10 @@ class CosineSimilarityLossTest {
   @Test
   void missingLabelsAreAClearError() {
     try (NDManager m = NDManager.newBaseManager()) {
-      assertThatThrownBy(() -> CosineSimilarityLoss.computeLoss(
-              PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS))))
+      assertThatThrownBy(
+              () ->
+                  CosineSimilarityLoss.computeLoss(
+                      PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, OTHERS))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("cosine loss needs a label per pair");
     }
@@ -48,10 +52,18 @@ class CosineSimilarityLossTest {
   @Test
   void gradientMatchesCentralDifferences() {
     Random random = new Random(17);
-    List<Input> inputs = List.of(GradientCheck.unitRows(random, 3, 5),
-        GradientCheck.unitRows(random, 3, 5), GradientCheck.unitRows(random, 1, 5));
-    GradientCheck.assertGradientMatches(inputs, x -> CosineSimilarityLoss.computeLoss(
-        PairEmbeddings.of(x.get(0), x.get(1)).withLabels(1f, 0.25f, 0.75f).withNegatives(x.get(2), 1)),
+    List<Input> inputs =
+        List.of(
+            GradientCheck.unitRows(random, 3, 5),
+            GradientCheck.unitRows(random, 3, 5),
+            GradientCheck.unitRows(random, 1, 5));
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x ->
+            CosineSimilarityLoss.computeLoss(
+                PairEmbeddings.of(x.get(0), x.get(1))
+                    .withLabels(1f, 0.25f, 0.75f)
+                    .withNegatives(x.get(2), 1)),
         1e-6);
   }
 }

@@ -59,12 +59,15 @@ final class GradientCheck {
           double numeric = numericDerivative(manager, inputs, loss, i, k);
           double got = analytic.get(i)[k];
           assertThat(Math.abs(got - numeric))
-              .as("dL/d input %d element %d: autograd %s, central difference %s", i, k, got, numeric)
+              .as(
+                  "dL/d input %d element %d: autograd %s, central difference %s",
+                  i, k, got, numeric)
               .isLessThanOrEqualTo(tolerance * Math.max(1.0, Math.abs(numeric)));
           largest = Math.max(largest, Math.abs(got));
         }
       }
-      assertThat(largest).as("largest gradient entry (a zero gradient proves nothing)")
+      assertThat(largest)
+          .as("largest gradient entry (a zero gradient proves nothing)")
           .isGreaterThan(1e-3);
     }
   }
@@ -82,21 +85,32 @@ final class GradientCheck {
       }
       List<double[]> gradients = new ArrayList<>();
       for (NDArray leaf : leaves) {
-        // A leaf autograd never reached reads as float32 zeros in DJL; widen so it fails as a mismatch.
+        // A leaf autograd never reached reads as float32 zeros in DJL; widen so it fails as a
+        // mismatch.
         gradients.add(leaf.getGradient().toType(DataType.FLOAT64, false).toDoubleArray());
       }
       return gradients;
     }
   }
 
-  private static double numericDerivative(NDManager parent, List<Input> inputs,
-      Function<List<NDArray>, NDArray> loss, int input, int element) {
+  private static double numericDerivative(
+      NDManager parent,
+      List<Input> inputs,
+      Function<List<NDArray>, NDArray> loss,
+      int input,
+      int element) {
     return (valueAt(parent, inputs, loss, input, element, H)
-        - valueAt(parent, inputs, loss, input, element, -H)) / (2 * H);
+            - valueAt(parent, inputs, loss, input, element, -H))
+        / (2 * H);
   }
 
-  private static double valueAt(NDManager parent, List<Input> inputs,
-      Function<List<NDArray>, NDArray> loss, int input, int element, double delta) {
+  private static double valueAt(
+      NDManager parent,
+      List<Input> inputs,
+      Function<List<NDArray>, NDArray> loss,
+      int input,
+      int element,
+      double delta) {
     List<Input> moved = new ArrayList<>(inputs);
     double[] values = inputs.get(input).values().clone();
     values[element] += delta;

@@ -15,9 +15,13 @@ class LossScopeTest {
 
   @Test
   void everyLossLeavesNothingBehindOnceTheStepScopeCloses() {
-    List<LossConfig> configs = List.of(LossConfig.of("mnrl"), LossConfig.of("triplet"),
-        LossConfig.of("contrastive"), LossConfig.of("cosine"),
-        LossConfig.matryoshka(LossConfig.of("triplet"), List.of(16, 8, 4), null));
+    List<LossConfig> configs =
+        List.of(
+            LossConfig.of("mnrl"),
+            LossConfig.of("triplet"),
+            LossConfig.of("contrastive"),
+            LossConfig.of("cosine"),
+            LossConfig.matryoshka(LossConfig.of("triplet"), List.of(16, 8, 4), null));
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray anchors = m.randomNormal(new Shape(4, 16)).normalize(2, 1);
       NDArray positives = m.randomNormal(new Shape(4, 16)).normalize(2, 1);
@@ -30,8 +34,11 @@ class LossScopeTest {
           try (NDScope scope = new NDScope();
               GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             scope.suppressNotUsedWarning();
-            PairEmbeddings batch = PairEmbeddings.of(anchors, positives)
-                .withNegatives(negatives, 0, 0, 3).withLabels(1, 0, 1, 0.5f).withWeights(1, 2, 1, 1);
+            PairEmbeddings batch =
+                PairEmbeddings.of(anchors, positives)
+                    .withNegatives(negatives, 0, 0, 3)
+                    .withLabels(1, 0, 1, 0.5f)
+                    .withWeights(1, 2, 1, 1);
             collector.backward(loss.compute(batch));
           }
         }

@@ -17,9 +17,11 @@ class MatryoshkaLossTest {
   void sumsTheInnerLossOverRenormalisedTruncations() {
     try (NDManager m = NDManager.newBaseManager()) {
       // a = (0.6, 0, 0.8, 0), p = (0, 0.6, 0.8, 0), label 1, inner loss cosine (MSE).
-      PairEmbeddings batch = PairEmbeddings.of(
-          m.create(new double[] {0.6, 0, 0.8, 0}, new Shape(1, 4)),
-          m.create(new double[] {0, 0.6, 0.8, 0}, new Shape(1, 4))).withLabels(1);
+      PairEmbeddings batch =
+          PairEmbeddings.of(
+                  m.create(new double[] {0.6, 0, 0.8, 0}, new Shape(1, 4)),
+                  m.create(new double[] {0, 0.6, 0.8, 0}, new Shape(1, 4)))
+              .withLabels(1);
       // Width 4: cos = 0.64 -> (1 - 0.64)^2 = 0.1296.
       // Width 2: (0.6, 0) -> (1, 0) and (0, 0.6) -> (0, 1) after re-normalising: cos 0 -> 1.
       // Weights (1, 0.5): 0.1296 + 0.5 * 1 = 0.6296.
@@ -45,8 +47,8 @@ class MatryoshkaLossTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("matryoshka dim 384 exceeds the model's embedding width 256");
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings narrow = PairEmbeddings.of(m.randomNormal(new Shape(2, 8)),
-          m.randomNormal(new Shape(2, 8)));
+      PairEmbeddings narrow =
+          PairEmbeddings.of(m.randomNormal(new Shape(2, 8)), m.randomNormal(new Shape(2, 8)));
       assertThatThrownBy(() -> Losses.create(defaults).compute(narrow))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("exceeds the model's embedding width 8");
@@ -56,16 +58,29 @@ class MatryoshkaLossTest {
   @Test
   void gradientMatchesCentralDifferencesAroundMnrlAndTriplet() {
     Random random = new Random(19);
-    List<Input> inputs = List.of(GradientCheck.unitRows(random, 3, 6),
-        GradientCheck.unitRows(random, 3, 6), GradientCheck.unitRows(random, 2, 6));
-    LossConfig mnrl = LossConfig.matryoshka(LossConfig.of("mnrl").withScale(5), List.of(6, 4, 2),
-        List.of(1.0, 0.5, 0.25));
+    List<Input> inputs =
+        List.of(
+            GradientCheck.unitRows(random, 3, 6),
+            GradientCheck.unitRows(random, 3, 6),
+            GradientCheck.unitRows(random, 2, 6));
+    LossConfig mnrl =
+        LossConfig.matryoshka(
+            LossConfig.of("mnrl").withScale(5), List.of(6, 4, 2), List.of(1.0, 0.5, 0.25));
     EmbeddingLoss loss = Losses.create(mnrl, 6);
-    GradientCheck.assertGradientMatches(inputs, x -> loss.compute(
-        PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 1, 2)), 1e-6);
-    EmbeddingLoss triplet = Losses.create(LossConfig.matryoshka(
-        LossConfig.of("triplet").withTriplet(TripletDistance.COSINE, 2.5), List.of(6, 3), null), 6);
-    GradientCheck.assertGradientMatches(inputs, x -> triplet.compute(
-        PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 1, 2)), 1e-6);
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x -> loss.compute(PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 1, 2)),
+        1e-6);
+    EmbeddingLoss triplet =
+        Losses.create(
+            LossConfig.matryoshka(
+                LossConfig.of("triplet").withTriplet(TripletDistance.COSINE, 2.5),
+                List.of(6, 3),
+                null),
+            6);
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x -> triplet.compute(PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 1, 2)),
+        1e-6);
   }
 }

@@ -39,8 +39,9 @@ class MultipleNegativesRankingLossTest {
   void hardNegativesJoinEveryAnchorsCandidates() {
     try (NDManager m = NDManager.newBaseManager()) {
       // n = (0.8, -0.6), a hard negative of a1: cos(a1, n) = 0.8, cos(a2, n) = -0.6.
-      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
-          .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
+      PairEmbeddings batch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
+              .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
       // Row 1 scores [12, 16, 16]: log(e^12 + 2 e^16) - 12 = log(1 + 2 e^4) = 4.702263321439095.
       // Row 2 scores [16, 12, -12] (a2 sees a1's negative too):
       //   log(e^4 + 1 + e^-24) = 4.018149927918489.
@@ -56,16 +57,20 @@ class MultipleNegativesRankingLossTest {
   @Test
   void candidatesKnownRelevantLeaveTheAnchorsSoftmax() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
-          .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
-      // Candidates [p1, p2, n]. Masking p2 for a1 (row 0 = [12, -, 16]): log(e^12 + e^16) - 12 = log(1 + e^4)
+      PairEmbeddings batch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
+              .withNegatives(m.create(new double[] {0.8, -0.6}, new Shape(1, 2)), 0);
+      // Candidates [p1, p2, n]. Masking p2 for a1 (row 0 = [12, -, 16]): log(e^12 + e^16) - 12 =
+      // log(1 + e^4)
       // = 4.0181499279178094; row 1 is unchanged, 4.018149927918489. Mean 4.018149927918149.
       PairEmbeddings masked = batch.withNotNegative(false, true, false, false, false, false);
       assertThat(MultipleNegativesRankingLoss.computeLoss(masked, 20).getDouble())
           .isCloseTo(4.018149927918149, within(1e-12));
-      // In-batch only, p1 masked for a2: row 1 keeps only its own positive, -log 1 = 0; mean (4.0181... + 0) / 2.
-      PairEmbeddings inBatch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
-          .withNotNegative(false, false, true, false);
+      // In-batch only, p1 masked for a2: row 1 keeps only its own positive, -log 1 = 0; mean
+      // (4.0181... + 0) / 2.
+      PairEmbeddings inBatch =
+          PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES))
+              .withNotNegative(false, false, true, false);
       assertThat(MultipleNegativesRankingLoss.computeLoss(inBatch, 20).getDouble())
           .isCloseTo(2.0090749639589047, within(1e-12));
     }
@@ -75,7 +80,8 @@ class MultipleNegativesRankingLossTest {
   void anAnchorsOwnPositiveCannotBeMasked() {
     try (NDManager m = NDManager.newBaseManager()) {
       PairEmbeddings batch = PairEmbeddings.of(matrix(m, ANCHORS), matrix(m, POSITIVES));
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.withNotNegative(true, false, false, false))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> batch.withNotNegative(true, false, false, false))
           .hasMessageContaining("own positive");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.withNotNegative(false, true))
           .hasMessageContaining("[2, 2]");
@@ -85,8 +91,10 @@ class MultipleNegativesRankingLossTest {
   @Test
   void aSinglePairWithoutNegativesCostsNothingRatherThanNaN() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings one = PairEmbeddings.of(m.create(new double[] {1, 0}, new Shape(1, 2)),
-          m.create(new double[] {0, 1}, new Shape(1, 2)));
+      PairEmbeddings one =
+          PairEmbeddings.of(
+              m.create(new double[] {1, 0}, new Shape(1, 2)),
+              m.create(new double[] {0, 1}, new Shape(1, 2)));
       // One candidate: softmax = 1, -log 1 = 0.
       assertThat(MultipleNegativesRankingLoss.computeLoss(one, 20).getDouble()).isEqualTo(0.0);
     }
@@ -95,19 +103,37 @@ class MultipleNegativesRankingLossTest {
   @Test
   void gradientMatchesCentralDifferencesWithAndWithoutHardNegatives() {
     Random random = new Random(7);
-    List<Input> inputs = List.of(GradientCheck.unitRows(random, 3, 4),
-        GradientCheck.unitRows(random, 3, 4), GradientCheck.unitRows(random, 4, 4));
+    List<Input> inputs =
+        List.of(
+            GradientCheck.unitRows(random, 3, 4),
+            GradientCheck.unitRows(random, 3, 4),
+            GradientCheck.unitRows(random, 4, 4));
     // Scale 5 keeps the softmax away from saturation so every entry of the gradient matters.
-    GradientCheck.assertGradientMatches(inputs, x -> MultipleNegativesRankingLoss.computeLoss(
-        PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 0, 0, 2, 1)
-            .withWeights(1f, 0.5f, 2f), 5), 1e-6);
-    GradientCheck.assertGradientMatches(inputs.subList(0, 2), x -> MultipleNegativesRankingLoss
-        .computeLoss(PairEmbeddings.of(x.get(0), x.get(1)), 20), 1e-6);
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x ->
+            MultipleNegativesRankingLoss.computeLoss(
+                PairEmbeddings.of(x.get(0), x.get(1))
+                    .withNegatives(x.get(2), 0, 0, 2, 1)
+                    .withWeights(1f, 0.5f, 2f),
+                5),
+        1e-6);
+    GradientCheck.assertGradientMatches(
+        inputs.subList(0, 2),
+        x -> MultipleNegativesRankingLoss.computeLoss(PairEmbeddings.of(x.get(0), x.get(1)), 20),
+        1e-6);
     boolean[] mask = new boolean[3 * 7];
     mask[1] = true; // anchor 0, candidate 1
     mask[7 + 4] = true; // anchor 1, a hard negative
-    GradientCheck.assertGradientMatches(inputs, x -> MultipleNegativesRankingLoss.computeLoss(
-        PairEmbeddings.of(x.get(0), x.get(1)).withNegatives(x.get(2), 0, 0, 2, 1).withNotNegative(mask), 5), 1e-6);
+    GradientCheck.assertGradientMatches(
+        inputs,
+        x ->
+            MultipleNegativesRankingLoss.computeLoss(
+                PairEmbeddings.of(x.get(0), x.get(1))
+                    .withNegatives(x.get(2), 0, 0, 2, 1)
+                    .withNotNegative(mask),
+                5),
+        1e-6);
   }
 
   @Test
@@ -123,11 +149,13 @@ class MultipleNegativesRankingLossTest {
         collector.backward(loss);
       }
       assertThat(loss.getDataType()).isEqualTo(DataType.FLOAT32);
-      // 0.6 and 0.8 are not exact in float16 (0.6001, 0.7998): cosines move by ~2e-4, scores by ~5e-3.
+      // 0.6 and 0.8 are not exact in float16 (0.6001, 0.7998): cosines move by ~2e-4, scores by
+      // ~5e-3.
       assertThat((double) loss.getFloat()).isCloseTo(4.0181499279178094, within(1e-2));
       // d loss / d a1 = 20 * sum_j (softmax_1j - [j = 1]) * p_j (the normalisation's projection
       // removes the part along a1): softmax row 1 = (s, 1 - s), s = 1 / (1 + e^4) = 0.017986.
-      // 20 * ((s - 1) p1 + (1 - s) p2) = 20 (1 - s) (p2 - p1) = 19.64 * (0.2, -0.2) = (3.928, -3.928);
+      // 20 * ((s - 1) p1 + (1 - s) p2) = 20 (1 - s) (p2 - p1) = 19.64 * (0.2, -0.2) = (3.928,
+      // -3.928);
       // projected orthogonally to a1 = (1, 0): (0, -3.928); halved by the mean over 2 anchors.
       float[] grad = anchors.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
       assertThat((double) grad[0]).isCloseTo(0.0, within(1e-2));

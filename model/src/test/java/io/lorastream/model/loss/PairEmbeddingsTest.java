@@ -44,8 +44,9 @@ class PairEmbeddingsTest {
   @Test
   void anEmptyNegativesMatrixMeansNoHardNegatives() {
     try (NDManager m = NDManager.newBaseManager()) {
-      PairEmbeddings batch = PairEmbeddings.of(m.ones(new Shape(2, 3)), m.ones(new Shape(2, 3)))
-          .withNegatives(m.zeros(new Shape(0, 3)));
+      PairEmbeddings batch =
+          PairEmbeddings.of(m.ones(new Shape(2, 3)), m.ones(new Shape(2, 3)))
+              .withNegatives(m.zeros(new Shape(0, 3)));
       assertThat(batch.negativeCount()).isZero();
       assertThat(batch.negatives()).isNull();
       assertThat(batch.negativesPerAnchor()).containsExactly(0, 0);
@@ -56,8 +57,8 @@ class PairEmbeddingsTest {
   void theRecordKeepsItsOwnCopiesOfHostArrays() {
     try (NDManager m = NDManager.newBaseManager()) {
       float[] labels = {1, 0};
-      PairEmbeddings batch = PairEmbeddings.of(m.ones(new Shape(2, 3)), m.ones(new Shape(2, 3)))
-          .withLabels(labels);
+      PairEmbeddings batch =
+          PairEmbeddings.of(m.ones(new Shape(2, 3)), m.ones(new Shape(2, 3))).withLabels(labels);
       labels[0] = 0.5f;
       batch.labels()[1] = 0.5f;
       assertThat(batch.labels()).containsExactly(1f, 0f);

@@ -18,14 +18,22 @@ class OnnxModelWriterTest {
     w.initializer("w", weight);
     w.initializer("shape", new long[] {2}, 3L, -1L);
     w.node("", "MatMul", List.of("x", "w"), List.of("y"));
-    w.node(BertServingGraph.MS, "BiasGelu", List.of("y", "b"), List.of("z"), OnnxModelWriter.Attribute.of("k", 2L));
+    w.node(
+        BertServingGraph.MS,
+        "BiasGelu",
+        List.of("y", "b"),
+        List.of("z"),
+        OnnxModelWriter.Attribute.of("k", 2L));
     w.output("z", OnnxModelWriter.FLOAT, "N", 3L);
 
     OnnxGraph read = OnnxGraph.read(new ByteArrayInputStream(w.toBytes("test")), "test");
 
-    assertThat(read.initializers()).containsOnlyKeys("w"); // the reader keeps float32 initializers only
+    assertThat(read.initializers())
+        .containsOnlyKeys("w"); // the reader keeps float32 initializers only
     assertThat(read.initializers().get("w")).isEqualTo(weight);
-    assertThat(read.nodes()).extracting(OnnxGraph.Node::opType).containsExactly("MatMul", "BiasGelu");
+    assertThat(read.nodes())
+        .extracting(OnnxGraph.Node::opType)
+        .containsExactly("MatMul", "BiasGelu");
     assertThat(read.nodes().get(0).inputs()).containsExactly("x", "w");
     assertThat(read.nodes().get(1).outputs()).containsExactly("z");
   }

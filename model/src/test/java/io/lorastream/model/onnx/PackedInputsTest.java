@@ -12,16 +12,19 @@ class PackedInputsTest {
   @Test
   void twoTextsPackWithoutPaddingAndIndexBothLayouts() {
     // text 0 = [101, 7, 102] (3 tokens), text 1 = [101, 102] (2 tokens): M = 5, B = 2, T = 3, P = 6
-    TokenBatch batch = TokenBatch.pad(List.of(
-        new Tokens(new long[] {101, 7, 102}, new long[] {0, 0, 0}, false),
-        new Tokens(new long[] {101, 102}, new long[] {0, 1}, false)));
+    TokenBatch batch =
+        TokenBatch.pad(
+            List.of(
+                new Tokens(new long[] {101, 7, 102}, new long[] {0, 0, 0}, false),
+                new Tokens(new long[] {101, 102}, new long[] {0, 1}, false)));
     PackedInputs in = PackedInputs.of(batch);
 
     assertThat(in.tokens()).isEqualTo(5);
     assertThat(in.ids()).containsExactly(101, 7, 102, 101, 102);
     assertThat(in.typeIds()).containsExactly(0, 0, 0, 0, 1);
     assertThat(in.positions()).containsExactly(0, 1, 2, 0, 1);
-    // padded slots (0,0) (0,1) (0,2) (1,0) (1,1) (1,2): the last is padding and points at text 1's first row
+    // padded slots (0,0) (0,1) (0,2) (1,0) (1,1) (1,2): the last is padding and points at text 1's
+    // first row
     assertThat(in.padIndex()).containsExactly(0, 1, 2, 3, 4, 3);
     assertThat(in.mask()).containsExactly(1, 1, 1, 1, 1, 0);
     // packed rows back to their padded slots
@@ -35,9 +38,11 @@ class PackedInputsTest {
 
   @Test
   void aShorterFirstTextStillMapsEveryRowOnce() {
-    TokenBatch batch = TokenBatch.pad(List.of(
-        new Tokens(new long[] {101, 102}, new long[2], false),
-        new Tokens(new long[] {101, 5, 6, 102}, new long[4], false)));
+    TokenBatch batch =
+        TokenBatch.pad(
+            List.of(
+                new Tokens(new long[] {101, 102}, new long[2], false),
+                new Tokens(new long[] {101, 5, 6, 102}, new long[4], false)));
     PackedInputs in = PackedInputs.of(batch);
     // slots of text 1 start at 1 x T = 4
     assertThat(in.unpadIndex()).containsExactly(0, 1, 4, 5, 6, 7);

@@ -24,8 +24,8 @@ class AdamWTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {1f, -2f}, new Shape(2));
       AdamWConfig config = new AdamWConfig(0.1, 0.9, 0.999, 1e-8, 0.01);
-      try (AdamW adamW = new AdamW(config,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
+      try (AdamW adamW =
+          new AdamW(config, ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
         // Step 1, g = (0.5, -1):
         //   decay   p = (1, -2) * (1 - 0.1 * 0.01) = (0.999, -1.998)
         //   m = 0.1 g = (0.05, -0.1); v = 0.001 g^2 = (0.00025, 0.001)
@@ -33,8 +33,8 @@ class AdamWTest {
         //   p -= (0.1 / 0.1) * m / denom = (0.1, -0.1) (to 2e-8)  ->  (0.899000002, -1.898000001)
         gradient(adamW, p, 0.5f, -1f);
         adamW.step();
-        assertThat(p.toFloatArray()).containsExactly(new float[] {0.899000002f, -1.898000001f},
-            offset(1e-6f));
+        assertThat(p.toFloatArray())
+            .containsExactly(new float[] {0.899000002f, -1.898000001f}, offset(1e-6f));
         AdamWState afterOne = adamW.exportState();
         assertThat(afterOne.step()).isEqualTo(1);
         assertThat(afterOne.parameters().get(0).firstMoment().data())
@@ -49,12 +49,13 @@ class AdamWTest {
         //     = (0.00049975, 0.0010615)
         //   1 - 0.9^2 = 0.19, 1 - 0.999^2 = 0.001999
         //   denom = sqrt(v / 0.001999) + 1e-8 = (sqrt(0.25), sqrt(0.5310155)) = (0.5, 0.7287081)
-        //   step = (0.1 / 0.19) m / denom = 0.5263158 * (-0.01, -0.0891987) = (-0.0052632, -0.0469467)
+        //   step = (0.1 / 0.19) m / denom = 0.5263158 * (-0.01, -0.0891987) = (-0.0052632,
+        // -0.0469467)
         //   p = (0.9033642, -1.8491552)
         gradient(adamW, p, -0.5f, 0.25f);
         adamW.step();
-        assertThat(p.toFloatArray()).containsExactly(new float[] {0.9033641598f, -1.8491551845f},
-            offset(1e-6f));
+        assertThat(p.toFloatArray())
+            .containsExactly(new float[] {0.9033641598f, -1.8491551845f}, offset(1e-6f));
 
         // Step 3, g = (0.1, 0):
         //   decay   p *= 0.999 -> (0.9024608, -1.8473060)
@@ -67,8 +68,8 @@ class AdamWTest {
         //   p = (0.8975373, -1.8110160)
         gradient(adamW, p, 0.1f, 0f);
         adamW.step();
-        assertThat(p.toFloatArray()).containsExactly(new float[] {0.8975373266f, -1.8110160042f},
-            offset(1e-6f));
+        assertThat(p.toFloatArray())
+            .containsExactly(new float[] {0.8975373266f, -1.8110160042f}, offset(1e-6f));
         assertThat(adamW.stepCount()).isEqualTo(3);
       }
     }
@@ -80,8 +81,8 @@ class AdamWTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {0f}, new Shape(1));
       AdamWConfig config = new AdamWConfig(0.1, 0.3, 0.999, 1e-8, 0);
-      try (AdamW adamW = new AdamW(config,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
+      try (AdamW adamW =
+          new AdamW(config, ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
         gradient(adamW, p, 2f);
         adamW.step(); // m = 2 - (2 - 0) * 0.3 = 1.4
         gradient(adamW, p, -1f);
@@ -97,11 +98,12 @@ class AdamWTest {
     Random random = new Random(3);
     float[] a0 = randomValues(random, 6);
     float[] b0 = randomValues(random, 6);
-    List<float[][]> gradients = List.of(
-        new float[][] {randomValues(random, 6), randomValues(random, 6)},
-        new float[][] {randomValues(random, 6), randomValues(random, 6)},
-        new float[][] {randomValues(random, 6), randomValues(random, 6)},
-        new float[][] {randomValues(random, 6), randomValues(random, 6)});
+    List<float[][]> gradients =
+        List.of(
+            new float[][] {randomValues(random, 6), randomValues(random, 6)},
+            new float[][] {randomValues(random, 6), randomValues(random, 6)},
+            new float[][] {randomValues(random, 6), randomValues(random, 6)},
+            new float[][] {randomValues(random, 6), randomValues(random, 6)});
     LearningRateSchedule schedule = LearningRateSchedule.warmupThenLinearDecay(2, 10);
     AdamWConfig config = new AdamWConfig(3e-3, 0.9, 0.999, 1e-8, 0.05);
     try (NDManager m = NDManager.newBaseManager()) {
@@ -143,15 +145,18 @@ class AdamWTest {
       NDArray loraA = parameter(m, new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new Shape(2, 2));
       NDArray loraB = parameter(m, new float[4], new Shape(2, 2));
       AdamWConfig config = new AdamWConfig(0.01, 0.9, 0.999, 1e-8, 0);
-      List<ParameterGroup> groups = ParameterGroup.loraPlus(List.of(
-          new NamedParameter("encoder.layer.0.attention.self.query.lora_A.weight", loraA),
-          new NamedParameter("encoder.layer.0.attention.self.query.lora_B.weight", loraB)), config, 16);
+      List<ParameterGroup> groups =
+          ParameterGroup.loraPlus(
+              List.of(
+                  new NamedParameter("encoder.layer.0.attention.self.query.lora_A.weight", loraA),
+                  new NamedParameter("encoder.layer.0.attention.self.query.lora_B.weight", loraB)),
+              config,
+              16);
       assertThat(groups).extracting(ParameterGroup::name).containsExactly("lora_A", "lora_B");
       assertThat(groups).extracting(ParameterGroup::learningRate).containsExactly(0.01, 0.16);
       try (AdamW adamW = new AdamW(config, groups)) {
         // Adam's first step moves every entry by lr * g / (|g| + eps): -lr for g = 1.
-        gradients(adamW, List.of(loraA, loraB),
-            new float[][] {{1f, 1f, 1f, 1f}, {1f, 1f, 1f, 1f}});
+        gradients(adamW, List.of(loraA, loraB), new float[][] {{1f, 1f, 1f, 1f}, {1f, 1f, 1f, 1f}});
         adamW.step();
         assertThat(loraA.toFloatArray()[0]).isCloseTo(0.5f - 0.01f, within(1e-7f));
         assertThat(loraB.toFloatArray()[0]).isCloseTo(-0.16f, within(1e-7f));
@@ -163,8 +168,11 @@ class AdamWTest {
   void stepsRecordNothingOnTheTapeAndFreeTheirTemporaries() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {1f, 2f, 3f}, new Shape(3));
-      try (AdamW adamW = new AdamW(AdamWConfig.TORCH_DEFAULTS,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
+      try (AdamW adamW =
+          new AdamW(
+              AdamWConfig.TORCH_DEFAULTS,
+              ParameterGroup.single(
+                  List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
         gradient(adamW, p, 1f, -1f, 0.5f);
         int before = m.getManagedArrays().size();
         // PyTorch refuses an in-place change of a leaf that requires grad while grad mode is on,
@@ -192,8 +200,11 @@ class AdamWTest {
   void zeroGradientsClearsWhatBackwardPassesAccumulate() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {1f, 2f}, new Shape(2));
-      try (AdamW adamW = new AdamW(AdamWConfig.TORCH_DEFAULTS,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
+      try (AdamW adamW =
+          new AdamW(
+              AdamWConfig.TORCH_DEFAULTS,
+              ParameterGroup.single(
+                  List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
         backward(p, 3f, 4f);
         backward(p, 3f, 4f);
         assertThat(adamW.gradientNorm()).isCloseTo(10.0, within(1e-6)); // 2 * ||(3, 4)||
@@ -207,18 +218,21 @@ class AdamWTest {
   void stateForAnotherLayoutIsRefused() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {1f, 2f}, new Shape(2));
-      try (AdamW adamW = new AdamW(AdamWConfig.TORCH_DEFAULTS,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
-        AdamWState.ParameterState wrongShape = new AdamWState.ParameterState(
-            "p", FloatTensor.zeros(3), FloatTensor.zeros(3));
+      try (AdamW adamW =
+          new AdamW(
+              AdamWConfig.TORCH_DEFAULTS,
+              ParameterGroup.single(
+                  List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS))) {
+        AdamWState.ParameterState wrongShape =
+            new AdamWState.ParameterState("p", FloatTensor.zeros(3), FloatTensor.zeros(3));
         assertThatThrownBy(() -> adamW.importState(new AdamWState(5, List.of(wrongShape))))
             .hasMessageContaining("state of 'p' has shape [3] but the parameter is [2]");
-        AdamWState.ParameterState other = new AdamWState.ParameterState(
-            "q", FloatTensor.zeros(2), FloatTensor.zeros(2));
+        AdamWState.ParameterState other =
+            new AdamWState.ParameterState("q", FloatTensor.zeros(2), FloatTensor.zeros(2));
         assertThatThrownBy(() -> adamW.importState(new AdamWState(5, List.of(other))))
             .hasMessageContaining("no moments for parameter 'p'");
-        AdamWState.ParameterState right = new AdamWState.ParameterState(
-            "p", FloatTensor.zeros(2), FloatTensor.zeros(2));
+        AdamWState.ParameterState right =
+            new AdamWState.ParameterState("p", FloatTensor.zeros(2), FloatTensor.zeros(2));
         assertThatThrownBy(() -> adamW.importState(new AdamWState(5, List.of(right, other))))
             .hasMessageContaining("unknown parameters [q]");
         assertThat(adamW.stepCount()).isZero();
@@ -230,25 +244,40 @@ class AdamWTest {
   void parametersTheOptimizerCannotTrainAreRefused() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray frozen = m.create(new float[] {1f});
-      assertThatThrownBy(() -> new AdamW(AdamWConfig.TORCH_DEFAULTS, ParameterGroup.single(
-              List.of(new NamedParameter("frozen", frozen)), AdamWConfig.TORCH_DEFAULTS)))
+      assertThatThrownBy(
+              () ->
+                  new AdamW(
+                      AdamWConfig.TORCH_DEFAULTS,
+                      ParameterGroup.single(
+                          List.of(new NamedParameter("frozen", frozen)),
+                          AdamWConfig.TORCH_DEFAULTS)))
           .hasMessageContaining("'frozen' does not require a gradient");
       NDArray wide = m.create(new double[] {1});
       wide.setRequiresGradient(true);
-      assertThatThrownBy(() -> new AdamW(AdamWConfig.TORCH_DEFAULTS, ParameterGroup.single(
-              List.of(new NamedParameter("wide", wide)), AdamWConfig.TORCH_DEFAULTS)))
+      assertThatThrownBy(
+              () ->
+                  new AdamW(
+                      AdamWConfig.TORCH_DEFAULTS,
+                      ParameterGroup.single(
+                          List.of(new NamedParameter("wide", wide)), AdamWConfig.TORCH_DEFAULTS)))
           .hasMessageContaining("'wide' is float64");
       NDArray p = parameter(m, new float[] {1f}, new Shape(1));
-      assertThatThrownBy(() -> new AdamW(AdamWConfig.TORCH_DEFAULTS, List.of(
-              new ParameterGroup("a", List.of(new NamedParameter("p", p)), 1e-3, 0),
-              new ParameterGroup("b", List.of(new NamedParameter("p", p)), 1e-3, 0))))
+      assertThatThrownBy(
+              () ->
+                  new AdamW(
+                      AdamWConfig.TORCH_DEFAULTS,
+                      List.of(
+                          new ParameterGroup("a", List.of(new NamedParameter("p", p)), 1e-3, 0),
+                          new ParameterGroup("b", List.of(new NamedParameter("p", p)), 1e-3, 0))))
           .hasMessageContaining("'p' appears twice");
       assertThatThrownBy(() -> new AdamWConfig(1e-3, 1.0, 0.999, 1e-8, 0))
           .hasMessageContaining("beta1 must be in [0, 1), got 1.0");
       assertThatThrownBy(() -> new AdamWConfig(-1, 0.9, 0.999, 1e-8, 0))
           .hasMessageContaining("learning rate must be a finite number >= 0, got -1.0");
-      assertThatThrownBy(() -> ParameterGroup.loraPlus(List.of(new NamedParameter("p", p)),
-              AdamWConfig.TORCH_DEFAULTS, 0.5))
+      assertThatThrownBy(
+              () ->
+                  ParameterGroup.loraPlus(
+                      List.of(new NamedParameter("p", p)), AdamWConfig.TORCH_DEFAULTS, 0.5))
           .hasMessageContaining("LoRA+ learning-rate ratio must be a finite number >= 1");
     }
   }
@@ -258,8 +287,8 @@ class AdamWTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = parameter(m, new float[] {0f}, new Shape(1));
       AdamWConfig config = new AdamWConfig(0.1, 0.9, 0.999, 1e-8, 0);
-      try (AdamW adamW = new AdamW(config,
-          ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
+      try (AdamW adamW =
+          new AdamW(config, ParameterGroup.single(List.of(new NamedParameter("p", p)), config))) {
         gradient(adamW, p, 1f);
         adamW.step(LearningRateSchedule.warmupThenConstant(4)); // t = 1: lr * 1/4
         assertThat(p.toFloatArray()[0]).isCloseTo(-0.025f, within(1e-7f));
@@ -274,8 +303,10 @@ class AdamWTest {
   }
 
   private static List<ParameterGroup> groups(AdamWConfig config, NDArray a, NDArray b) {
-    return ParameterGroup.loraPlus(List.of(new NamedParameter("x.lora_A.weight", a),
-        new NamedParameter("x.lora_B.weight", b)), config, 4);
+    return ParameterGroup.loraPlus(
+        List.of(new NamedParameter("x.lora_A.weight", a), new NamedParameter("x.lora_B.weight", b)),
+        config,
+        4);
   }
 
   /** Leaves exactly {@code grad} on p: zero, then backward through sum(p * grad). */
@@ -310,10 +341,16 @@ class AdamWTest {
 
   // What a checkpoint round trip through bytes does: fresh arrays, same bits.
   private static AdamWState copy(AdamWState state) {
-    return new AdamWState(state.step(), state.parameters().stream()
-        .map(ps -> new AdamWState.ParameterState(ps.name(),
-            new FloatTensor(ps.firstMoment().shape(), ps.firstMoment().data().clone()),
-            new FloatTensor(ps.secondMoment().shape(), ps.secondMoment().data().clone())))
-        .toList());
+    return new AdamWState(
+        state.step(),
+        state.parameters().stream()
+            .map(
+                ps ->
+                    new AdamWState.ParameterState(
+                        ps.name(),
+                        new FloatTensor(ps.firstMoment().shape(), ps.firstMoment().data().clone()),
+                        new FloatTensor(
+                            ps.secondMoment().shape(), ps.secondMoment().data().clone())))
+            .toList());
   }
 }

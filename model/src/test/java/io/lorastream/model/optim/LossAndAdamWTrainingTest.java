@@ -32,9 +32,13 @@ class LossAndAdamWTrainingTest {
       loraA.setRequiresGradient(true);
       loraB.setRequiresGradient(true);
       AdamWConfig config = new AdamWConfig(1e-2, 0.9, 0.999, 1e-8, 0.0);
-      List<ParameterGroup> groups = ParameterGroup.loraPlus(List.of(
-          new NamedParameter("lora_A.weight", loraA), new NamedParameter("lora_B.weight", loraB)),
-          config, 4);
+      List<ParameterGroup> groups =
+          ParameterGroup.loraPlus(
+              List.of(
+                  new NamedParameter("lora_A.weight", loraA),
+                  new NamedParameter("lora_B.weight", loraB)),
+              config,
+              4);
       EmbeddingLoss loss = Losses.create(LossConfig.DEFAULT);
       int before = m.getManagedArrays().size();
       float first = 0;

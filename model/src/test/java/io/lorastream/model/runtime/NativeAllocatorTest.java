@@ -13,7 +13,10 @@ class NativeAllocatorTest {
 
   @Test
   void tcmallocAmongTheMappedFilesIsTcmalloc() throws IOException {
-    Path maps = Files.writeString(dir.resolve("maps"), """
+    Path maps =
+        Files.writeString(
+            dir.resolve("maps"),
+            """
         7f00a0000000-7f00a0021000 r--p 00000000 08:01 1234 /usr/lib/x86_64-linux-gnu/libc.so.6
         7f00b0000000-7f00b0010000 r-xp 00000000 08:01 5678 /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4.5.10
         """);
@@ -22,7 +25,10 @@ class NativeAllocatorTest {
 
   @Test
   void withoutTcmallocItIsGlibc() throws IOException {
-    Path maps = Files.writeString(dir.resolve("maps"), """
+    Path maps =
+        Files.writeString(
+            dir.resolve("maps"),
+            """
         7f00a0000000-7f00a0021000 r--p 00000000 08:01 1234 /usr/lib/x86_64-linux-gnu/libc.so.6
         """);
     assertEquals(NativeAllocator.GLIBC, NativeAllocator.detect(maps));
@@ -37,7 +43,8 @@ class NativeAllocatorTest {
   void thisProcessIsDetected() {
     // the tests run without the launcher: glibc unless LD_PRELOAD names tcmalloc
     String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
-    NativeAllocator expected = preload.contains("libtcmalloc") ? NativeAllocator.TCMALLOC : NativeAllocator.GLIBC;
+    NativeAllocator expected =
+        preload.contains("libtcmalloc") ? NativeAllocator.TCMALLOC : NativeAllocator.GLIBC;
     assertEquals(expected, NativeAllocator.current());
   }
 }

@@ -24,15 +24,16 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Both serving engines against the trainer's encoder on a tiny random model: the base, and adapters applied on the
- * fly by {@link BertEncoder#embed} (the offline reference), on batches of texts of different lengths.
+ * Both serving engines against the trainer's encoder on a tiny random model: the base, and adapters
+ * applied on the fly by {@link BertEncoder#embed} (the offline reference), on batches of texts of
+ * different lengths.
  */
 class ServingEnginesTest {
 
@@ -56,7 +57,8 @@ class ServingEnginesTest {
 
   private static float[][] offline(TokenBatch batch, AdapterWeights weights) {
     try (NDScope scope = new NDScope()) {
-      LoraAdapter lora = weights == null ? null : LoraAdapter.fromWeights(weights, reference.manager(), false);
+      LoraAdapter lora =
+          weights == null ? null : LoraAdapter.fromWeights(weights, reference.manager(), false);
       try {
         float[] flat = reference.embed(batch, lora, false).toFloatArray();
         float[][] out = new float[batch.size()][C.hiddenSize()];
@@ -72,7 +74,10 @@ class ServingEnginesTest {
     }
   }
 
-  /** Random factors (large enough to move the vectors) for every layer of {@code targets}, except {@code skipLayer}. */
+  /**
+   * Random factors (large enough to move the vectors) for every layer of {@code targets}, except
+   * {@code skipLayer}.
+   */
   static AdapterWeights adapter(Set<LoraTarget> targets, int rank, long seed, int skipLayer) {
     SplittableRandom r = new SplittableRandom(seed);
     SortedMap<LoraKey, LoraPairWeights> pairs = new TreeMap<>();
@@ -81,8 +86,11 @@ class ServingEnginesTest {
         if (layer == skipLayer) {
           continue;
         }
-        pairs.put(new LoraKey(layer, t), new LoraPairWeights(
-            random(r, rank, AdapterShapes.inFeatures(t, C)), random(r, AdapterShapes.outFeatures(t, C), rank)));
+        pairs.put(
+            new LoraKey(layer, t),
+            new LoraPairWeights(
+                random(r, rank, AdapterShapes.inFeatures(t, C)),
+                random(r, AdapterShapes.outFeatures(t, C), rank)));
       }
     }
     return new AdapterWeights(new LoraConfig(rank, 2.0 * rank, 0, targets, false), pairs);
@@ -100,13 +108,17 @@ class ServingEnginesTest {
     assertThat(got).hasDimensions(want.length, want[0].length);
     for (int i = 0; i < want.length; i++) {
       for (int k = 0; k < want[i].length; k++) {
-        assertThat(got[i][k]).as("text %d, component %d", i, k).isCloseTo(want[i][k], org.assertj.core.data.Offset.offset(2e-5f));
+        assertThat(got[i][k])
+            .as("text %d, component %d", i, k)
+            .isCloseTo(want[i][k], org.assertj.core.data.Offset.offset(2e-5f));
       }
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = EngineChoice.class, names = {"ONNXRUNTIME", "PYTORCH"})
+  @EnumSource(
+      value = EngineChoice.class,
+      names = {"ONNXRUNTIME", "PYTORCH"})
   void theBaseMatchesTheEncoderOnTextsOfManyLengths(EngineChoice kind) {
     TokenBatch batch = TinyModels.randomBatch(C, 9, 40, 5);
     try (ServingEngine engine = open(kind)) {
@@ -116,11 +128,14 @@ class ServingEnginesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = EngineChoice.class, names = {"ONNXRUNTIME", "PYTORCH"})
+  @EnumSource(
+      value = EngineChoice.class,
+      names = {"ONNXRUNTIME", "PYTORCH"})
   void adapterVersionsMatchTheEncoderWithTheAdapterAppliedOnTheFly(EngineChoice kind) {
     TokenBatch batch = TinyModels.randomBatch(C, 7, 30, 6);
     AdapterWeights queryValue = adapter(EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, 1, -1);
-    AdapterWeights everything = adapter(EnumSet.allOf(LoraTarget.class), 2, 2, 1); // layer 1 left alone
+    AdapterWeights everything =
+        adapter(EnumSet.allOf(LoraTarget.class), 2, 2, 1); // layer 1 left alone
     AdapterWeights otherVersion = adapter(EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, 3, -1);
     try (ServingEngine engine = open(kind);
         ServingModel v1 = engine.withAdapter(queryValue);
@@ -132,7 +147,8 @@ class ServingEnginesTest {
       assertClose(v2.embed(batch), offline(batch, everything));
       assertClose(v3.embed(batch), offline(batch, otherVersion));
       // the check can fail: the adapter moves the vectors
-      assertThat(Math.abs(adapted[0][0] - base[0][0]) + Math.abs(adapted[0][1] - base[0][1])).isGreaterThan(1e-3f);
+      assertThat(Math.abs(adapted[0][0] - base[0][0]) + Math.abs(adapted[0][1] - base[0][1]))
+          .isGreaterThan(1e-3f);
       if (engine instanceof OnnxRuntimeServingEngine ort) {
         assertThat(ort.sessions()).as("the base's, {query, value}'s and all targets'").isEqualTo(3);
       }
@@ -144,7 +160,8 @@ class ServingEnginesTest {
     TokenBatch batch = TinyModels.randomBatch(C, 3, 12, 7);
     AdapterWeights a = adapter(EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, 8, -1);
     AdapterWeights b = adapter(EnumSet.of(LoraTarget.QUERY, LoraTarget.VALUE), 4, 9, -1);
-    try (ServingEngine engine = open(EngineChoice.ONNXRUNTIME); ServingModel vb = engine.withAdapter(b)) {
+    try (ServingEngine engine = open(EngineChoice.ONNXRUNTIME);
+        ServingModel vb = engine.withAdapter(b)) {
       engine.withAdapter(a).close();
       assertClose(vb.embed(batch), offline(batch, b));
       assertClose(engine.base().embed(batch), offline(batch, null));
@@ -154,22 +171,33 @@ class ServingEnginesTest {
   @Test
   void anAdapterForDeeperLayersThanTheModelHasIsRefused() {
     SortedMap<LoraKey, LoraPairWeights> pairs = new TreeMap<>();
-    pairs.put(new LoraKey(C.numLayers(), LoraTarget.QUERY), new LoraPairWeights(FloatTensor.zeros(2, 16), FloatTensor.zeros(16, 2)));
-    AdapterWeights deep = new AdapterWeights(new LoraConfig(2, 4, 0, Set.of(LoraTarget.QUERY), false), pairs);
+    pairs.put(
+        new LoraKey(C.numLayers(), LoraTarget.QUERY),
+        new LoraPairWeights(FloatTensor.zeros(2, 16), FloatTensor.zeros(16, 2)));
+    AdapterWeights deep =
+        new AdapterWeights(new LoraConfig(2, 4, 0, Set.of(LoraTarget.QUERY), false), pairs);
     try (ServingEngine engine = open(EngineChoice.ONNXRUNTIME)) {
-      assertThatThrownBy(() -> engine.withAdapter(deep)).hasMessageContaining("layer 2").hasMessageContaining("2 layers");
+      assertThatThrownBy(() -> engine.withAdapter(deep))
+          .hasMessageContaining("layer 2")
+          .hasMessageContaining("2 layers");
     }
   }
 
   @Test
   void autoPicksOnnxRuntimeOnTheCpuInFp32AndPytorchOtherwise() {
-    assertThat(EngineChoice.AUTO.resolve(Device.cpu(), Precision.FP32)).isEqualTo(EngineChoice.ONNXRUNTIME);
-    assertThat(EngineChoice.AUTO.resolve(Device.cpu(), Precision.FP16)).isEqualTo(EngineChoice.PYTORCH);
-    assertThat(EngineChoice.AUTO.resolve(Device.gpu(), Precision.FP32)).isEqualTo(EngineChoice.PYTORCH);
-    assertThat(EngineChoice.PYTORCH.resolve(Device.cpu(), Precision.FP32)).isEqualTo(EngineChoice.PYTORCH);
+    assertThat(EngineChoice.AUTO.resolve(Device.cpu(), Precision.FP32))
+        .isEqualTo(EngineChoice.ONNXRUNTIME);
+    assertThat(EngineChoice.AUTO.resolve(Device.cpu(), Precision.FP16))
+        .isEqualTo(EngineChoice.PYTORCH);
+    assertThat(EngineChoice.AUTO.resolve(Device.gpu(), Precision.FP32))
+        .isEqualTo(EngineChoice.PYTORCH);
+    assertThat(EngineChoice.PYTORCH.resolve(Device.cpu(), Precision.FP32))
+        .isEqualTo(EngineChoice.PYTORCH);
     assertThatThrownBy(() -> EngineChoice.ONNXRUNTIME.resolve(Device.gpu(), Precision.FP32))
-        .hasMessageContaining("engine onnxruntime serves on the CPU in fp32").hasMessageContaining("engine to auto or pytorch");
+        .hasMessageContaining("engine onnxruntime serves on the CPU in fp32")
+        .hasMessageContaining("engine to auto or pytorch");
     assertThat(EngineChoice.parse(" ONNXRuntime ")).isEqualTo(EngineChoice.ONNXRUNTIME);
-    assertThatThrownBy(() -> EngineChoice.parse("tensorrt")).hasMessageContaining("auto, onnxruntime or pytorch");
+    assertThatThrownBy(() -> EngineChoice.parse("tensorrt"))
+        .hasMessageContaining("auto, onnxruntime or pytorch");
   }
 }

@@ -18,8 +18,12 @@ import java.util.SplittableRandom;
 /** Small random BERT encoders for fast unit tests of the encoder and LoRA code paths. */
 public final class TinyModels {
 
-  /** H=16, L=2, N=4, F=32, 64 positions; the real WordPiece vocabulary so the bundled tokenizer works. */
-  public static final EncoderConfig TINY = new EncoderConfig(30522, 16, 2, 4, 32, 64, 2, 1e-12, "gelu");
+  /**
+   * H=16, L=2, N=4, F=32, 64 positions; the real WordPiece vocabulary so the bundled tokenizer
+   * works.
+   */
+  public static final EncoderConfig TINY =
+      new EncoderConfig(30522, 16, 2, 4, 32, 64, 2, 1e-12, "gelu");
 
   private TinyModels() {}
 
@@ -35,10 +39,16 @@ public final class TinyModels {
       }
       weights.put(e.getKey(), t);
     }
-    return new BaseModel(new BaseModelId("tiny-test", WeightFingerprint.sha256(weights)), config, weights, Path.of("none"));
+    return new BaseModel(
+        new BaseModelId("tiny-test", WeightFingerprint.sha256(weights)),
+        config,
+        weights,
+        Path.of("none"));
   }
 
-  /** A padded batch of random token ids, lengths between 3 and {@code maxLen}, [CLS]=1 ... [SEP]=2. */
+  /**
+   * A padded batch of random token ids, lengths between 3 and {@code maxLen}, [CLS]=1 ... [SEP]=2.
+   */
   public static TokenBatch randomBatch(EncoderConfig config, int size, int maxLen, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<Tokens> texts = new ArrayList<>();
@@ -58,12 +68,12 @@ public final class TinyModels {
   /** The bundled all-MiniLM-L6-v2 tokenizer.json, copied into {@code dir}. */
   public static Path tokenizerJson(Path dir) throws java.io.IOException {
     Path target = dir.resolve("tokenizer.json");
-    try (java.io.InputStream in = TinyModels.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+    try (java.io.InputStream in =
+        TinyModels.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
       java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return target;
   }
-
 
   private static double gaussian(SplittableRandom r) {
     double u = Math.max(r.nextDouble(), 1e-12);

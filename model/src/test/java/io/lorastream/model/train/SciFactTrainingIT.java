@@ -40,12 +40,14 @@ class SciFactTrainingIT {
       for (String docId : e.getValue()) {
         BeirDocument doc = scifact.corpus().get(docId);
         // held out by query: a query never appears on both sides
-        (Math.floorMod(e.getKey().hashCode(), 10) == 0 ? heldOut : trainPairs).add(TrainingExample.of(query, doc.embeddingText()));
+        (Math.floorMod(e.getKey().hashCode(), 10) == 0 ? heldOut : trainPairs)
+            .add(TrainingExample.of(query, doc.embeddingText()));
       }
     }
     assertThat(heldOut).hasSizeGreaterThan(50);
 
-    try (EncoderStack stack = EncoderStack.open("default", DeviceSetting.AUTO, Precision.FP32, 256)) {
+    try (EncoderStack stack =
+        EncoderStack.open("default", DeviceSetting.AUTO, Precision.FP32, 256)) {
       // Base document vectors come from the shared corpus cache (computed once per machine).
       EmbeddingMatrix corpus =
           RetrievalEvaluator.builder(stack.baseEmbedder())
@@ -57,35 +59,52 @@ class SciFactTrainingIT {
         byText.put(scifact.corpus().get(corpus.ids().get(i)).embeddingText(), corpus.row(i));
       }
       TrainingSettings settings =
-          TrainingSettings.DEFAULT.withMode(AdaptationMode.QUERY).withOptimizer(AdamWConfig.withLearningRate(1e-3));
-      try (LoraTrainingSession session = LoraTrainingSession.start(stack.encoder(), stack.tokenizer(), LoraConfig.DEFAULT, settings)) {
+          TrainingSettings.DEFAULT
+              .withMode(AdaptationMode.QUERY)
+              .withOptimizer(AdamWConfig.withLearningRate(1e-3));
+      try (LoraTrainingSession session =
+          LoraTrainingSession.start(
+              stack.encoder(), stack.tokenizer(), LoraConfig.DEFAULT, settings)) {
         session.primeDocumentEmbeddings(byText);
         double before = heldOutAccuracy(session, stack, heldOut, byText);
         List<Double> losses = new ArrayList<>();
         java.util.Collections.shuffle(trainPairs, new java.util.Random(7));
-        // Five passes over the same ten batches: a batch's loss depends far more on which pairs it holds (0.04 to
-        // 0.5 here) than on 50 steps of training, so the first and the last pass compare like with like.
+        // Five passes over the same ten batches: a batch's loss depends far more on which pairs it
+        // holds (0.04 to
+        // 0.5 here) than on 50 steps of training, so the first and the last pass compare like with
+        // like.
         for (int step = 0; step < 50; step++) {
           int from = (step % 10) * 16;
           losses.add(session.step(trainPairs.subList(from, from + 16)).loss());
         }
         double after = heldOutAccuracy(session, stack, heldOut, byText);
-        double firstLosses = losses.subList(0, 10).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double lastLosses = losses.subList(40, 50).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        System.out.printf("scifact 50 steps: loss %.4f -> %.4f, held-out in-batch accuracy %.4f -> %.4f (%d held-out pairs)%n",
+        double firstLosses =
+            losses.subList(0, 10).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double lastLosses =
+            losses.subList(40, 50).stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElseThrow();
+        System.out.printf(
+            "scifact 50 steps: loss %.4f -> %.4f, held-out in-batch accuracy %.4f -> %.4f (%d held-out pairs)%n",
             firstLosses, lastLosses, before, after, heldOut.size());
         assertThat(lastLosses).isLessThan(firstLosses);
-        assertThat(after).isGreaterThanOrEqualTo(before); // 160 pairs fitted, the held-out pairs not forgotten
+        assertThat(after)
+            .isGreaterThanOrEqualTo(before); // 160 pairs fitted, the held-out pairs not forgotten
       }
     }
   }
 
   /**
    * Fraction of held-out pairs whose query ranks its own positive first among every held-out
-   * positive (one batch of all held-out pairs): queries through the adapter, documents from the base.
+   * positive (one batch of all held-out pairs): queries through the adapter, documents from the
+   * base.
    */
   private static double heldOutAccuracy(
-      LoraTrainingSession session, EncoderStack stack, List<TrainingExample> heldOut, Map<String, float[]> byText) {
+      LoraTrainingSession session,
+      EncoderStack stack,
+      List<TrainingExample> heldOut,
+      Map<String, float[]> byText) {
     List<String> queries = heldOut.stream().map(TrainingExample::anchor).toList();
     float[][] q;
     try (var adapted = stack.withAdapter(session.adapterWeights(), AdaptationMode.QUERY)) {

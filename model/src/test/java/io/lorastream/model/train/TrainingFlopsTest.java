@@ -9,7 +9,8 @@ class TrainingFlopsTest {
 
   // H = 4, F = 8, 2 layers; hand count per text of L tokens:
   // linears 2 L (4*16 + 2*4*8) = 256 L, attention 4 L^2 * 4 = 16 L^2.
-  private static final EncoderConfig SMALL = new EncoderConfig(100, 4, 2, 2, 8, 32, 2, 1e-12, "gelu");
+  private static final EncoderConfig SMALL =
+      new EncoderConfig(100, 4, 2, 2, 8, 32, 2, 1e-12, "gelu");
 
   @Test
   void forwardCountsEachTextAtItsOwnLength() {

@@ -22,14 +22,18 @@ class BaseModelLoaderIT {
     assertThat(fromFolder.id()).isEqualTo(fromOnnx.id());
     assertThat(fromFolder.id().name()).isEqualTo(BaseModelLoader.DEFAULT_MODEL);
     assertThat(fromFolder.weights().keySet()).isEqualTo(fromOnnx.weights().keySet());
-    fromOnnx.weights().forEach((name, t) -> assertThat(fromFolder.weights().get(name)).as(name).isEqualTo(t));
+    fromOnnx
+        .weights()
+        .forEach((name, t) -> assertThat(fromFolder.weights().get(name)).as(name).isEqualTo(t));
     assertThat(Files.size(dir.resolve("model.safetensors"))).isGreaterThan(80_000_000L);
   }
 
   @Test
   void linearWeightsComeBackTransposedToOutByIn() throws Exception {
     BaseModel model = BaseModelLoader.convertBundled(dir);
-    assertThat(model.weights().get("encoder.layer.0.intermediate.dense.weight").shape()).containsExactly(1536, 384);
-    assertThat(model.weights().get("encoder.layer.5.output.dense.weight").shape()).containsExactly(384, 1536);
+    assertThat(model.weights().get("encoder.layer.0.intermediate.dense.weight").shape())
+        .containsExactly(1536, 384);
+    assertThat(model.weights().get("encoder.layer.5.output.dense.weight").shape())
+        .containsExactly(384, 1536);
   }
 }

@@ -36,7 +36,8 @@ class HuggingFaceFolderTest {
   void folderWithoutOurNameFileIsNamedByItsPath() throws IOException {
     writeTiny();
     Files.delete(dir.resolve("m").resolve("lorastream_base.json"));
-    assertThat(HuggingFaceFolder.load(dir.resolve("m")).id().name()).isEqualTo(dir.resolve("m").toAbsolutePath().toString());
+    assertThat(HuggingFaceFolder.load(dir.resolve("m")).id().name())
+        .isEqualTo(dir.resolve("m").toAbsolutePath().toString());
   }
 
   @Test
@@ -72,14 +73,18 @@ class HuggingFaceFolderTest {
     Path weights = dir.resolve("m").resolve("model.safetensors");
     byte[] bytes = Files.readAllBytes(weights);
     Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    assertThatThrownBy(() -> HuggingFaceFolder.load(dir.resolve("m"))).hasMessageContaining(weights.toString());
+    assertThatThrownBy(() -> HuggingFaceFolder.load(dir.resolve("m")))
+        .hasMessageContaining(weights.toString());
   }
 
   @Test
   void configThatDisagreesWithTheWeightsNamesTensorAndShapes() throws IOException {
     writeTiny();
     Path config = dir.resolve("m").resolve("config.json");
-    Files.writeString(config, Files.readString(config).replace("\"intermediate_size\" : 32", "\"intermediate_size\" : 64"));
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace("\"intermediate_size\" : 32", "\"intermediate_size\" : 64"));
     assertThatThrownBy(() -> HuggingFaceFolder.load(dir.resolve("m")))
         .hasMessageContaining("intermediate.dense.weight")
         .hasMessageContaining("[32, 16]")

@@ -6,12 +6,15 @@ import java.util.regex.Pattern;
 /**
  * Which adapter a tenant's pairs train.
  *
- * @param defaultAdapter the adapter of tenants not in {@code tenantAdapters}; null = the tenant's own name (default)
- * @param tenantAdapters explicit tenant to adapter routes ({@code tenant-adapters.<tenant>=<adapter>})
- * @param metricsMaxAdapters the first this-many adapters seen get their own metric tag, later ones share {@code
- *     other}, so tenants cannot blow up the metric series; default 20
+ * @param defaultAdapter the adapter of tenants not in {@code tenantAdapters}; null = the tenant's
+ *     own name (default)
+ * @param tenantAdapters explicit tenant to adapter routes ({@code
+ *     tenant-adapters.<tenant>=<adapter>})
+ * @param metricsMaxAdapters the first this-many adapters seen get their own metric tag, later ones
+ *     share {@code other}, so tenants cannot blow up the metric series; default 20
  */
-public record AdapterRouting(String defaultAdapter, Map<String, String> tenantAdapters, int metricsMaxAdapters) {
+public record AdapterRouting(
+    String defaultAdapter, Map<String, String> tenantAdapters, int metricsMaxAdapters) {
 
   // Before DEFAULTS: static fields initialise in order.
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -22,17 +25,24 @@ public record AdapterRouting(String defaultAdapter, Map<String, String> tenantAd
     tenantAdapters = Map.copyOf(tenantAdapters == null ? Map.of() : tenantAdapters);
     if (defaultAdapter != null && !NAME.matcher(defaultAdapter).matches()) {
       throw new IllegalArgumentException(
-          "default-adapter must be 1-64 letters, digits, '.', '_' or '-', got '" + defaultAdapter + "'");
+          "default-adapter must be 1-64 letters, digits, '.', '_' or '-', got '"
+              + defaultAdapter
+              + "'");
     }
     tenantAdapters.forEach(
         (tenant, adapter) -> {
           if (!NAME.matcher(adapter).matches()) {
             throw new IllegalArgumentException(
-                "tenant-adapters." + tenant + " must be 1-64 letters, digits, '.', '_' or '-', got '" + adapter + "'");
+                "tenant-adapters."
+                    + tenant
+                    + " must be 1-64 letters, digits, '.', '_' or '-', got '"
+                    + adapter
+                    + "'");
           }
         });
     if (metricsMaxAdapters < 0) {
-      throw new IllegalArgumentException("metrics-max-adapters must be >= 0, got " + metricsMaxAdapters);
+      throw new IllegalArgumentException(
+          "metrics-max-adapters must be >= 0, got " + metricsMaxAdapters);
     }
   }
 

@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@link FeedbackStreamsConfig} from flat keys with the services' one reader ({@link SettingsFile}, {@link
- * Settings}): YAML nesting is flattened with dots ({@code kafka: {linger.ms: 5}} is {@code kafka.linger.ms}), durations
- * are {@link Durations}, booleans {@link Booleans}; an unknown key fails naming the nearest known one.
+ * Reads {@link FeedbackStreamsConfig} from flat keys with the services' one reader ({@link
+ * SettingsFile}, {@link Settings}): YAML nesting is flattened with dots ({@code kafka: {linger.ms:
+ * 5}} is {@code kafka.linger.ms}), durations are {@link Durations}, booleans {@link Booleans}; an
+ * unknown key fails naming the nearest known one.
  *
  * <pre>
  * key                   default               meaning
@@ -78,8 +79,9 @@ public final class ConfigFiles {
   }
 
   /**
-   * Every key the reader asks for; a prefix read as a map ({@code kafka.}, {@code tenant-adapters.}) as
-   * {@code prefix*}. For the test that keeps docs/configuration.md in step with the code.
+   * Every key the reader asks for; a prefix read as a map ({@code kafka.}, {@code
+   * tenant-adapters.}) as {@code prefix*}. For the test that keeps docs/configuration.md in step
+   * with the code.
    */
   static Set<String> keysRead() {
     Settings keys = Settings.of(Map.of());

@@ -6,8 +6,9 @@ import io.lorastream.schemas.TopicNames;
 import java.util.Objects;
 
 /**
- * Everything the streams app is told, validated at construction. Load it with {@link ConfigFiles#load} from a
- * {@code .properties} or {@code .yaml} file of flat keys (see {@link ConfigFiles} for every key and its default).
+ * Everything the streams app is told, validated at construction. Load it with {@link
+ * ConfigFiles#load} from a {@code .properties} or {@code .yaml} file of flat keys (see {@link
+ * ConfigFiles} for every key and its default).
  */
 public record FeedbackStreamsConfig(
     TopicNames topics,
@@ -52,6 +53,14 @@ public record FeedbackStreamsConfig(
 
   public FeedbackStreamsConfig withRuntime(StreamsRuntime newRuntime) {
     return new FeedbackStreamsConfig(
-        topics, limits, jsonLimits, impressionLimits, window, rules, routing, newRuntime, threadReplacement);
+        topics,
+        limits,
+        jsonLimits,
+        impressionLimits,
+        window,
+        rules,
+        routing,
+        newRuntime,
+        threadReplacement);
   }
 }

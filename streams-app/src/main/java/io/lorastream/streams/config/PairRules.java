@@ -9,11 +9,13 @@ import java.util.Objects;
  * @param dwellThreshold a click with at least this dwell is a positive; default 10 s
  * @param maxNegatives k, the most hard negatives per pair; default 4
  * @param clickWeight weight of a pair whose positive came from a click; default 1.0
- * @param thumbsUpWeight weight of a pair whose positive came from a thumbs up; default 1.0 (the larger wins if both)
+ * @param thumbsUpWeight weight of a pair whose positive came from a thumbs up; default 1.0 (the
+ *     larger wins if both)
  * @param labelWeight weight of a pair from a relevance label; default 1.0
- * @param documentWait how long (wall clock) a pair waits for a document not yet known before it is dead-lettered with
- *     {@code unknown_document}; default 2 min
- * @param dedupeRetention how long (event time) label event ids are remembered to drop replays; default 7 days
+ * @param documentWait how long (wall clock) a pair waits for a document not yet known before it is
+ *     dead-lettered with {@code unknown_document}; default 2 min
+ * @param dedupeRetention how long (event time) label event ids are remembered to drop replays;
+ *     default 7 days
  */
 public record PairRules(
     Duration dwellThreshold,
@@ -25,7 +27,8 @@ public record PairRules(
     Duration dedupeRetention) {
 
   public static final PairRules DEFAULTS =
-      new PairRules(Duration.ofSeconds(10), 4, 1.0, 1.0, 1.0, Duration.ofMinutes(2), Duration.ofDays(7));
+      new PairRules(
+          Duration.ofSeconds(10), 4, 1.0, 1.0, 1.0, Duration.ofMinutes(2), Duration.ofDays(7));
 
   public PairRules {
     Objects.requireNonNull(dwellThreshold, "dwell-threshold");
@@ -44,7 +47,8 @@ public record PairRules(
       throw new IllegalArgumentException("document-wait must be >= 0, got " + documentWait);
     }
     if (dedupeRetention.toMillis() < 1) {
-      throw new IllegalArgumentException("dedupe-retention must be at least 1 ms, got " + dedupeRetention);
+      throw new IllegalArgumentException(
+          "dedupe-retention must be at least 1 ms, got " + dedupeRetention);
     }
   }
 

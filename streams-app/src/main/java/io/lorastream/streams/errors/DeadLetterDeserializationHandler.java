@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A record that could not even be deserialized: dead-letter it and go on. (Input values decode into {@code Decoded},
- * which carries a bad record to its processor instead of throwing, so this takes only what escapes that: a bug.)
+ * A record that could not even be deserialized: dead-letter it and go on. (Input values decode into
+ * {@code Decoded}, which carries a bad record to its processor instead of throwing, so this takes
+ * only what escapes that: a bug.)
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
@@ -25,13 +26,24 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   @Override
   public DeserializationHandlerResponse handle(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    log.warn("dead-lettering an undeserializable record from {}-{} offset {}: {}", record.topic(), record.partition(),
-        record.offset(), exception.toString());
+    log.warn(
+        "dead-lettering an undeserializable record from {}-{} offset {}: {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        exception.toString());
     if (publisher != null) {
       publisher.publish(
-          new DeadLetter(DeadLetterReason.DESERIALIZATION_ERROR, DeadLetterPublisher.describe(exception),
-              record.topic(), record.partition(), record.offset()),
-          record.timestamp(), record.key(), record.value(), record.headers());
+          new DeadLetter(
+              DeadLetterReason.DESERIALIZATION_ERROR,
+              DeadLetterPublisher.describe(exception),
+              record.topic(),
+              record.partition(),
+              record.offset()),
+          record.timestamp(),
+          record.key(),
+          record.value(),
+          record.headers());
     }
     return DeserializationHandlerResponse.CONTINUE;
   }

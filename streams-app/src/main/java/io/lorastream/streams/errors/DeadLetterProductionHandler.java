@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An output could not be written (too large for the topic, not serializable): dead-letter the input it came from and
- * go on; retriable broker errors are retried.
+ * An output could not be written (too large for the topic, not serializable): dead-letter the input
+ * it came from and go on; retriable broker errors are retried.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
@@ -36,23 +36,38 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
   @Override
   @SuppressWarnings("rawtypes")
   public ProductionExceptionHandlerResponse handleSerializationException(
-      ErrorHandlerContext context, ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+      ErrorHandlerContext context,
+      ProducerRecord record,
+      Exception exception,
+      SerializationExceptionOrigin origin) {
     deadLetter(context, null, null, record.topic(), exception);
     return ProductionExceptionHandlerResponse.CONTINUE;
   }
 
-  private void deadLetter(ErrorHandlerContext context, byte[] outKey, byte[] outValue, String outTopic, Exception e) {
-    log.error("writing to {} failed for input {}-{} offset {}: {}; dead-lettering the input and carrying on",
-        outTopic, context.topic(), context.partition(), context.offset(), e.toString());
+  private void deadLetter(
+      ErrorHandlerContext context, byte[] outKey, byte[] outValue, String outTopic, Exception e) {
+    log.error(
+        "writing to {} failed for input {}-{} offset {}: {}; dead-lettering the input and carrying on",
+        outTopic,
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        e.toString());
     if (publisher == null) {
       return;
     }
     boolean haveSource = context.sourceRawValue() != null;
     publisher.publish(
-        new DeadLetter(DeadLetterReason.PRODUCTION_ERROR,
-            "writing to " + outTopic + " failed: " + DeadLetterPublisher.describe(e)
+        new DeadLetter(
+            DeadLetterReason.PRODUCTION_ERROR,
+            "writing to "
+                + outTopic
+                + " failed: "
+                + DeadLetterPublisher.describe(e)
                 + (haveSource ? "" : " (no source record: this is the output record)"),
-            context.topic() == null ? outTopic : context.topic(), context.partition(), context.offset()),
+            context.topic() == null ? outTopic : context.topic(),
+            context.partition(),
+            context.offset()),
         context.timestamp(),
         haveSource ? context.sourceRawKey() : outKey,
         haveSource ? context.sourceRawValue() : outValue,

@@ -15,13 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dead letters from Kafka Streams' exception handlers, which run outside any processor and so cannot forward into the
- * task's transaction. They go through this idempotent producer of their own: at least once, so a crash between the
- * handler and the task's commit can repeat one. (Bad input found by the topology itself is dead-lettered exactly once,
- * inside the transaction; these handlers only see what escaped it.)
+ * Dead letters from Kafka Streams' exception handlers, which run outside any processor and so
+ * cannot forward into the task's transaction. They go through this idempotent producer of their
+ * own: at least once, so a crash between the handler and the task's commit can repeat one. (Bad
+ * input found by the topology itself is dead-lettered exactly once, inside the transaction; these
+ * handlers only see what escaped it.)
  */
 public final class DeadLetterPublisher implements AutoCloseable {
-  /** The Streams config key under which handlers find the publisher (an object value in the properties). */
+  /**
+   * The Streams config key under which handlers find the publisher (an object value in the
+   * properties).
+   */
   public static final String CONFIG_KEY = "lorastream.dead.letter.publisher";
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
@@ -31,11 +35,14 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final Consumer<DeadLetterReason> counter;
 
   /**
-   * @param clientSettings producer settings from the app's {@code kafka.*} (security, config providers), applied over
-   *     the defaults here
+   * @param clientSettings producer settings from the app's {@code kafka.*} (security, config
+   *     providers), applied over the defaults here
    */
   public DeadLetterPublisher(
-      String bootstrapServers, Map<String, String> clientSettings, String topic, Consumer<DeadLetterReason> counter) {
+      String bootstrapServers,
+      Map<String, String> clientSettings,
+      String topic,
+      Consumer<DeadLetterReason> counter) {
     Properties p = new Properties();
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -48,19 +55,28 @@ public final class DeadLetterPublisher implements AutoCloseable {
     this.counter = counter;
   }
 
-  public void publish(DeadLetter letter, long timestamp, byte[] key, byte[] value, Headers original) {
+  public void publish(
+      DeadLetter letter, long timestamp, byte[] key, byte[] value, Headers original) {
     counter.accept(letter.reason());
     producer.send(
-        new ProducerRecord<>(topic, null, Math.max(0, timestamp), key, value, letter.toHeaders(original)),
+        new ProducerRecord<>(
+            topic, null, Math.max(0, timestamp), key, value, letter.toHeaders(original)),
         (meta, e) -> {
           if (e != null) {
-            log.error("could not dead-letter a record from {} offset {} ({}): {}", letter.sourceTopic(),
-                letter.sourceOffset(), letter.reason().wireName(), e.toString());
+            log.error(
+                "could not dead-letter a record from {} offset {} ({}): {}",
+                letter.sourceTopic(),
+                letter.sourceOffset(),
+                letter.reason().wireName(),
+                e.toString());
           }
         });
   }
 
-  /** Finds the publisher a handler was configured with; null when none (e.g. under TopologyTestDriver). */
+  /**
+   * Finds the publisher a handler was configured with; null when none (e.g. under
+   * TopologyTestDriver).
+   */
   static DeadLetterPublisher from(Map<String, ?> configs) {
     Object o = configs.get(CONFIG_KEY);
     return o instanceof DeadLetterPublisher p ? p : null;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lorastream.service.SettingsReference;
 import org.junit.jupiter.api.Test;
 
-/** The settings reference (docs/configuration.md, "Streams app") lists exactly the keys ConfigFiles reads. */
+/**
+ * The settings reference (docs/configuration.md, "Streams app") lists exactly the keys ConfigFiles
+ * reads.
+ */
 class StreamsConfigDocsTest {
 
   @Test

@@ -36,8 +36,10 @@ import java.util.TreeMap;
  * @param knownPositives the documents known to be relevant to each query, eldest update first
  * @param publishedVersion last published version, 0 before the first
  * @param publishedWeights its weights, or null before the first
- * @param newestUnpublishedEventMs event time of the newest pair trained since the last publication, or 0
- * @param stepsAtLastGate optimizer step of the last gate decision (the gate runs again only after more steps)
+ * @param newestUnpublishedEventMs event time of the newest pair trained since the last publication,
+ *     or 0
+ * @param stepsAtLastGate optimizer step of the last gate decision (the gate runs again only after
+ *     more steps)
  * @param averagedWeights the moving average of the trained weights (ema-decay > 0), or null
  */
 public record AdapterCheckpoint(
@@ -70,14 +72,21 @@ public record AdapterCheckpoint(
     pending = List.copyOf(pending);
     replay = List.copyOf(replay);
     Objects.requireNonNull(ledger, "ledger");
-    counters = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(counters == null ? Map.of() : counters));
+    counters =
+        java.util.Collections.unmodifiableSortedMap(
+            new TreeMap<>(counters == null ? Map.of() : counters));
     heldOutQueries = List.copyOf(heldOutQueries);
     pool = List.copyOf(pool);
     knownPositives = knownPositives == null ? List.of() : List.copyOf(knownPositives);
     if (publishedVersion < 0 || (publishedVersion == 0) != (publishedWeights == null)) {
       throw new IllegalArgumentException(
-          "checkpoint of " + adapter + ": published version " + publishedVersion + " and published weights "
-              + (publishedWeights == null ? "absent" : "present") + " disagree");
+          "checkpoint of "
+              + adapter
+              + ": published version "
+              + publishedVersion
+              + " and published weights "
+              + (publishedWeights == null ? "absent" : "present")
+              + " disagree");
     }
   }
 }

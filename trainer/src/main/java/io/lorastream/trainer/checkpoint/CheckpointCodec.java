@@ -50,11 +50,11 @@ import java.util.zip.GZIPOutputStream;
  * .       32    HMAC-SHA256 ({@link CheckpointMac}) of the adapter, the partition and every byte before it
  * </pre>
  *
- * Tensors go through safetensors so floats survive exactly (resume must be bit-exact); the JSON part
- * carries texts (pending and replayed pairs, the evaluation set) and is gzipped because texts compress
- * well. A reader checks magic, version and MAC before it decodes anything, and inflates the JSON only up
- * to a limit. Readers accept this version only and name the version they found otherwise: version 2 had
- * no MAC, so its checkpoints cannot be told from forged ones.
+ * Tensors go through safetensors so floats survive exactly (resume must be bit-exact); the JSON
+ * part carries texts (pending and replayed pairs, the evaluation set) and is gzipped because texts
+ * compress well. A reader checks magic, version and MAC before it decodes anything, and inflates
+ * the JSON only up to a limit. Readers accept this version only and name the version they found
+ * otherwise: version 2 had no MAC, so its checkpoints cannot be told from forged ones.
  */
 public final class CheckpointCodec {
 
@@ -72,7 +72,12 @@ public final class CheckpointCodec {
   /** LoRA config as JSON. */
   record LoraJson(int rank, double alpha, double dropout, List<String> targets, boolean useRslora) {
     static LoraJson of(LoraConfig c) {
-      return new LoraJson(c.rank(), c.alpha(), c.dropout(), c.orderedTargets().stream().map(LoraTarget::configName).toList(), c.useRslora());
+      return new LoraJson(
+          c.rank(),
+          c.alpha(),
+          c.dropout(),
+          c.orderedTargets().stream().map(LoraTarget::configName).toList(),
+          c.useRslora());
     }
 
     LoraConfig toConfig() {
@@ -118,7 +123,8 @@ public final class CheckpointCodec {
   /**
    * Encodes and authenticates a checkpoint.
    *
-   * @throws IllegalStateException when the JSON part exceeds {@code maxJsonBytes} (no reader would accept it)
+   * @throws IllegalStateException when the JSON part exceeds {@code maxJsonBytes} (no reader would
+   *     accept it)
    */
   public static byte[] encode(AdapterCheckpoint c, CheckpointMac mac, long maxJsonBytes) {
     TrainingState t = c.training();
@@ -138,14 +144,36 @@ public final class CheckpointCodec {
     }
     Body body =
         new Body(
-            c.adapter(), c.inputTopic(), c.inputPartition(), c.inputOffset(), LoraJson.of(t.adapter().config()),
-            t.optimizer().step(), names, t.seed(), t.lossScale(), c.randomState(), c.pending(), c.pendingSinceMs(),
-            c.replay(), c.replayOffered(), c.ledger(), c.pairsReplayed(), c.counters(), c.heldOutQueries(), c.pool(),
-            c.knownPositives(), c.publishedVersion(), c.publishedWeights() == null ? null : LoraJson.of(c.publishedWeights().config()),
-            c.newestUnpublishedEventMs(), c.stepsAtLastGate(), c.averagedWeights() != null);
+            c.adapter(),
+            c.inputTopic(),
+            c.inputPartition(),
+            c.inputOffset(),
+            LoraJson.of(t.adapter().config()),
+            t.optimizer().step(),
+            names,
+            t.seed(),
+            t.lossScale(),
+            c.randomState(),
+            c.pending(),
+            c.pendingSinceMs(),
+            c.replay(),
+            c.replayOffered(),
+            c.ledger(),
+            c.pairsReplayed(),
+            c.counters(),
+            c.heldOutQueries(),
+            c.pool(),
+            c.knownPositives(),
+            c.publishedVersion(),
+            c.publishedWeights() == null ? null : LoraJson.of(c.publishedWeights().config()),
+            c.newestUnpublishedEventMs(),
+            c.stepsAtLastGate(),
+            c.averagedWeights() != null);
     byte[] json = gzip(body, c.adapter(), maxJsonBytes);
     byte[] weights = Safetensors.encode(tensors, Map.of("format", "lorastream-checkpoint"));
-    ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + 4 + json.length + 4 + weights.length + CheckpointMac.LENGTH);
+    ByteBuffer out =
+        ByteBuffer.allocate(
+            HEADER_BYTES + 4 + json.length + 4 + weights.length + CheckpointMac.LENGTH);
     out.put(MAGIC).putShort((short) FORMAT_VERSION);
     out.putInt(json.length).put(json);
     out.putInt(weights.length).put(weights);
@@ -153,47 +181,73 @@ public final class CheckpointCodec {
     return out.array();
   }
 
-  /** {@link #decode(byte[], String, int, CheckpointMac, long, String)} with the default JSON limit. */
-  public static AdapterCheckpoint decode(byte[] value, String key, int partition, CheckpointMac mac, String source) {
-    return decode(value, key, partition, mac, TrainerLimits.DEFAULTS.checkpointMaxJsonBytes(), source);
+  /**
+   * {@link #decode(byte[], String, int, CheckpointMac, long, String)} with the default JSON limit.
+   */
+  public static AdapterCheckpoint decode(
+      byte[] value, String key, int partition, CheckpointMac mac, String source) {
+    return decode(
+        value, key, partition, mac, TrainerLimits.DEFAULTS.checkpointMaxJsonBytes(), source);
   }
 
   /**
-   * Checks that a record is an authentic checkpoint of {@code key} in {@code partition}, without decoding it: magic,
-   * format version, then the MAC.
+   * Checks that a record is an authentic checkpoint of {@code key} in {@code partition}, without
+   * decoding it: magic, format version, then the MAC.
    *
    * @throws CheckpointRefused naming the source and the reason
    */
-  static void authenticate(byte[] value, String key, int partition, CheckpointMac mac, String source) {
+  static void authenticate(
+      byte[] value, String key, int partition, CheckpointMac mac, String source) {
     if (value == null) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.TOMBSTONE, "checkpoint " + source + " is a tombstone");
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.TOMBSTONE, "checkpoint " + source + " is a tombstone");
     }
     if (value.length < 4 || !Arrays.equals(value, 0, 4, MAGIC, 0, 4)) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_A_CHECKPOINT,
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.NOT_A_CHECKPOINT,
           "checkpoint " + source + " is unreadable: not a lorastream checkpoint (no 'LSCK' magic)");
     }
     if (value.length < HEADER_BYTES + 8 + CheckpointMac.LENGTH) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_A_CHECKPOINT,
-          "checkpoint " + source + " is unreadable: " + value.length + " bytes, too short for a checkpoint");
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.NOT_A_CHECKPOINT,
+          "checkpoint "
+              + source
+              + " is unreadable: "
+              + value.length
+              + " bytes, too short for a checkpoint");
     }
     int version = Short.toUnsignedInt(ByteBuffer.wrap(value, 4, 2).getShort());
     if (version != FORMAT_VERSION) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.UNSUPPORTED_VERSION,
-          "checkpoint " + source + " is unreadable: format version " + version + " is not supported; this trainer reads"
-              + " version " + FORMAT_VERSION + (version < FORMAT_VERSION ? " (authenticated checkpoints; an older trainer"
-              + " wrote this one)" : " (a newer trainer wrote this one)"));
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.UNSUPPORTED_VERSION,
+          "checkpoint "
+              + source
+              + " is unreadable: format version "
+              + version
+              + " is not supported; this trainer reads"
+              + " version "
+              + FORMAT_VERSION
+              + (version < FORMAT_VERSION
+                  ? " (authenticated checkpoints; an older trainer" + " wrote this one)"
+                  : " (a newer trainer wrote this one)"));
     }
     if (!mac.verify(key, partition, value)) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.NOT_AUTHENTIC,
-          "checkpoint " + source + " under key '" + key + "' is not authentic: its MAC does not verify with the key from "
-              + mac.origin() + " (forged, damaged, moved from another key or partition, or written with another"
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.NOT_AUTHENTIC,
+          "checkpoint "
+              + source
+              + " under key '"
+              + key
+              + "' is not authentic: its MAC does not verify with the key from "
+              + mac.origin()
+              + " (forged, damaged, moved from another key or partition, or written with another"
               + " checkpoint key)");
     }
   }
 
   /**
-   * Reads a checkpoint after {@link #authenticate}: nothing is decoded before the MAC verifies, and the JSON part
-   * inflates to at most {@code maxJsonBytes}.
+   * Reads a checkpoint after {@link #authenticate}: nothing is decoded before the MAC verifies, and
+   * the JSON part inflates to at most {@code maxJsonBytes}.
    *
    * @param key the record key (the adapter)
    * @param partition the checkpoints-topic partition it was read from (= its input partition)
@@ -201,15 +255,24 @@ public final class CheckpointCodec {
    * @throws CheckpointRefused naming the source and the reason
    */
   public static AdapterCheckpoint decode(
-      byte[] value, String key, int partition, CheckpointMac mac, long maxJsonBytes, String source) {
+      byte[] value,
+      String key,
+      int partition,
+      CheckpointMac mac,
+      long maxJsonBytes,
+      String source) {
     authenticate(value, key, partition, mac, source);
     AdapterCheckpoint c;
     try {
       ByteBuffer in = ByteBuffer.wrap(value, 0, value.length - CheckpointMac.LENGTH);
       in.position(HEADER_BYTES);
       Body body;
-      try (InputStream json = new LimitedInputStream(new GZIPInputStream(new ByteArrayInputStream(section(in, "json"))),
-          maxJsonBytes, "checkpoint " + source + " JSON", "checkpoint-max-json-bytes")) {
+      try (InputStream json =
+          new LimitedInputStream(
+              new GZIPInputStream(new ByteArrayInputStream(section(in, "json"))),
+              maxJsonBytes,
+              "checkpoint " + source + " JSON",
+              "checkpoint-max-json-bytes")) {
         body = JSON.readValue(json, Body.class);
       }
       SafetensorsContent content = Safetensors.decode(section(in, "tensors"), source + " tensors");
@@ -217,49 +280,91 @@ public final class CheckpointCodec {
       AdapterWeights adapter = weights(tensors, "adapter/", body.lora().toConfig());
       List<AdamWState.ParameterState> moments = new ArrayList<>();
       for (String name : body.optimizerParameters()) {
-        moments.add(new AdamWState.ParameterState(name, tensor(tensors, "adam_m/" + name), tensor(tensors, "adam_v/" + name)));
+        moments.add(
+            new AdamWState.ParameterState(
+                name, tensor(tensors, "adam_m/" + name), tensor(tensors, "adam_v/" + name)));
       }
       TrainingState training =
-          new TrainingState(adapter, new AdamWState(body.optimizerStep(), moments), body.seed(), body.lossScale());
+          new TrainingState(
+              adapter,
+              new AdamWState(body.optimizerStep(), moments),
+              body.seed(),
+              body.lossScale());
       AdapterWeights published =
-          body.publishedLora() == null ? null : weights(tensors, "published/", body.publishedLora().toConfig());
-      c = new AdapterCheckpoint(
-          body.adapter(), body.inputTopic(), body.inputPartition(), body.inputOffset(), training, body.randomState(),
-          body.pending(), body.pendingSinceMs(), body.replay(), body.replayOffered(), body.ledger(), body.pairsReplayed(),
-          body.counters(), body.heldOutQueries(), body.pool(), body.knownPositives(), body.publishedVersion(), published,
-          body.newestUnpublishedEventMs(), body.stepsAtLastGate(),
-          body.averaged() ? weights(tensors, "averaged/", body.lora().toConfig()) : null);
+          body.publishedLora() == null
+              ? null
+              : weights(tensors, "published/", body.publishedLora().toConfig());
+      c =
+          new AdapterCheckpoint(
+              body.adapter(),
+              body.inputTopic(),
+              body.inputPartition(),
+              body.inputOffset(),
+              training,
+              body.randomState(),
+              body.pending(),
+              body.pendingSinceMs(),
+              body.replay(),
+              body.replayOffered(),
+              body.ledger(),
+              body.pairsReplayed(),
+              body.counters(),
+              body.heldOutQueries(),
+              body.pool(),
+              body.knownPositives(),
+              body.publishedVersion(),
+              published,
+              body.newestUnpublishedEventMs(),
+              body.stepsAtLastGate(),
+              body.averaged() ? weights(tensors, "averaged/", body.lora().toConfig()) : null);
     } catch (IOException | RuntimeException e) {
       LimitedInputStream.LimitExceeded tooLarge = LimitedInputStream.cause(e);
       if (tooLarge != null) {
-        throw new CheckpointRefused(CheckpointRefused.Reason.TOO_LARGE,
-            "checkpoint " + source + " is refused: " + tooLarge.getMessage(), e);
+        throw new CheckpointRefused(
+            CheckpointRefused.Reason.TOO_LARGE,
+            "checkpoint " + source + " is refused: " + tooLarge.getMessage(),
+            e);
       }
-      throw new CheckpointRefused(CheckpointRefused.Reason.UNREADABLE,
-          "checkpoint " + source + " is unreadable: " + e.getMessage(), e);
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.UNREADABLE,
+          "checkpoint " + source + " is unreadable: " + e.getMessage(),
+          e);
     }
     if (!c.adapter().equals(key) || c.inputPartition() != partition) {
-      throw new CheckpointRefused(CheckpointRefused.Reason.UNREADABLE,
-          "checkpoint " + source + " under key '" + key + "' holds adapter " + c.adapter() + " of input partition "
+      throw new CheckpointRefused(
+          CheckpointRefused.Reason.UNREADABLE,
+          "checkpoint "
+              + source
+              + " under key '"
+              + key
+              + "' holds adapter "
+              + c.adapter()
+              + " of input partition "
               + c.inputPartition());
     }
     return c;
   }
 
-  private static void putWeights(SortedMap<String, FloatTensor> out, String prefix, AdapterWeights w) {
-    w.pairs().forEach((key, pair) -> {
-      out.put(prefix + key.moduleName() + ".lora_A", pair.a());
-      out.put(prefix + key.moduleName() + ".lora_B", pair.b());
-    });
+  private static void putWeights(
+      SortedMap<String, FloatTensor> out, String prefix, AdapterWeights w) {
+    w.pairs()
+        .forEach(
+            (key, pair) -> {
+              out.put(prefix + key.moduleName() + ".lora_A", pair.a());
+              out.put(prefix + key.moduleName() + ".lora_B", pair.b());
+            });
   }
 
-  private static AdapterWeights weights(Map<String, FloatTensor> tensors, String prefix, LoraConfig config) {
+  private static AdapterWeights weights(
+      Map<String, FloatTensor> tensors, String prefix, LoraConfig config) {
     SortedMap<LoraKey, LoraPairWeights> pairs = new TreeMap<>();
     for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
       String name = e.getKey();
       if (name.startsWith(prefix) && name.endsWith(".lora_A")) {
         String module = name.substring(prefix.length(), name.length() - ".lora_A".length());
-        pairs.put(moduleKey(module), new LoraPairWeights(e.getValue(), tensor(tensors, prefix + module + ".lora_B")));
+        pairs.put(
+            moduleKey(module),
+            new LoraPairWeights(e.getValue(), tensor(tensors, prefix + module + ".lora_B")));
       }
     }
     return new AdapterWeights(config, pairs);
@@ -293,7 +398,8 @@ public final class CheckpointCodec {
     }
     long n = Integer.toUnsignedLong(in.getInt());
     if (n > in.remaining()) {
-      throw new IllegalArgumentException("truncated: the " + what + " needs " + n + " bytes, " + in.remaining() + " remain");
+      throw new IllegalArgumentException(
+          "truncated: the " + what + " needs " + n + " bytes, " + in.remaining() + " remain");
     }
     byte[] b = new byte[(int) n];
     in.get(b);
@@ -304,28 +410,37 @@ public final class CheckpointCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     long[] written = {0};
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      JSON.writeValue(new java.io.FilterOutputStream(gz) {
-        @Override
-        public void write(int b) throws IOException {
-          out.write(b);
-          written[0]++;
-        }
+      JSON.writeValue(
+          new java.io.FilterOutputStream(gz) {
+            @Override
+            public void write(int b) throws IOException {
+              out.write(b);
+              written[0]++;
+            }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-          written[0] += len;
-        }
-      }, body);
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              out.write(b, off, len);
+              written[0] += len;
+            }
+          },
+          body);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("checkpoint JSON could not be written: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "checkpoint JSON could not be written: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (written[0] > maxJsonBytes) {
       throw new IllegalStateException(
-          "the checkpoint of adapter " + adapter + " has a JSON part of " + written[0] + " bytes, over"
-              + " checkpoint-max-json-bytes " + maxJsonBytes + ", so no trainer would restore it: raise"
+          "the checkpoint of adapter "
+              + adapter
+              + " has a JSON part of "
+              + written[0]
+              + " bytes, over"
+              + " checkpoint-max-json-bytes "
+              + maxJsonBytes
+              + ", so no trainer would restore it: raise"
               + " checkpoint-max-json-bytes, or lower replay-buffer, max-pending-pairs, holdout-max-queries,"
               + " eval-pool-max-docs or max-text-chars");
     }

@@ -2,7 +2,10 @@ package io.lorastream.trainer.checkpoint;
 
 import java.util.Locale;
 
-/** A checkpoints-topic record the trainer will not restore, with why: a bounded reason for metrics and a message. */
+/**
+ * A checkpoints-topic record the trainer will not restore, with why: a bounded reason for metrics
+ * and a message.
+ */
 public final class CheckpointRefused extends IllegalArgumentException {
 
   /** Why; the lower-case name is the metric tag. */
@@ -13,9 +16,14 @@ public final class CheckpointRefused extends IllegalArgumentException {
     UNSUPPORTED_VERSION,
     /** Larger than max-record-bytes, or its JSON inflates past checkpoint-max-json-bytes. */
     TOO_LARGE,
-    /** Its MAC does not verify with the checkpoint key: forged, damaged, moved, or written under another key. */
+    /**
+     * Its MAC does not verify with the checkpoint key: forged, damaged, moved, or written under
+     * another key.
+     */
     NOT_AUTHENTIC,
-    /** Authentic but undecodable, or for another adapter or partition than its key and place say. */
+    /**
+     * Authentic but undecodable, or for another adapter or partition than its key and place say.
+     */
     UNREADABLE,
     /** A tombstone: nothing to restore, and nobody can tell who wrote it. */
     TOMBSTONE;

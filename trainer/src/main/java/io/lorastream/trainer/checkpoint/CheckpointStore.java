@@ -20,21 +20,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the last committed checkpoint of every adapter of an input partition from the compacted
- * checkpoints topic (input partition p's checkpoints live in checkpoint partition p, written only by
- * p's owner).
+ * checkpoints topic (input partition p's checkpoints live in checkpoint partition p, written only
+ * by p's owner).
  *
  * <p>A previous owner's last transaction may still be completing when its partition is handed over:
- * the group coordinator can release the committed offsets a moment before the commit marker lands on
- * the checkpoint partition. Reading only to the last stable offset then could miss the checkpoint
- * that goes with those offsets, so the reader first waits until no transaction is open on the
- * partition (last stable offset = high watermark); a crashed owner's open transaction is aborted by
- * the broker after {@code transaction-timeout}, or at once when it restarts under the same instance id.
+ * the group coordinator can release the committed offsets a moment before the commit marker lands
+ * on the checkpoint partition. Reading only to the last stable offset then could miss the
+ * checkpoint that goes with those offsets, so the reader first waits until no transaction is open
+ * on the partition (last stable offset = high watermark); a crashed owner's open transaction is
+ * aborted by the broker after {@code transaction-timeout}, or at once when it restarts under the
+ * same instance id.
  *
- * <p>Anyone who can write the topic can put a record under an adapter's key, so every record is checked
- * as it is read: size, magic, version and MAC ({@link CheckpointCodec#authenticate}); only authentic
- * ones are kept (one per key, the newest), so junk cannot crowd them out of memory. When an adapter's
- * newest record is refused, its newest authentic one, if the topic still holds it (compaction keeps the
- * latest record per key only once it runs), is what it falls back to.
+ * <p>Anyone who can write the topic can put a record under an adapter's key, so every record is
+ * checked as it is read: size, magic, version and MAC ({@link CheckpointCodec#authenticate}); only
+ * authentic ones are kept (one per key, the newest), so junk cannot crowd them out of memory. When
+ * an adapter's newest record is refused, its newest authentic one, if the topic still holds it
+ * (compaction keeps the latest record per key only once it runs), is what it falls back to.
  */
 public final class CheckpointStore implements AutoCloseable {
 
@@ -47,8 +48,8 @@ public final class CheckpointStore implements AutoCloseable {
    * What a partition's checkpoints gave.
    *
    * @param checkpoints per adapter, its newest authentic checkpoint that decodes
-   * @param refused per key whose newest record was refused, why (its checkpoint in {@code checkpoints}, if any, is
-   *     then an older one)
+   * @param refused per key whose newest record was refused, why (its checkpoint in {@code
+   *     checkpoints}, if any, is then an older one)
    */
   record Read(Map<String, AdapterCheckpoint> checkpoints, Map<String, Refusal> refused) {}
 
@@ -61,8 +62,13 @@ public final class CheckpointStore implements AutoCloseable {
   private final long maxJsonBytes;
 
   public CheckpointStore(
-      Admin admin, KafkaConsumer<String, byte[]> reader, String topic, Duration maxWait, CheckpointMac mac,
-      int maxRecordBytes, long maxJsonBytes) {
+      Admin admin,
+      KafkaConsumer<String, byte[]> reader,
+      String topic,
+      Duration maxWait,
+      CheckpointMac mac,
+      int maxRecordBytes,
+      long maxJsonBytes) {
     this.admin = admin;
     this.reader = reader;
     this.topic = topic;
@@ -72,7 +78,10 @@ public final class CheckpointStore implements AutoCloseable {
     this.maxJsonBytes = maxJsonBytes;
   }
 
-  /** The checkpoints of input partition {@code partition} of {@code inputTopic}, one per adapter, and the refusals. */
+  /**
+   * The checkpoints of input partition {@code partition} of {@code inputTopic}, one per adapter,
+   * and the refusals.
+   */
   Read read(String inputTopic, int partition) {
     TopicPartition tp = new TopicPartition(topic, partition);
     long end = stableEnd(tp);
@@ -85,7 +94,8 @@ public final class CheckpointStore implements AutoCloseable {
     try {
       while (reader.position(tp) < end) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("reading " + tp + " to offset " + end + " took longer than " + maxWait);
+          throw new IllegalStateException(
+              "reading " + tp + " to offset " + end + " took longer than " + maxWait);
         }
         for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
           if (r.offset() >= end) {
@@ -95,8 +105,16 @@ public final class CheckpointStore implements AutoCloseable {
           newest.put(key, r.offset());
           try {
             if (r.value() != null && r.value().length > maxRecordBytes) {
-              throw new CheckpointRefused(CheckpointRefused.Reason.TOO_LARGE, "checkpoint " + tp + "@" + r.offset() + " is "
-                  + r.value().length + " bytes, over max-record-bytes " + maxRecordBytes);
+              throw new CheckpointRefused(
+                  CheckpointRefused.Reason.TOO_LARGE,
+                  "checkpoint "
+                      + tp
+                      + "@"
+                      + r.offset()
+                      + " is "
+                      + r.value().length
+                      + " bytes, over max-record-bytes "
+                      + maxRecordBytes);
             }
             CheckpointCodec.authenticate(r.value(), key, partition, mac, tp + "@" + r.offset());
             authentic.put(key, r);
@@ -113,12 +131,17 @@ public final class CheckpointStore implements AutoCloseable {
     for (ConsumerRecord<String, byte[]> r : authentic.values()) {
       String source = tp + "@" + r.offset();
       try {
-        AdapterCheckpoint c = CheckpointCodec.decode(r.value(), r.key(), partition, mac, maxJsonBytes, source);
+        AdapterCheckpoint c =
+            CheckpointCodec.decode(r.value(), r.key(), partition, mac, maxJsonBytes, source);
         if (c.inputTopic().equals(inputTopic)) {
           out.put(r.key(), c);
         } else {
-          LOG.warn("checkpoint {} of adapter {} was trained from topic {}, not {}; not resumed", source, r.key(),
-              c.inputTopic(), inputTopic);
+          LOG.warn(
+              "checkpoint {} of adapter {} was trained from topic {}, not {}; not resumed",
+              source,
+              r.key(),
+              c.inputTopic(),
+              inputTopic);
         }
       } catch (CheckpointRefused e) {
         if (newest.get(r.key()) == r.offset()) {
@@ -128,8 +151,14 @@ public final class CheckpointStore implements AutoCloseable {
         }
       }
     }
-    LOG.info("read {} checkpoint(s) of {}-{} from {} up to offset {}; {} adapter(s) whose newest record was refused",
-        out.size(), inputTopic, partition, tp, end, refused.size());
+    LOG.info(
+        "read {} checkpoint(s) of {}-{} from {} up to offset {}; {} adapter(s) whose newest record was refused",
+        out.size(),
+        inputTopic,
+        partition,
+        tp,
+        end,
+        refused.size());
     return new Read(out, refused);
   }
 
@@ -145,11 +174,21 @@ public final class CheckpointStore implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            tp + " still has an open transaction after " + maxWait + " (stable offset " + committed + ", end " + all
+            tp
+                + " still has an open transaction after "
+                + maxWait
+                + " (stable offset "
+                + committed
+                + ", end "
+                + all
                 + "); another trainer may still own it, or the broker has not aborted a crashed one's transaction yet");
       }
       if (!logged) {
-        LOG.info("{} has an open transaction (stable offset {} < end {}); waiting for it to complete", tp, committed, all);
+        LOG.info(
+            "{} has an open transaction (stable offset {} < end {}); waiting for it to complete",
+            tp,
+            committed,
+            all);
         logged = true;
       }
       sleep(200);
@@ -158,10 +197,14 @@ public final class CheckpointStore implements AutoCloseable {
 
   private long end(TopicPartition tp, IsolationLevel level) {
     try {
-      return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(level))
-          .partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+      return admin
+          .listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(level))
+          .partitionResult(tp)
+          .get(30, TimeUnit.SECONDS)
+          .offset();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the end offset of " + tp + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot read the end offset of " + tp + ": " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException("reading the end offset of " + tp + " timed out", e);
     } catch (InterruptedException e) {

@@ -4,7 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads at most {@code limit} bytes of a stream and fails beyond: bounds what a decompressor may inflate. */
+/**
+ * Reads at most {@code limit} bytes of a stream and fails beyond: bounds what a decompressor may
+ * inflate.
+ */
 final class LimitedInputStream extends FilterInputStream {
 
   /** The stream held more than the limit. */
@@ -58,7 +61,8 @@ final class LimitedInputStream extends FilterInputStream {
   private void count(long n) throws LimitExceeded {
     read += n;
     if (read > limit) {
-      throw new LimitExceeded(what + " inflates to more than " + limit + " bytes (" + setting + ")");
+      throw new LimitExceeded(
+          what + " inflates to more than " + limit + " bytes (" + setting + ")");
     }
   }
 

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the documents topic from its start, and on as documents arrive, into the known corpora: the gate then ranks
- * held-out queries against every document users can be shown and judges them on every document an impression showed,
- * not only on those pairs carried (the click and the negatives ranked above it, a set that favours any change). Texts
- * only: the base embeddings are computed before a gate run. A record that does not decode is skipped and counted; a
- * broker that is away or a missing grant is retried with a pause. Runs on a thread of its own until {@link #close}.
+ * Reads the documents topic from its start, and on as documents arrive, into the known corpora: the
+ * gate then ranks held-out queries against every document users can be shown and judges them on
+ * every document an impression showed, not only on those pairs carried (the click and the negatives
+ * ranked above it, a set that favours any change). Texts only: the base embeddings are computed
+ * before a gate run. A record that does not decode is skipped and counted; a broker that is away or
+ * a missing grant is retried with a pause. Runs on a thread of its own until {@link #close}.
  */
 public final class DocumentFollower implements AutoCloseable {
 
@@ -71,15 +72,24 @@ public final class DocumentFollower implements AutoCloseable {
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
             accept(r);
           }
-          if (!caughtUp && consumer.assignment().stream()
-              .allMatch(tp -> consumer.currentLag(tp).orElse(1) == 0)) {
+          if (!caughtUp
+              && consumer.assignment().stream()
+                  .allMatch(tp -> consumer.currentLag(tp).orElse(1) == 0)) {
             caughtUp = true;
-            LOG.info("documents: read {} from {} ({} refused); following it", read.get(), topic, refused.get());
+            LOG.info(
+                "documents: read {} from {} ({} refused); following it",
+                read.get(),
+                topic,
+                refused.get());
           }
         } catch (WakeupException e) {
           return;
         } catch (RuntimeException e) {
-          LOG.warn("documents: reading {} failed ({}); retrying in {} s", topic, e.toString(), RETRY.toSeconds());
+          LOG.warn(
+              "documents: reading {} failed ({}); retrying in {} s",
+              topic,
+              e.toString(),
+              RETRY.toSeconds());
           pause();
         }
       }
@@ -90,25 +100,33 @@ public final class DocumentFollower implements AutoCloseable {
     }
   }
 
-  /** Assigns every partition of the topic, from its start; false while the topic is missing or unreadable. */
+  /**
+   * Assigns every partition of the topic, from its start; false while the topic is missing or
+   * unreadable.
+   */
   private boolean assign() {
     try {
       List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10));
       if (parts == null || parts.isEmpty()) {
         if (missing++ % 30 == 0) { // once, then every five minutes: the streams app creates it
-          LOG.info("documents: topic {} not there yet; retrying every {} s", topic, RETRY.toSeconds());
+          LOG.info(
+              "documents: topic {} not there yet; retrying every {} s", topic, RETRY.toSeconds());
         }
         return false;
       }
-      List<TopicPartition> tps = parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> tps =
+          parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       return true;
     } catch (WakeupException e) {
       throw e;
     } catch (RuntimeException e) {
-      LOG.warn("documents: cannot read {} ({}); the gate knows only the documents pairs carry. Grant the trainer READ"
-          + " on it (lorastream acls) or set follow-documents: false. Retrying in {} s", topic, e.toString(),
+      LOG.warn(
+          "documents: cannot read {} ({}); the gate knows only the documents pairs carry. Grant the trainer READ"
+              + " on it (lorastream acls) or set follow-documents: false. Retrying in {} s",
+          topic,
+          e.toString(),
           RETRY.toSeconds());
       return false;
     }
@@ -123,7 +141,12 @@ public final class DocumentFollower implements AutoCloseable {
       d = codec.decode(r.value());
     } catch (RuntimeException e) {
       if (refused.incrementAndGet() == 1) {
-        LOG.warn("documents: skipping {}-{}@{}, not a document: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+        LOG.warn(
+            "documents: skipping {}-{}@{}, not a document: {}",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e.getMessage());
       }
       return;
     }

@@ -11,18 +11,21 @@ import java.util.Set;
  * What the quality gate scores on: queries with their judgments, and the documents to rank.
  *
  * @param queries the evaluation queries, each with at least one relevant document
- * @param poolIds the documents to rank when they go through the model judged ({@code both} mode), ids
+ * @param poolIds the documents to rank when they go through the model judged ({@code both} mode),
+ *     ids
  * @param poolTexts their texts, aligned
- * @param basePool the documents to rank with their base-model embeddings ({@code query} mode: every document the trainer
- *     knows), or null when only the pool's texts are known
+ * @param basePool the documents to rank with their base-model embeddings ({@code query} mode: every
+ *     document the trainer knows), or null when only the pool's texts are known
  */
-public record EvalData(List<Query> queries, List<String> poolIds, List<String> poolTexts, EmbeddingMatrix basePool) {
+public record EvalData(
+    List<Query> queries, List<String> poolIds, List<String> poolTexts, EmbeddingMatrix basePool) {
 
   /**
    * One evaluation query.
    *
    * @param gains relevant document id -> gain > 0
-   * @param judged the documents its feedback judged, or null when every document is judged (a fixed BEIR set)
+   * @param judged the documents its feedback judged, or null when every document is judged (a fixed
+   *     BEIR set)
    */
   public record Query(String id, String text, Map<String, Double> gains, Set<String> judged) {
     public Query {
@@ -30,7 +33,8 @@ public record EvalData(List<Query> queries, List<String> poolIds, List<String> p
       gains = Map.copyOf(gains);
       judged = judged == null ? null : Set.copyOf(judged);
       if (gains.isEmpty()) {
-        throw new IllegalArgumentException("evaluation query " + id + " has no relevant document; leave it out");
+        throw new IllegalArgumentException(
+            "evaluation query " + id + " has no relevant document; leave it out");
       }
     }
   }
@@ -40,11 +44,15 @@ public record EvalData(List<Query> queries, List<String> poolIds, List<String> p
     poolIds = List.copyOf(poolIds);
     poolTexts = List.copyOf(poolTexts);
     if (poolIds.size() != poolTexts.size()) {
-      throw new IllegalArgumentException(poolIds.size() + " pool ids but " + poolTexts.size() + " texts");
+      throw new IllegalArgumentException(
+          poolIds.size() + " pool ids but " + poolTexts.size() + " texts");
     }
   }
 
-  /** The held-out slice, ranked against {@code known} (base embeddings) when given, else against its own pool. */
+  /**
+   * The held-out slice, ranked against {@code known} (base embeddings) when given, else against its
+   * own pool.
+   */
   public static EvalData of(HeldOutSet set, EmbeddingMatrix known) {
     List<Query> queries = new ArrayList<>();
     for (HeldOutSet.Query q : set.scorable()) {

@@ -5,8 +5,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * What the quality gate decided about one candidate, and on what figures: what an operator reads on {@code /metrics}
- * and in a version's signed manifest to see why it was or was not served.
+ * What the quality gate decided about one candidate, and on what figures: what an operator reads on
+ * {@code /metrics} and in a version's signed manifest to see why it was or was not served.
  *
  * @param outcome accepted, rejected, or waiting (too few evaluation queries to judge)
  * @param reason one line naming the rule that decided
@@ -16,10 +16,13 @@ import java.util.TreeMap;
  * @param base mean nDCG@10 of the base model
  * @param published mean nDCG@10 of the published version (the base's before the first version)
  * @param vsBase the candidate's gain over the base with its lower bound, null when waiting
- * @param vsPublished its gain over the published version with its lower bound, null before the first version
+ * @param vsPublished its gain over the published version with its lower bound, null before the
+ *     first version
  * @param settings the gate settings it was judged under
- * @param gainByMetric the mean gain over the base under every {@link GateMetric}, for comparison (empty when waiting)
- * @param perQueryGains the candidate's gain over the base on each query under the gate's metric (empty when waiting)
+ * @param gainByMetric the mean gain over the base under every {@link GateMetric}, for comparison
+ *     (empty when waiting)
+ * @param perQueryGains the candidate's gain over the base on each query under the gate's metric
+ *     (empty when waiting)
  */
 public record GateDecision(
     Outcome outcome,
@@ -37,7 +40,9 @@ public record GateDecision(
 
   /** The three outcomes, as the metrics name them. */
   public enum Outcome {
-    ACCEPTED, REJECTED, WAITING;
+    ACCEPTED,
+    REJECTED,
+    WAITING;
 
     public String metricName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -65,7 +70,8 @@ public record GateDecision(
       eval.put("published_ndcg@10", published);
       eval.put("gain_vs_published", vsPublished.gain());
       eval.put("gain_vs_published_upper_bound", vsPublished.upperBound());
-      if (Double.isFinite(settings.tolerance())) { // inf: the gate is off, and a manifest holds finite figures
+      if (Double.isFinite(
+          settings.tolerance())) { // inf: the gate is off, and a manifest holds finite figures
         eval.put("gate_tolerance", settings.tolerance());
       }
     }

@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * nDCG@10 of an adapter (or the base model) on evaluation data, query by query: what the quality gate compares.
- * Queries go through the adapter; documents through the adapter in {@code both} mode and through the base in
- * {@code query} mode, where their embeddings are known in advance (the trainer's known corpus) or come from the
- * shared document cache.
+ * nDCG@10 of an adapter (or the base model) on evaluation data, query by query: what the quality
+ * gate compares. Queries go through the adapter; documents through the adapter in {@code both} mode
+ * and through the base in {@code query} mode, where their embeddings are known in advance (the
+ * trainer's known corpus) or come from the shared document cache.
  */
 public final class GateEvaluator {
 
@@ -30,8 +30,8 @@ public final class GateEvaluator {
   }
 
   /**
-   * Vectors of one fixed model (a published version, or the base), kept between gate runs so only new
-   * queries and documents are embedded. Drop it when that model changes.
+   * Vectors of one fixed model (a published version, or the base), kept between gate runs so only
+   * new queries and documents are embedded. Drop it when that model changes.
    */
   public static final class VectorMemo {
     final Map<String, float[]> queries = new HashMap<>();
@@ -56,23 +56,34 @@ public final class GateEvaluator {
     }
   }
 
-  /** Mean nDCG@10 over the evaluation queries (plain nDCG on the judgments, {@link GateMetric#FULL}). */
+  /**
+   * Mean nDCG@10 over the evaluation queries (plain nDCG on the judgments, {@link
+   * GateMetric#FULL}).
+   */
   public double ndcgAt10(
-      EvalData data, LoraAdapter adapter, AdaptationMode mode, TextTokenizer tokenizer, DocumentEmbeddingCache documents,
+      EvalData data,
+      LoraAdapter adapter,
+      AdaptationMode mode,
+      TextTokenizer tokenizer,
+      DocumentEmbeddingCache documents,
       VectorMemo memo) {
     return perQueryNdcgAt10(data, adapter, mode, tokenizer, documents, memo).mean(GateMetric.FULL);
   }
 
   /**
-   * nDCG@10 of each evaluation query under each metric: each query ranks the base pool (every document the trainer
-   * knows, in query mode) or the pool's texts embedded by the model judged.
+   * nDCG@10 of each evaluation query under each metric: each query ranks the base pool (every
+   * document the trainer knows, in query mode) or the pool's texts embedded by the model judged.
    *
    * @param adapter the adapter to score, or null for the base model
    * @param mode which side goes through the adapter
    * @param memo vectors remembered for this same model, or null (a candidate changes every step)
    */
   public Scores perQueryNdcgAt10(
-      EvalData data, LoraAdapter adapter, AdaptationMode mode, TextTokenizer tokenizer, DocumentEmbeddingCache documents,
+      EvalData data,
+      LoraAdapter adapter,
+      AdaptationMode mode,
+      TextTokenizer tokenizer,
+      DocumentEmbeddingCache documents,
       VectorMemo memo) {
     if (data.queryCount() == 0) {
       throw new IllegalArgumentException("no evaluation query has a relevant document yet");
@@ -93,7 +104,14 @@ public final class GateEvaluator {
         }
         pool = EmbeddingMatrix.of(data.poolIds(), rows);
       } else {
-        pool = EmbeddingMatrix.of(data.poolIds(), embed(embedder, data.poolTexts(), InputType.DOCUMENT, memo == null ? null : memo.documents));
+        pool =
+            EmbeddingMatrix.of(
+                data.poolIds(),
+                embed(
+                    embedder,
+                    data.poolTexts(),
+                    InputType.DOCUMENT,
+                    memo == null ? null : memo.documents));
       }
       List<List<ScoredDoc>> rankings = ExactSearch.topK(q, pool, 10);
       Map<String, Integer> rows = new HashMap<>();
@@ -107,19 +125,26 @@ public final class GateEvaluator {
         EvalData.Query query = data.queries().get(i);
         List<String> top = rankings.get(i).stream().map(ScoredDoc::docId).toList();
         full[i] = GateMetric.FULL.ndcgAt10(top, query.gains(), query.judged());
-        // Condensed only when every judged document is in the pool: judged documents known from pairs alone are the
-        // clicked ones and the skip-above negatives, which the serving model ranked above the click by construction, so
+        // Condensed only when every judged document is in the pool: judged documents known from
+        // pairs alone are the
+        // clicked ones and the skip-above negatives, which the serving model ranked above the click
+        // by construction, so
         // any change to the ranking would look like a gain. Otherwise the query counts as in FULL.
-        condensed[i] = query.judged() == null || !rows.keySet().containsAll(query.judged())
-            ? full[i]
-            : GateMetric.CONDENSED.ndcgAt10(judgedRanking(q[i], query.judged(), pool, rows), query.gains(), query.judged());
+        condensed[i] =
+            query.judged() == null || !rows.keySet().containsAll(query.judged())
+                ? full[i]
+                : GateMetric.CONDENSED.ndcgAt10(
+                    judgedRanking(q[i], query.judged(), pool, rows), query.gains(), query.judged());
       }
       return new Scores(condensed, full);
     }
   }
 
   /** The judged documents the pool holds, best first. */
-  private static List<String> judgedRanking(float[] query, java.util.Set<String> judged, EmbeddingMatrix pool,
+  private static List<String> judgedRanking(
+      float[] query,
+      java.util.Set<String> judged,
+      EmbeddingMatrix pool,
       Map<String, Integer> rows) {
     List<ScoredDoc> scored = new ArrayList<>();
     int d = pool.dimension();
@@ -138,7 +163,8 @@ public final class GateEvaluator {
   }
 
   /** Embeds the texts the memo lacks (all, without a memo); results in input order. */
-  private static float[][] embed(EncoderEmbedder embedder, List<String> texts, InputType type, Map<String, float[]> memo) {
+  private static float[][] embed(
+      EncoderEmbedder embedder, List<String> texts, InputType type, Map<String, float[]> memo) {
     float[][] out = new float[texts.size()][];
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {

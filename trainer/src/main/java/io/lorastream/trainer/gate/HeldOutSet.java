@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One adapter's evaluation set, built from the feedback itself: the held-out queries with the documents users were
- * satisfied with (clicks) or that annotators graded (relevance labels, which win over clicks for the same document),
- * and a pool of every document seen in the adapter's pairs (positives and hard negatives, trained and held out): the
- * texts the gate embeds in {@code both} mode, and the documents it makes sure to rank in {@code query} mode. Bounded:
- * the oldest queries go first, and pool documents no kept query needs go before those it does. Insertion order is
+ * One adapter's evaluation set, built from the feedback itself: the held-out queries with the
+ * documents users were satisfied with (clicks) or that annotators graded (relevance labels, which
+ * win over clicks for the same document), and a pool of every document seen in the adapter's pairs
+ * (positives and hard negatives, trained and held out): the texts the gate embeds in {@code both}
+ * mode, and the documents it makes sure to rank in {@code query} mode. Bounded: the oldest queries
+ * go first, and pool documents no kept query needs go before those it does. Insertion order is
  * kept, so the set rebuilt from a checkpoint equals the one that was saved. Not thread-safe.
  */
 public final class HeldOutSet {
@@ -23,15 +24,28 @@ public final class HeldOutSet {
   /**
    * A held-out query.
    *
-   * @param clicks how many click pairs had each document as their positive, in the order the documents arrived
-   * @param labels grade 0-3 of each document a relevance label judged (grade 0 = judged not relevant)
-   * @param shown ids of the documents its impressions showed (clicked or not): what its clicks judged
+   * @param clicks how many click pairs had each document as their positive, in the order the
+   *     documents arrived
+   * @param labels grade 0-3 of each document a relevance label judged (grade 0 = judged not
+   *     relevant)
+   * @param shown ids of the documents its impressions showed (clicked or not): what its clicks
+   *     judged
    */
   public record Query(
-      String id, String text, Map<String, Integer> clicks, Map<String, Integer> labels, List<String> shown) {
+      String id,
+      String text,
+      Map<String, Integer> clicks,
+      Map<String, Integer> labels,
+      List<String> shown) {
     public Query {
-      clicks = clicks == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clicks));
-      labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+      clicks =
+          clicks == null
+              ? Map.of()
+              : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clicks));
+      labels =
+          labels == null
+              ? Map.of()
+              : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
       shown = shown == null ? List.of() : List.copyOf(shown);
     }
 
@@ -44,19 +58,21 @@ public final class HeldOutSet {
     }
 
     /**
-     * Gain of each relevant document: 1 for a click; where a label judged it, grade - 1 (grade 2 = 1, grade 3 = 2, as
-     * pairs are positive from grade 2), which wins over clicks; grades 0 and 1 are not relevant.
+     * Gain of each relevant document: 1 for a click; where a label judged it, grade - 1 (grade 2 =
+     * 1, grade 3 = 2, as pairs are positive from grade 2), which wins over clicks; grades 0 and 1
+     * are not relevant.
      */
     public Map<String, Double> gains() {
       Map<String, Double> out = new LinkedHashMap<>();
       clicks.keySet().forEach(d -> out.put(d, 1.0));
-      labels.forEach((d, grade) -> {
-        if (grade >= 2) {
-          out.put(d, grade - 1.0);
-        } else {
-          out.remove(d);
-        }
-      });
+      labels.forEach(
+          (d, grade) -> {
+            if (grade >= 2) {
+              out.put(d, grade - 1.0);
+            } else {
+              out.remove(d);
+            }
+          });
       return out;
     }
   }
@@ -78,14 +94,16 @@ public final class HeldOutSet {
 
   public HeldOutSet(int maxQueries, int maxPoolDocs) {
     if (maxQueries < 1 || maxPoolDocs < 1) {
-      throw new IllegalArgumentException("held-out set bounds must be >= 1, got " + maxQueries + " and " + maxPoolDocs);
+      throw new IllegalArgumentException(
+          "held-out set bounds must be >= 1, got " + maxQueries + " and " + maxPoolDocs);
     }
     this.maxQueries = maxQueries;
     this.maxPoolDocs = maxPoolDocs;
   }
 
   /** Restores a set from a checkpoint's lists. */
-  public static HeldOutSet of(int maxQueries, int maxPoolDocs, List<Query> queries, List<Doc> pool) {
+  public static HeldOutSet of(
+      int maxQueries, int maxPoolDocs, List<Query> queries, List<Doc> pool) {
     HeldOutSet s = new HeldOutSet(maxQueries, maxPoolDocs);
     for (Doc d : pool) {
       s.pool.put(d.id(), d.text());
@@ -101,9 +119,10 @@ public final class HeldOutSet {
   }
 
   /**
-   * Adds a held-out pair: its query (under {@code queryId}), its documents to the pool, the documents its impression
-   * showed, and its judgment: a click pair's positive is relevant; a label pair grades its document (label x 3), and its negatives, which the streams
-   * app takes from grade-0 labels of the same query, are judged not relevant unless a label says otherwise.
+   * Adds a held-out pair: its query (under {@code queryId}), its documents to the pool, the
+   * documents its impression showed, and its judgment: a click pair's positive is relevant; a label
+   * pair grades its document (label x 3), and its negatives, which the streams app takes from
+   * grade-0 labels of the same query, are judged not relevant unless a label says otherwise.
    */
   public void addHeldOut(String queryId, BufferedPair p) {
     addHeldOut(queryId, p, List.of());
@@ -119,8 +138,10 @@ public final class HeldOutSet {
       }
     }
     queries.putIfAbsent(queryId, p.anchor());
-    LinkedHashMap<String, Integer> rel = relevant.computeIfAbsent(queryId, q -> new LinkedHashMap<>());
-    LinkedHashMap<String, Integer> graded = labels.computeIfAbsent(queryId, q -> new LinkedHashMap<>());
+    LinkedHashMap<String, Integer> rel =
+        relevant.computeIfAbsent(queryId, q -> new LinkedHashMap<>());
+    LinkedHashMap<String, Integer> graded =
+        labels.computeIfAbsent(queryId, q -> new LinkedHashMap<>());
     if (p.label() == null) {
       rel.merge(p.positiveDocId(), 1, Integer::sum);
     } else {
@@ -135,7 +156,8 @@ public final class HeldOutSet {
     trim();
   }
 
-  private static void trimJudgments(LinkedHashMap<String, Integer> rel, LinkedHashMap<String, Integer> graded) {
+  private static void trimJudgments(
+      LinkedHashMap<String, Integer> rel, LinkedHashMap<String, Integer> graded) {
     while (rel.size() + graded.size() > MAX_JUDGMENTS_PER_QUERY) {
       Iterator<String> it = (rel.isEmpty() ? graded : rel).keySet().iterator();
       it.next();
@@ -228,7 +250,11 @@ public final class HeldOutSet {
   }
 
   private Query query(String id) {
-    return new Query(id, queries.get(id), relevant.get(id), labels.getOrDefault(id, new LinkedHashMap<>()),
+    return new Query(
+        id,
+        queries.get(id),
+        relevant.get(id),
+        labels.getOrDefault(id, new LinkedHashMap<>()),
         new ArrayList<>(shown.getOrDefault(id, new LinkedHashSet<>())));
   }
 

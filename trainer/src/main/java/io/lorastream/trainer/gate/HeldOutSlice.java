@@ -12,9 +12,10 @@ import java.util.HexFormat;
  * so every pair of a query lands on the same side on every instance and after every restart, and a
  * held-out query never leaks into training through another of its pairs.
  *
- * <p>The query is trimmed, its inner whitespace collapsed and lower-cased (so {@code "Foo  bar"} and
+ * <p>The query is trimmed, its inner whitespace collapsed and lower-cased (so {@code "Foo bar"} and
  * {@code "foo bar "} are one query). Its position is the first 8 bytes of sha-256(tenant + "\n" +
- * query) read as an unsigned fraction of 2^64; the query is held out when that is below the fraction.
+ * query) read as an unsigned fraction of 2^64; the query is held out when that is below the
+ * fraction.
  */
 public final class HeldOutSlice {
 

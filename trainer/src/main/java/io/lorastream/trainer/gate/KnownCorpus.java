@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every document the trainer knows, by id, with its base-model embedding: what the quality gate ranks held-out queries
- * against in {@code query} mode, so that a candidate is judged on the corpus users search rather than on the few
- * documents its pairs showed. Documents arrive with pairs (positives and negatives, trained or held out) and from
- * whatever primes the trainer with an index's vectors; their embeddings come from the shared document cache when it
- * has them, else are computed in batches before the gate runs. Bounded: beyond {@code capacity} the documents known
+ * Every document the trainer knows, by id, with its base-model embedding: what the quality gate
+ * ranks held-out queries against in {@code query} mode, so that a candidate is judged on the corpus
+ * users search rather than on the few documents its pairs showed. Documents arrive with pairs
+ * (positives and negatives, trained or held out) and from whatever primes the trainer with an
+ * index's vectors; their embeddings come from the shared document cache when it has them, else are
+ * computed in batches before the gate runs. Bounded: beyond {@code capacity} the documents known
  * longest go first. One instance per base encoder and max length. Thread-safe.
  */
 public final class KnownCorpus {
@@ -43,7 +44,10 @@ public final class KnownCorpus {
     }
   }
 
-  /** A document with its base embedding [H] (e.g. from an existing vector index); replaces an older one. */
+  /**
+   * A document with its base embedding [H] (e.g. from an existing vector index); replaces an older
+   * one.
+   */
   public synchronized void put(String id, float[] embedding) {
     pending.remove(id);
     vectors.remove(id);
@@ -63,11 +67,12 @@ public final class KnownCorpus {
   }
 
   /**
-   * Embeds the waiting documents with the base encoder, taking each from {@code cache} when it has it, and computing at
-   * most {@code maxComputed} (the rest waits for the next call, so that one call stays short). Returns how many were
-   * added.
+   * Embeds the waiting documents with the base encoder, taking each from {@code cache} when it has
+   * it, and computing at most {@code maxComputed} (the rest waits for the next call, so that one
+   * call stays short). Returns how many were added.
    */
-  public int embedPending(BertEncoder base, TextTokenizer tokenizer, DocumentEmbeddingCache cache, int maxComputed) {
+  public int embedPending(
+      BertEncoder base, TextTokenizer tokenizer, DocumentEmbeddingCache cache, int maxComputed) {
     Map<String, String> todo;
     synchronized (this) {
       todo = new LinkedHashMap<>(pending);
@@ -99,7 +104,9 @@ public final class KnownCorpus {
   /** The embedded documents as one matrix [N, H], N >= 1, or null when none is known yet. */
   public synchronized EmbeddingMatrix matrix() {
     if (snapshot == null && !vectors.isEmpty()) {
-      snapshot = EmbeddingMatrix.of(new ArrayList<>(vectors.keySet()), vectors.values().toArray(new float[0][]));
+      snapshot =
+          EmbeddingMatrix.of(
+              new ArrayList<>(vectors.keySet()), vectors.values().toArray(new float[0][]));
     }
     return snapshot;
   }

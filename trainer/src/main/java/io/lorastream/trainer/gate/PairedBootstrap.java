@@ -4,11 +4,12 @@ import io.lorastream.trainer.step.SplitMix64;
 import java.util.Arrays;
 
 /**
- * The mean gain of one model over another on the same queries, with one-sided confidence bounds from a paired
- * bootstrap over queries (Efron and Tibshirani, ch. 13; the usual significance test of IR evaluation, e.g. Sakai 2006):
- * the per-query differences are resampled with replacement {@code resamples} times; the lower bound is the
- * {@code 1 - confidence} quantile of the resampled means, the upper bound the {@code confidence} quantile. Pure math,
- * deterministic for a given seed.
+ * The mean gain of one model over another on the same queries, with one-sided confidence bounds
+ * from a paired bootstrap over queries (Efron and Tibshirani, ch. 13; the usual significance test
+ * of IR evaluation, e.g. Sakai 2006): the per-query differences are resampled with replacement
+ * {@code resamples} times; the lower bound is the {@code 1 - confidence} quantile of the resampled
+ * means, the upper bound the {@code confidence} quantile. Pure math, deterministic for a given
+ * seed.
  */
 public final class PairedBootstrap {
 
@@ -24,15 +25,20 @@ public final class PairedBootstrap {
 
   /**
    * @param candidate per-query scores of the model judged
-   * @param reference per-query scores of the model it is compared with, same queries in the same order
+   * @param reference per-query scores of the model it is compared with, same queries in the same
+   *     order
    * @param confidence in (0.5, 1), e.g. 0.95 for a one-sided 95% bound
    * @param resamples bootstrap resamples, >= 100
    * @param seed seeds the resampling (the same inputs and seed give the same bound)
    */
-  public static Gain lowerBound(double[] candidate, double[] reference, double confidence, int resamples, long seed) {
+  public static Gain lowerBound(
+      double[] candidate, double[] reference, double confidence, int resamples, long seed) {
     if (candidate.length != reference.length) {
       throw new IllegalArgumentException(
-          "paired scores need the same queries: " + candidate.length + " against " + reference.length);
+          "paired scores need the same queries: "
+              + candidate.length
+              + " against "
+              + reference.length);
     }
     if (candidate.length == 0) {
       throw new IllegalArgumentException("a bootstrap needs at least one query");
@@ -49,7 +55,8 @@ public final class PairedBootstrap {
     for (int q = 0; q < n; q++) {
       diff[q] = candidate[q] - reference[q];
       if (!Double.isFinite(diff[q])) {
-        throw new IllegalArgumentException("query " + q + " has a non-finite score: " + candidate[q] + " - " + reference[q]);
+        throw new IllegalArgumentException(
+            "query " + q + " has a non-finite score: " + candidate[q] + " - " + reference[q]);
       }
       sum += diff[q];
     }

@@ -22,20 +22,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The quality gate at a commit point. It scores an adapter's candidate, the base model and the published version query
- * by query (nDCG@10) on the same evaluation queries: the held-out slice ranked against every document the trainer knows
- * ({@code query} mode) or against the held-out pool ({@code both} mode), or a fixed BEIR set. It publishes the candidate
- * only when, as paired samples over queries, its gain over the base has a lower confidence bound above
- * {@code gate-min-gain} and its gain over the published version an upper confidence bound above {@code -gate-tolerance}
- * (it is not shown to be worse than the version users have; comparing a lower bound with a version chosen for its high
- * score would hold the first lucky version in place). Every decision is
- * counted, logged and exported with its figures; an accepted candidate becomes a signed version for the transaction.
+ * The quality gate at a commit point. It scores an adapter's candidate, the base model and the
+ * published version query by query (nDCG@10) on the same evaluation queries: the held-out slice
+ * ranked against every document the trainer knows ({@code query} mode) or against the held-out pool
+ * ({@code both} mode), or a fixed BEIR set. It publishes the candidate only when, as paired samples
+ * over queries, its gain over the base has a lower confidence bound above {@code gate-min-gain} and
+ * its gain over the published version an upper confidence bound above {@code -gate-tolerance} (it
+ * is not shown to be worse than the version users have; comparing a lower bound with a version
+ * chosen for its high score would hold the first lucky version in place). Every decision is
+ * counted, logged and exported with its figures; an accepted candidate becomes a signed version for
+ * the transaction.
  */
 public final class QualityGate {
 
   private static final Logger LOG = LoggerFactory.getLogger(QualityGate.class);
   static final int BOOTSTRAP_RESAMPLES = 2000;
-  /** Documents embedded before one gate run at most: the first runs on a large corpus must not stall training. */
+
+  /**
+   * Documents embedded before one gate run at most: the first runs on a large corpus must not stall
+   * training.
+   */
   static final int EMBED_PER_GATE = 2048;
 
   private final TrainerModel model;
@@ -45,8 +51,14 @@ public final class QualityGate {
   private final GateEvaluator evaluator;
   private final FixedEvalSets fixedEvals;
 
-  /** @param publisher signs accepted versions; null to decide only ({@link #decide}) */
-  public QualityGate(TrainerModel model, AdapterPublisher publisher, TrainerMetrics metrics, TrainerListener listener) {
+  /**
+   * @param publisher signs accepted versions; null to decide only ({@link #decide})
+   */
+  public QualityGate(
+      TrainerModel model,
+      AdapterPublisher publisher,
+      TrainerMetrics metrics,
+      TrainerListener listener) {
     this.model = model;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -62,9 +74,15 @@ public final class QualityGate {
       return null;
     }
     TopicPartition in = t.input();
-    SortedMap<String, Long> inputOffsets = new TreeMap<>(Map.of(in.toString(), offsets.get(in).offset()));
+    SortedMap<String, Long> inputOffsets =
+        new TreeMap<>(Map.of(in.toString(), offsets.get(in).offset()));
     try {
-      return publisher.prepare(t, t.publishedVersion() + 1, t.candidateWeights(), d.manifestFigures(), inputOffsets,
+      return publisher.prepare(
+          t,
+          t.publishedVersion() + 1,
+          t.candidateWeights(),
+          d.manifestFigures(),
+          inputOffsets,
           Instant.now());
     } catch (AdapterPublisher.RecordTooLargeException e) {
       LOG.error("{}: {}", t.name(), e.getMessage());
@@ -74,7 +92,10 @@ public final class QualityGate {
     }
   }
 
-  /** Decides about {@code t}'s candidate, or returns null when it has not trained since the last decision. */
+  /**
+   * Decides about {@code t}'s candidate, or returns null when it has not trained since the last
+   * decision.
+   */
   public GateDecision decide(AdapterTrainer t) {
     if (!t.trainedSinceGate()) {
       return null;
@@ -83,9 +104,23 @@ public final class QualityGate {
     EvalData data = evalData(t);
     long step = t.steps();
     if (data.queryCount() < g.minQueries()) {
-      GateDecision d = new GateDecision(GateDecision.Outcome.WAITING,
-          data.queryCount() + " evaluation queries, " + g.minQueries() + " needed (gate-min-queries)", data.queryCount(),
-          0, Double.NaN, Double.NaN, Double.NaN, null, null, g, Map.of(), new double[0]);
+      GateDecision d =
+          new GateDecision(
+              GateDecision.Outcome.WAITING,
+              data.queryCount()
+                  + " evaluation queries, "
+                  + g.minQueries()
+                  + " needed (gate-min-queries)",
+              data.queryCount(),
+              0,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              null,
+              null,
+              g,
+              Map.of(),
+              new double[0]);
       report(t, step, d);
       return d;
     }
@@ -94,8 +129,20 @@ public final class QualityGate {
     int documents = data.rankedDocuments(true);
     AdapterWeights weights = t.candidateWeights();
     if (!weights.allFinite()) {
-      GateDecision d = new GateDecision(GateDecision.Outcome.REJECTED, "the candidate's weights are not finite",
-          data.queryCount(), documents, Double.NaN, Double.NaN, Double.NaN, null, null, g, Map.of(), new double[0]);
+      GateDecision d =
+          new GateDecision(
+              GateDecision.Outcome.REJECTED,
+              "the candidate's weights are not finite",
+              data.queryCount(),
+              documents,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              null,
+              null,
+              g,
+              Map.of(),
+              new double[0]);
       report(t, step, d);
       return d;
     }
@@ -103,33 +150,57 @@ public final class QualityGate {
     try (LoraAdapter c = LoraAdapter.fromWeights(weights, model.encoder().manager(), false)) {
       candidate = evaluator.perQueryNdcgAt10(data, c, mode, t.tokenizer(), t.documents(), null);
     }
-    GateEvaluator.Scores base = evaluator.perQueryNdcgAt10(data, null, mode, t.tokenizer(), t.documents(), t.baseMemo());
+    GateEvaluator.Scores base =
+        evaluator.perQueryNdcgAt10(data, null, mode, t.tokenizer(), t.documents(), t.baseMemo());
     GateEvaluator.Scores published = base;
     if (t.publishedWeights() != null) {
-      try (LoraAdapter a = LoraAdapter.fromWeights(t.publishedWeights(), model.encoder().manager(), false)) {
-        published = evaluator.perQueryNdcgAt10(data, a, mode, t.tokenizer(), t.documents(), t.publishedMemo());
+      try (LoraAdapter a =
+          LoraAdapter.fromWeights(t.publishedWeights(), model.encoder().manager(), false)) {
+        published =
+            evaluator.perQueryNdcgAt10(
+                data, a, mode, t.tokenizer(), t.documents(), t.publishedMemo());
       }
     }
     Map<String, Double> byMetric = new TreeMap<>();
     for (GateMetric m : GateMetric.values()) {
-      PairedBootstrap.Gain gm = PairedBootstrap.lowerBound(candidate.of(m), base.of(m), g.confidence(), BOOTSTRAP_RESAMPLES, step);
+      PairedBootstrap.Gain gm =
+          PairedBootstrap.lowerBound(
+              candidate.of(m), base.of(m), g.confidence(), BOOTSTRAP_RESAMPLES, step);
       byMetric.put(m.configName(), gm.gain());
       byMetric.put(m.configName() + "_lower_bound", gm.lowerBound());
     }
-    GateDecision d = rule(g, candidate.of(g.metric()), base.of(g.metric()),
-        t.publishedVersion() == 0 ? null : published.of(g.metric()), documents, step, byMetric);
+    GateDecision d =
+        rule(
+            g,
+            candidate.of(g.metric()),
+            base.of(g.metric()),
+            t.publishedVersion() == 0 ? null : published.of(g.metric()),
+            documents,
+            step,
+            byMetric);
     report(t, step, d);
     return d;
   }
 
-  /** The decision on per-query scores (same queries, same order); {@code published} null before the first version. */
+  /**
+   * The decision on per-query scores (same queries, same order); {@code published} null before the
+   * first version.
+   */
   static GateDecision rule(
-      GateSettings g, double[] candidate, double[] base, double[] published, int documents, long seed,
+      GateSettings g,
+      double[] candidate,
+      double[] base,
+      double[] published,
+      int documents,
+      long seed,
       Map<String, Double> gainByMetric) {
-    PairedBootstrap.Gain vsBase = PairedBootstrap.lowerBound(candidate, base, g.confidence(), BOOTSTRAP_RESAMPLES, seed);
-    PairedBootstrap.Gain vsPublished = published == null
-        ? null
-        : PairedBootstrap.lowerBound(candidate, published, g.confidence(), BOOTSTRAP_RESAMPLES, seed + 1);
+    PairedBootstrap.Gain vsBase =
+        PairedBootstrap.lowerBound(candidate, base, g.confidence(), BOOTSTRAP_RESAMPLES, seed);
+    PairedBootstrap.Gain vsPublished =
+        published == null
+            ? null
+            : PairedBootstrap.lowerBound(
+                candidate, published, g.confidence(), BOOTSTRAP_RESAMPLES, seed + 1);
     double c = mean(candidate);
     double b = mean(base);
     double p = published == null ? b : mean(published);
@@ -141,21 +212,54 @@ public final class QualityGate {
       reason = "gate-tolerance is inf: every candidate is published";
     } else if (!(vsBase.lowerBound() > g.minGain())) {
       accepted = false;
-      reason = String.format(Locale.ROOT, "gain over the base %+.4f, %d%% lower bound %+.4f, not above gate-min-gain %.4f",
-          vsBase.gain(), conf, vsBase.lowerBound(), g.minGain());
+      reason =
+          String.format(
+              Locale.ROOT,
+              "gain over the base %+.4f, %d%% lower bound %+.4f, not above gate-min-gain %.4f",
+              vsBase.gain(),
+              conf,
+              vsBase.lowerBound(),
+              g.minGain());
     } else if (vsPublished != null && !(vsPublished.upperBound() > -g.tolerance())) {
       accepted = false;
-      reason = String.format(Locale.ROOT,
-          "gain over the published version %+.4f, %d%% upper bound %+.4f: worse than it by more than gate-tolerance %.4f",
-          vsPublished.gain(), conf, vsPublished.upperBound(), g.tolerance());
+      reason =
+          String.format(
+              Locale.ROOT,
+              "gain over the published version %+.4f, %d%% upper bound %+.4f: worse than it by more than gate-tolerance %.4f",
+              vsPublished.gain(),
+              conf,
+              vsPublished.upperBound(),
+              g.tolerance());
     } else {
       accepted = true;
-      reason = String.format(Locale.ROOT, "gain over the base %+.4f (%d%% lower bound %+.4f)%s", vsBase.gain(), conf,
-          vsBase.lowerBound(), vsPublished == null ? "" : String.format(Locale.ROOT,
-              ", over the published version %+.4f (upper bound %+.4f)", vsPublished.gain(), vsPublished.upperBound()));
+      reason =
+          String.format(
+              Locale.ROOT,
+              "gain over the base %+.4f (%d%% lower bound %+.4f)%s",
+              vsBase.gain(),
+              conf,
+              vsBase.lowerBound(),
+              vsPublished == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      ", over the published version %+.4f (upper bound %+.4f)",
+                      vsPublished.gain(),
+                      vsPublished.upperBound()));
     }
-    return new GateDecision(accepted ? GateDecision.Outcome.ACCEPTED : GateDecision.Outcome.REJECTED, reason,
-        candidate.length, documents, c, b, p, vsBase, vsPublished, g, gainByMetric, differences(candidate, base));
+    return new GateDecision(
+        accepted ? GateDecision.Outcome.ACCEPTED : GateDecision.Outcome.REJECTED,
+        reason,
+        candidate.length,
+        documents,
+        c,
+        b,
+        p,
+        vsBase,
+        vsPublished,
+        g,
+        gainByMetric,
+        differences(candidate, base));
   }
 
   /** The held-out slice ranked against the known corpus (query mode), or the fixed set. */
@@ -165,7 +269,8 @@ public final class QualityGate {
       return fixedEvals.get(g.evalDataset(), g.evalSplit(), t.settings().maxSeqLength());
     }
     EmbeddingMatrix known = null;
-    if (t.settings().mode() == AdaptationMode.QUERY && t.heldOut().scorableQueries() >= g.minQueries()) {
+    if (t.settings().mode() == AdaptationMode.QUERY
+        && t.heldOut().scorableQueries() >= g.minQueries()) {
       t.corpus().embedPending(model.encoder(), t.tokenizer(), t.documents(), EMBED_PER_GATE);
       known = t.corpus().matrix();
     }
@@ -179,9 +284,18 @@ public final class QualityGate {
     }
     listener.gateDecided(t.name(), step, d);
     String against = t.publishedVersion() == 0 ? "base" : "v" + t.publishedVersion();
-    LOG.info("{}: candidate at step {} {} against {} on {} queries x {} documents: nDCG@10 {} (base {}, published {}); {}",
-        t.name(), step, d.outcome().metricName(), against, d.queries(), d.documents(), fmt(d.candidate()), fmt(d.base()),
-        fmt(d.published()), d.reason());
+    LOG.info(
+        "{}: candidate at step {} {} against {} on {} queries x {} documents: nDCG@10 {} (base {}, published {}); {}",
+        t.name(),
+        step,
+        d.outcome().metricName(),
+        against,
+        d.queries(),
+        d.documents(),
+        fmt(d.candidate()),
+        fmt(d.base()),
+        fmt(d.published()),
+        d.reason());
   }
 
   private static String fmt(double v) {

@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds the pairs waiting for a step: when an adapter holds {@code max-pending-pairs}, its input partition is paused
- * (the records of the poll not yet taken are fetched again after it resumes), and resumed once the backlog drained to
- * half the bound, or below a step's worth of new pairs so that an adapter that trains only full steps always gets the
- * pairs to fill one. Pending pairs never exceed the bound, however far the consumer lags. Not thread-safe: the
- * trainer's poll thread drives it.
+ * Bounds the pairs waiting for a step: when an adapter holds {@code max-pending-pairs}, its input
+ * partition is paused (the records of the poll not yet taken are fetched again after it resumes),
+ * and resumed once the backlog drained to half the bound, or below a step's worth of new pairs so
+ * that an adapter that trains only full steps always gets the pairs to fill one. Pending pairs
+ * never exceed the bound, however far the consumer lags. Not thread-safe: the trainer's poll thread
+ * drives it.
  */
 public final class BackPressure {
 
@@ -33,9 +34,14 @@ public final class BackPressure {
   private final TrainerListener listener;
   private final Set<TopicPartition> paused = new HashSet<>();
 
-  /** @param adapters the trainer's live adapters (read, never changed here) */
+  /**
+   * @param adapters the trainer's live adapters (read, never changed here)
+   */
   public BackPressure(
-      KafkaConsumer<String, byte[]> consumer, Map<String, AdapterTrainer> adapters, int maxPending, TrainerMetrics metrics,
+      KafkaConsumer<String, byte[]> consumer,
+      Map<String, AdapterTrainer> adapters,
+      int maxPending,
+      TrainerMetrics metrics,
       TrainerListener listener) {
     this.consumer = consumer;
     this.adapters = adapters;
@@ -45,10 +51,13 @@ public final class BackPressure {
   }
 
   /**
-   * Hands a partition's polled records to {@code route} in order until one of its adapters holds the bound; then seeks
-   * back to the first record not taken and pauses the partition.
+   * Hands a partition's polled records to {@code route} in order until one of its adapters holds
+   * the bound; then seeks back to the first record not taken and pauses the partition.
    */
-  public void routeAll(TopicPartition tp, List<ConsumerRecord<String, byte[]>> records, Consumer<ConsumerRecord<String, byte[]>> route) {
+  public void routeAll(
+      TopicPartition tp,
+      List<ConsumerRecord<String, byte[]>> records,
+      Consumer<ConsumerRecord<String, byte[]>> route) {
     for (ConsumerRecord<String, byte[]> r : records) {
       if (backlog(tp) >= maxPending) {
         consumer.seek(tp, r.offset());
@@ -70,7 +79,8 @@ public final class BackPressure {
       boolean drained = true;
       for (AdapterTrainer t : adapters.values()) {
         if (on(t, tp)) {
-          drained &= t.pendingCount() <= Math.max(maxPending / 2, t.settings().newPairsPerStep() - 1);
+          drained &=
+              t.pendingCount() <= Math.max(maxPending / 2, t.settings().newPairsPerStep() - 1);
         }
       }
       if (drained) {
@@ -87,7 +97,10 @@ public final class BackPressure {
     paused.removeAll(parts);
   }
 
-  /** Resumes every paused partition, e.g. after a reset to the last commit (the loop pauses again as needed). */
+  /**
+   * Resumes every paused partition, e.g. after a reset to the last commit (the loop pauses again as
+   * needed).
+   */
   public void resumeAll() {
     consumer.resume(paused);
     paused.clear();
@@ -110,7 +123,11 @@ public final class BackPressure {
       int backlog = backlog(tp);
       metrics.backPressure(true, paused.size());
       listener.backPressure(tp.partition(), true, backlog);
-      LOG.debug("{} paused: an adapter holds {} pending pairs (max-pending-pairs {})", tp, backlog, maxPending);
+      LOG.debug(
+          "{} paused: an adapter holds {} pending pairs (max-pending-pairs {})",
+          tp,
+          backlog,
+          maxPending);
     }
   }
 

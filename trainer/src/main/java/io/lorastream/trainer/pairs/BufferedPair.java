@@ -4,12 +4,12 @@ import io.lorastream.model.train.TrainingExample;
 import io.lorastream.schemas.TrainingPair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * A training pair as the trainer keeps it between consumption and training, in the replay buffer and
- * in checkpoints: texts and ids, without the fields only the streams app needs.
+ * A training pair as the trainer keeps it between consumption and training, in the replay buffer
+ * and in checkpoints: texts and ids, without the fields only the streams app needs.
  *
  * @param pairId the contract's deterministic pair id
  * @param anchor the query text
@@ -41,7 +41,13 @@ public record BufferedPair(
     negativeDocIds = List.copyOf(negativeDocIds);
     if (negatives.size() != negativeDocIds.size()) {
       throw new IllegalArgumentException(
-          "pair " + pairId + " has " + negatives.size() + " negative texts but " + negativeDocIds.size() + " ids");
+          "pair "
+              + pairId
+              + " has "
+              + negatives.size()
+              + " negative texts but "
+              + negativeDocIds.size()
+              + " ids");
     }
   }
 
@@ -69,14 +75,18 @@ public record BufferedPair(
     if (text.length() <= maxChars) {
       return text;
     }
-    int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars; // never half a pair
+    int end =
+        Character.isHighSurrogate(text.charAt(maxChars - 1))
+            ? maxChars - 1
+            : maxChars; // never half a pair
     return text.substring(0, end);
   }
 
   /**
-   * What the training step sees. Losses that need labels get 1 for click pairs (a satisfied click is a relevant pair);
-   * the others ignore labels. Hard negatives known to be relevant to the anchor are dropped, and the known positives
-   * travel with the example so that no other pair's candidate counts as this anchor's negative when it is one of them.
+   * What the training step sees. Losses that need labels get 1 for click pairs (a satisfied click
+   * is a relevant pair); the others ignore labels. Hard negatives known to be relevant to the
+   * anchor are dropped, and the known positives travel with the example so that no other pair's
+   * candidate counts as this anchor's negative when it is one of them.
    *
    * @param knownPositives ids of the documents known to be relevant to this pair's query
    */
@@ -91,6 +101,7 @@ public record BufferedPair(
         keptIds.add(id);
       }
     }
-    return new TrainingExample(anchor, positive, keptTexts, weight, l, positiveDocId, keptIds, knownPositives);
+    return new TrainingExample(
+        anchor, positive, keptTexts, weight, l, positiveDocId, keptIds, knownPositives);
   }
 }

@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The documents known to be relevant to each query of one adapter: every positive its pairs brought (clicks, thumbs up,
- * labels of grade 2 or more), held-out pairs included. A document that was ever a positive of a query is never trained
- * as one of its negatives, neither as a hard negative nor as another pair's in-batch candidate: in a domain with many
- * relevant documents per query, a skipped document is often one the user never looked at. Bounded: the queries
- * updated longest ago go first, and each query keeps its newest {@code maxPerQuery} documents. Insertion order is kept
- * so a restored set equals the saved one. Not thread-safe.
+ * The documents known to be relevant to each query of one adapter: every positive its pairs brought
+ * (clicks, thumbs up, labels of grade 2 or more), held-out pairs included. A document that was ever
+ * a positive of a query is never trained as one of its negatives, neither as a hard negative nor as
+ * another pair's in-batch candidate: in a domain with many relevant documents per query, a skipped
+ * document is often one the user never looked at. Bounded: the queries updated longest ago go
+ * first, and each query keeps its newest {@code maxPerQuery} documents. Insertion order is kept so
+ * a restored set equals the saved one. Not thread-safe.
  */
 public final class KnownPositives {
 
@@ -33,7 +34,8 @@ public final class KnownPositives {
 
   public KnownPositives(int maxQueries, int maxPerQuery) {
     if (maxQueries < 1 || maxPerQuery < 1) {
-      throw new IllegalArgumentException("known-positive bounds must be >= 1, got " + maxQueries + " and " + maxPerQuery);
+      throw new IllegalArgumentException(
+          "known-positive bounds must be >= 1, got " + maxQueries + " and " + maxPerQuery);
     }
     this.maxQueries = maxQueries;
     this.maxPerQuery = maxPerQuery;

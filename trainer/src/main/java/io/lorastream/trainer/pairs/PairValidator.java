@@ -7,14 +7,18 @@ import io.lorastream.trainer.TrainerLimits;
 import java.util.List;
 
 /**
- * The trainer's own checks of a training pair that passed the contract (schema and value rules), applied before it can
- * reach a step: what the contract allows but a training step cannot use or memory cannot hold. A weight of 1e39 is a
- * valid JSON number and a finite double, but Infinity once cast to the float the loss takes; an empty passage gives
- * nothing to learn; a text, list or id past its limit would be cut, ignored or kept in memory and checkpoints.
+ * The trainer's own checks of a training pair that passed the contract (schema and value rules),
+ * applied before it can reach a step: what the contract allows but a training step cannot use or
+ * memory cannot hold. A weight of 1e39 is a valid JSON number and a finite double, but Infinity
+ * once cast to the float the loss takes; an empty passage gives nothing to learn; a text, list or
+ * id past its limit would be cut, ignored or kept in memory and checkpoints.
  */
 public final class PairValidator {
 
-  /** Why a pair was refused: the dead-letter reason and a message naming the field, the value and the limit. */
+  /**
+   * Why a pair was refused: the dead-letter reason and a message naming the field, the value and
+   * the limit.
+   */
   public record Violation(DeadLetterReason reason, String message) {}
 
   private PairValidator() {}
@@ -24,12 +28,22 @@ public final class PairValidator {
     String where = "training pair " + p.pairId() + " of adapter " + p.adapter();
     float weight = (float) p.weight();
     if (!Float.isFinite(weight) || weight < Float.MIN_NORMAL || weight > limits.maxPairWeight()) {
-      return new Violation(DeadLetterReason.OUT_OF_RANGE,
-          where + ": weight " + p.weight() + " is " + (float) p.weight() + " as a float, outside [" + Float.MIN_NORMAL + ", "
-              + limits.maxPairWeight() + "] (max-pair-weight); the loss weighs pairs in float32");
+      return new Violation(
+          DeadLetterReason.OUT_OF_RANGE,
+          where
+              + ": weight "
+              + p.weight()
+              + " is "
+              + (float) p.weight()
+              + " as a float, outside ["
+              + Float.MIN_NORMAL
+              + ", "
+              + limits.maxPairWeight()
+              + "] (max-pair-weight); the loss weighs pairs in float32");
     }
     if (p.label() != null && !(p.label().floatValue() >= 0f && p.label().floatValue() <= 1f)) {
-      return new Violation(DeadLetterReason.OUT_OF_RANGE, where + ": label " + p.label() + " is outside [0, 1]");
+      return new Violation(
+          DeadLetterReason.OUT_OF_RANGE, where + ": label " + p.label() + " is outside [0, 1]");
     }
     int maxChars = limits.maxTextChars(adapter);
     Violation v = text(where, "anchor", p.anchor(), maxChars);
@@ -37,15 +51,27 @@ public final class PairValidator {
       v = text(where, "positive", p.positive(), maxChars);
     }
     if (v == null && p.negatives().size() > limits.maxPairNegatives()) {
-      v = new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + p.negatives().size() + " negatives, over max-pair-negatives " + limits.maxPairNegatives());
+      v =
+          new Violation(
+              DeadLetterReason.OVER_LIMIT,
+              where
+                  + ": "
+                  + p.negatives().size()
+                  + " negatives, over max-pair-negatives "
+                  + limits.maxPairNegatives());
     }
     for (int i = 0; v == null && i < p.negatives().size(); i++) {
       v = text(where, "negatives[" + i + "]", p.negatives().get(i), maxChars);
     }
     if (v == null && p.shownDocIds().size() > limits.maxShownDocs()) {
-      v = new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + p.shownDocIds().size() + " shown_doc_ids, over max-shown-docs " + limits.maxShownDocs());
+      v =
+          new Violation(
+              DeadLetterReason.OVER_LIMIT,
+              where
+                  + ": "
+                  + p.shownDocIds().size()
+                  + " shown_doc_ids, over max-shown-docs "
+                  + limits.maxShownDocs());
     }
     if (v == null) {
       v = id(where, "positive_doc_id", p.positiveDocId(), limits);
@@ -73,9 +99,18 @@ public final class PairValidator {
       return new Violation(DeadLetterReason.EMPTY_TEXT, where + ": " + field + " is empty");
     }
     if (text.length() > maxChars) {
-      return new Violation(DeadLetterReason.TEXT_TOO_LONG,
-          where + ": " + field + " is " + text.length() + " chars, over the limit of " + maxChars
-              + " (max-text-chars; auto = " + TrainerLimits.AUTO_MAX_TEXT_CHARS + ", the streams app's document limit)");
+      return new Violation(
+          DeadLetterReason.TEXT_TOO_LONG,
+          where
+              + ": "
+              + field
+              + " is "
+              + text.length()
+              + " chars, over the limit of "
+              + maxChars
+              + " (max-text-chars; auto = "
+              + TrainerLimits.AUTO_MAX_TEXT_CHARS
+              + ", the streams app's document limit)");
     }
     return null;
   }
@@ -83,8 +118,16 @@ public final class PairValidator {
   private static Violation ids(String where, String field, List<String> ids, TrainerLimits limits) {
     int max = limits.maxShownDocs() + limits.maxPairNegatives() + 1;
     if (ids.size() > max) {
-      return new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + ids.size() + " " + field + ", over " + max + " (max-shown-docs + max-pair-negatives + 1)");
+      return new Violation(
+          DeadLetterReason.OVER_LIMIT,
+          where
+              + ": "
+              + ids.size()
+              + " "
+              + field
+              + ", over "
+              + max
+              + " (max-shown-docs + max-pair-negatives + 1)");
     }
     for (int i = 0; i < ids.size(); i++) {
       Violation v = id(where, field + "[" + i + "]", ids.get(i), limits);
@@ -100,8 +143,15 @@ public final class PairValidator {
       return new Violation(DeadLetterReason.EMPTY_TEXT, where + ": " + field + " is empty");
     }
     if (id.length() > limits.maxIdChars()) {
-      return new Violation(DeadLetterReason.OVER_LIMIT,
-          where + ": " + field + " is " + id.length() + " chars, over max-id-chars " + limits.maxIdChars());
+      return new Violation(
+          DeadLetterReason.OVER_LIMIT,
+          where
+              + ": "
+              + field
+              + " is "
+              + id.length()
+              + " chars, over max-id-chars "
+              + limits.maxIdChars());
     }
     return null;
   }

@@ -19,7 +19,9 @@ public final class ReplayBuffer {
     this(capacity, List.of(), 0);
   }
 
-  /** A buffer restored from a checkpoint: its pairs in slot order and how many pairs it was offered. */
+  /**
+   * A buffer restored from a checkpoint: its pairs in slot order and how many pairs it was offered.
+   */
   public ReplayBuffer(int capacity, List<BufferedPair> pairs, long offered) {
     if (capacity < 0) {
       throw new IllegalArgumentException("replay buffer capacity must be >= 0, got " + capacity);
@@ -33,7 +35,9 @@ public final class ReplayBuffer {
     this.offered = offered;
   }
 
-  /** Considers a trained pair for the sample: kept with probability capacity / pairs offered so far. */
+  /**
+   * Considers a trained pair for the sample: kept with probability capacity / pairs offered so far.
+   */
   public void offer(BufferedPair pair, SplitMix64 random) {
     offered++;
     if (capacity == 0) {

@@ -13,17 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumed records the trainer refuses, waiting for the next transaction: each becomes a record of the dead-letter
- * topic with the original key, value, timestamp and headers and the reason and source in the {@link DeadLetter}
- * headers, the same format the streams app writes. Sent in the transaction that commits the refused record's offset,
- * so a crash neither loses nor repeats one. A value that would not fit the dead-letter topic is left out (the headers
- * still name its topic, partition and offset). Not thread-safe.
+ * Consumed records the trainer refuses, waiting for the next transaction: each becomes a record of
+ * the dead-letter topic with the original key, value, timestamp and headers and the reason and
+ * source in the {@link DeadLetter} headers, the same format the streams app writes. Sent in the
+ * transaction that commits the refused record's offset, so a crash neither loses nor repeats one. A
+ * value that would not fit the dead-letter topic is left out (the headers still name its topic,
+ * partition and offset). Not thread-safe.
  */
 public final class TrainerDeadLetters {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainerDeadLetters.class);
+
   /** A commit is due when this many dead letters, or {@link #FLUSH_BYTES} of them, wait. */
   static final int FLUSH_RECORDS = 500;
+
   static final long FLUSH_BYTES = 16L << 20;
 
   private final String topic;
@@ -46,28 +49,52 @@ public final class TrainerDeadLetters {
   /** Refuses {@code r}: counted now, written with the next transaction. */
   public void add(ConsumerRecord<String, byte[]> r, DeadLetterReason reason, String message) {
     byte[] value = r.value();
-    long size = AdapterPublisher.RECORD_OVERHEAD_BYTES + DeadLetter.MAX_MESSAGE_CHARS * 3L + 1024
-        + (r.key() == null ? 0 : r.key().length() * 3L) + (value == null ? 0 : value.length);
+    long size =
+        AdapterPublisher.RECORD_OVERHEAD_BYTES
+            + DeadLetter.MAX_MESSAGE_CHARS * 3L
+            + 1024
+            + (r.key() == null ? 0 : r.key().length() * 3L)
+            + (value == null ? 0 : value.length);
     for (Header h : r.headers()) {
       size += h.key().length() * 3L + (h.value() == null ? 0 : h.value().length);
     }
     if (value != null && size > maxRecordBytes) {
-      message = "[the value, " + value.length + " bytes, does not fit the dead-letter topic's " + maxRecordBytes
-          + "-byte records and was left out] " + message;
+      message =
+          "[the value, "
+              + value.length
+              + " bytes, does not fit the dead-letter topic's "
+              + maxRecordBytes
+              + "-byte records and was left out] "
+              + message;
       size -= value.length;
       value = null;
     }
     DeadLetter letter = new DeadLetter(reason, message, r.topic(), r.partition(), r.offset());
-    waiting.add(new ProducerRecord<>(topic, null, Math.max(0, r.timestamp()), r.key(), value, letter.toHeaders(r.headers())));
+    waiting.add(
+        new ProducerRecord<>(
+            topic,
+            null,
+            Math.max(0, r.timestamp()),
+            r.key(),
+            value,
+            letter.toHeaders(r.headers())));
     bytes += size;
     metrics.deadLetter(reason.wireName());
     if (logged++ < 10 || logged % 1000 == 0) {
-      LOG.warn("dead-lettering {}-{}@{} ({}, {} so far): {}", r.topic(), r.partition(), r.offset(), reason.wireName(), logged,
+      LOG.warn(
+          "dead-lettering {}-{}@{} ({}, {} so far): {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          reason.wireName(),
+          logged,
           letter.message());
     }
   }
 
-  /** True when enough wait that they should be committed now rather than at the next commit point. */
+  /**
+   * True when enough wait that they should be committed now rather than at the next commit point.
+   */
   public boolean flushDue() {
     return waiting.size() >= FLUSH_RECORDS || bytes >= FLUSH_BYTES;
   }

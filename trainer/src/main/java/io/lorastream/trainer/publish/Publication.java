@@ -11,4 +11,5 @@ import io.lorastream.model.lora.AdapterWeights;
  * @param value the signed adapters-topic record value
  * @param newestEventMs event time of the newest pair it adds over the previous version, or 0
  */
-public record Publication(AdapterManifest manifest, AdapterWeights weights, byte[] value, long newestEventMs) {}
+public record Publication(
+    AdapterManifest manifest, AdapterWeights weights, byte[] value, long newestEventMs) {}

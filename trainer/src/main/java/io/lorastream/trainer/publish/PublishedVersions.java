@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds an adapter's newest published version on the adapters topic, verified as a server verifies it (signature with
- * the public key of the trainer's own signing key, checksum, base model, shapes, finite values): what an adapter
- * without a usable checkpoint continues from, and what keeps its version numbers going up. Records that do not verify
- * are passed over, so junk under high version numbers cannot stand in for a signed version.
+ * Finds an adapter's newest published version on the adapters topic, verified as a server verifies
+ * it (signature with the public key of the trainer's own signing key, checksum, base model, shapes,
+ * finite values): what an adapter without a usable checkpoint continues from, and what keeps its
+ * version numbers going up. Records that do not verify are passed over, so junk under high version
+ * numbers cannot stand in for a signed version.
  */
 public final class PublishedVersions implements AutoCloseable {
 
@@ -37,7 +38,12 @@ public final class PublishedVersions implements AutoCloseable {
   private final int partitions;
   private final Duration maxWait;
 
-  public PublishedVersions(KafkaConsumer<String, byte[]> reader, AdapterVerifier verifier, String topic, int partitions, Duration maxWait) {
+  public PublishedVersions(
+      KafkaConsumer<String, byte[]> reader,
+      AdapterVerifier verifier,
+      String topic,
+      int partitions,
+      Duration maxWait) {
     this.reader = reader;
     this.verifier = verifier;
     this.topic = topic;
@@ -58,11 +64,15 @@ public final class PublishedVersions implements AutoCloseable {
       int refused = 0;
       while (reader.position(tp, maxWait) < end) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("reading " + tp + " to offset " + end + " took longer than " + maxWait);
+          throw new IllegalStateException(
+              "reading " + tp + " to offset " + end + " took longer than " + maxWait);
         }
         for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
           AdapterKey key = parse(r.key());
-          if (r.offset() >= end || r.value() == null || key == null || !key.adapter().equals(adapter)
+          if (r.offset() >= end
+              || r.value() == null
+              || key == null
+              || !key.adapter().equals(adapter)
               || (best != null && key.version() <= best.version())) {
             continue;
           }
@@ -71,12 +81,20 @@ public final class PublishedVersions implements AutoCloseable {
             best = new Version(a.record().manifest(), a.weights());
           } else if (v instanceof AdapterVerification.Refused no) {
             refused++;
-            LOG.warn("adapter record {}@{} does not verify, passed over: {}", tp, r.offset(), no.detail());
+            LOG.warn(
+                "adapter record {}@{} does not verify, passed over: {}",
+                tp,
+                r.offset(),
+                no.detail());
           }
         }
       }
-      LOG.info("newest verified version of adapter {} on {}: {} ({} record(s) refused)", adapter, tp,
-          best == null ? "none" : best.manifest().key(), refused);
+      LOG.info(
+          "newest verified version of adapter {} on {}: {} ({} record(s) refused)",
+          adapter,
+          tp,
+          best == null ? "none" : best.manifest().key(),
+          refused);
       return best;
     } finally {
       reader.unsubscribe();

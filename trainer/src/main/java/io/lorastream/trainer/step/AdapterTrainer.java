@@ -28,13 +28,15 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One adapter's training state on the instance that owns its partition: the training session, the
- * pairs waiting for a step, the replay buffer and generator, the held-out evaluation set, counters and
- * the last published version. Everything here goes into {@link AdapterCheckpoint} and comes back from
- * it, so a resumed adapter continues exactly. Not thread-safe; the trainer's poll thread drives it.
+ * pairs waiting for a step, the replay buffer and generator, the held-out evaluation set, counters
+ * and the last published version. Everything here goes into {@link AdapterCheckpoint} and comes
+ * back from it, so a resumed adapter continues exactly. Not thread-safe; the trainer's poll thread
+ * drives it.
  */
 public final class AdapterTrainer implements AutoCloseable {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdapterTrainer.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AdapterTrainer.class);
 
   /** A step taken: what the session reported and the batch's make-up. */
   public record Step(StepResult result, int newPairs, int replayed, long newestEventMs) {}
@@ -56,22 +58,40 @@ public final class AdapterTrainer implements AutoCloseable {
   private final KnownPositives knownPositives;
   private int publishedVersion;
   private AdapterWeights publishedWeights;
+
   /** The moving average of the trained weights (ema-decay > 0), or null. */
   private AdapterWeights averaged;
+
   private long newestUnpublishedEventMs;
   private long stepsAtLastGate;
+
   /** Changed since the last committed checkpoint. */
   private boolean dirty;
+
   /** Vectors of the published version (or base), reused between gate runs. */
   private GateEvaluator.VectorMemo publishedMemo = new GateEvaluator.VectorMemo();
+
   /** Vectors of the base model, reused by every gate run. */
   private final GateEvaluator.VectorMemo baseMemo = new GateEvaluator.VectorMemo();
 
   private AdapterTrainer(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, LoraTrainingSession session,
-      TextTokenizer tokenizer, DocumentEmbeddingCache documents, KnownCorpus corpus, long randomState, List<BufferedPair> pending,
-      long pendingSinceMs, ReplayBuffer replay, PairLedger ledger, long pairsReplayed, SortedMap<String, Long> counters,
-      HeldOutSet heldOut, KnownPositives knownPositives) {
+      String name,
+      AdapterSettings settings,
+      String inputTopic,
+      int inputPartition,
+      LoraTrainingSession session,
+      TextTokenizer tokenizer,
+      DocumentEmbeddingCache documents,
+      KnownCorpus corpus,
+      long randomState,
+      List<BufferedPair> pending,
+      long pendingSinceMs,
+      ReplayBuffer replay,
+      PairLedger ledger,
+      long pairsReplayed,
+      SortedMap<String, Long> counters,
+      HeldOutSet heldOut,
+      KnownPositives knownPositives) {
     this.name = name;
     this.settings = settings;
     this.input = new TopicPartition(inputTopic, inputPartition);
@@ -91,71 +111,180 @@ public final class AdapterTrainer implements AutoCloseable {
 
   /** A new adapter: LoRA B = 0 (the base model), nothing seen. */
   public static AdapterTrainer start(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
+      String name,
+      AdapterSettings settings,
+      String inputTopic,
+      int inputPartition,
+      TrainerModel model,
+      int maxQueries,
       int maxPoolDocs) {
-    return start(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, TrainerLimits.DEFAULTS);
+    return start(
+        name,
+        settings,
+        inputTopic,
+        inputPartition,
+        model,
+        maxQueries,
+        maxPoolDocs,
+        TrainerLimits.DEFAULTS);
   }
 
   /** A new adapter under {@code limits}' bounds on known positives. */
   public static AdapterTrainer start(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
-      int maxPoolDocs, TrainerLimits limits) {
+      String name,
+      AdapterSettings settings,
+      String inputTopic,
+      int inputPartition,
+      TrainerModel model,
+      int maxQueries,
+      int maxPoolDocs,
+      TrainerLimits limits) {
     int length = settings.maxSeqLength();
-    LoraTrainingSession session = LoraTrainingSession.start(model.encoder(), model.tokenizer(length), settings.lora(),
-        settings.trainingSettings(model.fp16()), model.documents(length));
-    return fresh(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, limits, session);
+    LoraTrainingSession session =
+        LoraTrainingSession.start(
+            model.encoder(),
+            model.tokenizer(length),
+            settings.lora(),
+            settings.trainingSettings(model.fp16()),
+            model.documents(length));
+    return fresh(
+        name,
+        settings,
+        inputTopic,
+        inputPartition,
+        model,
+        maxQueries,
+        maxPoolDocs,
+        limits,
+        session);
   }
 
   /**
-   * An adapter without a usable checkpoint that continues from its newest published version: that version's weights
-   * with a fresh optimizer, and its version number (the next one published is the one after it). What the lost state
-   * held (pending pairs, replay buffer, held-out set, ledger) starts empty.
+   * An adapter without a usable checkpoint that continues from its newest published version: that
+   * version's weights with a fresh optimizer, and its version number (the next one published is the
+   * one after it). What the lost state held (pending pairs, replay buffer, held-out set, ledger)
+   * starts empty.
    */
   public static AdapterTrainer fromPublished(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
-      int maxPoolDocs, TrainerLimits limits, PublishedVersions.Version published) {
-    requireShape(name, "its published version " + published.manifest().key(), published.weights().config(), settings);
+      String name,
+      AdapterSettings settings,
+      String inputTopic,
+      int inputPartition,
+      TrainerModel model,
+      int maxQueries,
+      int maxPoolDocs,
+      TrainerLimits limits,
+      PublishedVersions.Version published) {
+    requireShape(
+        name,
+        "its published version " + published.manifest().key(),
+        published.weights().config(),
+        settings);
     int length = settings.maxSeqLength();
-    LoraTrainingSession session = LoraTrainingSession.startFrom(model.encoder(), model.tokenizer(length),
-        published.weights(), settings.trainingSettings(model.fp16()), model.documents(length));
-    AdapterTrainer t = fresh(name, settings, inputTopic, inputPartition, model, maxQueries, maxPoolDocs, limits, session);
+    LoraTrainingSession session =
+        LoraTrainingSession.startFrom(
+            model.encoder(),
+            model.tokenizer(length),
+            published.weights(),
+            settings.trainingSettings(model.fp16()),
+            model.documents(length));
+    AdapterTrainer t =
+        fresh(
+            name,
+            settings,
+            inputTopic,
+            inputPartition,
+            model,
+            maxQueries,
+            maxPoolDocs,
+            limits,
+            session);
     t.adoptPublished(published);
     return t;
   }
 
   private static AdapterTrainer fresh(
-      String name, AdapterSettings settings, String inputTopic, int inputPartition, TrainerModel model, int maxQueries,
-      int maxPoolDocs, TrainerLimits limits, LoraTrainingSession session) {
+      String name,
+      AdapterSettings settings,
+      String inputTopic,
+      int inputPartition,
+      TrainerModel model,
+      int maxQueries,
+      int maxPoolDocs,
+      TrainerLimits limits,
+      LoraTrainingSession session) {
     int length = settings.maxSeqLength();
     return new AdapterTrainer(
-        name, settings, inputTopic, inputPartition, session, model.tokenizer(length), model.documents(length),
-        model.corpus(length), settings.seed(), List.of(), 0,
-        new ReplayBuffer(settings.replayBufferSize()), PairLedger.EMPTY, 0, new TreeMap<>(),
+        name,
+        settings,
+        inputTopic,
+        inputPartition,
+        session,
+        model.tokenizer(length),
+        model.documents(length),
+        model.corpus(length),
+        settings.seed(),
+        List.of(),
+        0,
+        new ReplayBuffer(settings.replayBufferSize()),
+        PairLedger.EMPTY,
+        0,
+        new TreeMap<>(),
         new HeldOutSet(maxQueries, maxPoolDocs),
         new KnownPositives(limits.knownPositiveQueries(), limits.knownPositivesPerQuery()));
   }
 
   /** The adapter as a committed checkpoint left it. */
   static AdapterTrainer restore(
-      AdapterCheckpoint c, AdapterSettings settings, TrainerModel model, int maxQueries, int maxPoolDocs) {
+      AdapterCheckpoint c,
+      AdapterSettings settings,
+      TrainerModel model,
+      int maxQueries,
+      int maxPoolDocs) {
     return restore(c, settings, model, maxQueries, maxPoolDocs, TrainerLimits.DEFAULTS);
   }
 
-  /** The adapter as a committed checkpoint left it, under {@code limits}' bounds on known positives. */
+  /**
+   * The adapter as a committed checkpoint left it, under {@code limits}' bounds on known positives.
+   */
   public static AdapterTrainer restore(
-      AdapterCheckpoint c, AdapterSettings settings, TrainerModel model, int maxQueries, int maxPoolDocs,
+      AdapterCheckpoint c,
+      AdapterSettings settings,
+      TrainerModel model,
+      int maxQueries,
+      int maxPoolDocs,
       TrainerLimits limits) {
     requireShape(c.adapter(), "a checkpoint", c.training().adapter().config(), settings);
     int length = settings.maxSeqLength();
-    LoraTrainingSession session = LoraTrainingSession.resume(model.encoder(), model.tokenizer(length),
-        settings.trainingSettings(model.fp16()), c.training(), model.documents(length));
+    LoraTrainingSession session =
+        LoraTrainingSession.resume(
+            model.encoder(),
+            model.tokenizer(length),
+            settings.trainingSettings(model.fp16()),
+            c.training(),
+            model.documents(length));
     AdapterTrainer t =
         new AdapterTrainer(
-            c.adapter(), settings, c.inputTopic(), c.inputPartition(), session, model.tokenizer(length),
-            model.documents(length), model.corpus(length), c.randomState(),
-            c.pending(), c.pendingSinceMs(), new ReplayBuffer(settings.replayBufferSize(), c.replay(), c.replayOffered()),
-            c.ledger(), c.pairsReplayed(), c.counters(), HeldOutSet.of(maxQueries, maxPoolDocs, c.heldOutQueries(), c.pool()),
-            KnownPositives.of(limits.knownPositiveQueries(), limits.knownPositivesPerQuery(), c.knownPositives()));
+            c.adapter(),
+            settings,
+            c.inputTopic(),
+            c.inputPartition(),
+            session,
+            model.tokenizer(length),
+            model.documents(length),
+            model.corpus(length),
+            c.randomState(),
+            c.pending(),
+            c.pendingSinceMs(),
+            new ReplayBuffer(settings.replayBufferSize(), c.replay(), c.replayOffered()),
+            c.ledger(),
+            c.pairsReplayed(),
+            c.counters(),
+            HeldOutSet.of(maxQueries, maxPoolDocs, c.heldOutQueries(), c.pool()),
+            KnownPositives.of(
+                limits.knownPositiveQueries(),
+                limits.knownPositivesPerQuery(),
+                c.knownPositives()));
     t.publishedVersion = c.publishedVersion();
     t.publishedWeights = c.publishedWeights();
     t.newestUnpublishedEventMs = c.newestUnpublishedEventMs();
@@ -164,15 +293,29 @@ public final class AdapterTrainer implements AutoCloseable {
     return t;
   }
 
-  private static void requireShape(String name, String what, io.lorastream.model.lora.LoraConfig trained, AdapterSettings settings) {
+  private static void requireShape(
+      String name,
+      String what,
+      io.lorastream.model.lora.LoraConfig trained,
+      AdapterSettings settings) {
     if (!trained.equals(settings.lora())) {
       throw new IllegalStateException(
-          "adapter " + name + " was trained with LoRA " + trained + " but is now configured with " + settings.lora()
-              + ": " + what + " cannot change shape. Restore the old lora_* settings, or train under a new adapter name");
+          "adapter "
+              + name
+              + " was trained with LoRA "
+              + trained
+              + " but is now configured with "
+              + settings.lora()
+              + ": "
+              + what
+              + " cannot change shape. Restore the old lora_* settings, or train under a new adapter name");
     }
   }
 
-  /** Takes {@code published} as the adapter's published version: the gate compares with it, versions go on after it. */
+  /**
+   * Takes {@code published} as the adapter's published version: the gate compares with it, versions
+   * go on after it.
+   */
   private void adoptPublished(PublishedVersions.Version published) {
     publishedVersion = published.version();
     publishedWeights = published.weights();
@@ -181,8 +324,9 @@ public final class AdapterTrainer implements AutoCloseable {
   }
 
   /**
-   * A version of the candidate was published (its transaction committed, or the offline loop accepted it): the gate
-   * compares with it from now on, and no pair trained so far is waiting for a version any more.
+   * A version of the candidate was published (its transaction committed, or the offline loop
+   * accepted it): the gate compares with it from now on, and no pair trained so far is waiting for
+   * a version any more.
    */
   public void published(int version, AdapterWeights weights) {
     publishedVersion = version;
@@ -192,7 +336,10 @@ public final class AdapterTrainer implements AutoCloseable {
     dirty = true;
   }
 
-  /** The gate judged the candidate at the current step: it is not judged again until training moves on. */
+  /**
+   * The gate judged the candidate at the current step: it is not judged again until training moves
+   * on.
+   */
   public void judged() {
     stepsAtLastGate = session.stepCount();
     dirty = true;
@@ -214,17 +361,23 @@ public final class AdapterTrainer implements AutoCloseable {
   }
 
   /** Where {@link #offer} put a pair. */
-  public enum Route { TRAINING, HELD_OUT, NOT_POSITIVE }
+  public enum Route {
+    TRAINING,
+    HELD_OUT,
+    NOT_POSITIVE
+  }
 
   /**
-   * Takes a consumed pair: its positive becomes a known positive of its query; a pair of a held-out query (a pure
-   * function of tenant and query, so the same on every instance and after every restart) goes to the evaluation set
-   * and is never trained on; a pair that is not a positive (a grade 0-1 label) trains only the losses that use labels.
+   * Takes a consumed pair: its positive becomes a known positive of its query; a pair of a held-out
+   * query (a pure function of tenant and query, so the same on every instance and after every
+   * restart) goes to the evaluation set and is never trained on; a pair that is not a positive (a
+   * grade 0-1 label) trains only the losses that use labels.
    *
    * @param shownDocIds the documents the pair's impression showed (none for labels)
    * @param holdoutFraction the share of queries held out, 0 when the gate evaluates on a fixed set
    */
-  public Route offer(BufferedPair p, List<String> shownDocIds, String tenant, double holdoutFraction, long nowMs) {
+  public Route offer(
+      BufferedPair p, List<String> shownDocIds, String tenant, double holdoutFraction, long nowMs) {
     corpus.offer(p.positiveDocId(), p.positive());
     for (int i = 0; i < p.negatives().size(); i++) {
       corpus.offer(p.negativeDocIds().get(i), p.negatives().get(i));
@@ -232,7 +385,9 @@ public final class AdapterTrainer implements AutoCloseable {
     if (HeldOutSet.isPositive(p)) {
       knownPositives.add(p.anchor(), p.positiveDocId());
     }
-    if (holdoutFraction > 0 && !settings.gate().fixedEvalSet() && HeldOutSlice.isHeldOut(tenant, p.anchor(), holdoutFraction)) {
+    if (holdoutFraction > 0
+        && !settings.gate().fixedEvalSet()
+        && HeldOutSlice.isHeldOut(tenant, p.anchor(), holdoutFraction)) {
       heldOut.addHeldOut(HeldOutSlice.queryId(tenant, p.anchor()), p, shownDocIds);
       count("held_out");
       return Route.HELD_OUT;
@@ -276,10 +431,11 @@ public final class AdapterTrainer implements AutoCloseable {
   }
 
   /**
-   * One optimizer step: up to {@code newPairsPerStep} waiting pairs, oldest first, no two with the same query or the
-   * same positive (such a pair waits for a later step: in one batch each would be the other's false negative), plus
-   * replayed earlier pairs under the same rule, shuffled. Each pair's hard negatives that are known positives of its
-   * query are dropped, and in-batch candidates known to be relevant to an anchor are masked out of its negatives.
+   * One optimizer step: up to {@code newPairsPerStep} waiting pairs, oldest first, no two with the
+   * same query or the same positive (such a pair waits for a later step: in one batch each would be
+   * the other's false negative), plus replayed earlier pairs under the same rule, shuffled. Each
+   * pair's hard negatives that are known positives of its query are dropped, and in-batch
+   * candidates known to be relevant to an anchor are masked out of its negatives.
    */
   public Step step(long nowMs) {
     return train(nextBatch(nowMs));
@@ -288,18 +444,27 @@ public final class AdapterTrainer implements AutoCloseable {
   /** One optimizer step on a batch {@link #nextBatch} took. */
   Step train(Batch batch) {
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{} step {}: new {} replayed {} order {} random {}", name, session.stepCount() + 1,
+      LOG.debug(
+          "{} step {}: new {} replayed {} order {} random {}",
+          name,
+          session.stepCount() + 1,
           batch.fresh().stream().map(p -> p.pairId().substring(0, 8)).toList(),
           batch.replayed().stream().map(p -> p.pairId().substring(0, 8)).toList(),
-          batch.pairs().stream().map(p -> p.pairId().substring(0, 8)).toList(), random.state());
+          batch.pairs().stream().map(p -> p.pairId().substring(0, 8)).toList(),
+          random.state());
     }
     StepResult result = session.step(batch.examples());
     dirty = true;
     if (result.skipped()) {
-      // a non-finite loss or gradient: nothing was learnt, so the new pairs are neither in the ledger nor replayed
+      // a non-finite loss or gradient: nothing was learnt, so the new pairs are neither in the
+      // ledger nor replayed
       counters.merge("non_finite_step", (long) batch.fresh().size(), Long::sum);
-      LOG.warn("{}: step {} skipped (non-finite loss or gradient); its {} new pair(s) are dropped: {}", name,
-          session.stepCount() + 1, batch.fresh().size(), batch.fresh().stream().map(BufferedPair::pairId).toList());
+      LOG.warn(
+          "{}: step {} skipped (non-finite loss or gradient); its {} new pair(s) are dropped: {}",
+          name,
+          session.stepCount() + 1,
+          batch.fresh().size(),
+          batch.fresh().stream().map(BufferedPair::pairId).toList());
       return new Step(result, batch.fresh().size(), batch.replayed().size(), 0);
     }
     long newest = 0;
@@ -319,15 +484,21 @@ public final class AdapterTrainer implements AutoCloseable {
   private void applyEma() {
     if (settings.emaDecay() > 0) {
       AdapterWeights now = session.adapterWeights();
-      averaged = averaged == null ? now : AdapterWeights.movingAverage(averaged, now, settings.emaDecay());
+      averaged =
+          averaged == null ? now : AdapterWeights.movingAverage(averaged, now, settings.emaDecay());
     }
   }
 
   /**
-   * A step's batch: the new pairs, the replayed ones, all of them in training order, and the examples the session
-   * trains on (known positives dropped from the negatives and masked in the batch).
+   * A step's batch: the new pairs, the replayed ones, all of them in training order, and the
+   * examples the session trains on (known positives dropped from the negatives and masked in the
+   * batch).
    */
-  record Batch(List<BufferedPair> fresh, List<BufferedPair> replayed, List<BufferedPair> pairs, List<TrainingExample> examples) {}
+  record Batch(
+      List<BufferedPair> fresh,
+      List<BufferedPair> replayed,
+      List<BufferedPair> pairs,
+      List<TrainingExample> examples) {}
 
   /** Takes the next step's pairs out of the pending queue (see {@link #step}). */
   Batch nextBatch(long nowMs) {
@@ -343,10 +514,11 @@ public final class AdapterTrainer implements AutoCloseable {
     }
     boolean labels = settings.loss().needsLabels();
     List<TrainingExample> examples =
-        batch.stream().map(p -> p.toExample(labels, knownPositives.positivesOf(p.anchor()))).toList();
+        batch.stream()
+            .map(p -> p.toExample(labels, knownPositives.positivesOf(p.anchor())))
+            .toList();
     return new Batch(fresh, replayed, batch, examples);
   }
-
 
   private List<BufferedPair> replayFor(List<BufferedPair> fresh) {
     int k = settings.replayPairsFor(fresh.size());
@@ -355,10 +527,11 @@ public final class AdapterTrainer implements AutoCloseable {
     }
     Set<String> anchors = new HashSet<>();
     Set<String> positives = new HashSet<>();
-    fresh.forEach(p -> {
-      anchors.add(HeldOutSlice.normalize(p.anchor()));
-      positives.add(p.positiveDocId());
-    });
+    fresh.forEach(
+        p -> {
+          anchors.add(HeldOutSlice.normalize(p.anchor()));
+          positives.add(p.positiveDocId());
+        });
     List<BufferedPair> out = new ArrayList<>(k);
     for (BufferedPair p : replay.sample(Math.min(replay.size(), 2 * k), random)) {
       if (out.size() == k) {
@@ -458,7 +631,10 @@ public final class AdapterTrainer implements AutoCloseable {
     return java.util.Collections.unmodifiableSortedMap(counters);
   }
 
-  /** What the gate judges and publishes: the moving average of the weights when ema-decay > 0, else the weights. */
+  /**
+   * What the gate judges and publishes: the moving average of the weights when ema-decay > 0, else
+   * the weights.
+   */
   public AdapterWeights candidateWeights() {
     return averaged != null ? averaged : session.adapterWeights();
   }
@@ -471,10 +647,27 @@ public final class AdapterTrainer implements AutoCloseable {
   /** Everything the adapter holds, as of input offset {@code inputOffset}. */
   public AdapterCheckpoint checkpoint(long inputOffset) {
     return new AdapterCheckpoint(
-        name, input.topic(), input.partition(), inputOffset, session.exportState(), random.state(), pending.list(),
-        pending.sinceMs(), replay.pairs(), replay.offered(), ledger, pairsReplayed, counters, heldOut.queryList(),
-        heldOut.docList(), knownPositives.entries(), publishedVersion, publishedWeights, newestUnpublishedEventMs,
-        stepsAtLastGate, averaged);
+        name,
+        input.topic(),
+        input.partition(),
+        inputOffset,
+        session.exportState(),
+        random.state(),
+        pending.list(),
+        pending.sinceMs(),
+        replay.pairs(),
+        replay.offered(),
+        ledger,
+        pairsReplayed,
+        counters,
+        heldOut.queryList(),
+        heldOut.docList(),
+        knownPositives.entries(),
+        publishedVersion,
+        publishedWeights,
+        newestUnpublishedEventMs,
+        stepsAtLastGate,
+        averaged);
   }
 
   @Override

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One adapter's pairs waiting for a step, oldest first, and since when the oldest of them waits (the clock of a
- * partial batch). Checkpointed with the adapter. Not thread-safe.
+ * One adapter's pairs waiting for a step, oldest first, and since when the oldest of them waits
+ * (the clock of a partial batch). Checkpointed with the adapter. Not thread-safe.
  */
 final class PendingPairs {
 
@@ -30,7 +30,10 @@ final class PendingPairs {
     pairs.add(p);
   }
 
-  /** {@code fullStep} pairs are waiting, or a partial batch waited {@code maxWaitMs} (0 = only full steps). */
+  /**
+   * {@code fullStep} pairs are waiting, or a partial batch waited {@code maxWaitMs} (0 = only full
+   * steps).
+   */
   boolean ready(int fullStep, long nowMs, long maxWaitMs) {
     if (pairs.size() >= fullStep) {
       return true;
@@ -44,8 +47,8 @@ final class PendingPairs {
   }
 
   /**
-   * Takes up to {@code n} pairs, oldest first, with distinct queries and distinct positives; the rest keep waiting,
-   * from {@code nowMs} on.
+   * Takes up to {@code n} pairs, oldest first, with distinct queries and distinct positives; the
+   * rest keep waiting, from {@code nowMs} on.
    */
   List<BufferedPair> take(int n, long nowMs) {
     List<BufferedPair> out = new ArrayList<>(n);
@@ -54,7 +57,8 @@ final class PendingPairs {
     Iterator<BufferedPair> it = pairs.iterator();
     while (out.size() < n && it.hasNext()) {
       BufferedPair p = it.next();
-      if (!anchors.contains(HeldOutSlice.normalize(p.anchor())) && !positives.contains(p.positiveDocId())) {
+      if (!anchors.contains(HeldOutSlice.normalize(p.anchor()))
+          && !positives.contains(p.positiveDocId())) {
         anchors.add(HeldOutSlice.normalize(p.anchor()));
         positives.add(p.positiveDocId());
         out.add(p);

@@ -37,7 +37,8 @@ public final class TrainerModel implements AutoCloseable {
   }
 
   /** Loads the base named by {@code spec} ({@code default} or a Hugging Face folder). */
-  public static TrainerModel load(String spec, DeviceSetting device, Precision precision, int documentCacheSize) {
+  public static TrainerModel load(
+      String spec, DeviceSetting device, Precision precision, int documentCacheSize) {
     try {
       return of(BaseModelLoader.load(spec), device, precision, documentCacheSize);
     } catch (IOException e) {
@@ -50,7 +51,8 @@ public final class TrainerModel implements AutoCloseable {
    *
    * @param precision null = FP16 on a GPU, FP32 on the CPU
    */
-  public static TrainerModel of(BaseModel base, DeviceSetting device, Precision precision, int documentCacheSize) {
+  public static TrainerModel of(
+      BaseModel base, DeviceSetting device, Precision precision, int documentCacheSize) {
     Device d = device.resolve();
     Precision p = precision != null ? precision : (d.isGpu() ? Precision.FP16 : Precision.FP32);
     return new TrainerModel(base, BertEncoder.load(base, d, p), documentCacheSize);
@@ -72,15 +74,22 @@ public final class TrainerModel implements AutoCloseable {
   public synchronized TextTokenizer tokenizer(int maxLength) {
     if (maxLength > encoder.config().maxPositions()) {
       throw new IllegalArgumentException(
-          "max-seq-length " + maxLength + " exceeds the base model's " + encoder.config().maxPositions() + " positions");
+          "max-seq-length "
+              + maxLength
+              + " exceeds the base model's "
+              + encoder.config().maxPositions()
+              + " positions");
     }
-    return tokenizers.computeIfAbsent(maxLength, n -> {
-      try {
-        return TextTokenizer.load(base.tokenizerJson(), n);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load the tokenizer of " + base.id().name() + ": " + e.getMessage(), e);
-      }
-    });
+    return tokenizers.computeIfAbsent(
+        maxLength,
+        n -> {
+          try {
+            return TextTokenizer.load(base.tokenizerJson(), n);
+          } catch (IOException e) {
+            throw new UncheckedIOException(
+                "cannot load the tokenizer of " + base.id().name() + ": " + e.getMessage(), e);
+          }
+        });
   }
 
   /** Base document embeddings at {@code maxLength}, shared by every adapter and the gate. */
@@ -88,7 +97,10 @@ public final class TrainerModel implements AutoCloseable {
     return documents.computeIfAbsent(maxLength, n -> new DocumentEmbeddingCache(cacheSize));
   }
 
-  /** Every document the trainer knows at {@code maxLength}, with base embeddings: what the gate ranks in query mode. */
+  /**
+   * Every document the trainer knows at {@code maxLength}, with base embeddings: what the gate
+   * ranks in query mode.
+   */
   public synchronized KnownCorpus corpus(int maxLength) {
     return corpora.computeIfAbsent(maxLength, n -> new KnownCorpus(corpusCapacity));
   }
@@ -103,12 +115,17 @@ public final class TrainerModel implements AutoCloseable {
   }
 
   /**
-   * The name under which base corpus embeddings at {@code maxLength} are cached on disk
-   * ({@code EmbeddingCache}): changes with the base weights, the max length and the precision.
+   * The name under which base corpus embeddings at {@code maxLength} are cached on disk ({@code
+   * EmbeddingCache}): changes with the base weights, the max length and the precision.
    */
   public String baseFingerprint(int maxLength) {
-    return "lorastream-djl/1;base-sha256=" + base.id().sha256() + ";max-length=" + maxLength + ";precision="
-        + encoder.precision() + ";adapter=none";
+    return "lorastream-djl/1;base-sha256="
+        + base.id().sha256()
+        + ";max-length="
+        + maxLength
+        + ";precision="
+        + encoder.precision()
+        + ";adapter=none";
   }
 
   @Override

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointMacTest {
 
   @TempDir Path dir;
-  private static final AdapterSigner SIGNER = new AdapterSigner(AdapterKeys.generate().getPrivate());
+  private static final AdapterSigner SIGNER =
+      new AdapterSigner(AdapterKeys.generate().getPrivate());
   private static final byte[] DATA = "checkpoint bytes".getBytes(StandardCharsets.UTF_8);
 
   private static byte[] macOf(CheckpointMac m) {
@@ -34,21 +35,32 @@ class CheckpointMacTest {
     assertThat(fromEnv.origin()).isEqualTo("$LORASTREAM_CHECKPOINT_KEY");
     assertThat(derived.origin()).contains("signing key");
     assertThat(macOf(fromFile))
-        .isEqualTo(macOf(CheckpointMac.of("a file key of more than thirty-two bytes".getBytes(StandardCharsets.UTF_8), "x")))
-        .isNotEqualTo(macOf(fromEnv)).isNotEqualTo(macOf(derived));
-    assertThat(macOf(derived)).isEqualTo(macOf(CheckpointMac.derivedFrom(SIGNER)))
-        .isNotEqualTo(macOf(CheckpointMac.derivedFrom(new AdapterSigner(AdapterKeys.generate().getPrivate()))));
+        .isEqualTo(
+            macOf(
+                CheckpointMac.of(
+                    "a file key of more than thirty-two bytes".getBytes(StandardCharsets.UTF_8),
+                    "x")))
+        .isNotEqualTo(macOf(fromEnv))
+        .isNotEqualTo(macOf(derived));
+    assertThat(macOf(derived))
+        .isEqualTo(macOf(CheckpointMac.derivedFrom(SIGNER)))
+        .isNotEqualTo(
+            macOf(
+                CheckpointMac.derivedFrom(new AdapterSigner(AdapterKeys.generate().getPrivate()))));
   }
 
   @Test
   void theMacBindsAdapterAndPartitionAndShortKeysAreRefused() throws Exception {
     CheckpointMac m = CheckpointMac.derivedFrom(SIGNER);
-    assertThat(m.mac("scifact", 1, DATA, DATA.length)).hasSize(CheckpointMac.LENGTH)
-        .isNotEqualTo(m.mac("scifact", 2, DATA, DATA.length)).isNotEqualTo(m.mac("scifacts", 1, DATA, DATA.length));
+    assertThat(m.mac("scifact", 1, DATA, DATA.length))
+        .hasSize(CheckpointMac.LENGTH)
+        .isNotEqualTo(m.mac("scifact", 2, DATA, DATA.length))
+        .isNotEqualTo(m.mac("scifacts", 1, DATA, DATA.length));
     Path file = dir.resolve("short.key");
     Files.writeString(file, "too short");
     assertThatThrownBy(() -> CheckpointMac.resolve(file, k -> null, SIGNER))
-        .hasMessageContaining("checkpoint-key " + file).hasMessageContaining("at least 32");
+        .hasMessageContaining("checkpoint-key " + file)
+        .hasMessageContaining("at least 32");
     assertThatThrownBy(() -> CheckpointMac.resolve(dir.resolve("missing"), k -> null, SIGNER))
         .hasMessageContaining("cannot read checkpoint-key");
   }

@@ -18,21 +18,26 @@ class GateMetricTest {
   @Test
   void fullCountsAnUnjudgedDocumentAsNotRelevant() {
     // DCG = 1/log2(3) + 1/log2(5); ideal 1 + 1/log2(3)
-    assertThat(GateMetric.FULL.ndcgAt10(RANKING, GAINS, JUDGED)).isCloseTo(0.6509209298071326, within(1e-12));
+    assertThat(GateMetric.FULL.ndcgAt10(RANKING, GAINS, JUDGED))
+        .isCloseTo(0.6509209298071326, within(1e-12));
   }
 
   @Test
   void condensedLeavesUnjudgedDocumentsOutOfTheRanking() {
     // [a, y, b]: DCG = 1 + 1/log2(4); ideal 1 + 1/log2(3)
-    assertThat(GateMetric.CONDENSED.ndcgAt10(RANKING, GAINS, JUDGED)).isCloseTo(0.9197207891481876, within(1e-12));
+    assertThat(GateMetric.CONDENSED.ndcgAt10(RANKING, GAINS, JUDGED))
+        .isCloseTo(0.9197207891481876, within(1e-12));
     // with every document judged it is the full metric
-    assertThat(GateMetric.CONDENSED.ndcgAt10(RANKING, GAINS, null)).isEqualTo(GateMetric.FULL.ndcgAt10(RANKING, GAINS, null));
+    assertThat(GateMetric.CONDENSED.ndcgAt10(RANKING, GAINS, null))
+        .isEqualTo(GateMetric.FULL.ndcgAt10(RANKING, GAINS, null));
   }
 
   @Test
   void gainsAreGraded() {
     // condensed [b, a] with gains a = 2, b = 1: (1 + 2/log2(3)) / (2 + 1/log2(3))
-    assertThat(GateMetric.CONDENSED.ndcgAt10(List.of("z", "b", "a"), Map.of("a", 2.0, "b", 1.0), Set.of("a", "b")))
+    assertThat(
+            GateMetric.CONDENSED.ndcgAt10(
+                List.of("z", "b", "a"), Map.of("a", 2.0, "b", 1.0), Set.of("a", "b")))
         .isCloseTo(0.8597186998521972, within(1e-12));
   }
 

@@ -10,8 +10,16 @@ import org.junit.jupiter.api.Test;
 class HeldOutSetTest {
 
   private static BufferedPair pair(String query, String pos, Double label, String... negs) {
-    return new BufferedPair("id-" + query + pos, query, "text " + pos, pos, List.of(negs).stream().map(n -> "text " + n).toList(),
-        List.of(negs), 1, label, 0);
+    return new BufferedPair(
+        "id-" + query + pos,
+        query,
+        "text " + pos,
+        pos,
+        List.of(negs).stream().map(n -> "text " + n).toList(),
+        List.of(negs),
+        1,
+        label,
+        0);
   }
 
   @Test

@@ -9,14 +9,20 @@ import org.junit.jupiter.api.Test;
 
 class PairedBootstrapTest {
 
-  /** n queries whose per-query nDCG differences have mean {@code gain} and spread about {@code sd} (seeded). */
+  /**
+   * n queries whose per-query nDCG differences have mean {@code gain} and spread about {@code sd}
+   * (seeded).
+   */
   private static double[][] scores(int n, double gain, double sd, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     double[] base = new double[n];
     double[] cand = new double[n];
     for (int i = 0; i < n; i++) {
       base[i] = r.nextDouble();
-      cand[i] = base[i] + gain + sd * (r.nextDouble() * 2 - 1) * Math.sqrt(3); // uniform with standard deviation sd
+      cand[i] =
+          base[i]
+              + gain
+              + sd * (r.nextDouble() * 2 - 1) * Math.sqrt(3); // uniform with standard deviation sd
     }
     return new double[][] {cand, base};
   }
@@ -24,8 +30,9 @@ class PairedBootstrapTest {
   @Test
   void theGainIsThePairedMeanDifferenceAndTheBoundAQuantileOfItsResamples() {
     // differences 0.1, 0.1, 0.1, 0.1: every resample has mean 0.1
-    PairedBootstrap.Gain g = PairedBootstrap.lowerBound(new double[] {0.6, 0.7, 0.8, 0.9}, new double[] {0.5, 0.6, 0.7, 0.8},
-        0.95, 1000, 1);
+    PairedBootstrap.Gain g =
+        PairedBootstrap.lowerBound(
+            new double[] {0.6, 0.7, 0.8, 0.9}, new double[] {0.5, 0.6, 0.7, 0.8}, 0.95, 1000, 1);
     assertThat(g.gain()).isCloseTo(0.1, within(1e-12));
     assertThat(g.lowerBound()).isCloseTo(0.1, within(1e-12));
     assertThat(g.queries()).isEqualTo(4);
@@ -33,7 +40,8 @@ class PairedBootstrapTest {
 
   @Test
   void aKnownGainIsFoundWithAPositiveLowerBound() {
-    // gain 0.03, per-query spread 0.12, 200 queries: standard error 0.0085, so the 95% bound is about 0.03 - 0.014
+    // gain 0.03, per-query spread 0.12, 200 queries: standard error 0.0085, so the 95% bound is
+    // about 0.03 - 0.014
     double[][] s = scores(200, 0.03, 0.12, 7);
     PairedBootstrap.Gain g = PairedBootstrap.lowerBound(s[0], s[1], 0.95, 2000, 3);
     assertThat(g.gain()).isCloseTo(0.03, within(0.02));
@@ -63,11 +71,14 @@ class PairedBootstrapTest {
 
   @Test
   void unpairedOrEmptyScoresAreRefused() {
-    assertThatThrownBy(() -> PairedBootstrap.lowerBound(new double[] {1}, new double[] {1, 2}, 0.95, 1000, 1))
+    assertThatThrownBy(
+            () -> PairedBootstrap.lowerBound(new double[] {1}, new double[] {1, 2}, 0.95, 1000, 1))
         .hasMessageContaining("same queries");
-    assertThatThrownBy(() -> PairedBootstrap.lowerBound(new double[0], new double[0], 0.95, 1000, 1))
+    assertThatThrownBy(
+            () -> PairedBootstrap.lowerBound(new double[0], new double[0], 0.95, 1000, 1))
         .hasMessageContaining("at least one query");
-    assertThatThrownBy(() -> PairedBootstrap.lowerBound(new double[] {1}, new double[] {1}, 0.4, 1000, 1))
+    assertThatThrownBy(
+            () -> PairedBootstrap.lowerBound(new double[] {1}, new double[] {1}, 0.4, 1000, 1))
         .hasMessageContaining("confidence");
   }
 }

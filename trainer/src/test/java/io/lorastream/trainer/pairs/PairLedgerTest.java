@@ -9,7 +9,8 @@ class PairLedgerTest {
 
   @Test
   void aPairAddsTheTwoHalvesOfItsSha256() {
-    // python3: d = sha256(b"pair-1").digest(); hex(int.from_bytes(d[:8], "big")), hex(int.from_bytes(d[8:16], "big"))
+    // python3: d = sha256(b"pair-1").digest(); hex(int.from_bytes(d[:8], "big")),
+    // hex(int.from_bytes(d[8:16], "big"))
     PairLedger l = PairLedger.EMPTY.plus("pair-1");
     assertThat(l.pairs()).isEqualTo(1);
     assertThat(l.sumHigh()).isEqualTo(0xfd155c00a630ef82L);

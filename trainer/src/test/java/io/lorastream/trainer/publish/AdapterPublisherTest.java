@@ -23,24 +23,44 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
-/** The records a publication becomes: the version, and the tombstone of the expired one with its signed withdrawal. */
+/**
+ * The records a publication becomes: the version, and the tombstone of the expired one with its
+ * signed withdrawal.
+ */
 class AdapterPublisherTest {
 
   private static final KeyPair KEYS = AdapterKeys.generate();
   private static final BaseModelId BASE = new BaseModelId("test/tiny", "a".repeat(64));
 
   private static Publication publication(int version) {
-    AdapterManifest m = new AdapterManifest(
-        "scifact", version, BASE, "0".repeat(64), new LoraConfig(2, 4, 0.0, Set.of(LoraTarget.QUERY), false),
-        AdaptationMode.QUERY, "mnrl", 10, 100, new TreeMap<>(), Instant.ofEpochMilli(1_700_000_000_000L),
-        new TreeMap<>());
+    AdapterManifest m =
+        new AdapterManifest(
+            "scifact",
+            version,
+            BASE,
+            "0".repeat(64),
+            new LoraConfig(2, 4, 0.0, Set.of(LoraTarget.QUERY), false),
+            AdaptationMode.QUERY,
+            "mnrl",
+            10,
+            100,
+            new TreeMap<>(),
+            Instant.ofEpochMilli(1_700_000_000_000L),
+            new TreeMap<>());
     return new Publication(m, null, new byte[] {1, 2, 3}, 0);
   }
 
   @Test
   void theTombstoneOfTheExpiredVersionCarriesAWithdrawalServersAccept() {
-    AdapterPublisher publisher = new AdapterPublisher(
-        new AdapterSigner(KEYS.getPrivate()), BASE, TinyBase.TINY, "lorastream.adapters", 3, 1 << 20, 1 << 20);
+    AdapterPublisher publisher =
+        new AdapterPublisher(
+            new AdapterSigner(KEYS.getPrivate()),
+            BASE,
+            TinyBase.TINY,
+            "lorastream.adapters",
+            3,
+            1 << 20,
+            1 << 20);
     List<ProducerRecord<String, byte[]>> records = publisher.records(publication(7), 5);
 
     assertThat(records).hasSize(2);
@@ -63,8 +83,15 @@ class AdapterPublisherTest {
 
   @Test
   void noTombstoneWhileFewerThanKeepVersionsExist() {
-    AdapterPublisher publisher = new AdapterPublisher(
-        new AdapterSigner(KEYS.getPrivate()), BASE, TinyBase.TINY, "lorastream.adapters", 3, 1 << 20, 1 << 20);
+    AdapterPublisher publisher =
+        new AdapterPublisher(
+            new AdapterSigner(KEYS.getPrivate()),
+            BASE,
+            TinyBase.TINY,
+            "lorastream.adapters",
+            3,
+            1 << 20,
+            1 << 20);
     assertThat(publisher.records(publication(5), 5)).hasSize(1);
   }
 }

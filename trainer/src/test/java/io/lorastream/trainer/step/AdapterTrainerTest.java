@@ -30,12 +30,28 @@ class AdapterTrainerTest {
   @TempDir static Path dir;
   static TrainerModel model;
   static final AdapterSettings SETTINGS =
-      TrainerConfigFiles.adapter(Map.of("lora-r", "2", "batch-size", "4", "replay-fraction", "0.5", "max-seq-length", "24",
-          "lr", "1e-2"), "test");
+      TrainerConfigFiles.adapter(
+          Map.of(
+              "lora-r",
+              "2",
+              "batch-size",
+              "4",
+              "replay-fraction",
+              "0.5",
+              "max-seq-length",
+              "24",
+              "lr",
+              "1e-2"),
+          "test");
 
   @BeforeAll
   static void load() throws Exception {
-    model = TrainerModel.load(TinyBase.folder(dir.resolve("tiny")).toString(), DeviceSetting.CPU, Precision.FP32, 1000);
+    model =
+        TrainerModel.load(
+            TinyBase.folder(dir.resolve("tiny")).toString(),
+            DeviceSetting.CPU,
+            Precision.FP32,
+            1000);
   }
 
   @AfterAll
@@ -64,7 +80,8 @@ class AdapterTrainerTest {
     try (AdapterTrainer straight = fresh()) {
       feed(straight, pairs, 0, 37);
       end = straight.checkpoint(37);
-      assertThat(straight.session().stepCount()).isEqualTo(18); // 2 new pairs per step (batch 4, half replay), 1 pending
+      assertThat(straight.session().stepCount())
+          .isEqualTo(18); // 2 new pairs per step (batch 4, half replay), 1 pending
       assertThat(straight.pendingCount()).isEqualTo(1);
     }
     try (AdapterTrainer first = fresh()) {
@@ -73,8 +90,12 @@ class AdapterTrainerTest {
       try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
         feed(resumed, pairs, 21, 37);
         AdapterCheckpoint after = resumed.checkpoint(37);
-        assertThat(after.training()).isEqualTo(end.training()); // bit for bit: weights, moments, step
-        assertThat(after.ledger()).isEqualTo(end.ledger()).isEqualTo(PairLedger.of(pairs.subList(0, 36).stream().map(TrainingPair::pairId).toList()));
+        assertThat(after.training())
+            .isEqualTo(end.training()); // bit for bit: weights, moments, step
+        assertThat(after.ledger())
+            .isEqualTo(end.ledger())
+            .isEqualTo(
+                PairLedger.of(pairs.subList(0, 36).stream().map(TrainingPair::pairId).toList()));
         assertThat(after.replay()).isEqualTo(end.replay());
         assertThat(after.randomState()).isEqualTo(end.randomState());
         assertThat(after.pending()).isEqualTo(end.pending());
@@ -82,8 +103,12 @@ class AdapterTrainerTest {
     }
   }
 
-  /** Feeds pairs [from, to), holding every fifth out, and runs the gate after every third step if {@code gate}. */
-  private static void feedWithHoldout(AdapterTrainer t, List<TrainingPair> pairs, int from, int to, GateEvaluator gate) {
+  /**
+   * Feeds pairs [from, to), holding every fifth out, and runs the gate after every third step if
+   * {@code gate}.
+   */
+  private static void feedWithHoldout(
+      AdapterTrainer t, List<TrainingPair> pairs, int from, int to, GateEvaluator gate) {
     for (int i = from; i < to; i++) {
       BufferedPair p = BufferedPair.of(pairs.get(i), 4);
       if (i % 5 == 0) {
@@ -94,7 +119,13 @@ class AdapterTrainerTest {
       if (t.stepReady(0, 0)) {
         t.step(0);
         if (gate != null && t.session().stepCount() % 3 == 0 && t.heldOut().scorableQueries() > 0) {
-          gate.ndcgAt10(EvalData.of(t.heldOut(), null), t.session().adapter(), SETTINGS.mode(), t.tokenizer(), t.documents(), null);
+          gate.ndcgAt10(
+              EvalData.of(t.heldOut(), null),
+              t.session().adapter(),
+              SETTINGS.mode(),
+              t.tokenizer(),
+              t.documents(),
+              null);
         }
       }
     }
@@ -103,7 +134,8 @@ class AdapterTrainerTest {
   @Test
   void gateEvaluationsBetweenStepsLeaveTrainingUntouched() {
     List<TrainingPair> pairs = Pairs.stream("a", 30);
-    try (AdapterTrainer plain = fresh(); AdapterTrainer gated = fresh()) {
+    try (AdapterTrainer plain = fresh();
+        AdapterTrainer gated = fresh()) {
       feedWithHoldout(plain, pairs, 0, 30, null);
       feedWithHoldout(gated, pairs, 0, 30, new GateEvaluator(model.encoder()));
       assertThat(gated.checkpoint(30).training()).isEqualTo(plain.checkpoint(30).training());
@@ -111,13 +143,17 @@ class AdapterTrainerTest {
   }
 
   @Test
-  void aRestoredAdapterKeepsMatchingTheUninterruptedOneThroughGarbageCollections() throws Exception {
-    // Regression: AdamW.importState once let DJL back the restored moments with direct Java buffers; after
-    // garbage collections the resumed adapter diverged (about half the runs of this test) or read garbage.
+  void aRestoredAdapterKeepsMatchingTheUninterruptedOneThroughGarbageCollections()
+      throws Exception {
+    // Regression: AdamW.importState once let DJL back the restored moments with direct Java
+    // buffers; after
+    // garbage collections the resumed adapter diverged (about half the runs of this test) or read
+    // garbage.
     List<TrainingPair> pairs = Pairs.stream("a", 60);
     AdapterCheckpoint end;
     AdapterCheckpoint mid;
-    try (AdapterTrainer straight = fresh(); AdapterTrainer first = fresh()) {
+    try (AdapterTrainer straight = fresh();
+        AdapterTrainer first = fresh()) {
       feed(straight, pairs, 0, 60);
       end = straight.checkpoint(60);
       feed(first, pairs, 0, 30);
@@ -156,7 +192,8 @@ class AdapterTrainerTest {
         }
       }
       assertThat(t.session().adapterWeights()).isNotEqualTo(initial);
-      assertThat(replayed).isEqualTo(6); // steps 2-4 replay 2 earlier pairs each; step 1 has nothing to replay
+      assertThat(replayed)
+          .isEqualTo(6); // steps 2-4 replay 2 earlier pairs each; step 1 has nothing to replay
       assertThat(t.pairsReplayed()).isEqualTo(6);
     }
   }
@@ -178,9 +215,11 @@ class AdapterTrainerTest {
     try (AdapterTrainer t = fresh()) {
       c = t.checkpoint(0);
     }
-    AdapterSettings rank4 = TrainerConfigFiles.adapter(Map.of("lora-r", "4", "max-seq-length", "24"), "test");
+    AdapterSettings rank4 =
+        TrainerConfigFiles.adapter(Map.of("lora-r", "4", "max-seq-length", "24"), "test");
     assertThatThrownBy(() -> AdapterTrainer.restore(c, rank4, model, 100, 100))
-        .hasMessageContaining("a checkpoint cannot change shape").hasMessageContaining("new adapter name");
+        .hasMessageContaining("a checkpoint cannot change shape")
+        .hasMessageContaining("new adapter name");
   }
 
   @Test
@@ -199,19 +238,24 @@ class AdapterTrainerTest {
     try (AdapterTrainer resumed = AdapterTrainer.restore(mid, SETTINGS, model, 100, 100)) {
       int before = resumed.heldOut().queryCount();
       offerAndTrain(resumed, pairs.subList(30, 60));
-      assertThat(resumed.heldOut().queryCount()).isGreaterThan(before); // the slice grows with the feedback
+      assertThat(resumed.heldOut().queryCount())
+          .isGreaterThan(before); // the slice grows with the feedback
     }
   }
 
   /** Offers pairs with a 30% held-out slice and trains every full step, checking each batch. */
   private static void offerAndTrain(AdapterTrainer t, List<TrainingPair> pairs) {
     for (TrainingPair p : pairs) {
-      AdapterTrainer.Route route = t.offer(BufferedPair.of(p, 4), p.shownDocIds(), p.tenant(), 0.3, 0);
-      assertThat(route == AdapterTrainer.Route.HELD_OUT).isEqualTo(HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.3));
+      AdapterTrainer.Route route =
+          t.offer(BufferedPair.of(p, 4), p.shownDocIds(), p.tenant(), 0.3, 0);
+      assertThat(route == AdapterTrainer.Route.HELD_OUT)
+          .isEqualTo(HeldOutSlice.isHeldOut(p.tenant(), p.anchor(), 0.3));
       while (t.stepReady(0, 0)) {
         AdapterTrainer.Batch batch = t.nextBatch(0);
         for (BufferedPair b : batch.pairs()) {
-          assertThat(HeldOutSlice.isHeldOut("tenant", b.anchor(), 0.3)).as("held-out query %s in a batch", b.anchor()).isFalse();
+          assertThat(HeldOutSlice.isHeldOut("tenant", b.anchor(), 0.3))
+              .as("held-out query %s in a batch", b.anchor())
+              .isFalse();
         }
         t.train(batch);
       }
@@ -219,8 +263,16 @@ class AdapterTrainerTest {
   }
 
   private static BufferedPair weighted(BufferedPair p, double weight) {
-    return new BufferedPair(p.pairId(), p.anchor(), p.positive(), p.positiveDocId(), p.negatives(), p.negativeDocIds(),
-        weight, p.label(), p.eventTimeMs());
+    return new BufferedPair(
+        p.pairId(),
+        p.anchor(),
+        p.positive(),
+        p.positiveDocId(),
+        p.negatives(),
+        p.negativeDocIds(),
+        weight,
+        p.label(),
+        p.eventTimeMs());
   }
 
   @Test

@@ -26,17 +26,37 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A step's batch on a domain where each query has several relevant documents, shared between queries. */
+/**
+ * A step's batch on a domain where each query has several relevant documents, shared between
+ * queries.
+ */
 class BatchCompositionTest {
 
   @TempDir static Path dir;
   static TrainerModel model;
-  static final AdapterSettings SETTINGS = TrainerConfigFiles.adapter(
-      Map.of("batch-size", "8", "replay-fraction", "0.5", "max-seq-length", "24", "lora-r", "2", "max-negatives", "3"), "test");
+  static final AdapterSettings SETTINGS =
+      TrainerConfigFiles.adapter(
+          Map.of(
+              "batch-size",
+              "8",
+              "replay-fraction",
+              "0.5",
+              "max-seq-length",
+              "24",
+              "lora-r",
+              "2",
+              "max-negatives",
+              "3"),
+          "test");
 
   @BeforeAll
   static void load() throws Exception {
-    model = TrainerModel.load(TinyBase.folder(dir.resolve("tiny")).toString(), DeviceSetting.CPU, Precision.FP32, 1000);
+    model =
+        TrainerModel.load(
+            TinyBase.folder(dir.resolve("tiny")).toString(),
+            DeviceSetting.CPU,
+            Precision.FP32,
+            1000);
   }
 
   @AfterAll
@@ -45,9 +65,9 @@ class BatchCompositionTest {
   }
 
   /**
-   * Impressions of six queries, each clicking three of its five relevant documents (documents are shared: query q's
-   * relevant ones are d(q)..d(q+4)), with the two shown above the first click as skip-above negatives; the query's
-   * spelling varies from impression to impression.
+   * Impressions of six queries, each clicking three of its five relevant documents (documents are
+   * shared: query q's relevant ones are d(q)..d(q+4)), with the two shown above the first click as
+   * skip-above negatives; the query's spelling varies from impression to impression.
    */
   private static List<TrainingPair> multiPositiveFeedback() {
     List<TrainingPair> out = new ArrayList<>();
@@ -58,9 +78,25 @@ class BatchCompositionTest {
         String doc = "d" + (q + (impression + c) % 5);
         List<String> negatives = List.of("d" + (q + (impression + 3) % 5), "n" + impression);
         List<String> sources = List.of("click-" + impression + "-" + c);
-        out.add(new TrainingPair(SchemaVersion.CURRENT, PairIds.of(PairKind.CLICK, sources, doc, negatives), PairKind.CLICK,
-            "a", "t", anchor, "text of " + doc, doc, negatives.stream().map(n -> "text of " + n).toList(), negatives, 1.0,
-            null, sources, Instant.ofEpochMilli(1_700_000_000_000L + impression), null, "imp-" + impression, List.of()));
+        out.add(
+            new TrainingPair(
+                SchemaVersion.CURRENT,
+                PairIds.of(PairKind.CLICK, sources, doc, negatives),
+                PairKind.CLICK,
+                "a",
+                "t",
+                anchor,
+                "text of " + doc,
+                doc,
+                negatives.stream().map(n -> "text of " + n).toList(),
+                negatives,
+                1.0,
+                null,
+                sources,
+                Instant.ofEpochMilli(1_700_000_000_000L + impression),
+                null,
+                "imp-" + impression,
+                List.of()));
       }
     }
     return out;
@@ -78,12 +114,18 @@ class BatchCompositionTest {
           Set<String> queries = new HashSet<>();
           Set<String> positives = new HashSet<>();
           for (BufferedPair p2 : batch.pairs()) {
-            // no pair whose positive is a positive of another anchor in the batch with the same text
-            assertThat(queries.add(FalseNegatives.normalizeQuery(p2.anchor()))).as("query %s twice", p2.anchor()).isTrue();
-            assertThat(positives.add(p2.positiveDocId())).as("positive %s twice", p2.positiveDocId()).isTrue();
+            // no pair whose positive is a positive of another anchor in the batch with the same
+            // text
+            assertThat(queries.add(FalseNegatives.normalizeQuery(p2.anchor())))
+                .as("query %s twice", p2.anchor())
+                .isTrue();
+            assertThat(positives.add(p2.positiveDocId()))
+                .as("positive %s twice", p2.positiveDocId())
+                .isTrue();
           }
           for (TrainingExample e : batch.examples()) {
-            // a hard negative that a click made relevant to the query is dropped: only n<i> and never-clicked d's remain
+            // a hard negative that a click made relevant to the query is dropped: only n<i> and
+            // never-clicked d's remain
             for (String n : e.negativeIds()) {
               assertThat(e.relevantIds()).doesNotContain(n);
             }

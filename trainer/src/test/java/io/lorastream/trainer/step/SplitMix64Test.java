@@ -10,7 +10,8 @@ class SplitMix64Test {
 
   @Test
   void producesTheSequenceOfTheJdksSplittableRandom() {
-    // Reference: java.util.SplittableRandom(seed) is SplitMix64 with the golden gamma and mix64 (Steele et al.);
+    // Reference: java.util.SplittableRandom(seed) is SplitMix64 with the golden gamma and mix64
+    // (Steele et al.);
     // seed 0's first value is the published test vector 0xe220a8397b1dcdaf.
     SplittableRandom reference = new SplittableRandom(42);
     SplitMix64 ours = new SplitMix64(42);
