@@ -33,27 +33,26 @@ import java.util.stream.Stream;
  *
  * <p>Corpus and queries are read at {@link #load}; a split's qrels when asked for. Maps keep file
  * order.
+ *
+ * @param folder the folder read
+ * @param corpus documents by id, in file order
+ * @param queries queries by id, in file order (all splits together, as BEIR ships them)
+ * @param corpusSha256 hex sha256 of corpus.jsonl's bytes: identifies the corpus for the embedding
+ *     cache
  */
-public final class BeirDataset {
+public record BeirDataset(
+    Path folder,
+    Map<String, BeirDocument> corpus,
+    Map<String, BeirQuery> queries,
+    String corpusSha256) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final String LAYOUT =
       "a BEIR folder holds corpus.jsonl, queries.jsonl and qrels/{split}.tsv";
 
-  private final Path folder;
-  private final Map<String, BeirDocument> corpus;
-  private final Map<String, BeirQuery> queries;
-  private final String corpusSha256;
-
-  private BeirDataset(
-      Path folder,
-      Map<String, BeirDocument> corpus,
-      Map<String, BeirQuery> queries,
-      String corpusSha256) {
-    this.folder = folder;
-    this.corpus = Collections.unmodifiableMap(corpus);
-    this.queries = Collections.unmodifiableMap(queries);
-    this.corpusSha256 = corpusSha256;
+  public BeirDataset {
+    corpus = Collections.unmodifiableMap(corpus);
+    queries = Collections.unmodifiableMap(queries);
   }
 
   /**
@@ -90,25 +89,6 @@ public final class BeirDataset {
           corpusFile + " holds no documents; expected one JSON object per line");
     }
     return new BeirDataset(folder, corpus, queries, sha);
-  }
-
-  public Path folder() {
-    return folder;
-  }
-
-  /** Documents by id, in file order. */
-  public Map<String, BeirDocument> corpus() {
-    return corpus;
-  }
-
-  /** Queries by id, in file order (all splits together, as BEIR ships them). */
-  public Map<String, BeirQuery> queries() {
-    return queries;
-  }
-
-  /** Hex sha256 of corpus.jsonl's bytes: identifies the corpus for the embedding cache. */
-  public String corpusSha256() {
-    return corpusSha256;
   }
 
   /** The split names that have a {@code qrels/{split}.tsv}, sorted. */

@@ -316,6 +316,14 @@ public final class AdapterTrainer implements AutoCloseable {
    * Takes {@code published} as the adapter's published version: the gate compares with it, versions
    * go on after it.
    */
+  public String name() {
+    return name;
+  }
+
+  public AdapterSettings settings() {
+    return settings;
+  }
+
   private void adoptPublished(PublishedVersions.Version published) {
     publishedVersion = published.version();
     publishedWeights = published.weights();
@@ -544,19 +552,6 @@ public final class AdapterTrainer implements AutoCloseable {
     return out;
   }
 
-  public String name() {
-    return name;
-  }
-
-  public AdapterSettings settings() {
-    return settings;
-  }
-
-  /** The training-pairs partition the adapter's pairs arrive on (they are keyed by adapter). */
-  public TopicPartition input() {
-    return input;
-  }
-
   /** Optimizer steps taken (skipped ones included). */
   public long steps() {
     return session.stepCount();
@@ -565,6 +560,11 @@ public final class AdapterTrainer implements AutoCloseable {
   /** The trained weights (not the moving average, see {@link #candidateWeights}). */
   public AdapterWeights weights() {
     return session.adapterWeights();
+  }
+
+  /** The training-pairs partition the adapter's pairs arrive on (they are keyed by adapter). */
+  public TopicPartition input() {
+    return input;
   }
 
   LoraTrainingSession session() {
