@@ -312,10 +312,6 @@ public final class AdapterTrainer implements AutoCloseable {
     }
   }
 
-  /**
-   * Takes {@code published} as the adapter's published version: the gate compares with it, versions
-   * go on after it.
-   */
   public String name() {
     return name;
   }
@@ -324,6 +320,10 @@ public final class AdapterTrainer implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Takes {@code published} as the adapter's published version: the gate compares with it, versions
+   * go on after it.
+   */
   private void adoptPublished(PublishedVersions.Version published) {
     publishedVersion = published.version();
     publishedWeights = published.weights();
