@@ -23,7 +23,7 @@ import java.nio.file.Path;
  *     gate-min-gain}, default 0: a candidate must be better than the base with confidence; a
  *     negative value allows a bounded loss)
  * @param metric how documents the held-out feedback never judged count (key {@code gate-metric},
- *     default {@code inferred}; see {@link GateMetric})
+ *     default {@code condensed}; see {@link GateMetric})
  * @param evalDataset a fixed BEIR-format folder to evaluate on instead of the held-out slice, or
  *     null (key {@code eval-dataset})
  * @param evalSplit the split of {@code evalDataset} to evaluate on (key {@code eval-split}, default
@@ -41,7 +41,7 @@ public record GateSettings(
   public static final int DEFAULT_MIN_QUERIES = 30;
   public static final GateSettings DEFAULTS =
       new GateSettings(
-          0.005, DEFAULT_MIN_QUERIES, 0.95, -0.005, GateMetric.CONDENSED, null, "test");
+          0.005, DEFAULT_MIN_QUERIES, 0.95, 0.0, GateMetric.CONDENSED, null, "test");
 
   public GateSettings {
     if (!(tolerance >= 0)) { // +infinity is allowed: never compare with the published version

@@ -108,7 +108,7 @@ import java.util.TreeMap;
  * replay-buffer          4096         earlier pairs kept for replay (uniform sample)
  * max-negatives          4            hard negatives used per pair
  * ema-decay              0.9          the gate judges and publishes a moving average of the weights (0 = as trained)
- * gate-min-gain          -0.005       the lower bound of the candidate's nDCG@10 gain over the base must be above this
+ * gate-min-gain          0            the lower bound of the candidate's nDCG@10 gain over the base must be above this
  * gate-tolerance         0.005        refused when the upper bound of its gain over the published version is below -this
  *                                     (inf = no gate: every candidate is published)
  * gate-confidence        0.95         one-sided confidence of both bounds (paired bootstrap over held-out queries)
