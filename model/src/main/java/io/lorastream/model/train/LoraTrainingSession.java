@@ -18,6 +18,7 @@ import io.lorastream.model.loss.PairEmbeddings;
 import io.lorastream.model.optim.AdamW;
 import io.lorastream.model.optim.NamedParameter;
 import io.lorastream.model.optim.ParameterGroup;
+import io.lorastream.model.runtime.MallocTrim;
 import io.lorastream.model.runtime.Precision;
 import io.lorastream.model.tensor.OwnedArrays;
 import io.lorastream.model.tokenize.TextTokenizer;
@@ -228,6 +229,7 @@ public final class LoraTrainingSession implements AutoCloseable {
       if (forward != master) {
         forward.close();
       }
+      MallocTrim.ifGrown(); // the step's tensors are freed: glibc's gaps go back to the kernel
     }
   }
 
