@@ -40,8 +40,7 @@ public record GateSettings(
 
   public static final int DEFAULT_MIN_QUERIES = 30;
   public static final GateSettings DEFAULTS =
-      new GateSettings(
-          0.005, DEFAULT_MIN_QUERIES, 0.95, 0.0, GateMetric.CONDENSED, null, "test");
+      new GateSettings(0.005, DEFAULT_MIN_QUERIES, 0.95, 0.0, GateMetric.CONDENSED, null, "test");
 
   public GateSettings {
     if (!(tolerance >= 0)) { // +infinity is allowed: never compare with the published version
