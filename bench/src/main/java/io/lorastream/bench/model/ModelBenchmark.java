@@ -14,6 +14,7 @@ import io.lorastream.model.eval.Qrels;
 import io.lorastream.model.lora.LoraConfig;
 import io.lorastream.model.reference.OnnxRuntimeConfig;
 import io.lorastream.model.reference.OnnxRuntimeEmbedder;
+import io.lorastream.model.runtime.MallocTrim;
 import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.model.serving.ServingEmbedder;
 import io.lorastream.model.serving.ServingEngine;
@@ -24,7 +25,6 @@ import io.lorastream.model.train.TrainingExample;
 import io.lorastream.model.train.TrainingSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -251,16 +251,7 @@ public final class ModelBenchmark {
 
   /** The process's resident set size from /proc (Linux); 0 where it is not available. */
   static long residentSetBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
+    return Math.max(0, MallocTrim.residentBytes());
   }
 
   // NaN and infinities pass through (Math.round would turn NaN into 0 and hide a diverged run).
