@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.lorastream.model.adapter.AdapterKeys;
 import io.lorastream.model.adapter.AdapterVerifier;
 import io.lorastream.model.lora.LoraConfig;
+import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.model.serving.ServingEngine;
 import io.lorastream.model.serving.ServingEngines;
 import io.lorastream.model.tokenize.TextTokenizer;
@@ -19,6 +20,7 @@ import io.lorastream.server.adapters.ServerTopics;
 import io.lorastream.server.adapters.WatcherStatus;
 import io.lorastream.server.api.HttpApi;
 import io.lorastream.server.batch.DynamicBatcher;
+import io.lorastream.server.config.BatchingConfig;
 import io.lorastream.server.config.ServerConfig;
 import io.lorastream.server.metrics.ServerMetrics;
 import java.io.IOException;
@@ -97,7 +99,18 @@ public final class EmbeddingServer implements AutoCloseable {
     Device device = config.device().resolve();
     ServerMetrics metrics = ServerMetrics.prometheus();
     TextTokenizer tokenizer = TextTokenizer.load(base.tokenizerJson(), config.maxLength());
-    ServingEngine engine = ServingEngines.open(config.engine(), base, device, config.precision());
+    EngineChoice engineKind = config.engine().resolve(device, config.precision());
+    int cores = Runtime.getRuntime().availableProcessors();
+    BatchingConfig batching =
+        config.batching().withWorkers(config.batching().workersFor(engineKind, cores));
+    int threadsPerPass = BatchingConfig.threadsPerPass(batching.workers(), cores);
+    ServingEngine engine =
+        ServingEngines.open(config.engine(), base, device, config.precision(), threadsPerPass);
+    LOG.info(
+        "serving on {}: {} forward pass(es) at once, {} thread(s) each",
+        engineKind.configName(),
+        batching.workers(),
+        engineKind == EngineChoice.ONNXRUNTIME ? threadsPerPass : "all");
     engine.prepare(
         LoraConfig.DEFAULT
             .targets()); // the trainer's default targets: their first version loads at once
@@ -134,10 +147,7 @@ public final class EmbeddingServer implements AutoCloseable {
         new PinPublisher(pinClient, clientId + "-pins", config.topics().adapterPins());
     DynamicBatcher<ServedModel> batcher =
         new DynamicBatcher<>(
-            config.batching(),
-            config.requestTimeout(),
-            (m, b) -> m.model().embed(b),
-            metrics::batch);
+            batching, config.requestTimeout(), (m, b) -> m.model().embed(b), metrics::batch);
     metrics.queueDepth(batcher::depth);
     AtomicInteger threads = new AtomicInteger();
     ExecutorService respond =

@@ -9,9 +9,11 @@ import io.lorastream.model.adapter.AdapterSigner;
 import io.lorastream.model.reference.OnnxRuntimeConfig;
 import io.lorastream.model.reference.OnnxRuntimeEmbedder;
 import io.lorastream.model.runtime.CpuInfo;
+import io.lorastream.model.serving.EngineChoice;
 import io.lorastream.model.weights.BaseModel;
 import io.lorastream.server.EmbeddingServer;
 import io.lorastream.server.adapters.ServerTopics;
+import io.lorastream.server.config.BatchingConfig;
 import io.lorastream.server.config.ServerConfig;
 import io.lorastream.server.config.ServerConfigFiles;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -267,13 +269,17 @@ public final class ServerBenchmark {
     setup.put("publish_every_seconds", s.publishEvery().toSeconds());
     setup.put("cores", Runtime.getRuntime().availableProcessors());
     setup.put("device", config.device().toString());
-    setup.put(
-        "engine",
-        config.engine().resolve(config.device().resolve(), config.precision()).configName());
+    EngineChoice served = config.engine().resolve(config.device().resolve(), config.precision());
+    setup.put("engine", served.configName());
     setup.put("precision", config.precision().toString());
     setup.put("max_length", config.maxLength());
     setup.put("server_batch_max_size", config.batching().maxSize());
     setup.put("server_batch_max_wait_ms", config.batching().maxWait().toMillis());
+    int workers = config.batching().workersFor(served, Runtime.getRuntime().availableProcessors());
+    setup.put("server_batch_workers", workers);
+    setup.put(
+        "server_threads_per_pass",
+        BatchingConfig.threadsPerPass(workers, Runtime.getRuntime().availableProcessors()));
     setup.put("encoding_format", "base64");
     setup.put(
         "baseline",

@@ -51,7 +51,7 @@ import java.util.Set;
  * batch.max-tokens      8192                     padded tokens per forward pass
  * batch.max-wait        0ms                      how long a request waits for others to join its batch
  * batch.queue-capacity  4096                     texts waiting, all queues together (429 beyond)
- * batch.workers         1                        threads running forward passes
+ * batch.workers         auto                     forward passes at once: auto = one per core (ONNX Runtime), 1 (PyTorch)
  * request-timeout       30s                      longest wait for a batch (503 beyond)
  * retry-after           1s                       Retry-After of 429 and 503 answers
  * api-keys              -                        comma-separated bearer keys for /v1/*   env LORASTREAM_API_KEYS
@@ -128,7 +128,7 @@ public final class ServerConfigFiles {
             keys.get("batch.max-tokens", b.maxTokens(), Integer::parseInt),
             keys.get("batch.max-wait", b.maxWait(), Durations::parse),
             keys.get("batch.queue-capacity", b.queueCapacity(), Integer::parseInt),
-            keys.get("batch.workers", b.workers(), Integer::parseInt));
+            keys.get("batch.workers", b.workers(), BatchingConfig::parseWorkers));
 
     List<String> apiKeys = splitList(firstNonBlank(env.get(ENV_API_KEYS), keys.raw("api-keys")));
     String adminKey = firstNonBlank(env.get(ENV_ADMIN_KEY), keys.raw("admin-key"));

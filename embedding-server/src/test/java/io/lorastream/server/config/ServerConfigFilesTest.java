@@ -51,6 +51,23 @@ class ServerConfigFilesTest {
   }
 
   @Test
+  void batchWorkersTakeAutoOrACount() {
+    assertThat(
+            ServerConfigFiles.fromMap(Map.of("batch.workers", "auto"), env(), null)
+                .batching()
+                .workers())
+        .isEqualTo(BatchingConfig.AUTO_WORKERS);
+    assertThat(
+            ServerConfigFiles.fromMap(Map.of("batch.workers", "3"), env(), null)
+                .batching()
+                .workers())
+        .isEqualTo(3);
+    assertThatThrownBy(
+            () -> ServerConfigFiles.fromMap(Map.of("batch.workers", "lots"), env(), null))
+        .hasMessageContaining("batch.workers");
+  }
+
+  @Test
   void theCharacterLimitsDefaultToMultiplesOfMaxLengthAndMaxInputs() {
     ServerConfig c =
         ServerConfigFiles.fromMap(Map.of("max-length", "128", "max-inputs", "100"), env(), null);
