@@ -47,16 +47,19 @@ final class BenchModelCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
-      names = "--timed-steps",
+      names = "--window-steps",
       defaultValue = "20",
-      description = "Training steps timed for GFLOP/s. Default: ${DEFAULT-VALUE}.")
-  int timedSteps;
+      description =
+          "Training steps per timing window; each window's GFLOP/s is divided by the matmul peak measured"
+              + " right after it, and the median is reported. Default: ${DEFAULT-VALUE}.")
+  int windowSteps;
 
   @Option(
       names = "--rss-steps",
       defaultValue = "200",
       description =
-          "Training steps in all (RSS after 10 vs after these). Default: ${DEFAULT-VALUE}.")
+          "Training steps in all; RSS growth is the highest RSS over the last 20 steps against steps 11 to"
+              + " 30. Default: ${DEFAULT-VALUE}.")
   int rssSteps;
 
   @Option(
@@ -76,7 +79,7 @@ final class BenchModelCommand implements Callable<Integer> {
             servingBatches,
             rounds,
             16,
-            timedSteps,
+            windowSteps,
             rssSteps,
             EngineChoice.parse(engine),
             new ModelBenchmark.EncoderStackSpec() {

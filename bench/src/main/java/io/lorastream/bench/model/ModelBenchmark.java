@@ -41,14 +41,19 @@ import java.util.Set;
  */
 public final class ModelBenchmark {
 
+  /** Training steps before any is timed (first-call setup, caches). */
+  static final int WARMUP_STEPS = 2;
+
   /**
    * @param dataset a BEIR folder (SciFact): documents to embed, train pairs to learn from
    * @param servingBatch documents per serving call (32)
    * @param servingBatches serving calls per engine and round
    * @param rounds serving rounds; engines alternate call by call
    * @param trainBatch pairs per training step (16)
-   * @param timedSteps training steps whose FLOPs and time are measured
-   * @param rssSteps training steps in all; RSS is read after step 10 and after the last
+   * @param windowSteps training steps per timing window: each window's GFLOP/s is divided by the
+   *     matmul peak measured right after it, so a machine whose speed drifts cancels out
+   * @param rssSteps training steps in all; RSS growth is the highest RSS after the last 20 steps
+   *     less the highest after steps 11 to 30
    * @param engine what serves (auto: as the server picks)
    */
   public record Settings(
@@ -57,7 +62,7 @@ public final class ModelBenchmark {
       int servingBatches,
       int rounds,
       int trainBatch,
-      int timedSteps,
+      int windowSteps,
       int rssSteps,
       EngineChoice engine,
       EncoderStackSpec stack) {
@@ -67,10 +72,15 @@ public final class ModelBenchmark {
           || servingBatches < 1
           || rounds < 1
           || trainBatch < 2
-          || timedSteps < 1
-          || rssSteps < 20) {
+          || windowSteps < 1
+          || rssSteps < 20
+          || windowSteps > rssSteps - WARMUP_STEPS) {
         throw new IllegalArgumentException(
-            "benchmark sizes must be positive (train batch >= 2, rss steps >= 20), got " + this);
+            "benchmark sizes must be positive (train batch >= 2, rss steps >= 20, window steps <= rss"
+                + " steps - "
+                + WARMUP_STEPS
+                + "), got "
+                + this);
       }
     }
   }
@@ -151,19 +161,24 @@ public final class ModelBenchmark {
     List<TrainingExample> pairs = trainPairs(data);
     TrainingSettings settings =
         TrainingSettings.DEFAULT.withMode(AdaptationMode.BOTH).withMicroBatchSize(s.trainBatch());
-    double peakBefore = matmulPeakGflops(stack);
-    log.printf("matmul peak %.1f GFLOP/s%n", peakBefore);
     try (LoraTrainingSession session =
         LoraTrainingSession.start(
             stack.encoder(), stack.tokenizer(), LoraConfig.DEFAULT, settings)) {
       int cursor = 0;
       double flops = 0;
       double seconds = 0;
+      int timed = 0;
+      double windowFlops = 0;
+      double windowSeconds = 0;
+      int windowStart = WARMUP_STEPS + 1;
+      List<Double> peaks = new ArrayList<>();
+      List<Double> fractions = new ArrayList<>();
       long rssAfter10 = 0;
+      long highEarly = 0; // highest RSS after steps 11-30
+      long highLate = 0; // highest RSS after the last 20 steps
       double firstLoss = Double.NaN;
       double lastLoss = Double.NaN;
       int firstNonFiniteStep = 0; // 0 = every loss finite
-      int warmup = 2;
       for (int step = 1; step <= s.rssSteps(); step++) {
         List<TrainingExample> batch = new ArrayList<>(s.trainBatch());
         for (int i = 0; i < s.trainBatch(); i++) {
@@ -172,9 +187,31 @@ public final class ModelBenchmark {
         long t0 = System.nanoTime();
         StepResult r = session.step(batch);
         double dt = (System.nanoTime() - t0) / 1e9;
-        if (step > warmup && step <= warmup + s.timedSteps()) {
+        if (step > WARMUP_STEPS) {
           flops += r.flops();
           seconds += dt;
+          timed++;
+          windowFlops += r.flops();
+          windowSeconds += dt;
+          boolean full = step - windowStart + 1 == s.windowSteps();
+          if (full || (step == s.rssSteps() && fractions.isEmpty())) {
+            double peak = matmulPeakGflops(stack);
+            double achieved = windowFlops / windowSeconds / 1e9;
+            peaks.add(peak);
+            fractions.add(achieved / peak);
+            log.printf(
+                "training steps %d-%d: %.1f GFLOP/s, %.2f s/step; matmul peak %.1f GFLOP/s;"
+                    + " fraction %.3f%n",
+                windowStart,
+                step,
+                achieved,
+                windowSeconds / (step - windowStart + 1),
+                peak,
+                achieved / peak);
+            windowFlops = 0;
+            windowSeconds = 0;
+            windowStart = step + 1;
+          }
         }
         if (step == 1) {
           firstLoss = r.loss();
@@ -184,22 +221,29 @@ public final class ModelBenchmark {
           firstNonFiniteStep = step;
           log.printf("training step %d: loss is %s%n", step, r.loss());
         }
+        long rss = residentSetBytes();
         if (step == 10) {
-          rssAfter10 = residentSetBytes();
+          rssAfter10 = rss;
+        }
+        if (step > 10 && step <= 30) {
+          highEarly = Math.max(highEarly, rss);
+        }
+        if (step > s.rssSteps() - 20) {
+          highLate = Math.max(highLate, rss);
         }
         if (step % 10 == 0) {
           log.printf(
               "training step %d/%d: loss %.4f, %.2f s/step, RSS %d MB%n",
-              step, s.rssSteps(), r.loss(), dt, residentSetBytes() >> 20);
+              step, s.rssSteps(), r.loss(), dt, rss >> 20);
         }
       }
       long rssEnd = residentSetBytes();
-      double peak = Math.max(peakBefore, matmulPeakGflops(stack));
-      double achieved = flops / seconds / 1e9;
-      out.put("training_gflops_per_second", round2(achieved));
-      out.put("matmul_peak_gflops_per_second", round2(peak));
-      out.put("training_fraction_of_matmul_peak", round3(achieved / peak));
-      out.put("training_seconds_per_step", round3(seconds / s.timedSteps()));
+      out.put("training_gflops_per_second", round2(flops / seconds / 1e9));
+      out.put("matmul_peak_gflops_per_second", round2(median(peaks)));
+      out.put("training_fraction_of_matmul_peak", round3(median(fractions)));
+      out.put("training_fraction_per_window", fractions.stream().map(f -> round3(f)).toList());
+      out.put("training_window_steps", s.windowSteps());
+      out.put("training_seconds_per_step", round3(seconds / timed));
       out.put("training_batch", s.trainBatch());
       out.put("training_mode", "both");
       out.put("training_loss_first", round3(firstLoss));
@@ -208,8 +252,19 @@ public final class ModelBenchmark {
       out.put("rss_after_10_steps_mb", rssAfter10 >> 20);
       out.put("rss_after_steps_mb", rssEnd >> 20);
       out.put("rss_steps", s.rssSteps());
-      out.put("rss_growth_mb", (rssEnd - rssAfter10) >> 20);
+      out.put("rss_high_steps_11_to_30_mb", highEarly >> 20);
+      out.put("rss_high_last_20_steps_mb", highLate >> 20);
+      // Highest against highest: RSS that a trim brings down now and then is a sawtooth, and two
+      // single readings land anywhere on it.
+      out.put("rss_growth_mb", (highLate - highEarly) >> 20);
     }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /**
