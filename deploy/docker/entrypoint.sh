@@ -25,7 +25,13 @@ done
 # reused instead of faulted in anew. LORASTREAM_ALLOCATOR=glibc runs on glibc's malloc (tuned by the image's MALLOC_*).
 allocator=${LORASTREAM_ALLOCATOR:-auto}
 case "$allocator" in
-  glibc) ;;
+  glibc)
+    # the trainer as ./lorastream runs it: tensors reuse the arenas' pages instead of fresh mappings
+    if [ "${1:-}" = trainer ]; then
+      export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}" \
+        MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-67108864}"
+    fi
+    ;;
   auto | tcmalloc)
     tcmalloc=""
     for lib in /usr/lib/*-linux-gnu/libtcmalloc_minimal.so.4; do

@@ -32,17 +32,21 @@ class MallocTrimTest {
   }
 
   @Test
-  void ifGrownTrimsOnlyAfterRssGrewByTheMargin() {
+  void ifGrownLearnsTheCeilingAndTrimsOnlyAboveIt() {
     assumeTrue(MallocTrim.available(), "glibc malloc only");
-    MallocTrim.ifGrown(); // sets the mark
-    assertThat(MallocTrim.ifGrown()).as("RSS has not grown since").isFalse();
+    MallocTrim.restart();
+    assertThat(MallocTrim.ifGrown()).as("the first call trims").isTrue();
+    for (int i = 0; i < MallocTrim.LEARN_CALLS; i++) {
+      assertThat(MallocTrim.ifGrown()).as("learning call %d", i).isFalse();
+    }
+    assertThat(MallocTrim.ifGrown()).as("RSS has not passed the ceiling").isFalse();
     List<Memory> blocks = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) { // 100 MB, more than the margin
+    for (int i = 0; i < 2000; i++) { // 200 MB, more than the margin
       Memory m = new Memory(100_000);
       m.clear();
       blocks.add(m);
     }
-    assertThat(MallocTrim.ifGrown()).as("RSS grew by more than the margin").isTrue();
+    assertThat(MallocTrim.ifGrown()).as("RSS passed the ceiling").isTrue();
     blocks.forEach(Memory::close);
   }
 }
