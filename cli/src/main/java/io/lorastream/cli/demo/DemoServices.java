@@ -183,9 +183,8 @@ final class DemoServices implements AutoCloseable {
       trainerKeys.put("commit-interval", "15s");
       trainerKeys.put("commit-every-steps", "40");
       // A BEIR set has a few hundred to a few thousand train queries, and users reach only part of
-      // them in ten
-      // minutes: the gate's bounds narrow with the square root of the held-out queries, so the demo
-      // holds out 30%.
+      // them in ten minutes: the gate's bounds narrow with the square root of the held-out queries,
+      // so the demo holds out 30%.
       trainerKeys.put("holdout-fraction", "0.3");
       trainerKeys.put(
           "adapters." + s.adapter() + ".mode", s.mode().name().toLowerCase(java.util.Locale.ROOT));
